@@ -1,0 +1,90 @@
+"""The data every adapter shares: source spans, findings, file errors and fixes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional, Tuple
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A 1-based line/column range inside one file (end column exclusive)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place involved in a finding (where the shared cell was created, the other use...)."""
+
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text of `span` by `replacement`."""
+
+    span: Span
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A proposed rewrite; `safe` fixes are applied by --fix, the others only by --unsafe-fixes."""
+
+    description: str
+    edits: Tuple[Edit, ...]
+    safe: bool
+
+
+@dataclass(frozen=True)
+class Dynamic:
+    """What the dynamic tracer said about a finding."""
+
+    verdict: str  # "confirmed" | "refuted" | "not-reached" | "error"
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reported problem, with every place involved."""
+
+    code: str
+    name: str
+    severity: str
+    path: str
+    span: Span
+    message: str
+    related: Tuple[Related, ...] = ()
+    fix: Optional[Fix] = None
+    dynamic: Optional[Dynamic] = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def sort_key(self) -> Tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be analysed (RNN000): unreadable, undecodable, not Python."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    code: str = "RNN000"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """Everything the engine says about one file."""
+
+    path: str
+    findings: Tuple[Finding, ...] = ()
+    error: Optional[FileError] = None
+    notes: Tuple[str, ...] = ()

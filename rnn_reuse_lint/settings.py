@@ -1,0 +1,42 @@
+"""The one immutable settings object every entry point builds and passes down explicitly."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import FrozenSet, Mapping, Optional, Tuple
+
+TF_VERSIONS = ("1.0", "1.1", "1.2", "1.15", "2")
+DEFAULT_TF_VERSION = "2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to report and how; built by the CLI (flags + pyproject) or by the flake8 adapter."""
+
+    select: Tuple[str, ...] = ("RNN1",)
+    ignore: Tuple[str, ...] = ()
+    extend_select: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    exclude: Tuple[str, ...] = ()
+    tf_version: str = DEFAULT_TF_VERSION
+    tf_version_source: str = "default"
+    # dynamic mode
+    timeout: float = 60.0
+    python: Optional[str] = None
+    define: Tuple[Tuple[str, str], ...] = ()
+
+    def enabled(self, code: str) -> bool:
+        """flake8 semantics: the longest matching prefix among select/ignore wins; select wins ties."""
+        selects = self.select + self.extend_select
+        best_select = max((len(p) for p in selects if code.startswith(p)), default=-1)
+        best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return best_select >= 0 and best_select >= best_ignore
+
+    @property
+    def defines(self) -> Mapping[str, str]:
+        return dict(self.define)
+
+    def codes(self, all_codes: FrozenSet[str]) -> FrozenSet[str]:
+        return frozenset(c for c in all_codes if self.enabled(c))
+
+
+DEFAULT_SETTINGS = Settings()
