@@ -1,0 +1,178 @@
+"""Builds the frozen ModuleModel from one parsed module: evaluate once, then turn records into facts."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from rnn_reuse_lint import identity
+from rnn_reuse_lint.evaluator import Evaluator
+from rnn_reuse_lint.finding import Span
+from rnn_reuse_lint.model import CellRef, DirectionSharing, ModuleModel, Sharing, StackModel
+from rnn_reuse_lint.positions import spans_for
+from rnn_reuse_lint.values import DriverRecord, ListVal, Obj, StackRecord, Value
+
+_LABEL_LIMIT = 40
+
+
+def build_model(module: cst.Module, path: str) -> ModuleModel:
+    """The one pass over a parsed module that every rule reads from."""
+    records = Evaluator(module).run()
+    return _Freezer(module, path).freeze(records.stacks, records.drivers)
+
+
+class _Freezer:
+    """Turns evaluation records (live values, CST nodes) into frozen, positioned facts."""
+
+    def __init__(self, module: cst.Module, path: str) -> None:
+        self.module = module
+        self.path = path
+        self._nodes: Dict[int, cst.CSTNode] = {}
+        self._spans: Dict[int, Span] = {}
+
+    def _want(self, node: cst.CSTNode) -> None:
+        self._nodes[id(node)] = node
+
+    def _span(self, node: cst.CSTNode) -> Span:
+        return self._spans[id(node)]
+
+    def freeze(self, stacks: List[StackRecord], drivers: List[DriverRecord]) -> ModuleModel:
+        stack_facts: List[Tuple[StackRecord, Dict[Obj, List[identity.Placement]]]] = []
+        for record in stacks:
+            if record.obj is not None and record.obj.rebuilt:
+                continue
+            shared = identity.shared_owners(record.layers)
+            shared = {o: p for o, p in shared.items() if _reportable(o)}
+            if shared:
+                stack_facts.append((record, shared))
+                self._want(record.node)
+                for owner, places in shared.items():
+                    self._want(_origin(owner))
+                    for place in places:
+                        self._want(record.layers.parts[place.part_index].node)
+        bidi_facts: List[Tuple[DriverRecord, Tuple[Obj, ...], bool, Value, Value]] = []
+        for driver in drivers:
+            if not driver.bidirectional:
+                continue
+            roles = dict(driver.cells)
+            fw = roles.get("cell_fw", roles.get("cells_fw"))
+            bw = roles.get("cell_bw", roles.get("cells_bw"))
+            if fw is None or bw is None:
+                continue
+            common = identity.known_owners(fw) & identity.known_owners(bw)
+            common_sorted = tuple(sorted((o for o in common if _reportable(o)), key=lambda o: o.key))
+            if common_sorted:
+                bidi_facts.append((driver, common_sorted, fw is bw, fw, bw))
+                self._want(driver.node)
+                for owner in common_sorted:
+                    self._want(_origin(owner))
+        self._spans = spans_for(self.module, self._nodes.values())
+        return ModuleModel(
+            path=self.path,
+            stacks=self._stack_models(stack_facts),
+            bidirectional=self._bidi_models(bidi_facts),
+        )
+
+    def _stack_models(
+        self, facts: List[Tuple[StackRecord, Dict[Obj, List[identity.Placement]]]]
+    ) -> Tuple[StackModel, ...]:
+        merged: Dict[Tuple[int, Optional[str]], Tuple[StackRecord, Dict[int, Sharing]]] = {}
+        for record, shared in facts:
+            key = (id(record.node), record.role)
+            _, sharings = merged.setdefault(key, (record, {}))
+            for owner, places in shared.items():
+                sharing = self._sharing(record.layers, owner, places)
+                sharings.setdefault(hash((sharing.cell.span, sharing.via)), sharing)
+        models = []
+        for record, sharings in merged.values():
+            models.append(StackModel(
+                kind=record.kind,
+                role=record.role,
+                span=self._span(record.node),
+                shared=tuple(sorted(sharings.values(), key=lambda s: (s.cell.span, s.via))),
+            ))
+        return tuple(sorted(models, key=lambda m: (m.span, m.role or "")))
+
+    def _sharing(self, layers: ListVal, owner: Obj, places: List[identity.Placement]) -> Sharing:
+        indices: Optional[List[int]] = []
+        for place in places:
+            found = identity.layer_indices(layers, place.part_index)
+            if found is None or indices is None:
+                indices = None
+            else:
+                indices.extend(found)
+        every = len(layers.parts) == 1 and places[0].repeated and layers.complete
+        via_nodes = []
+        seen: Set[int] = set()
+        for place in places:
+            node = layers.parts[place.part_index].node
+            if id(node) not in seen:
+                seen.add(id(node))
+                via_nodes.append(node)
+        return Sharing(
+            cell=self._cell_ref(owner),
+            layers=tuple(sorted(set(indices))) if indices else None,
+            every_layer=every,
+            via=tuple(self._span(n) for n in via_nodes),
+            via_text=tuple(self._text(n) for n in via_nodes),
+        )
+
+    def _bidi_models(
+        self, facts: List[Tuple[DriverRecord, Tuple[Obj, ...], bool, Value, Value]]
+    ) -> Tuple[DirectionSharing, ...]:
+        models: Dict[int, DirectionSharing] = {}
+        for driver, owners, same, _fw, _bw in facts:
+            fw_node = _arg_node(driver.node, ("cell_fw", "cells_fw"), 0)
+            bw_node = _arg_node(driver.node, ("cell_bw", "cells_bw"), 1)
+            model = DirectionSharing(
+                driver=driver.name,
+                span=self._span(driver.node),
+                cells=tuple(self._cell_ref(o) for o in owners),
+                same_value=same,
+                fw_text=self._text(fw_node) if fw_node is not None else "cell_fw",
+                bw_text=self._text(bw_node) if bw_node is not None else "cell_bw",
+            )
+            models.setdefault(id(driver.node), model)
+        return tuple(sorted(models.values(), key=lambda m: m.span))
+
+    def _cell_ref(self, owner: Obj) -> CellRef:
+        origin = _origin(owner)
+        return CellRef(
+            key=owner.key,
+            cls=_class_name(owner),
+            family=owner.family.value,
+            label=owner.label or self._text(origin),
+            span=self._span(origin),
+        )
+
+    def _text(self, node: cst.CSTNode) -> str:
+        text = " ".join(self.module.code_for_node(node).split())
+        return text if len(text) <= _LABEL_LIMIT else text[: _LABEL_LIMIT - 3] + "..."
+
+
+def _reportable(owner: Obj) -> bool:
+    return owner.kind in ("cell", "wrapper", "join")
+
+
+def _origin(owner: Obj) -> cst.CSTNode:
+    """The expression that made `owner`; a join made by an if-statement points at its first branch."""
+    if owner.kind == "join" and not isinstance(owner.node, cst.BaseExpression):
+        for alt in owner.alternatives:
+            if isinstance(alt, Obj):
+                return _origin(alt)
+    return owner.node
+
+
+def _class_name(owner: Obj) -> str:
+    if owner.kind == "join":
+        names = sorted({_class_name(a) for a in owner.alternatives if isinstance(a, Obj)})
+        return " or ".join(names) if names else "cell"
+    return owner.cls
+
+
+def _arg_node(call: cst.Call, keywords: Tuple[str, ...], position: int) -> Optional[cst.BaseExpression]:
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in keywords:
+            return arg.value
+    return positional[position].value if position < len(positional) else None

@@ -1,0 +1,158 @@
+"""Source in, findings out: prefilter, decode, guard, parse once, build the model, run the enabled rules."""
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Iterable, List, Tuple, Union
+
+from rnn_reuse_lint.finding import FileError, FileResult, Finding, Span
+from rnn_reuse_lint.settings import Settings
+
+if TYPE_CHECKING:  # libcst is imported lazily: a run that meets no RNN file never loads it
+    import libcst as cst
+
+    from rnn_reuse_lint.model import ModuleModel
+
+# Every finding needs a stack or a driver, and all of their names contain one of these tokens
+# (MultiRNNCell, StackedRNNCells, RNN(...), dynamic_rnn, ..., LSTMCell, GRUCell). Matching bytes, not
+# text, keeps files that cannot be RNN code from ever being decoded or parsed.
+_PREFILTER = re.compile(rb"(?i:rnn)|LSTM|GRU")
+
+
+def might_have_rnn(data: bytes) -> bool:
+    return _PREFILTER.search(data) is not None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A successfully parsed module, with the notes about how it was read (e.g. legacy normalization)."""
+
+    module: "cst.Module"
+    notes: Tuple[str, ...]
+    line_offset: int = 0
+    column_offset: int = 0
+
+
+def decode(data: bytes, path: str) -> Union[str, FileError]:
+    """Bytes to text the way Python does it (BOM, coding cookie, UTF-8 default)."""
+    if b"\0" in data:
+        return FileError(path, 1, 1, "file contains NUL bytes; not a Python source file")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        return FileError(path, 1, 1, f"cannot determine the source encoding: {exc}")
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
+        return FileError(path, line, 1, f"cannot decode as {encoding}: {exc}")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse(text: str, path: str) -> Union[Parsed, FileError]:
+    """Parse with libcst; on a syntax error retry once after normalizing legacy (Python 2) syntax."""
+    import libcst as cst
+
+    from rnn_reuse_lint import guards, legacy
+
+    problem = guards.check_source(text)
+    if problem is not None:
+        return FileError(path, 1, 1, problem)
+    try:
+        return Parsed(cst.parse_module(text), ())
+    except cst.ParserSyntaxError as exc:
+        first_error = FileError(path, exc.raw_line, exc.raw_column + 1, f"syntax error: {exc.message}")
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return FileError(path, 1, 1, f"cannot parse: {type(exc).__name__}: {exc}")
+    normalized = legacy.normalize(text)
+    if normalized is None:
+        return first_error
+    try:
+        module = cst.parse_module(normalized.source)
+    except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
+        return first_error
+    return Parsed(module, ("normalized legacy syntax: " + "; ".join(normalized.changes),),
+                  column_offset=normalized.column_offset)
+
+
+def build(data: bytes, path: str) -> Union[Tuple["ModuleModel", int], FileError, None]:
+    """The ModuleModel of a file with the column offset to add back (dedented fragments), its RNN000
+    error, or None when the prefilter rules it out."""
+    if not might_have_rnn(data):
+        return None
+    text = decode(data, path)
+    if isinstance(text, FileError):
+        return text
+    parsed = parse(text, path)
+    if isinstance(parsed, FileError):
+        return parsed
+    from rnn_reuse_lint.builder import build_model
+
+    model = build_model(parsed.module, path)
+    if parsed.notes:
+        model = replace(model, notes=model.notes + parsed.notes)
+    return model, parsed.column_offset
+
+
+def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
+    """All findings the enabled rules report on one file's bytes; never raises."""
+    try:
+        model = build(data, path)
+    except RecursionError:
+        return FileResult(path, error=FileError(path, 1, 1, "too deeply nested to analyse"))
+    except Exception as exc:  # an analyzer bug must not hide the other files' results
+        return FileResult(path, error=FileError(path, 1, 1, f"internal error: {type(exc).__name__}: {exc}"))
+    if model is None:
+        return FileResult(path)
+    if isinstance(model, FileError):
+        return FileResult(path, error=model)
+    module_model, column_offset = model
+    findings = run_rules(module_model, path, settings)
+    if column_offset:
+        findings = [_shift(f, column_offset) for f in findings]
+    return FileResult(path, findings=tuple(findings), notes=module_model.notes)
+
+
+def analyze_file(path: str, settings: Settings) -> FileResult:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return FileResult(path, error=FileError(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
+    return analyze_bytes(data, path, settings)
+
+
+def run_rules(model: "ModuleModel", path: str, settings: Settings) -> List[Finding]:
+    from rnn_reuse_lint.rules import ALL_RULES
+    from rnn_reuse_lint.rules.base import RuleContext
+
+    context = RuleContext(path, settings)
+    findings: List[Finding] = []
+    for rule_class in ALL_RULES:
+        if not settings.enabled(rule_class.code):
+            continue
+        findings.extend(rule_class().check(model, context))
+    return sorted(_unique(findings), key=lambda f: f.sort_key)
+
+
+def _unique(findings: Iterable[Finding]) -> List[Finding]:
+    seen = set()
+    out = []
+    for finding in findings:
+        key = (finding.code, finding.span, finding.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
+
+
+def _shift(finding: Finding, columns: int) -> Finding:
+    """Put a finding from a dedented fragment back at the columns of the original text."""
+
+    def move(span: Span) -> Span:
+        return Span(span.line, span.column + columns, span.end_line, span.end_column + columns)
+
+    related = tuple(replace(r, span=move(r.span)) for r in finding.related)
+    return replace(finding, span=move(finding.span), related=related)

@@ -1,0 +1,968 @@
+"""Abstract evaluation of one module: which objects names hold, which stacks and drivers see which cells."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+import libcst as cst
+
+from rnn_reuse_lint import tf_api
+from rnn_reuse_lint.tf_api import Family, Kind
+from rnn_reuse_lint.values import (
+    UNKNOWN,
+    BoundMethod,
+    ClassInfo,
+    Const,
+    DriverRecord,
+    Frame,
+    FuncVal,
+    Instance,
+    ListVal,
+    Obj,
+    Part,
+    Partial,
+    QName,
+    RangeVal,
+    ScopeVal,
+    StackRecord,
+    TupleVal,
+    Value,
+)
+
+# Inlining a function at each call site makes identity context-sensitive (a factory called in a
+# comprehension makes a new cell per element); these caps keep pathological files linear.
+MAX_CALL_DEPTH = 4
+MAX_STEPS = 200_000
+MAX_UNROLL = 16  # `[a, b] * n` is spelled out when n is a small literal
+
+_loop_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Where evaluation currently is: enclosing loops (for per-iteration identity) and the call chain."""
+
+    loops: Tuple[int, ...] = ()
+    calls: Tuple[int, ...] = ()  # id() of function nodes being inlined (no recursion)
+
+    def in_loop(self, loop: int) -> "Ctx":
+        return Ctx(self.loops + (loop,), self.calls)
+
+
+@dataclass
+class Records:
+    stacks: List[StackRecord] = field(default_factory=list)
+    drivers: List[DriverRecord] = field(default_factory=list)
+    keras_bidirectional: List[Obj] = field(default_factory=list)
+
+
+class _Budget(Exception):
+    """Raised inside inlining when the step budget is spent; the call becomes unknown."""
+
+
+_IMPLICIT_MODULES = {"tf": "tensorflow"}  # pasted snippets use `tf.` without importing it
+_STAR_SUBMODULES = frozenset({"nn", "contrib", "keras", "compat", "layers", "rnn_cell", "rnn", "seq2seq"})
+
+
+def _dotted(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def _join(a: Optional[Value], b: Optional[Value], node: cst.CSTNode) -> Optional[Value]:
+    """The value of a name after two paths merge."""
+    if a is None:
+        return b
+    if b is None or a is b or a == b:
+        return a
+    alts: List[Value] = []
+    for v in (a, b):
+        for x in (v.alternatives if isinstance(v, Obj) and v.kind == "join" else (v,)):
+            if not any(x is y for y in alts):
+                alts.append(x)
+    if all(isinstance(x, QName) for x in alts) or any(isinstance(x, (Obj, QName, FuncVal, Partial)) for x in alts):
+        loops = frozenset.intersection(*[x.loops if isinstance(x, Obj) else frozenset() for x in alts])
+        return Obj("join", "", Family.TF1, node, loops, alternatives=tuple(alts))
+    return UNKNOWN
+
+
+class Evaluator:
+    """Walks statements in execution order, binding names to abstract values and recording RNN facts."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.records = Records()
+        self.steps = 0
+        self.module_frame = Frame(None, "module")
+        self._generic_done: set[int] = set()
+        self._pending: List[Tuple[FuncVal, Optional[Instance]]] = []
+        self._loop_counts: Dict[int, Optional[int]] = {}
+
+    # ----- entry point -------------------------------------------------------------------------
+    def run(self) -> Records:
+        self._exec_block(self.module.body, self.module_frame, Ctx())
+        # Functions and methods nobody in this module calls still build RNNs: evaluate each once
+        # with unknown parameters, methods of a class with `__init__` first so `self.x` is known.
+        index = 0
+        while index < len(self._pending):
+            func, instance = self._pending[index]
+            index += 1
+            if id(func.node) in self._generic_done:
+                continue
+            self._generic_done.add(id(func.node))
+            try:
+                self._call_function(func, [], {}, Ctx(), instance=instance, generic=True)
+            except _Budget:
+                break
+        return self.records
+
+    # ----- statements --------------------------------------------------------------------------
+    def _step(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise _Budget()
+
+    def _exec_block(self, body: Sequence[cst.CSTNode], frame: Frame, ctx: Ctx) -> None:
+        for stmt in body:
+            if frame.dead:
+                return
+            self._exec_stmt(stmt, frame, ctx)
+
+    def _exec_stmt(self, stmt: cst.CSTNode, frame: Frame, ctx: Ctx) -> None:
+        self._step()
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if frame.dead:
+                    return
+                self._exec_small(small, frame, ctx)
+        elif isinstance(stmt, cst.FunctionDef):
+            self._exec_def(stmt, frame, ctx)
+        elif isinstance(stmt, cst.ClassDef):
+            self._exec_class(stmt, frame, ctx)
+        elif isinstance(stmt, cst.If):
+            self._exec_if(stmt, frame, ctx)
+        elif isinstance(stmt, (cst.For, cst.While)):
+            self._exec_loop(stmt, frame, ctx)
+        elif isinstance(stmt, cst.With):
+            self._exec_with(stmt, frame, ctx)
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            self._exec_try(stmt, frame, ctx)
+        elif isinstance(stmt, cst.Match):
+            self._exec_branches(frame, ctx, [c.body.body for c in stmt.cases], stmt, subject=stmt.subject)
+        elif isinstance(stmt, cst.IndentedBlock):
+            self._exec_block(stmt.body, frame, ctx)
+
+    def _exec_small(self, small: cst.BaseSmallStatement, frame: Frame, ctx: Ctx) -> None:
+        if isinstance(small, cst.Expr):
+            self.eval(small.value, frame, ctx)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value, frame, ctx)
+            for target in small.targets:
+                self._bind(target.target, value, frame, ctx)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self._bind(small.target, self.eval(small.value, frame, ctx), frame, ctx)
+        elif isinstance(small, cst.AugAssign):
+            self._exec_augassign(small, frame, ctx)
+        elif isinstance(small, cst.Return):
+            frame.returns.append(self.eval(small.value, frame, ctx) if small.value is not None else Const(None))
+            frame.dead = True
+        elif isinstance(small, cst.Raise):
+            if small.exc is not None:
+                self.eval(small.exc, frame, ctx)
+            frame.dead = True
+        elif isinstance(small, (cst.Break, cst.Continue)):
+            frame.dead = True
+        elif isinstance(small, cst.Import):
+            for alias in small.names:
+                full = _dotted(alias.name)
+                if full is None:
+                    continue
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    frame.vars[alias.asname.name.value] = QName(full)
+                else:
+                    head = full.split(".")[0]
+                    frame.vars[head] = QName(head)
+        elif isinstance(small, cst.ImportFrom):
+            self._exec_import_from(small, frame)
+        elif isinstance(small, cst.Del):
+            self._unbind(small.target, frame)
+
+    def _exec_import_from(self, node: cst.ImportFrom, frame: Frame) -> None:
+        if node.relative or node.module is None:
+            names = node.names
+            if not isinstance(names, cst.ImportStar):
+                for alias in names:
+                    bound = alias.asname.name if alias.asname else alias.name
+                    if isinstance(bound, cst.Name):
+                        frame.vars[bound.value] = UNKNOWN
+            return
+        module = _dotted(node.module)
+        if module is None:
+            return
+        if isinstance(node.names, cst.ImportStar):
+            frame.star_modules.append(module)
+            return
+        for alias in node.names:
+            name = _dotted(alias.name)
+            bound = alias.asname.name if alias.asname else alias.name
+            if name is not None and isinstance(bound, cst.Name):
+                frame.vars[bound.value] = QName(f"{module}.{name}")
+
+    def _exec_augassign(self, node: cst.AugAssign, frame: Frame, ctx: Ctx) -> None:
+        value = self.eval(node.value, frame, ctx)
+        current = self.eval(node.target, frame, ctx)
+        if isinstance(node.operator, cst.AddAssign) and isinstance(current, ListVal):
+            # `cells += [cell]` mutates the list in place.
+            self._extend(current, value, node, ctx)
+            return
+        if isinstance(node.operator, cst.MultiplyAssign) and isinstance(current, ListVal):
+            self._bind(node.target, self._multiply(current, value, node), frame, ctx)
+            return
+        if isinstance(current, Const) and isinstance(value, Const):
+            result = _arith(node.operator, current.value, value.value)
+            self._bind(node.target, result, frame, ctx)
+            return
+        self._bind(node.target, UNKNOWN, frame, ctx)
+
+    def _exec_def(self, node: cst.FunctionDef, frame: Frame, ctx: Ctx) -> None:
+        func = FuncVal(node, frame, node.name.value)
+        for deco in node.decorators:
+            self.eval(deco.decorator, frame, ctx)
+        frame.vars[node.name.value] = func
+        if frame.kind != "class":
+            self._pending.append((func, None))
+
+    def _exec_class(self, node: cst.ClassDef, frame: Frame, ctx: Ctx) -> None:
+        info = ClassInfo(node, node.name.value, frame)
+        bases: List[ClassInfo] = []
+        for arg in node.bases:
+            base = self.eval(arg.value, frame, ctx)
+            if isinstance(base, QName):
+                entry = tf_api.lookup(base.name)
+                if entry is not None and entry.kind in (Kind.CELL, Kind.CELL_BASE):
+                    info.base_entry = entry
+            elif isinstance(base, ClassInfo):
+                bases.append(base)
+                if info.base_entry is None:
+                    info.base_entry = base.base_entry
+                info.methods.update(base.methods)
+                info.overrides_call = info.overrides_call or base.overrides_call
+        body_frame = Frame(frame, "class")
+        try:
+            self._exec_block(node.body.body, body_frame, ctx)
+        finally:
+            for name, value in body_frame.vars.items():
+                if isinstance(value, FuncVal):
+                    value.owner = info
+                    info.methods[name] = value
+            if "__call__" in body_frame.vars:
+                info.overrides_call = True
+        frame.vars[node.name.value] = info
+        instance = Instance(info)
+        ordered = sorted(info.methods.values(), key=lambda f: f.name != "__init__")
+        for method in ordered:
+            if method.owner is info:
+                self._pending.append((method, instance))
+
+    def _exec_if(self, node: cst.If, frame: Frame, ctx: Ctx) -> None:
+        branches: List[Sequence[cst.CSTNode]] = [node.body.body]
+        tests: List[cst.BaseExpression] = [node.test]
+        orelse = node.orelse
+        while isinstance(orelse, cst.If):
+            tests.append(orelse.test)
+            branches.append(orelse.body.body)
+            orelse = orelse.orelse
+        for test in tests:
+            self.eval(test, frame, ctx)
+        branches.append(orelse.body.body if orelse is not None else [])
+        self._exec_branches(frame, ctx, branches, node)
+
+    def _exec_branches(
+        self,
+        frame: Frame,
+        ctx: Ctx,
+        branches: Sequence[Sequence[cst.CSTNode]],
+        node: cst.CSTNode,
+        subject: Optional[cst.BaseExpression] = None,
+    ) -> None:
+        if subject is not None:
+            self.eval(subject, frame, ctx)
+        before = dict(frame.vars)
+        before_attrs = dict(frame.self_attrs)
+        outcomes: List[Tuple[Dict[str, Value], Dict[str, Value]]] = []
+        for body in branches:
+            frame.vars = dict(before)
+            frame.self_attrs = dict(before_attrs)
+            frame.dead = False
+            self._exec_block(body, frame, ctx)
+            if not frame.dead:
+                outcomes.append((frame.vars, frame.self_attrs))
+        if not outcomes:
+            frame.vars, frame.self_attrs, frame.dead = before, before_attrs, True
+            return
+        frame.dead = False
+        frame.vars = _merge([o[0] for o in outcomes], node)
+        frame.self_attrs = _merge([o[1] for o in outcomes], node)
+
+    def _exec_loop(self, node: Union[cst.For, cst.While], frame: Frame, ctx: Ctx) -> None:
+        loop = next(_loop_ids)
+        inner = ctx.in_loop(loop)
+        count: Optional[int] = None
+        if isinstance(node, cst.For):
+            iterable = self.eval(node.iter, frame, ctx)
+            count = _length(iterable)
+            self._bind(node.target, _element(iterable, count), frame, inner)
+        else:
+            self.eval(node.test, frame, ctx)
+        before = dict(frame.vars)
+        before_attrs = dict(frame.self_attrs)
+        self._loop_counts[loop] = count
+        self._exec_block(node.body.body, frame, inner)
+        after, after_attrs = frame.vars, frame.self_attrs
+        frame.dead = False
+        # The loop may run zero times, or stop early: names hold either value afterwards.
+        frame.vars = _merge([before, after], node)
+        frame.self_attrs = _merge([before_attrs, after_attrs], node)
+        if node.orelse is not None:
+            self._exec_block(node.orelse.body.body, frame, ctx)
+
+    def _exec_with(self, node: cst.With, frame: Frame, ctx: Ctx) -> None:
+        for item in node.items:
+            value = self.eval(item.item, frame, ctx)
+            if item.asname is not None:
+                self._bind(item.asname.name, value, frame, ctx)
+        self._exec_block(node.body.body, frame, ctx)
+
+    def _exec_try(self, node: Union[cst.Try, cst.TryStar], frame: Frame, ctx: Ctx) -> None:
+        bodies: List[Sequence[cst.CSTNode]] = [node.body.body]
+        for handler in node.handlers:
+            bodies.append(handler.body.body)
+        self._exec_branches(frame, ctx, bodies, node)
+        if node.orelse is not None and not frame.dead:
+            self._exec_block(node.orelse.body.body, frame, ctx)
+        if node.finalbody is not None:
+            dead = frame.dead
+            frame.dead = False
+            self._exec_block(node.finalbody.body.body, frame, ctx)
+            frame.dead = frame.dead or dead
+
+    # ----- binding -----------------------------------------------------------------------------
+    def _bind(self, target: cst.BaseExpression, value: Value, frame: Frame, ctx: Ctx) -> None:
+        if isinstance(target, cst.Name):
+            if isinstance(value, Obj) and value.label is None:
+                value.label = target.value
+            frame.vars[target.value] = value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = [e for e in target.elements]
+            items: Optional[Sequence[Value]] = None
+            if isinstance(value, TupleVal) and len(value.items) == len(elements):
+                items = value.items
+            elif isinstance(value, ListVal) and all(p.mode == "single" for p in value.parts) \
+                    and len(value.parts) == len(elements):
+                items = [p.value for p in value.parts]
+            for i, element in enumerate(elements):
+                if isinstance(element, cst.StarredElement):
+                    self._bind(element.value, UNKNOWN, frame, ctx)
+                else:
+                    self._bind(element.value, items[i] if items is not None else UNKNOWN, frame, ctx)
+        elif isinstance(target, cst.Attribute):
+            base = self.eval(target.value, frame, ctx)
+            if isinstance(base, Instance):
+                label = f"{_dotted(target.value) or 'self'}.{target.attr.value}"
+                if isinstance(value, Obj) and value.label is None:
+                    value.label = label
+                frame.self_attrs[target.attr.value] = value
+                self._set_instance_attr(base, target.attr.value, value, frame)
+        elif isinstance(target, cst.Subscript):
+            base = self.eval(target.value, frame, ctx)
+            if isinstance(base, ListVal):
+                base.complete = False  # `cells[i] = ...`: no longer know what each layer is
+        elif isinstance(target, cst.StarredElement):
+            self._bind(target.value, UNKNOWN, frame, ctx)
+
+    def _set_instance_attr(self, instance: Instance, name: str, value: Value, frame: Frame) -> None:
+        values = instance.cls.attrs.setdefault(name, [])
+        if not any(v is value for v in values):
+            values.append(value)
+
+    def _unbind(self, target: cst.BaseExpression, frame: Frame) -> None:
+        if isinstance(target, cst.Name):
+            frame.vars.pop(target.value, None)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._unbind(element.value, frame)
+
+    # ----- expressions -------------------------------------------------------------------------
+    def eval(self, node: Optional[cst.BaseExpression], frame: Frame, ctx: Ctx) -> Value:
+        if node is None:
+            return UNKNOWN
+        if isinstance(node, cst.Name):
+            return self._lookup(node.value, frame)
+        if isinstance(node, cst.Attribute):
+            return self._attribute(node, frame, ctx)
+        if isinstance(node, cst.Call):
+            return self._call(node, frame, ctx)
+        if isinstance(node, cst.Integer):
+            try:
+                return Const(int(node.value.replace("_", ""), 0))
+            except ValueError:
+                return UNKNOWN
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            value = node.evaluated_value if isinstance(node, cst.SimpleString) else None
+            return Const(value) if isinstance(value, str) else UNKNOWN
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return self._sequence(node, frame, ctx)
+        if isinstance(node, cst.BinaryOperation):
+            return self._binary(node, frame, ctx)
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
+            return self._comprehension(node, frame, ctx)
+        if isinstance(node, cst.IfExp):
+            self.eval(node.test, frame, ctx)
+            return _join(self.eval(node.body, frame, ctx), self.eval(node.orelse, frame, ctx), node) or UNKNOWN
+        if isinstance(node, cst.Lambda):
+            return FuncVal(node, frame, "<lambda>")
+        if isinstance(node, cst.UnaryOperation):
+            operand = self.eval(node.expression, frame, ctx)
+            if isinstance(node.operator, cst.Minus) and isinstance(operand, Const) and isinstance(operand.value, int):
+                return Const(-operand.value)
+            if isinstance(node.operator, cst.Not):
+                return UNKNOWN
+            return UNKNOWN
+        if isinstance(node, cst.BooleanOperation):
+            left = self.eval(node.left, frame, ctx)
+            right = self.eval(node.right, frame, ctx)
+            return _join(left, right, node) or UNKNOWN
+        if isinstance(node, cst.Subscript):
+            return self._subscript(node, frame, ctx)
+        if isinstance(node, cst.NamedExpr):
+            value = self.eval(node.value, frame, ctx)
+            self._bind(node.target, value, frame, ctx)
+            return value
+        # Evaluate children for their side effects (calls nested in dicts, f-strings, comparisons...).
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.eval(child, frame, ctx)
+            elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement, cst.StarredDictElement,
+                                    cst.ComparisonTarget, cst.FormattedStringExpression)):
+                for grandchild in child.children:
+                    if isinstance(grandchild, cst.BaseExpression):
+                        self.eval(grandchild, frame, ctx)
+        return UNKNOWN
+
+    def _lookup(self, name: str, frame: Frame) -> Value:
+        value = frame.lookup(name)
+        if value is not None:
+            return value
+        if name in ("True", "False", "None"):
+            return Const({"True": True, "False": False, "None": None}[name])
+        module = frame.module()
+        for star in module.star_modules:
+            candidate = f"{star}.{name}"
+            if tf_api.lookup(candidate) is not None or (
+                star.split(".")[0] in tf_api.TF_ROOTS and name in _STAR_SUBMODULES
+            ):
+                return QName(candidate)
+        if name in _IMPLICIT_MODULES:
+            return QName(_IMPLICIT_MODULES[name])
+        if name in ("range", "list", "tuple", "len", "partial", "deepcopy"):
+            return QName(f"builtins.{name}")
+        return UNKNOWN
+
+    def _attribute(self, node: cst.Attribute, frame: Frame, ctx: Ctx) -> Value:
+        base = self.eval(node.value, frame, ctx)
+        attr = node.attr.value
+        if isinstance(base, QName):
+            return base.attr(attr)
+        if isinstance(base, Instance):
+            if attr in frame.self_attrs:
+                return frame.self_attrs[attr]
+            method = _find_method(base.cls, attr)
+            if method is not None:
+                return FuncVal(method.node, method.closure, method.name, method.owner, bound_self=base)
+            values = base.cls.attrs.get(attr, [])
+            if len(values) == 1:
+                return values[0]
+            return UNKNOWN
+        if isinstance(base, ListVal) and attr in ("append", "extend", "insert"):
+            return BoundMethod(base, attr)
+        if isinstance(base, ScopeVal) and attr == "reuse_variables":
+            return BoundMethod(base, attr)
+        if isinstance(base, ClassInfo):
+            method = _find_method(base, attr)
+            return method if method is not None else UNKNOWN
+        return UNKNOWN
+
+    def _subscript(self, node: cst.Subscript, frame: Frame, ctx: Ctx) -> Value:
+        base = self.eval(node.value, frame, ctx)
+        index: Value = UNKNOWN
+        for element in node.slice:
+            if isinstance(element.slice, cst.Index):
+                index = self.eval(element.slice.value, frame, ctx)
+            else:
+                for child in element.slice.children:
+                    if isinstance(child, cst.BaseExpression):
+                        self.eval(child, frame, ctx)
+        if isinstance(index, Const) and isinstance(index.value, int) and not isinstance(index.value, bool):
+            if isinstance(base, TupleVal) and -len(base.items) <= index.value < len(base.items):
+                return base.items[index.value]
+            if isinstance(base, ListVal) and base.complete and all(p.mode == "single" for p in base.parts) \
+                    and -len(base.parts) <= index.value < len(base.parts):
+                return base.parts[index.value].value
+        return UNKNOWN
+
+    def _sequence(self, node: Union[cst.List, cst.Tuple], frame: Frame, ctx: Ctx) -> Value:
+        parts: List[Part] = []
+        complete = True
+        for element in node.elements:
+            if isinstance(element, cst.StarredElement):
+                inner = self.eval(element.value, frame, ctx)
+                if isinstance(inner, ListVal):
+                    parts.extend(inner.parts)
+                    complete = complete and inner.complete
+                else:
+                    complete = False
+                continue
+            parts.append(Part(self.eval(element.value, frame, ctx), element.value, "single"))
+        return ListVal(parts, frozenset(ctx.loops), complete)
+
+    def _binary(self, node: cst.BinaryOperation, frame: Frame, ctx: Ctx) -> Value:
+        left = _as_list(self.eval(node.left, frame, ctx), ctx)
+        right = _as_list(self.eval(node.right, frame, ctx), ctx)
+        op = node.operator
+        if isinstance(op, cst.Multiply):
+            if isinstance(left, ListVal):
+                return self._multiply(left, right, node)
+            if isinstance(right, ListVal):
+                return self._multiply(right, left, node)
+        if isinstance(op, cst.Add) and isinstance(left, ListVal) and isinstance(right, ListVal):
+            return ListVal(left.parts + right.parts, frozenset(ctx.loops), left.complete and right.complete)
+        if isinstance(left, Const) and isinstance(right, Const):
+            return _arith(op, left.value, right.value)
+        return UNKNOWN
+
+    def _multiply(self, items: ListVal, times: Value, node: cst.CSTNode) -> ListVal:
+        count = times.value if isinstance(times, Const) and isinstance(times.value, int) else None
+        if count is not None and count <= 0:
+            return ListVal([], items.loops, items.complete)
+        if count is not None and count * len(items.parts) <= MAX_UNROLL:
+            parts = [Part(p.value, node if p.mode == "single" else p.node, p.mode, p.count, p.loops)
+                     for _ in range(count) for p in items.parts]
+            return ListVal(parts, items.loops, items.complete)
+        # `[e] * n` evaluates e once: the same object in every one of the n layers.
+        parts = [
+            Part(p.value, node, "same", None if count is None or p.count is None else count * p.count, p.loops)
+            for p in items.parts
+        ]
+        return ListVal(parts, items.loops, items.complete)
+
+    def _comprehension(
+        self, node: Union[cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp], frame: Frame, ctx: Ctx
+    ) -> Value:
+        loop = next(_loop_ids)
+        inner_ctx = ctx.in_loop(loop)
+        comp_frame = Frame(frame, "function")
+        comp_frame.star_modules = []
+        count: Optional[int] = 1
+        clause: Optional[cst.CompFor] = node.for_in
+        first = True
+        while clause is not None:
+            iterable = self.eval(clause.iter, frame if first else comp_frame, ctx if first else inner_ctx)
+            first = False
+            n = _length(iterable)
+            count = None if count is None or n is None else count * n
+            self._bind(clause.target, _element(iterable, n), comp_frame, inner_ctx)
+            for cond in clause.ifs:
+                self.eval(cond.test, comp_frame, inner_ctx)
+                count = None
+            clause = clause.inner_for_in
+        if isinstance(node, cst.DictComp):
+            self.eval(node.key, comp_frame, inner_ctx)
+            self.eval(node.value, comp_frame, inner_ctx)
+            return UNKNOWN
+        element = self.eval(node.elt, comp_frame, inner_ctx)
+        if isinstance(node, cst.SetComp):
+            return UNKNOWN
+        return ListVal([Part(element, node, "each", count, frozenset({loop}))], frozenset(ctx.loops))
+
+    # ----- calls -------------------------------------------------------------------------------
+    def _call(self, node: cst.Call, frame: Frame, ctx: Ctx) -> Value:
+        func = self.eval(node.func, frame, ctx)
+        args: List[Value] = []
+        kwargs: Dict[str, Value] = {}
+        has_star = False
+        for arg in node.args:
+            value = self.eval(arg.value, frame, ctx)
+            if arg.star:
+                has_star = True
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            else:
+                args.append(value)
+        return self._apply(node, func, args, kwargs, has_star, frame, ctx)
+
+    def _apply(
+        self,
+        node: cst.Call,
+        func: Value,
+        args: List[Value],
+        kwargs: Dict[str, Value],
+        has_star: bool,
+        frame: Frame,
+        ctx: Ctx,
+    ) -> Value:
+        if isinstance(func, QName):
+            return self._call_api(node, func.name, args, kwargs, has_star, ctx)
+        if isinstance(func, BoundMethod):
+            return self._call_method(node, func, args, ctx)
+        if isinstance(func, FuncVal):
+            if has_star:
+                return UNKNOWN  # `**kwargs` hides what the factory receives
+            try:
+                return self._call_function(func, args, kwargs, ctx, instance=func.bound_self)
+            except _Budget:
+                return UNKNOWN
+        if isinstance(func, Partial):
+            return self._apply(node, func.func, args, kwargs, has_star, frame, ctx)
+        if isinstance(func, ClassInfo):
+            return self._instantiate(node, func, args, kwargs, has_star, ctx)
+        if isinstance(func, Obj) and func.kind == "join":
+            return self._call_join(node, func, args, kwargs, has_star, frame, ctx)
+        return UNKNOWN
+
+    def _call_join(
+        self,
+        node: cst.Call,
+        func: Obj,
+        args: List[Value],
+        kwargs: Dict[str, Value],
+        has_star: bool,
+        frame: Frame,
+        ctx: Ctx,
+    ) -> Value:
+        # `cell_fn = rnn.GRUCell if gru else rnn.BasicLSTMCell; cell_fn(h)`: a cell either way.
+        entries = [tf_api.lookup(a.name) if isinstance(a, QName) else None for a in func.alternatives]
+        if entries and all(e is not None and e.kind == Kind.CELL for e in entries):
+            names = sorted({e.name for e in entries if e is not None})
+            first = entries[0]
+            assert first is not None
+            obj = Obj("cell", " or ".join(names), first.family, node, frozenset(ctx.loops), entry=first,
+                      kwargs=kwargs)
+            return obj
+        results = [self._apply(node, alt, list(args), dict(kwargs), has_star, frame, ctx) for alt in func.alternatives]
+        if all(isinstance(r, Obj) and r.kind in ("cell", "wrapper") for r in results):
+            joined = None
+            for r in results:
+                joined = _join(joined, r, node)
+            return joined or UNKNOWN
+        return UNKNOWN
+
+    def _call_method(self, node: cst.Call, method: BoundMethod, args: List[Value], ctx: Ctx) -> Value:
+        target = method.target
+        if isinstance(target, ListVal):
+            if method.name == "append" and len(args) == 1:
+                self._add_part(target, args[0], node, ctx)
+            elif method.name == "extend" and len(args) == 1:
+                self._extend(target, args[0], node, ctx)
+            elif method.name == "insert":
+                target.complete = False if len(args) != 2 else target.complete
+                if len(args) == 2:
+                    # Position matters only for layer indices; identity is what the rules need.
+                    self._add_part(target, args[1], node, ctx)
+        return UNKNOWN
+
+    def _add_part(self, target: ListVal, value: Value, node: cst.CSTNode, ctx: Ctx) -> None:
+        repeat = frozenset(ctx.loops) - target.loops
+        if not repeat:
+            target.parts.append(Part(value, node, "single"))
+            return
+        count: Optional[int] = 1
+        for loop in repeat:
+            n = self._loop_counts.get(loop)
+            count = None if count is None or n is None else count * n
+        target.parts.append(Part(value, node, "each", count, repeat))
+
+    def _extend(self, target: ListVal, value: Value, node: cst.CSTNode, ctx: Ctx) -> None:
+        value = _as_list(value, ctx)
+        if not isinstance(value, ListVal):
+            target.complete = False
+            return
+        repeat = frozenset(ctx.loops) - target.loops
+        for part in value.parts:
+            if repeat:
+                count = None
+                target.parts.append(Part(part.value, node, "each" if part.mode != "same" else "same", count,
+                                         repeat | part.loops))
+            else:
+                target.parts.append(part)
+        target.complete = target.complete and value.complete
+
+    def _call_api(
+        self,
+        node: cst.Call,
+        qualname: str,
+        args: List[Value],
+        kwargs: Dict[str, Value],
+        has_star: bool,
+        ctx: Ctx,
+    ) -> Value:
+        loops = frozenset(ctx.loops)
+        if qualname == "builtins.range":
+            consts = [a.value if isinstance(a, Const) and isinstance(a.value, int) else None for a in args]
+            if None in consts or not consts:
+                return RangeVal(None)
+            nums = [c for c in consts if c is not None]
+            start, stop = (0, nums[0]) if len(nums) == 1 else (nums[0], nums[1])
+            step = nums[2] if len(nums) > 2 and nums[2] else 1
+            return RangeVal(max(0, len(range(start, stop, step))))
+        if qualname in ("builtins.list", "builtins.tuple"):
+            if len(args) == 1:
+                value = _as_list(args[0], ctx)
+                return value.copy() if isinstance(value, ListVal) else UNKNOWN
+            return ListVal([], loops) if not args else UNKNOWN
+        if qualname in ("functools.partial", "builtins.partial") and args:
+            return Partial(args[0])
+        entry = tf_api.lookup(qualname)
+        if entry is None:
+            return UNKNOWN
+        if entry.kind == Kind.COPY:
+            source = args[0] if args else UNKNOWN
+            if isinstance(source, Obj) and source.kind in ("cell", "wrapper", "join", "stack"):
+                return _fresh_copy(source, node, loops)
+            return UNKNOWN
+        if has_star and entry.kind in (Kind.CELL, Kind.WRAPPER, Kind.STACK):
+            # `LSTMCell(**params)` is still a new cell, but a wrapper/stack fed by *args is not known.
+            if entry.kind != Kind.CELL:
+                return UNKNOWN
+        if entry.kind == Kind.CELL:
+            return Obj("cell", entry.name, entry.family, node, loops, entry=entry, kwargs=kwargs)
+        if entry.kind == Kind.WRAPPER:
+            assert entry.wrapper is not None
+            inner = kwargs.get(entry.wrapper.cell_arg, args[0] if args else UNKNOWN)
+            return Obj("wrapper", entry.name, entry.family, node, loops,
+                       owns_variables=entry.wrapper.owns_variables, inner=inner, entry=entry, kwargs=kwargs)
+        if entry.kind == Kind.STACK:
+            cells = kwargs.get("cells", args[0] if args else UNKNOWN)
+            return self._stack(node, entry.name, entry.family, cells, None, ctx, kwargs)
+        if entry.kind == Kind.KERAS_RNN:
+            cell = kwargs.get("cell", args[0] if args else UNKNOWN)
+            cell_list = _as_list(cell, ctx)
+            if isinstance(cell_list, ListVal):
+                stack = self._stack(node, "RNN", entry.family, cell_list, None, ctx, kwargs)
+                return Obj("keras_rnn", "RNN", entry.family, node, loops, inner=stack, entry=entry)
+            return Obj("keras_rnn", "RNN", entry.family, node, loops, inner=cell, entry=entry)
+        if entry.kind == Kind.KERAS_BIDIRECTIONAL:
+            layer = kwargs.get("layer", args[0] if args else UNKNOWN)
+            _mark_rebuilt(layer)
+            backward = kwargs.get("backward_layer")
+            if backward is not None:
+                _mark_rebuilt(backward)
+            obj = Obj("keras_bidirectional", "Bidirectional", entry.family, node, loops, inner=layer, entry=entry)
+            self.records.keras_bidirectional.append(obj)
+            return obj
+        if entry.kind == Kind.KERAS_LAYER:
+            return Obj("keras_rnn", entry.name, entry.family, node, loops, entry=entry)
+        if entry.kind == Kind.DRIVER:
+            return self._driver(node, entry, args, kwargs, ctx)
+        if entry.kind == Kind.DECODER:
+            cell = kwargs.get("cell", args[0] if args else UNKNOWN)
+            return Obj("decoder", entry.name, entry.family, node, loops, inner=cell, entry=entry)
+        if entry.kind in (Kind.VARIABLE_SCOPE, Kind.GET_VARIABLE_SCOPE):
+            return ScopeVal(None, root_getter=entry.kind == Kind.GET_VARIABLE_SCOPE)
+        return UNKNOWN
+
+    def _stack(
+        self,
+        node: cst.Call,
+        kind: str,
+        family: Family,
+        cells: Value,
+        role: Optional[str],
+        ctx: Ctx,
+        kwargs: Dict[str, Value],
+    ) -> Obj:
+        layers = _as_list(cells, ctx)
+        snapshot = layers.copy() if isinstance(layers, ListVal) else ListVal([], frozenset(), complete=False)
+        record = StackRecord(node, kind, role, snapshot)
+        obj = Obj("stack", kind, family, node, frozenset(ctx.loops), owns_variables=False, layers=snapshot,
+                  kwargs=kwargs, stack_record=record)
+        record.obj = obj
+        self.records.stacks.append(record)
+        return obj
+
+    def _driver(
+        self, node: cst.Call, entry: tf_api.ApiEntry, args: List[Value], kwargs: Dict[str, Value], ctx: Ctx
+    ) -> Value:
+        info = entry.driver
+        assert info is not None
+        cells: List[Tuple[str, Value]] = []
+        for keyword, position in info.cell_params:
+            value = kwargs.get(keyword, args[position] if position < len(args) else None)
+            if value is None:
+                continue
+            if info.stacked:
+                value = _as_list(value, ctx)
+                if isinstance(value, ListVal):
+                    self._stack(node, info.canonical, Family.TF1, value, keyword, ctx, {})
+            cells.append((keyword, value))
+        self.records.drivers.append(
+            DriverRecord(node, info.canonical, tuple(cells), info.bidirectional, info.stacked))
+        if len(cells) == 1 and info.canonical != "dynamic_decode":
+            return TupleVal((UNKNOWN, UNKNOWN))
+        return UNKNOWN
+
+    def _instantiate(
+        self, node: cst.Call, cls: ClassInfo, args: List[Value], kwargs: Dict[str, Value], has_star: bool, ctx: Ctx
+    ) -> Value:
+        if cls.is_cell:
+            entry = cls.base_entry
+            assert entry is not None
+            return Obj("cell", cls.name, entry.family, node, frozenset(ctx.loops), entry=entry, kwargs=kwargs)
+        instance = Instance(cls)
+        init = _find_method(cls, "__init__")
+        if init is not None and not has_star:
+            try:
+                self._call_function(init, args, kwargs, ctx, instance=instance)
+            except _Budget:
+                pass
+        return instance
+
+    def _call_function(
+        self,
+        func: FuncVal,
+        args: List[Value],
+        kwargs: Dict[str, Value],
+        ctx: Ctx,
+        instance: Optional[Value] = None,
+        generic: bool = False,
+    ) -> Value:
+        key = id(func.node)
+        if key in ctx.calls or len(ctx.calls) >= MAX_CALL_DEPTH:
+            return UNKNOWN
+        if not generic:
+            self._generic_done.add(key)  # evaluated in a real context: no need for the generic pass
+        frame = Frame(func.closure, "function")
+        params = func.node.params
+        positional = list(params.posonly_params) + list(params.params)
+        supplied = list(args)
+        if instance is not None and func.owner is not None and positional:
+            frame.vars[positional[0].name.value] = instance
+            positional = positional[1:]
+        for param in positional:
+            name = param.name.value
+            if supplied:
+                frame.vars[name] = supplied.pop(0)
+            elif name in kwargs:
+                frame.vars[name] = kwargs[name]
+            elif param.default is not None:
+                frame.vars[name] = self.eval(param.default, func.closure, ctx)
+            else:
+                frame.vars[name] = UNKNOWN
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name in kwargs:
+                frame.vars[name] = kwargs[name]
+            elif param.default is not None:
+                frame.vars[name] = self.eval(param.default, func.closure, ctx)
+            else:
+                frame.vars[name] = UNKNOWN
+        if isinstance(params.star_arg, cst.Param):
+            frame.vars[params.star_arg.name.value] = UNKNOWN
+        if params.star_kwarg is not None:
+            frame.vars[params.star_kwarg.name.value] = UNKNOWN
+        inner = Ctx(ctx.loops, ctx.calls + (key,))
+        if isinstance(func.node, cst.Lambda):
+            return self.eval(func.node.body, frame, inner)
+        body = func.node.body
+        if isinstance(body, cst.IndentedBlock):
+            self._exec_block(body.body, frame, inner)
+        else:
+            self._exec_block(body.body, frame, inner)
+        result: Optional[Value] = None
+        for value in frame.returns:
+            result = _join(result, value, func.node)
+        if result is None:
+            return Const(None)
+        return result
+
+
+def _merge(envs: Sequence[Dict[str, Value]], node: cst.CSTNode) -> Dict[str, Value]:
+    if len(envs) == 1:
+        return envs[0]
+    names: Dict[str, None] = {}
+    for env in envs:
+        for name in env:
+            names[name] = None
+    merged: Dict[str, Value] = {}
+    for name in names:
+        result: Optional[Value] = None
+        for env in envs:
+            value = env.get(name)
+            if value is None:
+                continue
+            result = _join(result, value, node)
+        if result is not None:
+            merged[name] = result
+    return merged
+
+
+def _find_method(cls: ClassInfo, name: str) -> Optional[FuncVal]:
+    return cls.methods.get(name)
+
+
+def _length(value: Value) -> Optional[int]:
+    if isinstance(value, RangeVal):
+        return value.length
+    if isinstance(value, ListVal) and value.complete and all(p.count is not None for p in value.parts):
+        return sum(p.count or 0 for p in value.parts)
+    if isinstance(value, TupleVal):
+        return len(value.items)
+    return None
+
+
+def _element(iterable: Value, count: Optional[int]) -> Value:
+    # The loop variable is a different element each iteration: its identity is not one object.
+    return UNKNOWN
+
+
+def _as_list(value: Value, ctx: Ctx) -> Value:
+    return value
+
+
+def _mark_rebuilt(layer: Value) -> None:
+    if isinstance(layer, Obj) and layer.kind == "keras_rnn":
+        layer.rebuilt = True
+        inner = layer.inner
+        if isinstance(inner, Obj) and inner.stack_record is not None:
+            inner.rebuilt = True
+
+
+def _fresh_copy(source: Obj, node: cst.CSTNode, loops: frozenset[int]) -> Obj:
+    inner = source.inner
+    if source.kind == "wrapper" and isinstance(inner, Obj):
+        inner = _fresh_copy(inner, node, loops)
+    copy = Obj(source.kind, source.cls, source.family, node, loops, owns_variables=source.owns_variables,
+               inner=inner, layers=source.layers, alternatives=source.alternatives, entry=source.entry,
+               kwargs=source.kwargs, copied_from=source)
+    if source.kind == "join":
+        copy.kind = "cell"
+    return copy
+
+
+def _arith(op: cst.CSTNode, a: object, b: object) -> Value:
+    if not (isinstance(a, int) and isinstance(b, int)) or isinstance(a, bool) or isinstance(b, bool):
+        return UNKNOWN
+    if isinstance(op, (cst.Add, cst.AddAssign)):
+        return Const(a + b)
+    if isinstance(op, (cst.Subtract, cst.SubtractAssign)):
+        return Const(a - b)
+    if isinstance(op, (cst.Multiply, cst.MultiplyAssign)) and abs(a * b) < 1 << 20:
+        return Const(a * b)
+    if isinstance(op, (cst.FloorDivide, cst.FloorDivideAssign)) and b:
+        return Const(a // b)
+    return UNKNOWN

@@ -1,0 +1,35 @@
+"""The flake8 adapter: the engine's findings as flake8 results; flake8 handles noqa and selection."""
+from __future__ import annotations
+
+from typing import Any, Iterator, List, Sequence, Tuple
+
+from rnn_reuse_lint import __version__
+from rnn_reuse_lint.settings import Settings
+
+# flake8 decides what is selected, ignored or noqa'd; the plugin reports every rule.
+_ALL_RULES = Settings(select=("RNN",))
+
+
+class Plugin:
+    """Registered under the `RNN` prefix; flake8 passes the file's lines, already decoded."""
+
+    name = "rnn-reuse-lint"
+    version = __version__
+
+    def __init__(self, tree: Any, lines: Sequence[str], filename: str = "stdin") -> None:
+        self._lines = lines
+        self._filename = filename
+
+    def run(self) -> Iterator[Tuple[int, int, str, type]]:
+        from rnn_reuse_lint.engine import analyze_bytes
+
+        source = "".join(self._lines).encode("utf-8", "surrogatepass")
+        try:
+            result = analyze_bytes(source, self._filename, _ALL_RULES)
+        except Exception:  # the engine already turns errors into RNN000; be doubly sure flake8 never dies
+            return
+        # A file that does not parse is flake8's E999 to report, not ours.
+        findings: List[Tuple[int, int, str, type]] = [
+            (f.span.line, f.span.column - 1, f"{f.code} {f.message}", type(self)) for f in result.findings
+        ]
+        yield from findings

@@ -1,0 +1,220 @@
+"""The abstract values the builder computes with: TF names, cell objects, layer lists, functions, scopes."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, List, Optional, Tuple, Union
+
+import libcst as cst
+
+from rnn_reuse_lint.tf_api import ApiEntry, Family
+
+_ids = itertools.count(1)
+
+
+class Unknown:
+    """A value the pass cannot prove anything about; it never produces a finding."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True)
+class QName:
+    """A dotted name that came from an import (`tensorflow.nn.rnn_cell`), resolved lazily."""
+
+    name: str
+
+    def attr(self, attr: str) -> "QName":
+        return QName(f"{self.name}.{attr}")
+
+
+@dataclass(frozen=True)
+class Const:
+    """A literal the pass knows (ints for layer counts, strings for scope names, True/None for reuse)."""
+
+    value: object
+
+
+@dataclass(frozen=True)
+class RangeVal:
+    """`range(...)`, with its length when the arguments are known."""
+
+    length: Optional[int]
+
+
+@dataclass(eq=False)
+class Obj:
+    """One runtime object: a cell, a wrapper, a stack, a Keras RNN layer, a decoder, or the result of a join.
+
+    Identity is Python identity: every evaluation of a constructor call makes a new Obj. `loops` are the
+    loops/comprehensions whose body made it, so a list built by one of them holds a new object per element.
+    """
+
+    kind: str  # "cell" | "wrapper" | "stack" | "keras_rnn" | "keras_bidirectional" | "decoder" | "join"
+    cls: str
+    family: Family
+    node: cst.CSTNode
+    loops: FrozenSet[int]
+    owns_variables: bool = True
+    inner: Optional["Value"] = None  # wrappers, keras RNN layers, decoders
+    layers: Optional["ListVal"] = None  # stacks and keras RNN([...])
+    alternatives: Tuple["Value", ...] = ()  # joins
+    entry: Optional[ApiEntry] = None
+    label: Optional[str] = None  # the first name it was bound to, for messages
+    kwargs: Dict[str, "Value"] = field(default_factory=dict)
+    key: int = field(default_factory=lambda: next(_ids))
+    copied_from: Optional["Value"] = None
+    stack_record: Optional["StackRecord"] = None
+    rebuilt: bool = False  # keras Bidirectional rebuilds what it wraps from config: no object sharing
+
+
+@dataclass
+class Part:
+    """A run of layers inside a list: one element, the same object n times, or a new object per iteration."""
+
+    value: "Value"
+    node: cst.CSTNode  # the expression that placed these layers (`[cell] * n`, `cells.append(cell)`)
+    mode: str  # "single" | "same" | "each"
+    count: Optional[int] = 1  # number of layers, None when unknown
+    loops: FrozenSet[int] = frozenset()  # for "each": the loops that repeat the element
+
+
+@dataclass(eq=False)
+class ListVal:
+    """A list or tuple of cells, possibly built by appends in a loop; mutable like the real list."""
+
+    parts: List[Part]
+    loops: FrozenSet[int]  # loops active where the list itself was made
+    complete: bool = True  # False after an operation the pass cannot follow (item assignment, unknown splice)
+
+    def copy(self) -> "ListVal":
+        return ListVal(list(self.parts), self.loops, self.complete)
+
+
+@dataclass(eq=False)
+class FuncVal:
+    """A `def` or `lambda` with the frame it closes over; calling it evaluates its body at the call site."""
+
+    node: Union[cst.FunctionDef, cst.Lambda]
+    closure: "Frame"
+    name: str
+    owner: Optional["ClassInfo"] = None  # set for methods
+    bound_self: Optional["Value"] = None
+
+
+@dataclass(eq=False)
+class Partial:
+    """functools.partial(f, ...): calling it calls f."""
+
+    func: "Value"
+
+
+@dataclass(eq=False)
+class ClassInfo:
+    """A class defined in the module: its methods, the `self.x` attributes its methods assign, its TF base."""
+
+    node: cst.ClassDef
+    name: str
+    frame: "Frame"
+    methods: Dict[str, FuncVal] = field(default_factory=dict)
+    attrs: Dict[str, List["Value"]] = field(default_factory=dict)
+    base_entry: Optional[ApiEntry] = None  # TF cell class or cell base it derives from
+    overrides_call: bool = False
+
+    @property
+    def is_cell(self) -> bool:
+        return self.base_entry is not None and not self.overrides_call
+
+
+@dataclass(eq=False)
+class Instance:
+    """An instance of a class of this module (`self` inside its methods)."""
+
+    cls: ClassInfo
+
+
+@dataclass(eq=False)
+class BoundMethod:
+    """`obj.method` where obj is a list (append/extend/insert) or another known object."""
+
+    target: "Value"
+    name: str
+
+
+@dataclass(eq=False)
+class TupleVal:
+    """A tuple whose items matter (tuple unpacking of `fw, bw = cell, cell`)."""
+
+    items: Tuple["Value", ...]
+
+
+@dataclass(frozen=True)
+class ScopeVal:
+    """A variable scope value (`as scope`, `tf.get_variable_scope()`), by its absolute path when known."""
+
+    path: Optional[Tuple[str, ...]]
+    root_getter: bool = False  # tf.get_variable_scope(): the scope that is current where it is called
+
+
+Value = Union[Unknown, QName, Const, RangeVal, Obj, ListVal, FuncVal, Partial, ClassInfo, Instance, BoundMethod,
+              TupleVal, ScopeVal]
+
+
+@dataclass(eq=False)
+class StackRecord:
+    """A stack constructor call seen during evaluation, with its layers as evaluated there."""
+
+    node: cst.Call
+    kind: str  # "MultiRNNCell", "StackedRNNCells", "RNN", "stack_bidirectional_dynamic_rnn"
+    role: Optional[str]  # "cells_fw" / "cells_bw" for stacked bidirectional drivers
+    layers: ListVal
+    obj: Optional[Obj] = None
+
+
+@dataclass(eq=False)
+class DriverRecord:
+    """A driver call (dynamic_rnn & co): which cells it runs."""
+
+    node: cst.Call
+    name: str
+    cells: Tuple[Tuple[str, "Value"], ...]  # (role, value): ("cell", v) or ("cell_fw", v), ("cell_bw", v)
+    bidirectional: bool
+    stacked: bool
+
+
+class Frame:
+    """Name bindings of one Python scope (module, function call, class body), flow-sensitive."""
+
+    __slots__ = ("vars", "parent", "kind", "returns", "dead", "star_modules", "self_attrs")
+
+    def __init__(self, parent: Optional["Frame"], kind: str) -> None:
+        self.vars: Dict[str, Value] = {}
+        self.parent = parent
+        self.kind = kind  # "module" | "function" | "class"
+        self.returns: List[Value] = []
+        self.dead = False  # after return/raise/continue/break on this path
+        self.star_modules: List[str] = []
+        self.self_attrs: Dict[str, Value] = {}  # `self.x = ...` assigned earlier in this method
+
+    def lookup(self, name: str) -> Optional[Value]:
+        frame: Optional[Frame] = self
+        while frame is not None:
+            if name in frame.vars:
+                return frame.vars[name]
+            # Class bodies are not visible from methods (Python scoping).
+            frame = frame.parent
+            while frame is not None and frame.kind == "class":
+                frame = frame.parent
+        return None
+
+    def module(self) -> "Frame":
+        frame = self
+        while frame.parent is not None:
+            frame = frame.parent
+        return frame
