@@ -1,0 +1,491 @@
+"""Benchmark rnn-reuse-lint against named baselines and check the performance targets of issue 7.
+
+    python benchmarks/run.py [--repeat 5] [--quick] [--json results.json]
+
+Prepares both corpora (the standard library of this interpreter as the no-RNN corpus, the generated
+RNN-dense corpus from make_corpus.py), times every command as a separate process (wall clock with
+time.perf_counter around the whole process, start-up included; median of --repeat runs after one
+untimed warm-up, the commands of one round interleaved so that machine drift hits all of them alike),
+and prints one table of ratios, each with its target and PASS/FAIL. Exit status 0 when every target
+holds, 1 otherwise. Exit status 1 of a linter (it found something) is expected, not an error.
+
+PROFILE (pyinstrument on `rnn-reuse-lint check -j 1` over the RNN-dense corpus) -- see the end of
+this docstring, filled in by the profile-guided pass.
+
+PROFILE-SUMMARY-PLACEHOLDER
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPUS = HERE / "corpus"
+RNN_DIR = CORPUS / "rnn"
+sys.path.insert(0, str(HERE))
+
+import make_corpus  # noqa: E402  (sibling script)
+
+# The bare parse loop the static pass is compared with: one process, every file read as bytes and
+# parsed by libcst (no metadata, no visitor). Its wall time includes interpreter start-up and the
+# libcst import, exactly like the tool's.
+PARSE_LOOP = """\
+import sys
+import libcst
+for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    with open(path, "rb") as handle:
+        source = handle.read()
+    try:
+        libcst.parse_module(source)
+    except Exception:
+        pass
+"""
+
+# What the grep baseline looks for: RNN-ish tokens, the same kind of bytes scan as the tool's prefilter.
+GREP_TOKENS = ("rnn", "RNN", "LSTM", "GRU", "seq2seq", "variable_scope")
+
+
+# --------------------------------------------------------------------------------------------------
+# corpora
+
+
+def stdlib_files() -> List[Path]:
+    """Every .py file of this interpreter's standard library, site-packages excluded."""
+    paths = sysconfig.get_paths()
+    std = Path(paths["stdlib"])
+    excluded = {Path(paths["purelib"]), Path(paths["platlib"])}
+    out = []
+    for p in std.rglob("*.py"):
+        if "site-packages" in p.parts or "dist-packages" in p.parts:
+            continue
+        if any(ex in p.parents for ex in excluded):
+            continue
+        out.append(p)
+    return sorted(out)
+
+
+def prepare_rnn_corpus(seed: int) -> Dict[str, object]:
+    """(Re)generates the RNN-dense corpus unless an identical one (same generator, seed, sizes) is there."""
+    manifest_path = RNN_DIR / "manifest.json"
+    want = {"generator_version": make_corpus.GENERATOR_VERSION, "seed": seed, "min_files": 520, "min_lines": 100_000}
+    if manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if all(manifest.get(k) == v for k, v in want.items()) and len(make_corpus.corpus_files(RNN_DIR)) == manifest["files"]:
+            return manifest
+    print(f"generating the RNN-dense corpus in {RNN_DIR} (seed {seed}) ...", file=sys.stderr)
+    return make_corpus.generate(RNN_DIR, seed, 520, 100_000)
+
+
+def write_list(name: str, files: Sequence[Path]) -> Path:
+    CORPUS.mkdir(parents=True, exist_ok=True)
+    path = CORPUS / name
+    path.write_text("".join(f"{p}\n" for p in files), encoding="utf-8")
+    return path
+
+
+def count_lines(files: Sequence[Path]) -> int:
+    return sum(p.read_bytes().count(b"\n") for p in files)
+
+
+# --------------------------------------------------------------------------------------------------
+# running and timing
+
+
+@dataclass
+class Cmd:
+    key: str
+    label: str
+    argv: List[str]
+    ok_codes: Tuple[int, ...] = (0, 1)
+    cwd: Optional[Path] = None
+    times: List[float] = field(default_factory=list)
+    maxrss_mb: List[float] = field(default_factory=list)
+    error: Optional[str] = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
+
+
+def run_once(cmd: Cmd, sample_tree: bool = False) -> Tuple[float, float, float]:
+    """Runs `cmd` once; returns (wall seconds, max RSS of its largest process in MB, peak RSS of its process tree in MB)."""
+    sampler = TreeSampler() if sample_tree else None
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cmd.cwd)
+    if sampler:
+        sampler.start(proc.pid)
+    # wait4 (not wait) so that the rusage is this child's own, including its reaped descendants
+    # (ru_maxrss is then the largest single process of the tree, in KiB on Linux).
+    stderr_chunks: List[bytes] = []
+    reader = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read() if proc.stderr else b""))
+    reader.start()
+    _, status, rusage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    reader.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    tree_peak = sampler.stop() if sampler else float("nan")
+    if proc.returncode not in cmd.ok_codes:
+        tail = b"".join(stderr_chunks).decode("utf-8", "replace").strip().splitlines()[-5:]
+        raise RuntimeError(f"{cmd.label}: exit status {proc.returncode}: " + " | ".join(tail))
+    return wall, rusage.ru_maxrss / 1024.0, tree_peak
+
+
+class TreeSampler:
+    """Polls /proc every 20 ms and records the peak of the summed RSS of a process and its descendants."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+
+    def start(self, pid: int) -> None:
+        self._thread = threading.Thread(target=self._loop, args=(pid,), daemon=True)
+        self._thread.start()
+
+    def stop(self) -> float:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+        return self.peak_kb / 1024.0
+
+    def _loop(self, root: int) -> None:
+        while not self._stop.is_set():
+            parents: Dict[int, int] = {}
+            rss: Dict[int, int] = {}
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{entry}/stat", "rb") as fh:
+                        stat = fh.read()
+                    fields = stat[stat.rindex(b")") + 2:].split()
+                    parents[int(entry)] = int(fields[1])
+                    rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+                except (OSError, ValueError, IndexError):
+                    continue
+            tree = {root}
+            changed = True
+            while changed:
+                changed = False
+                for pid, ppid in parents.items():
+                    if ppid in tree and pid not in tree:
+                        tree.add(pid)
+                        changed = True
+            total = sum(rss.get(pid, 0) for pid in tree)
+            self.peak_kb = max(self.peak_kb, total)
+            self._stop.wait(0.02)
+
+
+def measure(cmds: Sequence[Cmd], repeat: int) -> None:
+    """One warm-up each, then `repeat` rounds; the order inside a round rotates to spread drift evenly."""
+    live = [c for c in cmds if c.error is None]
+    for c in live:
+        print(f"  warm-up: {c.label}", file=sys.stderr)
+        try:
+            run_once(c)
+        except (RuntimeError, OSError) as exc:
+            c.error = str(exc)
+    live = [c for c in live if c.error is None]
+    for r in range(repeat):
+        order = live[r % len(live):] + live[: r % len(live)] if live else []
+        for c in order:
+            wall, maxrss, _ = run_once(c)
+            c.times.append(wall)
+            c.maxrss_mb.append(maxrss)
+        print(f"  round {r + 1}/{repeat}: " + ", ".join(f"{c.key} {c.times[-1]:.2f}s" for c in live), file=sys.stderr)
+
+
+# --------------------------------------------------------------------------------------------------
+# tools and versions
+
+
+def tool_argv() -> Tuple[Optional[List[str]], str]:
+    """How to start `rnn-reuse-lint`, or (None, why not)."""
+    probe = subprocess.run([sys.executable, "-c", "import rnn_reuse_lint.cli"], cwd=ROOT,
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        return None, "rnn_reuse_lint.cli does not import: " + (probe.stderr.strip().splitlines() or ["?"])[-1]
+    script = shutil.which("rnn-reuse-lint")
+    if script:
+        return [script], ""
+    return [sys.executable, "-m", "rnn_reuse_lint"], "console script missing (pip install -e .); using python -m"
+
+
+def version_of(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def git_rev() -> str:
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
+        return out.stdout.strip() or "?"
+    except OSError:
+        return "?"
+
+
+def flake8_versions(mode: str) -> str:
+    out = subprocess.run([sys.executable, str(HERE / "flake8_entry.py"), f"--rnn-plugin={mode}", "--version"],
+                         capture_output=True, text=True)
+    return " ".join(out.stdout.split())
+
+
+def check_plugin_really_runs(sample: Path) -> Tuple[bool, str]:
+    """flake8 with the plugin on reports an RNN code on a known-buggy corpus file; with it off, none."""
+    base = [sys.executable, str(HERE / "flake8_entry.py"), "--isolated", "--disable-noqa", "-j", "1",
+            "--select", "RNN", str(sample)]
+    on = subprocess.run(base[:2] + ["--rnn-plugin=on"] + base[2:], capture_output=True, text=True)
+    off = subprocess.run(base[:2] + ["--rnn-plugin=off"] + base[2:], capture_output=True, text=True)
+    on_hits = [ln for ln in on.stdout.splitlines() if ": RNN" in ln]
+    off_hits = [ln for ln in off.stdout.splitlines() if ": RNN" in ln]
+    if on.returncode not in (0, 1):
+        return False, "flake8 with the plugin failed: " + (on.stderr.strip().splitlines() or ["?"])[-1]
+    if off_hits:
+        return False, "flake8 with the plugin off still reported RNN codes"
+    if not on_hits:
+        return False, f"flake8 with the plugin on reported no RNN code on {sample.name} (a file with a known bug)"
+    return True, f"{len(on_hits)} RNN finding(s) with the plugin on, none with it off"
+
+
+# --------------------------------------------------------------------------------------------------
+# the table
+
+
+@dataclass
+class Row:
+    corpus: str
+    what: str
+    a: str
+    b: str
+    value: str
+    target: str
+    result: str  # PASS / FAIL / info / n/a
+
+
+def fmt_s(c: Optional[Cmd]) -> str:
+    if c is None:
+        return "-"
+    if c.error:
+        return "error"
+    if not c.times:
+        return "-"
+    return f"{c.median:.2f}s"
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    head = Row("corpus", "ratio (A vs B)", "A", "B", "value", "target", "result")
+    cols = list(zip(*[(r.corpus, r.what, r.a, r.b, r.value, r.target, r.result) for r in [head, *rows]]))
+    widths = [max(len(x) for x in col) for col in cols]
+
+    def line(r: Row) -> str:
+        cells = (r.corpus, r.what, r.a, r.b, r.value, r.target, r.result)
+        return "| " + " | ".join(cell.ljust(w) for cell, w in zip(cells, widths)) + " |"
+
+    print(line(head))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in rows:
+        print(line(r))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per command (median); default 5")
+    parser.add_argument("--quick", action="store_true",
+                        help="3 runs, flake8 on every 40th stdlib file: a smoke test, not a verdict")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the RNN-dense corpus (default 0)")
+    parser.add_argument("--flake8-stride", type=int, default=None,
+                        help="flake8 rows use every Nth stdlib file (default 10; 40 with --quick); 1 = all")
+    parser.add_argument("--json", type=Path, help="also write the raw timings here")
+    args = parser.parse_args(argv)
+    repeat = 3 if args.quick and args.repeat == 5 else args.repeat
+    stride = args.flake8_stride or (40 if args.quick else 10)
+
+    # corpora --------------------------------------------------------------------------------------
+    std = stdlib_files()
+    std_list = write_list("stdlib_files.txt", std)
+    std_f8 = std[::stride]
+    manifest = prepare_rnn_corpus(args.seed)
+    rnn = make_corpus.corpus_files(RNN_DIR)
+    rnn_list = write_list("rnn_files.txt", rnn)
+    std_lines, f8_lines, rnn_lines = count_lines(std), count_lines(std_f8), count_lines(rnn)
+
+    cores = os.cpu_count() or 1
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
+    tool, tool_note = tool_argv()
+    rev = git_rev()
+    f8_on_version = flake8_versions("on")
+    f8_off_version = flake8_versions("off")
+    plugin_listed = "rnn-reuse-lint" in f8_on_version
+    plugin_unlisted = "rnn-reuse-lint" not in f8_off_version
+
+    print(f"machine: {cores} cores ({usable} usable by this process), {sys.platform}", file=sys.stderr)
+
+    std_s = [str(p) for p in std]
+    rnn_s = [str(p) for p in rnn]
+    f8_s = [str(p) for p in std_f8]
+    ruff = shutil.which("ruff")
+    grep = shutil.which("grep")
+    grep_args = ["-l", "-F"] + [x for t in GREP_TOKENS for x in ("-e", t)]
+    flake8 = [sys.executable, str(HERE / "flake8_entry.py")]
+    f8_common = ["--isolated", "--disable-noqa", "-j", "1"]
+
+    no_rnn: Dict[str, Cmd] = {}
+    dense: Dict[str, Cmd] = {}
+    if ruff:
+        no_rnn["ruff"] = Cmd("ruff", "ruff check --select B (stdlib)",
+                             [ruff, "check", "--select", "B", "--no-cache", "--isolated", "--quiet", *std_s])
+        dense["ruff"] = Cmd("ruff_rnn", "ruff check --select B (rnn)",
+                            [ruff, "check", "--select", "B", "--no-cache", "--isolated", "--quiet", *rnn_s])
+    if grep:
+        no_rnn["grep"] = Cmd("grep", "grep -l (stdlib)", [grep, *grep_args, *std_s])
+        dense["grep"] = Cmd("grep_rnn", "grep -l (rnn)", [grep, *grep_args, *rnn_s])
+    if tool:
+        no_rnn["check"] = Cmd("check", "rnn-reuse-lint check (stdlib)", [*tool, "check", *std_s])
+        dense["check_j1"] = Cmd("check_j1", "rnn-reuse-lint check -j 1 (rnn)", [*tool, "check", "-j", "1", *rnn_s])
+        dense["check_j2"] = Cmd("check_j2", "rnn-reuse-lint check -j 2 (rnn)", [*tool, "check", "-j", "2", *rnn_s])
+    no_rnn["flake8_off"] = Cmd("flake8_off", "flake8 without plugin (stdlib subset)",
+                               [*flake8, "--rnn-plugin=off", *f8_common, "--select", "E,W,F", *f8_s])
+    plugin_ok, plugin_note = False, "rnn-reuse-lint is not installed as a flake8 plugin"
+    if plugin_listed:
+        plugin_ok, plugin_note = check_plugin_really_runs(RNN_DIR / first_buggy(manifest))
+        no_rnn["flake8_on"] = Cmd("flake8_on", "flake8 with plugin (stdlib subset)",
+                                  [*flake8, "--rnn-plugin=on", *f8_common, "--select", "E,W,F,RNN", *f8_s])
+    dense["parse"] = Cmd("parse", "libcst parse loop (rnn)", [sys.executable, "-c", PARSE_LOOP, str(rnn_list)],
+                         ok_codes=(0,))
+
+    print("timing the no-RNN corpus ...", file=sys.stderr)
+    measure(list(no_rnn.values()), repeat)
+    print("timing the RNN-dense corpus ...", file=sys.stderr)
+    measure(list(dense.values()), repeat)
+
+    # memory: `check` with its default -j on the RNN-dense corpus, median of 3 runs
+    mem_single: List[float] = []
+    mem_tree: List[float] = []
+    mem_error = ""
+    if tool:
+        mem_cmd = Cmd("check_mem", "rnn-reuse-lint check (rnn, memory)", [*tool, "check", *rnn_s])
+        for _ in range(3):
+            try:
+                _, single, tree = run_once(mem_cmd, sample_tree=True)
+            except (RuntimeError, OSError) as exc:
+                mem_error = str(exc)
+                break
+            mem_single.append(single)
+            mem_tree.append(tree)
+
+    # ratios ---------------------------------------------------------------------------------------
+    rows: List[Row] = []
+    verdicts: List[bool] = []
+
+    def ok(c: Optional[Cmd]) -> bool:
+        return c is not None and c.error is None and bool(c.times)
+
+    def target_row(corpus: str, what: str, a: Optional[Cmd], b: Optional[Cmd], compute, target: str, passes) -> None:
+        if ok(a) and ok(b):
+            value, shown = compute(a.median, b.median)
+            good = passes(value)
+            rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), shown, target, "PASS" if good else "FAIL"))
+            verdicts.append(good)
+        else:
+            rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), "n/a", target, "FAIL"))
+            verdicts.append(False)
+
+    target_row("no-RNN", "check (default -j) / ruff check --select B", no_rnn.get("check"), no_rnn.get("ruff"),
+               lambda a, b: (a / b, f"{a / b:.2f}x"), "<= 1.50x", lambda v: v <= 1.5)
+    target_row("no-RNN", "flake8 with plugin / without (-j 1), overhead", no_rnn.get("flake8_on"),
+               no_rnn.get("flake8_off"), lambda a, b: (a / b - 1, f"{100 * (a / b - 1):+.1f}%"), "<= +3%",
+               lambda v: v <= 0.03)
+    target_row("RNN", "throughput: parse loop / check -j 1", dense.get("parse"), dense.get("check_j1"),
+               lambda a, b: (a / b, f"{100 * a / b:.0f}%"), ">= 50%", lambda v: v >= 0.5)
+    target_row("RNN", "speed-up: check -j 1 / check -j 2", dense.get("check_j1"), dense.get("check_j2"),
+               lambda a, b: (a / b, f"{a / b:.2f}x"), ">= 1.70x", lambda v: v >= 1.7)
+    if mem_tree:
+        peak_tree, peak_single = statistics.median(mem_tree), statistics.median(mem_single)
+        good = peak_tree <= 200
+        rows.append(Row("RNN", "peak RSS of check (default -j), whole process tree", f"{peak_tree:.0f} MB",
+                        f"largest process {peak_single:.0f} MB", f"{peak_tree:.0f} MB", "<= 200 MB",
+                        "PASS" if good else "FAIL"))
+        verdicts.append(good)
+    else:
+        rows.append(Row("RNN", "peak RSS of check (default -j), whole process tree", "-", "-", "n/a", "<= 200 MB", "FAIL"))
+        verdicts.append(False)
+
+    def info(corpus: str, what: str, a: Optional[Cmd], b: Optional[Cmd]) -> None:
+        if ok(a) and ok(b):
+            rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), f"{a.median / b.median:.2f}x", "-", "info"))
+        else:
+            rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), "n/a", "-", "info"))
+
+    info("no-RNN", "check (default -j) / grep -l (prefilter floor)", no_rnn.get("check"), no_rnn.get("grep"))
+    info("RNN", "check -j 1 / ruff check --select B (all cores)", dense.get("check_j1"), dense.get("ruff"))
+    info("RNN", "parse loop / grep -l", dense.get("parse"), dense.get("grep"))
+
+    # report ---------------------------------------------------------------------------------------
+    print()
+    print(f"rnn-reuse-lint benchmarks: {cores} cores ({usable} usable); median of {repeat} runs after a warm-up; "
+          "wall clock per process, start-up included")
+    print(f"versions: Python {sys.version.split()[0]}, rnn-reuse-lint {version_of('rnn-reuse-lint')} (git {rev}), "
+          f"libcst {version_of('libcst')}, ruff {version_of('ruff')}, flake8 {f8_on_version}")
+    print(f"no-RNN corpus: stdlib {len(std)} files / {std_lines} lines "
+          f"(flake8 rows: every {stride}th file, {len(std_f8)} files / {f8_lines} lines); "
+          f"RNN-dense corpus: {len(rnn)} files / {rnn_lines} lines, seed {args.seed}")
+    print(f"flake8: both variants -j 1 (flake8's own default is -j auto = {cores}); plugin listed by --version: "
+          f"with={plugin_listed}, without={not plugin_unlisted}; {plugin_note}")
+    if tool_note:
+        print(f"note: {tool_note}")
+    print()
+    print_table(rows)
+    errors = [c for c in [*no_rnn.values(), *dense.values()] if c.error]
+    for c in errors:
+        print(f"error: {c.error}")
+    if mem_error:
+        print(f"error (memory run): {mem_error}")
+    if not plugin_ok or not plugin_unlisted:
+        verdicts.append(False)
+        print(f"FAIL: the flake8 plugin check did not hold: {plugin_note}; without-variant lists plugin: {not plugin_unlisted}")
+    all_ok = all(verdicts) and not errors
+    print()
+    print("ALL TARGETS HOLD" if all_ok else "SOME TARGETS FAIL")
+
+    if args.json:
+        payload = {
+            "cores": cores, "usable_cores": usable, "repeat": repeat, "git": rev, "flake8_stride": stride,
+            "corpora": {"stdlib_files": len(std), "stdlib_lines": std_lines, "flake8_files": len(std_f8),
+                        "flake8_lines": f8_lines, "rnn_files": len(rnn), "rnn_lines": rnn_lines, "seed": args.seed},
+            "timings": {c.key: {"label": c.label, "times": c.times, "median": c.median if c.times else None,
+                                "maxrss_mb": c.maxrss_mb, "error": c.error}
+                        for c in [*no_rnn.values(), *dense.values()]},
+            "memory": {"tree_mb": mem_tree, "largest_process_mb": mem_single, "error": mem_error},
+            "rows": [r.__dict__ for r in rows], "all_ok": all_ok,
+        }
+        args.json.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    return 0 if all_ok else 1
+
+
+def first_buggy(manifest: Dict[str, object]) -> str:
+    """A corpus file holding a stack built with `[cell] * n` (every version of the rules must flag it)."""
+    by_file = manifest["by_file"]
+    assert isinstance(by_file, dict)
+    for rel in sorted(by_file):
+        if any(s["template"] == "stack_multiply" and s["buggy"] for s in by_file[rel]["sections"]):
+            return rel
+    return sorted(by_file)[0]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
