@@ -81,6 +81,24 @@ class FileError:
 
 
 @dataclass(frozen=True)
+class CellPosition:
+    """Where one line of a notebook's concatenated code comes from (see notebook.py)."""
+
+    cell: int  # 1-based position among all the notebook's cells (markdown included), as ruff counts
+    line: int  # 1-based line inside that cell
+    raw_line: Optional[int] = None  # 1-based line of the .ipynb file holding this source line, when known
+    raw_prefix: str = ""  # the raw .ipynb line up to where this source line's text starts
+    raw_text: str = ""  # this source line's text as it is escaped inside the .ipynb JSON
+
+
+@dataclass(frozen=True)
+class NotebookIndex:
+    """Line i (1-based) of a notebook's concatenated code is `lines[i - 1]`."""
+
+    lines: Tuple[CellPosition, ...]
+
+
+@dataclass(frozen=True)
 class FileResult:
     """Everything the engine says about one file."""
 
@@ -88,3 +106,6 @@ class FileResult:
     findings: Tuple[Finding, ...] = ()
     error: Optional[FileError] = None
     notes: Tuple[str, ...] = ()
+    # Added by the CLI pipeline (commands/check.py), never by the engine:
+    suppressed: Tuple[Finding, ...] = ()  # silenced by `# noqa`; kept only for --show-suppressed
+    notebook: Optional[NotebookIndex] = None  # set for .ipynb files: positions are in the concatenated code
