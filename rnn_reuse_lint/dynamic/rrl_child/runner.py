@@ -1,0 +1,272 @@
+"""Run one user file under the tracer: top level in a fresh graph, then each unreached RNN function in its own graph."""
+import ast
+import builtins
+import os
+import sys
+import time
+
+from . import hooks
+from .summarize import Numbering, summarize
+from .tracer import StopTrace
+
+_MAX_MESSAGE = 1500
+
+
+class TraceTimeout(BaseException):
+    """Raised by the SIGALRM handler when a file runs past its time budget."""
+
+
+class _Exit(BaseException):
+    """os._exit() called by user code (we stop it from killing the warm child)."""
+
+    def __init__(self, code):
+        BaseException.__init__(self, code)
+        self.code = code
+
+
+class SynthBuiltins(dict):
+    """The user's builtins: missing names fall back to synthesized values, created lazily in the current graph."""
+
+    def __init__(self, base, specs, factory):
+        dict.__init__(self, base)
+        self.specs = specs
+        self.factory = factory
+        self.cache = {}
+        self.used = {}
+
+    def __missing__(self, key):
+        spec = self.specs.get(key)
+        if spec is None:
+            raise KeyError(key)
+        if key not in self.cache:
+            self.cache[key] = self.factory.make(key, spec)
+            self.used[key] = describe_spec(spec)
+        return self.cache[key]
+
+
+def describe_spec(spec):
+    kind = spec.get("kind")
+    if kind == "placeholder":
+        return "placeholder %s %s" % (spec.get("dtype", "float32"), _shape_text(spec.get("shape")))
+    if kind == "placeholders":
+        return "%d placeholders %s %s" % (spec.get("count", 3), spec.get("dtype", "float32"), _shape_text(spec.get("shape")))
+    if kind == "namespace":
+        return "namespace(%s)" % ", ".join("%s=%s" % (k, describe_spec(v) if isinstance(v, dict) else v)
+                                          for k, v in sorted(spec.get("attrs", {}).items()))
+    return spec.get("value")
+
+
+def _shape_text(shape):
+    return "[%s]" % ", ".join("None" if d is None else str(d) for d in (shape or []))
+
+
+class _Namespace(object):
+    def __init__(self, attrs):
+        self.__dict__.update(attrs)
+
+    def __repr__(self):
+        return "namespace(%s)" % ", ".join("%s=%r" % kv for kv in sorted(self.__dict__.items()))
+
+
+class Factory(object):
+    """Materialize a synthesized-value spec inside the current default graph."""
+
+    def __init__(self, tf1):
+        self.tf1 = tf1
+
+    def make(self, name, spec):
+        kind = spec.get("kind")
+        tf1 = self.tf1
+        safe = "".join(c if c.isalnum() or c in "_." else "_" for c in name) or "synth"
+        if kind == "placeholder":
+            return tf1.placeholder(getattr(tf1, spec.get("dtype", "float32")), spec.get("shape"), name=safe)
+        if kind == "placeholders":
+            return [tf1.placeholder(getattr(tf1, spec.get("dtype", "float32")), spec.get("shape"),
+                                    name="%s_%d" % (safe, i)) for i in range(int(spec.get("count", 3)))]
+        if kind == "namespace":
+            return _Namespace(dict((k, self.make(name + "." + k, v) if isinstance(v, dict) else v)
+                                   for k, v in spec.get("attrs", {}).items()))
+        return spec.get("value")
+
+
+def _is_docstring(stmt):
+    if not isinstance(stmt, ast.Expr):
+        return False
+    value = stmt.value
+    if type(value).__name__ == "Str":  # Python < 3.8
+        return True
+    return type(value).__name__ == "Constant" and isinstance(getattr(value, "value", None), str)
+
+
+class _EnterMarker(ast.NodeTransformer):
+    """Insert `__rrl_enter__(<def line>)` at the top of every function so we know which ones the top level reached."""
+
+    def _mark(self, node):
+        self.generic_visit(node)
+        stmt = ast.parse("__rrl_enter__(%d)" % node.lineno).body[0]
+        first = node.body[0]
+        for sub in ast.walk(stmt):
+            sub.lineno = first.lineno
+            sub.col_offset = getattr(first, "col_offset", 0)
+            if hasattr(first, "end_lineno"):
+                sub.end_lineno = first.lineno
+                sub.end_col_offset = sub.col_offset
+        at = 1 if _is_docstring(first) else 0
+        node.body.insert(at, stmt)
+        return node
+
+    visit_FunctionDef = _mark
+    visit_AsyncFunctionDef = _mark
+
+
+def describe_error(tracer, exc, tb, default_line=None):
+    message = str(exc)
+    if "Originally defined at:" in message:
+        message = message.split("Originally defined at:")[0].rstrip()
+    if len(message) > _MAX_MESSAGE:
+        message = message[:_MAX_MESSAGE] + " ..."
+    lines = tracer.tb_lines(tb)
+    if isinstance(exc, SyntaxError) and getattr(exc, "lineno", None):
+        lines = [exc.lineno]
+        message = exc.msg
+    return {"type": type(exc).__name__, "message": message,
+            "line": lines[-1] if lines else default_line, "stack": lines}
+
+
+class FileRunner(object):
+    def __init__(self, tracer, info, tf1):
+        self.tracer = tracer
+        self.info = info
+        self.tf1 = tf1
+        self.contrib_hooked = info.get("tf2", False)
+
+    def _graph(self):
+        return self.tf1.Graph()
+
+    def trace(self, request, deadline):
+        path = request["path"]
+        source = request["source"]
+        plan = request.get("plan") or {}
+        result = {"version": 1, "path": path, "tf_version": self.info["tf_version"], "runs": [], "sharing": [],
+                  "created": [], "error": None, "synthesized": {}, "stacks": [], "entries": [], "stopped_at": None,
+                  "python": "%d.%d.%d" % sys.version_info[:3]}
+        try:
+            tree = ast.parse(source, path)
+            tree = _EnterMarker().visit(tree)
+            ast.fix_missing_locations(tree)
+            code = compile(tree, path, "exec", dont_inherit=True)
+        except SyntaxError as e:
+            result["error"] = {"type": "SyntaxError", "message": e.msg or str(e), "line": e.lineno,
+                               "stack": [e.lineno] if e.lineno else []}
+            return result
+        except Exception as e:  # e.g. ValueError: source code string cannot contain null bytes
+            result["error"] = {"type": type(e).__name__, "message": str(e), "line": None, "stack": []}
+            return result
+        if not self.contrib_hooked and "contrib" in source:
+            hooks.install_contrib(self.tracer)
+            self.contrib_hooked = True
+        entered = set()
+        factory = Factory(self.tf1)
+        specs = dict(plan.get("free", {}))
+        tb = SynthBuiltins(vars(builtins), specs, factory)
+        tb["__rrl_enter__"] = entered.add
+        globs = {"__name__": "__main__", "__file__": path, "__builtins__": tb, "__doc__": None,
+                 "__package__": None}
+        numbering = Numbering()
+        graphs = {}
+        state = {"index": 0}
+
+        def unit(name, fn):
+            graph = self._graph()
+            tb.cache = {}
+            self.tracer.begin_unit(name, path)
+            error = None
+            stopped = None
+            with graph.as_default():
+                try:
+                    fn()
+                except StopTrace as s:
+                    stopped = {"what": s.what, "line": s.line}
+                except TraceTimeout:
+                    self.tracer.end_unit()
+                    raise
+                except _Exit as e:
+                    error = {"type": "SystemExit", "message": "os._exit(%s) called; the file stopped there" % e.code,
+                             "line": (self.tracer.tb_lines(sys.exc_info()[2]) or [None])[-1], "stack": []}
+                except SystemExit as e:
+                    lines = self.tracer.tb_lines(sys.exc_info()[2])
+                    error = {"type": "SystemExit", "message": "sys.exit(%s) called; the file stopped there" % (e.code,),
+                             "line": lines[-1] if lines else None, "stack": lines}
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as e:
+                    error = describe_error(self.tracer, e, sys.exc_info()[2])
+                    if isinstance(e, NameError):
+                        error["message"] += " (give it a value with --define NAME=VALUE)"
+            rec = self.tracer.end_unit()
+            runs, sharing, created, stacks = summarize(rec, numbering, graphs, error["message"] if error else None)
+            offset = len(result["runs"])
+            _renumber(runs, sharing, offset)
+            result["runs"].extend(runs)
+            result["sharing"].extend(sharing)
+            result["created"].extend(created)
+            result["stacks"].extend(stacks)
+            result["entries"].append({"name": name, "runs": len(runs), "error": error, "stopped_at": stopped})
+            if error is not None and result["error"] is None:
+                result["error"] = error
+            if stopped is not None and result["stopped_at"] is None:
+                result["stopped_at"] = stopped
+            state["index"] += 1
+
+        old_argv = sys.argv
+        sys.argv = [path]
+        old_exit = os._exit
+
+        def _no_exit(code=0):
+            raise _Exit(code)
+        try:
+            os._exit = _no_exit
+            unit("<module>", lambda: exec(code, globs))
+            for entry in plan.get("entries", []):
+                if entry.get("line") in entered:
+                    continue
+                if time.time() > deadline:
+                    result["entries"].append({"name": entry["name"], "runs": 0, "error": None,
+                                              "skipped": "time budget used up"})
+                    continue
+                unit(entry["name"], lambda e=entry: self._call_entry(globs, e, factory, result))
+        finally:
+            os._exit = old_exit
+            sys.argv = old_argv
+        for key, text in tb.used.items():
+            result["synthesized"][key] = text
+        return result
+
+    def _call_entry(self, globs, entry, factory, result):
+        def make_args(prefix, specs):
+            kwargs = {}
+            for pname, spec in specs.items():
+                kwargs[pname] = factory.make(prefix + "." + pname, spec)
+                result["synthesized"]["%s(%s)" % (prefix, pname)] = describe_spec(spec)
+            return kwargs
+        target = globs.get(entry.get("class") or entry["name"])
+        if target is None:
+            raise NameError("%s is not defined at module level" % (entry.get("class") or entry["name"]))
+        kind = entry.get("kind", "function")
+        if kind == "function":
+            return target(**make_args(entry["name"], entry.get("args", {})))
+        instance = target(**make_args(entry["class"], entry.get("init_args", {})))
+        if kind == "method":
+            return getattr(instance, entry["method"])(**make_args(entry["name"], entry.get("args", {})))
+        return instance
+
+
+def _renumber(runs, sharing, offset):
+    for r in runs:
+        r.pop("index", None)
+    if not offset:
+        return
+    for rel in sharing:
+        for place in rel["between"]:
+            if place.get("run") is not None:
+                place["run"] += offset

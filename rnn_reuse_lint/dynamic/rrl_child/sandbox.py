@@ -1,0 +1,395 @@
+"""Confine the tracing child: private mount/net/pid namespaces, read-only filesystem but a tmpfs, no capabilities,
+seccomp against new processes, resource limits, and audit hooks that name what user code tried."""
+import ctypes
+import ctypes.util
+import errno
+import os
+import resource
+import shutil
+import signal
+import struct
+import sys
+import tempfile
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+MNT_DETACH = 2
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 1, 24, 38, 47
+SYS_CAPSET, SYS_SECCOMP = 126, 317          # x86_64
+_DEVICES = ("null", "zero", "full", "random", "urandom")
+WORK_ROOT = "/tmp"
+
+
+class Violation(PermissionError):
+    """What the audit hook raises: a clear, named refusal."""
+
+
+def _libc():
+    return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+
+
+def _check(ret, what):
+    if ret != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, "%s: %s" % (what, os.strerror(e)))
+
+
+class Sandbox(object):
+    def __init__(self, config, proto_out):
+        self.config = config
+        self.proto_out = proto_out
+        self.features = {}
+        self.libc = None
+        self.workdir = None
+        self.user_active = False
+        self.violations = []
+        self.writable = [WORK_ROOT, "/var/tmp", "/dev/shm"]
+        self.cpu_limit = None
+        self.user_file = None
+
+    # ---------------------------------------------------------------- before TensorFlow is imported
+    def enter_namespaces(self):
+        """Unshare mount/net/pid namespaces (fork into the pid namespace), build the filesystem view, drop caps."""
+        if not self.config.get("isolate", True):
+            self.features["namespaces"] = "off: disabled by the parent"
+            return
+        if not sys.platform.startswith("linux"):
+            self.features["namespaces"] = "off: not Linux"
+            return
+        try:
+            self.libc = _libc()
+        except OSError as e:
+            self.features["namespaces"] = "off: no libc (%s)" % e
+            return
+        flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID
+        uid, gid = os.getuid(), os.getgid()
+        if self.libc.unshare(flags) != 0:
+            # unprivileged: a user namespace gives us the same powers over private copies
+            if self.libc.unshare(flags | CLONE_NEWUSER) != 0:
+                self.features["namespaces"] = "off: unshare failed (%s)" % os.strerror(ctypes.get_errno())
+                return
+            self._map_ids(uid, gid)
+        self.features["namespaces"] = "on: mount, net, pid, ipc, uts"
+        self._fork_into_pid_namespace()
+        try:
+            self._build_filesystem()
+            self.features["filesystem"] = "on: read-only except a private tmpfs at /tmp"
+        except OSError as e:
+            self.features["filesystem"] = "off: %s" % e
+        self._drop_capabilities()
+
+    def _map_ids(self, uid, gid):
+        for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", "0 %d 1" % uid),
+                           ("/proc/self/gid_map", "0 %d 1" % gid)):
+            try:
+                with open(path, "w") as f:
+                    f.write(text)
+            except OSError:
+                pass
+
+    def _fork_into_pid_namespace(self):
+        # Only children of unshare(CLONE_NEWPID) enter the namespace: the launcher forks, waits and exits with the
+        # worker's status, telling the parent if the worker died by a signal (a segfault, a kill).
+        pid = os.fork()
+        if pid == 0:
+            self.libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            return
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+                break
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                status = 0
+                break
+        try:
+            if os.WIFSIGNALED(status):
+                msg = {"exit": {"signal": os.WTERMSIG(status)}}
+            else:
+                msg = {"exit": {"code": os.WEXITSTATUS(status)}}
+            import json
+            self.proto_out.write(json.dumps(msg) + "\n")
+            self.proto_out.flush()
+        except Exception:
+            pass
+        os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+
+    def _mount(self, source, target, fstype, flags, data):
+        enc = lambda s: s.encode() if isinstance(s, str) else s
+        _check(self.libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
+               "mount %s" % target)
+
+    def _build_filesystem(self):
+        self._mount(None, "/", None, MS_REC | MS_PRIVATE, None)
+        try:
+            self._mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+        except OSError:
+            pass
+        size = "size=%dm,mode=1777" % int(self.config.get("tmp_mb", 256))
+        self._mount("tmpfs", WORK_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, size)
+        if os.path.isdir("/var/tmp"):
+            self._mount("tmpfs", "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
+        self._private_dev()
+        self._remount_read_only()
+
+    def _private_dev(self):
+        """Replace /dev by a tmpfs holding only null/zero/full/random/urandom (no disks, no kmsg)."""
+        old = os.path.join(WORK_ROOT, ".rrl-olddev")
+        os.mkdir(old)
+        self._mount("/dev", old, None, MS_BIND | MS_REC, None)
+        self._mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=1m,mode=755")
+        for name in _DEVICES:
+            target = os.path.join("/dev", name)
+            open(target, "w").close()
+            try:
+                self._mount(os.path.join(old, name), target, None, MS_BIND, None)
+            except OSError:
+                os.unlink(target)
+        for name, dest in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                           ("stderr", "/proc/self/fd/2")):
+            os.symlink(dest, os.path.join("/dev", name))
+        os.mkdir("/dev/shm")
+        self._mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
+        self.libc.umount2(old.encode(), MNT_DETACH)
+        os.rmdir(old)
+
+    def _remount_read_only(self):
+        keep = set([WORK_ROOT, "/var/tmp", "/dev/shm"])
+        failed = []
+        with open("/proc/self/mountinfo") as f:
+            entries = [line.split() for line in f]
+        for fields in entries:
+            target = fields[4].replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\")
+            opts = fields[5].split(",")
+            if target in keep or "ro" in opts:
+                continue
+            flags = MS_BIND | MS_REMOUNT | MS_RDONLY
+            for name, bit in (("nosuid", MS_NOSUID), ("nodev", MS_NODEV), ("noexec", MS_NOEXEC)):
+                if name in opts:
+                    flags |= bit
+            for name, bit in (("noatime", 1024), ("nodiratime", 2048), ("relatime", 1 << 21)):
+                if name in opts:
+                    flags |= bit
+            try:
+                self._mount(None, target, None, flags, None)
+            except OSError:
+                failed.append(target)
+        if "/" in failed:
+            raise OSError(errno.EPERM, "could not make / read-only")
+
+    def _drop_capabilities(self):
+        try:
+            for cap in range(64):
+                self.libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+            self.libc.prctl(PR_CAP_AMBIENT, 4, 0, 0, 0)  # PR_CAP_AMBIENT_CLEAR_ALL
+            header = struct.pack("Ii", 0x20080522, 0)   # _LINUX_CAPABILITY_VERSION_3, this thread
+            data = b"\0" * 24
+            hbuf = ctypes.create_string_buffer(header, len(header))
+            dbuf = ctypes.create_string_buffer(data, len(data))
+            _check(self.libc.syscall(SYS_CAPSET, hbuf, dbuf), "capset")
+            _check(self.libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+            self.features["capabilities"] = "on: all dropped"
+        except OSError as e:
+            self.features["capabilities"] = "off: %s" % e
+
+    # ---------------------------------------------------------------- after TensorFlow is imported
+    def lockdown(self):
+        self._limits()
+        self._seccomp()
+        self._audit()
+        os.environ.clear()
+        os.environ.update({"PATH": "/usr/bin:/bin", "HOME": WORK_ROOT, "TMPDIR": WORK_ROOT, "LANG": "C.UTF-8",
+                           "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3"})
+        tempfile.tempdir = WORK_ROOT if self.features.get("filesystem", "").startswith("on") else None
+
+    def _limits(self):
+        def setlimit(kind, soft, hard=None):
+            try:
+                resource.setrlimit(kind, (soft, soft if hard is None else hard))
+                return True
+            except (ValueError, OSError):
+                return False
+        mem_mb = int(self.config.get("memory_mb", 4096))
+        # RLIMIT_AS would break TensorFlow (it reserves GBs of address space it never touches); RLIMIT_DATA counts
+        # what is really allocated (heap + private writable mappings, Linux >= 4.7): MemoryError instead of OOM.
+        data = _vm_data_bytes()
+        ok = data is not None and setlimit(resource.RLIMIT_DATA, data + mem_mb * 1024 * 1024)
+        setlimit(resource.RLIMIT_CORE, 0)
+        setlimit(resource.RLIMIT_FSIZE, int(self.config.get("file_mb", 64)) * 1024 * 1024)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # an oversized write fails with EFBIG instead of killing us
+        self.features["limits"] = "on: data +%d MB, files %d MB, no core dumps%s" % (
+            mem_mb, int(self.config.get("file_mb", 64)), "" if ok else " (RLIMIT_DATA unavailable)")
+
+    def _seccomp(self):
+        if self.libc is None or not self.config.get("isolate", True):
+            self.features["seccomp"] = "off"
+            return
+        import platform
+        if platform.machine() != "x86_64":
+            self.features["seccomp"] = "off: only built for x86_64"
+            return
+        prog = _seccomp_program()
+        buf = ctypes.create_string_buffer(prog, len(prog))
+        fprog = struct.pack("HxxxxxxQ", len(prog) // 8, ctypes.addressof(buf))
+        fbuf = ctypes.create_string_buffer(fprog, len(fprog))
+        self._seccomp_keep = (buf, fbuf)
+        if self.libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            self.features["seccomp"] = "off: no_new_privs refused"
+            return
+        # SECCOMP_SET_MODE_FILTER with TSYNC: every thread TensorFlow already started gets the filter too
+        if self.libc.syscall(SYS_SECCOMP, 1, 1, fbuf) != 0:
+            self.features["seccomp"] = "off: %s" % os.strerror(ctypes.get_errno())
+            return
+        self.features["seccomp"] = "on: no fork/exec/new processes"
+
+    def _audit(self):
+        if not hasattr(sys, "addaudithook"):
+            self.features["audit"] = "off: Python < 3.8"
+            return
+        box = self
+
+        def hook(event, args):
+            if not box.user_active:
+                return
+            box._on_event(event, args)
+        sys.addaudithook(hook)
+        self.features["audit"] = "on"
+
+    def _refuse(self, what, detail):
+        frame = sys._getframe(2)
+        line = None
+        while frame is not None:
+            if frame.f_code.co_filename == self.user_file:
+                line = frame.f_lineno
+                break
+            frame = frame.f_back
+        if len(self.violations) < 20:
+            self.violations.append({"what": what, "detail": detail[:200], "line": line})
+        raise Violation("sandbox: %s is not allowed (%s)" % (what, detail[:200]))
+
+    def _on_event(self, event, args):
+        if event in ("os.system", "subprocess.Popen", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
+                     "os.forkpty", "pty.spawn", "os.startfile"):
+            self._refuse("starting a process", "%s %r" % (event, args[:2] if args else ()))
+        elif event in ("socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"):
+            self._refuse("network access", "%s %r" % (event, args[1:2] if len(args) > 1 else ()))
+        elif event == "open":
+            path, mode, flags = (list(args) + [None, None, None])[:3]
+            writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND))
+            if writing and isinstance(path, (str, bytes)) and not self._inside(path):
+                self._refuse("writing outside the temporary directory", _text(path))
+        elif event in ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link",
+                       "os.symlink", "os.truncate", "os.utime", "shutil.rmtree", "shutil.move", "shutil.copyfile"):
+            for path in args[:2]:
+                if isinstance(path, (str, bytes)) and not self._inside(path):
+                    self._refuse("changing files outside the temporary directory", "%s %s" % (event, _text(path)))
+        elif event == "os.kill" and args and args[0] not in (os.getpid(), 0):
+            self._refuse("signalling other processes", "os.kill(%r)" % (args[0],))
+
+    def _inside(self, path):
+        path = _text(path)
+        if path in (os.devnull,):
+            return True
+        full = os.path.realpath(path)
+        return any(full == w or full.startswith(w.rstrip("/") + "/") for w in self.writable)
+
+    # ---------------------------------------------------------------- per file
+    def new_workdir(self):
+        base = WORK_ROOT if self.features.get("filesystem", "").startswith("on") else None
+        self.workdir = tempfile.mkdtemp(prefix="rrl-", dir=base)
+        os.chdir(self.workdir)
+        if base is None:
+            self.writable = [self.workdir]
+        return self.workdir
+
+    def drop_workdir(self, path):
+        try:
+            os.chdir("/")
+        except OSError:
+            pass
+        shutil.rmtree(path, ignore_errors=True)
+
+    def begin_file(self, timeout, user_file):
+        self.user_file = user_file
+        self.violations = []
+        try:
+            used = resource.getrusage(resource.RUSAGE_SELF)
+            spent = int(used.ru_utime + used.ru_stime)
+            soft = spent + int(timeout * 2) + 5   # 2 cores: TF may burn CPU on both during the wall-clock budget
+            hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+            if hard != resource.RLIM_INFINITY:
+                soft = min(soft, hard)
+            resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+            self.cpu_limit = soft
+        except (ValueError, OSError):
+            self.cpu_limit = None
+        self.user_active = True
+
+    def end_file(self):
+        self.user_active = False
+        try:
+            hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+            resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
+        except (ValueError, OSError):
+            pass
+
+    def status(self):
+        return dict(self.features)
+
+
+def _text(path):
+    return path.decode("utf-8", "replace") if isinstance(path, bytes) else str(path)
+
+
+def _vm_data_bytes():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _seccomp_program():
+    """A classic-BPF filter: refuse fork/vfork/execve/execveat and non-thread clone; clone3 -> ENOSYS (libc falls
+    back to clone, where the flags are visible); ptrace and namespace/mount syscalls refused too."""
+    LD_W_ABS, JEQ, JSET, RET = 0x20, 0x15, 0x45, 0x06
+    ALLOW, KILL = 0x7fff0000, 0x80000000
+    eperm, enosys = 0x00050000 | errno.EPERM, 0x00050000 | errno.ENOSYS
+    denied = (57, 58, 59, 322,            # fork vfork execve execveat
+              101, 310, 311,              # ptrace process_vm_readv/writev
+              272, 308, 165, 166, 155, 161, 434, 438)  # unshare setns mount umount2 pivot_root chroot pidfd_open/getfd
+    ins = []
+
+    def op(code, k, jt=0, jf=0):
+        ins.append([code, jt, jf, k])
+    op(LD_W_ABS, 4)                           # arch
+    op(JEQ, 0xC000003E, 1, 0)
+    op(RET, eperm)
+    op(LD_W_ABS, 0)                           # syscall number
+    op(0x35, 0x40000000, 0, 1)                # JGE x32 ABI -> refuse
+    op(RET, eperm)
+    for nr in denied:
+        op(JEQ, nr, 0, 1)
+        op(RET, eperm)
+    op(JEQ, 435, 0, 1)                        # clone3
+    op(RET, enosys)
+    op(JEQ, 56, 0, 3)                         # clone: allow only threads
+    op(LD_W_ABS, 16)                          # args[0] low 32 bits = flags
+    op(JSET, 0x00010000, 1, 0)                # CLONE_THREAD
+    op(RET, eperm)
+    op(RET, ALLOW)
+    del KILL
+    return b"".join(struct.pack("HBBI", *i) for i in ins)

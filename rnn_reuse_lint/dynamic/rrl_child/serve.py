@@ -1,0 +1,153 @@
+"""The child's request loop: one JSON request per line in, one JSON trace per line out, one TF import for many files."""
+import io
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+
+from . import sandbox
+
+
+def _send(out, message):
+    out.write(json.dumps(message, default=str) + "\n")
+    out.flush()
+
+
+def _on_alarm(signum, frame):
+    from .runner import TraceTimeout
+    raise TraceTimeout()
+
+
+def _on_xcpu(signum, frame):
+    from .runner import TraceTimeout
+    raise TraceTimeout("cpu")
+
+
+def main():
+    # The protocol gets private copies of fds 0/1; user code sees /dev/null there, so print() or os.write(1, ...)
+    # cannot corrupt the stream and input() cannot steal requests.
+    proto_in = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    proto_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    config = json.loads(proto_in.readline() or "{}")
+    box = sandbox.Sandbox(config, proto_out)
+    box.enter_namespaces()           # may fork: from here on we are the worker process
+    sys.stdout = io.StringIO()
+    t0 = time.time()
+    try:
+        from .shim import install, v1_api
+        info = install()
+        tf1 = v1_api(info)
+        from .tracer import Tracer
+        from . import hooks
+        tracer = Tracer(info)
+        hooks.install(tracer, info)
+        from .runner import FileRunner
+        runner = FileRunner(tracer, info, tf1)
+        _warm_up(tf1)
+    except BaseException as e:
+        _send(proto_out, {"fatal": "cannot import TensorFlow in %s: %s: %s" % (sys.executable, type(e).__name__, e),
+                          "traceback": traceback.format_exc()[-3000:]})
+        return 3
+    box.lockdown()
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGXCPU, _on_xcpu)
+    _send(proto_out, {"hello": {"tf_version": info["tf_version"], "python": "%d.%d.%d" % sys.version_info[:3],
+                                "executable": sys.executable, "import_seconds": round(time.time() - t0, 3),
+                                "sandbox": box.status(), "pid": os.getpid()}})
+    while True:
+        line = proto_in.readline()
+        if not line:
+            return 0
+        try:
+            request = json.loads(line)
+        except ValueError:
+            _send(proto_out, {"id": None, "protocol_error": "bad request line"})
+            continue
+        _send(proto_out, {"id": request.get("id"), "trace": _trace_one(box, runner, tracer, request)})
+        if not tracer_intact(tracer):
+            _send(proto_out, {"id": None, "restart": "user code tampered with the tracer"})
+            return 4
+
+
+def tracer_intact(tracer):
+    from tensorflow.python.ops import variable_scope as vs
+    return getattr(vs._VariableStore.__dict__.get("get_variable"), "_rrl", False)
+
+
+def _trace_one(box, runner, tracer, request):
+    from .runner import TraceTimeout
+    timeout = float(request.get("timeout") or 60.0)
+    workdir = box.new_workdir()
+    modules_before = set(sys.modules)
+    user_dir = os.path.dirname(os.path.abspath(request["path"]))
+    sys.path.insert(0, user_dir)
+    sys.stdout = io.StringIO()
+    start = time.time()
+    box.begin_file(timeout, request["path"])
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        trace = runner.trace(request, start + timeout)
+    except TraceTimeout as e:
+        cpu = e.args and e.args[0] == "cpu"
+        trace = _failed(request, runner, "Timeout",
+                        ("CPU time limit exceeded" if cpu else "wall-clock timeout after %gs" % timeout) +
+                        " (infinite loop? raise it with --timeout)")
+    except MemoryError:
+        trace = _failed(request, runner, "MemoryError", "memory limit exceeded (huge allocation)")
+    except BaseException as e:
+        trace = _failed(request, runner, "InternalError", "%s: %s" % (type(e).__name__, e))
+        trace["error"]["traceback"] = traceback.format_exc()[-3000:]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        box.end_file()
+        tracer.active = False
+        sys.stdout = io.StringIO()
+        try:
+            sys.path.remove(user_dir)
+        except ValueError:
+            pass
+        for name in set(sys.modules) - modules_before:
+            mod = sys.modules.get(name)
+            f = getattr(mod, "__file__", None) or ""
+            if f.startswith(user_dir + os.sep) or not f:
+                if not name.startswith(("tensorflow", "tf_keras", "keras", "absl", "numpy")):
+                    sys.modules.pop(name, None)
+        box.drop_workdir(workdir)
+    trace["violations"] = list(box.violations)
+    trace["seconds"] = round(time.time() - start, 3)
+    trace["sandbox"] = box.status()
+    return trace
+
+
+def _failed(request, runner, kind, message):
+    return {"version": 1, "path": request["path"], "tf_version": runner.info["tf_version"], "runs": [],
+            "sharing": [], "created": [], "error": {"type": kind, "message": message, "line": None, "stack": []},
+            "synthesized": {}, "stacks": [], "entries": [], "stopped_at": None}
+
+
+def _warm_up(tf1):
+    """Touch the lazily loaded pieces user code needs, while imports are still allowed."""
+    try:
+        g = tf1.Graph()
+        with g.as_default():
+            x = tf1.placeholder(tf1.float32, [2, 3, 4])
+            cell = tf1.nn.rnn_cell.MultiRNNCell([tf1.nn.rnn_cell.LSTMCell(4), tf1.nn.rnn_cell.GRUCell(4)])
+            tf1.nn.dynamic_rnn(cell, x, dtype=tf1.float32)
+            for name in ("BasicLSTMCell", "BasicRNNCell", "DropoutWrapper", "ResidualWrapper", "DeviceWrapper"):
+                getattr(tf1.nn.rnn_cell, name)
+            keras = getattr(tf1, "keras", None)
+            if keras is not None:
+                layers = keras.layers
+                for name in ("LSTM", "GRU", "SimpleRNN", "RNN", "StackedRNNCells", "LSTMCell", "GRUCell",
+                             "SimpleRNNCell", "Bidirectional", "Dense", "Embedding", "Input"):
+                    getattr(layers, name, None)
+                layers.RNN([layers.LSTMCell(4)])(x)
+    except Exception:
+        pass

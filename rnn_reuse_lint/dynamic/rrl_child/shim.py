@@ -1,0 +1,165 @@
+"""Serve TF1-era `import tensorflow` code on TF 2.x: tf.compat.v1 in graph mode plus a `tf.contrib` that maps what compat.v1 has."""
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+import warnings
+
+# tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
+# (TF_RNN_SEMANTICS.md §8.1, experiment E10), so mapping them onto compat.v1 changes nothing.
+_CONTRIB_RNN_CELLS = (
+    "BasicLSTMCell", "BasicRNNCell", "DeviceWrapper", "DropoutWrapper", "GRUCell", "LSTMCell",
+    "LSTMStateTuple", "MultiRNNCell", "RNNCell", "ResidualWrapper",
+)
+_CONTRIB_RNN_FUNCS = ("static_rnn", "static_bidirectional_rnn", "static_state_saving_rnn")
+
+
+class NotSupportedOnTF2(ImportError):
+    """A tf.contrib name with no tf.compat.v1 equivalent (not an AttributeError, so `from x import y` keeps the message)."""
+
+
+def _unsupported(name):
+    return NotSupportedOnTF2(
+        "not supported on TF 2: %s (no tf.compat.v1 equivalent; trace with --python pointing at a "
+        "TF 1.x interpreter)" % name)
+
+
+class _ContribModule(types.ModuleType):
+    """A tf.contrib stand-in: known names resolve, every other attribute raises NotSupportedOnTF2."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise _unsupported("tf.%s.%s" % (self.__name__.split(".", 1)[1], name))
+
+
+class _ContribFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Makes `import tensorflow.contrib.<anything unmapped>` fail with the not-supported message."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.startswith("tensorflow.contrib.") and fullname not in sys.modules:
+            return importlib.machinery.ModuleSpec(fullname, self)
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        raise _unsupported(module.__name__)
+
+
+def _module(name, attrs):
+    mod = _ContribModule(name)
+    mod.__path__ = []  # a package, so `import tensorflow.contrib.x` reaches _ContribFinder
+    mod.__dict__.update(attrs)
+    return mod
+
+
+def _stack_bidirectional_functions(v1):
+    """Ports of contrib.rnn.stack_bidirectional_{dynamic_,}rnn built from compat.v1 pieces (same scopes as TF 1.15)."""
+    from tensorflow.python.ops import rnn as rnn_ops
+
+    def _check(cells_fw, cells_bw):
+        if not cells_fw:
+            raise ValueError("Must specify at least one fw cell for BidirectionalRNN.")
+        if not cells_bw:
+            raise ValueError("Must specify at least one bw cell for BidirectionalRNN.")
+        if not isinstance(cells_fw, list):
+            raise ValueError("cells_fw must be a list of RNNCells (one per layer).")
+        if not isinstance(cells_bw, list):
+            raise ValueError("cells_bw must be a list of RNNCells (one per layer).")
+        if len(cells_fw) != len(cells_bw):
+            raise ValueError("Forward and Backward cells must have the same depth.")
+
+    def stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
+                                        initial_states_bw=None, dtype=None, sequence_length=None,
+                                        parallel_iterations=None, time_major=False, scope=None,
+                                        swap_memory=False):
+        _check(cells_fw, cells_bw)
+        states_fw, states_bw = [], []
+        prev_layer = inputs
+        with v1.variable_scope(scope or "stack_bidirectional_rnn"):
+            for i, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
+                init_fw = initial_states_fw[i] if initial_states_fw else None
+                init_bw = initial_states_bw[i] if initial_states_bw else None
+                with v1.variable_scope("cell_%d" % i):
+                    # looked up at call time so the tracer's wrapper sees the nested driver
+                    outputs, (state_fw, state_bw) = rnn_ops.bidirectional_dynamic_rnn(
+                        cell_fw, cell_bw, prev_layer, initial_state_fw=init_fw,
+                        initial_state_bw=init_bw, sequence_length=sequence_length,
+                        parallel_iterations=parallel_iterations, dtype=dtype,
+                        swap_memory=swap_memory, time_major=time_major)
+                    prev_layer = v1.concat(outputs, 2)
+                states_fw.append(state_fw)
+                states_bw.append(state_bw)
+        return prev_layer, tuple(states_fw), tuple(states_bw)
+
+    def stack_bidirectional_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
+                                initial_states_bw=None, dtype=None, sequence_length=None, scope=None):
+        _check(cells_fw, cells_bw)
+        states_fw, states_bw = [], []
+        prev_layer = inputs
+        with v1.variable_scope(scope or "stack_bidirectional_rnn"):
+            for i, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
+                init_fw = initial_states_fw[i] if initial_states_fw else None
+                init_bw = initial_states_bw[i] if initial_states_bw else None
+                with v1.variable_scope("cell_%d" % i) as cell_scope:
+                    prev_layer, state_fw, state_bw = rnn_ops.static_bidirectional_rnn(
+                        cell_fw, cell_bw, prev_layer, initial_state_fw=init_fw,
+                        initial_state_bw=init_bw, sequence_length=sequence_length,
+                        dtype=dtype, scope=cell_scope)
+                states_fw.append(state_fw)
+                states_bw.append(state_bw)
+        return prev_layer, tuple(states_fw), tuple(states_bw)
+
+    return {"stack_bidirectional_dynamic_rnn": stack_bidirectional_dynamic_rnn,
+            "stack_bidirectional_rnn": stack_bidirectional_rnn}
+
+
+def _contrib_layers(v1):
+    def xavier_initializer(uniform=True, seed=None, dtype=None):
+        if uniform:
+            return v1.glorot_uniform_initializer(seed=seed)
+        return v1.glorot_normal_initializer(seed=seed)
+
+    return {"xavier_initializer": xavier_initializer, "xavier_initializer_conv2d": xavier_initializer}
+
+
+def install():
+    """Import TensorFlow, switch TF 2 to TF1 graph semantics and serve compat.v1 as `tensorflow`; returns facts."""
+    warnings.filterwarnings("ignore")
+    import tensorflow as real
+    version = getattr(real, "__version__", "unknown")
+    info = {"tf_version": version, "tf2": not version.startswith(("0.", "1.")), "tf": real}
+    try:
+        real_logging = real.compat.v1.logging if info["tf2"] else real.logging
+        real_logging.set_verbosity(real_logging.ERROR)
+    except Exception:
+        pass
+    if not info["tf2"]:
+        return info
+    v1 = real.compat.v1
+    v1.disable_v2_behavior()
+    rnn_cell = v1.nn.rnn_cell
+    rnn_attrs = dict((n, getattr(rnn_cell, n)) for n in _CONTRIB_RNN_CELLS)
+    rnn_attrs.update((n, getattr(v1.nn, n)) for n in _CONTRIB_RNN_FUNCS)
+    rnn_attrs.update(_stack_bidirectional_functions(v1))
+    crnn = _module("tensorflow.contrib.rnn", rnn_attrs)
+    clayers = _module("tensorflow.contrib.layers", _contrib_layers(v1))
+    cframework = _module("tensorflow.contrib.framework", {"nest": real.nest})
+    contrib = _module("tensorflow.contrib", {"rnn": crnn, "layers": clayers, "framework": cframework})
+    v1.contrib = contrib
+    v1.compat = real.compat  # `import tensorflow.compat.v1 as tf` walks attributes: keep it on this object
+    sys.modules["tensorflow"] = v1
+    sys.modules["tensorflow.contrib"] = contrib
+    sys.modules["tensorflow.contrib.rnn"] = crnn
+    sys.modules["tensorflow.contrib.layers"] = clayers
+    sys.modules["tensorflow.contrib.framework"] = cframework
+    sys.meta_path.insert(0, _ContribFinder())
+    info["v1"] = v1
+    return info
+
+
+def v1_api(info):
+    """The TF1-style API object (tf itself on 1.x, tf.compat.v1 on 2.x)."""
+    return info.get("v1") or info["tf"]

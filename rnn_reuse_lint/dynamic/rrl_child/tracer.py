@@ -1,0 +1,651 @@
+"""Hooks TensorFlow (get_variable, layer/cell calls, RNN drivers, constructors) and records what every RNN layer uses."""
+import re
+import sys
+
+# Drivers: name -> (cell parameters, index of `scope` among the positional parameters, default scope, role)
+# role: "leaf" runs one cell; "pair" runs fw+bw cells; "stack" runs lists of fw/bw cells; "decode" runs decoder._cell.
+DRIVERS = {
+    "dynamic_rnn": (("cell",), 8, "rnn", "leaf"),
+    "static_rnn": (("cell",), 5, "rnn", "leaf"),
+    "raw_rnn": (("cell",), 4, "rnn", "leaf"),
+    "static_state_saving_rnn": (("cell",), 5, "rnn", "leaf"),
+    "bidirectional_dynamic_rnn": (("cell_fw", "cell_bw"), 10, "bidirectional_rnn", "pair"),
+    "static_bidirectional_rnn": (("cell_fw", "cell_bw"), 7, "bidirectional_rnn", "pair"),
+    "stack_bidirectional_dynamic_rnn": (("cells_fw", "cells_bw"), 9, "stack_bidirectional_rnn", "stack"),
+    "stack_bidirectional_rnn": (("cells_fw", "cells_bw"), 7, "stack_bidirectional_rnn", "stack"),
+    "dynamic_decode": (("decoder",), 6, "decoder", "decode"),
+}
+# Wrappers that own no variables and no scope level: they carry the identity of the cell they wrap (§3).
+_TRANSPARENT_WRAPPERS = ("DropoutWrapper", "ResidualWrapper", "DeviceWrapper")
+_STACK_CLASSES = ("MultiRNNCell", "StackedRNNCells")
+_CELL_BASES = ("RNNCell", "_RNNCell", "AbstractRNNCell")
+_CELL_NAME = re.compile(r"(?:^|/)cell_(\d+)$")
+
+
+class StopTrace(BaseException):
+    """Raised at the first Session.run / eval / Keras fit: the graph is built by then."""
+
+    def __init__(self, what, line):
+        BaseException.__init__(self, what)
+        self.what = what
+        self.line = line
+
+
+def _mro_names(obj):
+    return [c.__name__ for c in type(obj).__mro__]
+
+
+def _is_keras(cls_list):
+    return any("keras" in (c.__module__ or "") for c in cls_list)
+
+
+def strip_name(name):
+    return name[:-2] if name.endswith(":0") else name
+
+
+class Run(object):
+    """One driver call (or one direct cell call) and the layers it drives."""
+
+    def __init__(self, index, driver, line, call_lines, scope, reuse, graph, entry, driver_obj=None):
+        self.index = index
+        self.driver = driver
+        self.line = line
+        self.call_lines = call_lines
+        self.scope = scope
+        self.reuse = reuse
+        self.graph = graph
+        self.entry = entry
+        self.driver_obj = driver_obj
+        self.layers = []          # Layer objects
+        self.by_pos = {}          # (segment, position) -> layer index
+        self.segment = 0
+        self.composite = False
+        self.direct_obj = None
+
+    def layer_for(self, segment, position):
+        return self.by_pos.get((segment, position))
+
+
+class Layer(object):
+    def __init__(self, index, segment, position, direction, obj, element, stack):
+        self.index = index
+        self.segment = segment
+        self.position = position
+        self.direction = direction
+        self.obj = obj              # the cell object after unwrapping transparent wrappers
+        self.element = element      # what the stack actually holds (may be a wrapper)
+        self.stack = stack          # the MultiRNNCell / StackedRNNCells object, or None
+        self.called = []            # ids of cell objects called at this layer, in order
+        self.calls = []             # (id, outer scope at call, captured scope after call)
+        self.failed = False
+
+
+class Frame(object):
+    def __init__(self, obj, run, segment, layer, is_stack, outer_scope):
+        self.obj = obj
+        self.run = run
+        self.segment = segment
+        self.layer = layer
+        self.is_stack = is_stack
+        self.outer_scope = outer_scope
+        self.counter = 0
+
+
+class Unit(object):
+    """Everything recorded while one piece of user code (top level or one entry point) runs in its own graph."""
+
+    def __init__(self, name):
+        self.name = name
+        self.runs = []
+        self.requests = []
+        self.created = []
+        self.creator = {}        # (graph id, var name) -> (run index, layer index) or None
+        self.first_vars = {}     # obj id -> names it requested at its first place
+        self.obj_req = {}        # (run, layer, obj id) -> names requested there
+        self.ctor = {}           # obj id -> (line, obj)
+        self.stacks = []         # (line, stack obj, [element objs])
+        self.collisions = []
+        self.keepalive = []
+        self.obj_scope = {}      # obj id -> (first outer scope, captured scope)
+        self.keras_owner = {}    # id(variable) -> obj id
+
+
+class Tracer(object):
+    def __init__(self, tf_info):
+        self.info = tf_info
+        from tensorflow.python.ops import variable_scope as vs
+        self.vs = vs
+        self.filename = None
+        self.unit = None
+        self.active = False
+        self.run_stack = []      # active Run objects (outermost first)
+        self.frames = []         # active cell frames
+        self.in_call = {}        # obj id -> depth
+        self.positions = {}      # code object -> list of start lines (3.11+)
+        self.originals = {}      # function id -> wrapper (drivers)
+        self.patched_classes = set()
+        self.stop_calls = True
+
+    # ---------------------------------------------------------------- source lines
+    def _line_of(self, frame, lasti=None):
+        code = frame.f_code
+        if hasattr(code, "co_positions"):
+            pos = self.positions.get(code)
+            if pos is None:
+                pos = [p[0] for p in code.co_positions()]
+                self.positions[code] = pos
+            i = (frame.f_lasti if lasti is None else lasti) // 2
+            if 0 <= i < len(pos) and pos[i] is not None:
+                return pos[i]
+        return frame.f_lineno
+
+    def user_lines(self, frame=None):
+        """Lines of the user's file on the current stack, outermost first."""
+        f = frame or sys._getframe(1)
+        lines = []
+        while f is not None:
+            if f.f_code.co_filename == self.filename:
+                lines.append(self._line_of(f))
+            f = f.f_back
+        lines.reverse()
+        return lines
+
+    def tb_lines(self, tb):
+        lines = []
+        while tb is not None:
+            f = tb.tb_frame
+            if f.f_code.co_filename == self.filename:
+                lasti = getattr(tb, "tb_lasti", None)
+                line = self._line_of(f, lasti) if lasti is not None and lasti >= 0 else tb.tb_lineno
+                lines.append(line)
+            tb = tb.tb_next
+        return lines
+
+    def user_line(self):
+        lines = self.user_lines(sys._getframe(1))
+        return lines[-1] if lines else None
+
+    # ---------------------------------------------------------------- scopes
+    def current_scope(self):
+        try:
+            return self.vs.get_variable_scope().name
+        except Exception:
+            return ""
+
+    def current_reuse(self):
+        try:
+            reuse = self.vs.get_variable_scope().reuse
+        except Exception:
+            return False
+        if reuse is True or reuse is False:
+            return reuse
+        if reuse is None:
+            return False
+        return "auto"
+
+    def graph_id(self):
+        try:
+            from tensorflow.python.framework import ops
+            return id(ops.get_default_graph())
+        except Exception:
+            return 0
+
+    # ---------------------------------------------------------------- units
+    def begin_unit(self, name, filename):
+        self.unit = Unit(name)
+        self.filename = filename
+        self.run_stack = []
+        self.frames = []
+        self.in_call = {}
+        self.active = True
+
+    def end_unit(self):
+        self.active = False
+        unit = self.unit
+        self.run_stack = []
+        self.frames = []
+        return unit
+
+    # ---------------------------------------------------------------- classification
+    def classify(self, obj):
+        names = _mro_names(obj)
+        if "Bidirectional" in names and _is_keras(type(obj).__mro__):
+            return "keras_bidirectional"
+        if "RNN" in names and _is_keras(type(obj).__mro__):
+            return "keras_rnn"
+        if any(n in names for n in _STACK_CLASSES):
+            return "stack"
+        if any(n in names for n in _CELL_BASES):
+            return "cell"
+        if _is_keras(type(obj).__mro__) and "state_size" in getattr(obj, "__dict__", {}):
+            return "cell"
+        if "state_size" in dir(type(obj)) and hasattr(type(obj), "__call__"):
+            return "cell"
+        return None
+
+    def unwrap(self, obj):
+        seen = 0
+        while seen < 10 and any(n in _TRANSPARENT_WRAPPERS for n in [type(obj).__name__]):
+            inner = getattr(obj, "_cell", None) or getattr(obj, "cell", None)
+            if inner is None:
+                break
+            obj = inner
+            seen += 1
+        return obj
+
+    def stack_cells(self, obj):
+        cells = getattr(obj, "_cells", None)
+        if cells is None:
+            cells = getattr(obj, "cells", None)
+        return list(cells) if cells is not None else None
+
+    def _keep(self, obj):
+        if self.unit is not None:
+            self.unit.keepalive.append(obj)
+
+    def _segment_layers(self, run, segment, cell, direction, stack_line_run=False):
+        if cell is None:
+            return
+        top = self.unwrap(cell)
+        kind = self.classify(top) if top is not None else None
+        elements = self.stack_cells(top) if kind == "stack" else None
+        if elements is None:
+            elements, stack = [cell], None
+        else:
+            stack = top
+        for pos, element in enumerate(elements):
+            obj = self.unwrap(element)
+            self._keep(obj)
+            self._keep(element)
+            layer = Layer(len(run.layers), segment, pos, direction, obj, element, stack)
+            run.layers.append(layer)
+            run.by_pos[(segment, pos)] = layer.index
+            if self.classify(obj) == "cell" or obj is not None:
+                self.ensure_call_hook(type(obj))
+            if element is not obj:
+                self.ensure_call_hook(type(element))
+
+    # ---------------------------------------------------------------- runs
+    def _start_run(self, driver, role, cells, scope_arg, default_scope, driver_obj=None, lines=None):
+        unit = self.unit
+        lines = lines if lines is not None else self.user_lines(sys._getframe(2))
+        outer = self.current_scope()
+        if scope_arg is None:
+            scope = (outer + "/" if outer else "") + default_scope if default_scope else outer
+        elif isinstance(scope_arg, str):
+            scope = (outer + "/" if outer else "") + scope_arg
+        else:
+            scope = getattr(scope_arg, "name", str(scope_arg))
+        run = Run(len(unit.runs), driver, lines[-1] if lines else None, lines, scope,
+                  self.current_reuse(), self.graph_id(), unit.name, driver_obj)
+        if role == "pair":
+            run.composite = True
+            run.segment = -1
+            self._segment_layers(run, 0, cells[0], "fw")
+            self._segment_layers(run, 1, cells[1], "bw")
+        elif role == "stack":
+            run.composite = True
+            run.segment = -1
+            fws = list(cells[0] or [])
+            bws = list(cells[1] or [])
+            for i, c in enumerate(fws):
+                self._segment_layers(run, 2 * i, c, "fw")
+            for i, c in enumerate(bws):
+                self._segment_layers(run, 2 * i + 1, c, "bw")
+            # every fw/bw layer is its own segment: number positions per segment from 0
+        elif role == "decode":
+            decoder = cells[0]
+            cell = getattr(decoder, "_cell", None) or getattr(decoder, "cell", None)
+            self._segment_layers(run, 0, cell, None)
+        elif role == "keras_bidirectional":
+            run.composite = True
+            run.segment = -1
+            fw = getattr(driver_obj, "forward_layer", None)
+            bw = getattr(driver_obj, "backward_layer", None)
+            self._segment_layers(run, 0, getattr(fw, "cell", None), "fw")
+            self._segment_layers(run, 1, getattr(bw, "cell", None), "bw")
+        else:
+            self._segment_layers(run, 0, cells[0], None)
+        unit.runs.append(run)
+        return run
+
+    def active_run(self):
+        return self.run_stack[0] if self.run_stack else None
+
+    def driver_call(self, name, fn, args, kwargs):
+        if not self.active or self.unit is None:
+            return fn(*args, **kwargs)
+        params, scope_index, default_scope, role = DRIVERS[name]
+        outer_run = self.active_run()
+        if outer_run is not None:
+            if outer_run.composite and role == "leaf":
+                outer_run.segment += 1
+            return fn(*args, **kwargs)
+        cells = []
+        for i, p in enumerate(params):
+            cells.append(kwargs[p] if p in kwargs else (args[i] if len(args) > i else None))
+        scope_arg = kwargs.get("scope", args[scope_index] if len(args) > scope_index else None)
+        run = self._start_run(name, role, cells, scope_arg, default_scope)
+        self.run_stack.append(run)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self.run_stack.pop()
+
+    def wrap_driver(self, name, fn):
+        if id(fn) in self.originals or getattr(fn, "_rrl_driver", False):
+            return self.originals.get(id(fn), fn)
+        tracer = self
+
+        def driver(*args, **kwargs):
+            return tracer.driver_call(name, fn, args, kwargs)
+        for attr in ("__name__", "__qualname__", "__doc__", "__module__"):
+            try:
+                setattr(driver, attr, getattr(fn, attr))
+            except Exception:
+                pass
+        driver._rrl_driver = True
+        driver.__wrapped__ = fn
+        self.originals[id(fn)] = driver
+        return driver
+
+    def patch_drivers(self, functions):
+        """Replace every reference to the given driver functions in every loaded module by the tracing wrapper."""
+        targets = {}
+        for name, fn in functions:
+            if fn is not None and not getattr(fn, "_rrl_driver", False):
+                targets[id(fn)] = (name, fn)
+        if not targets:
+            return
+        for mod in list(sys.modules.values()):
+            d = getattr(mod, "__dict__", None)
+            if not isinstance(d, dict):
+                continue
+            for attr, value in list(d.items()):
+                hit = targets.get(id(value))
+                if hit is not None and value is hit[1]:
+                    try:
+                        d[attr] = self.wrap_driver(hit[0], hit[1])
+                    except Exception:
+                        pass
+
+    # ---------------------------------------------------------------- layer / cell calls
+    def ensure_call_hook(self, cls):
+        """Wrap the __call__ that instances of cls really run (user cells included), once per defining class."""
+        if cls is None or cls in self.patched_classes:
+            return
+        for klass in cls.__mro__:
+            if "__call__" in klass.__dict__:
+                self.hook_call(klass)
+                break
+        self.patched_classes.add(cls)
+
+    def hook_call(self, klass):
+        orig = klass.__dict__.get("__call__")
+        if orig is None or getattr(orig, "_rrl_call", False):
+            return
+        tracer = self
+
+        def __call__(self, *args, **kwargs):
+            return tracer.on_layer_call(orig, self, args, kwargs)
+        __call__._rrl_call = True
+        __call__.__wrapped__ = orig
+        try:
+            setattr(klass, "__call__", __call__)
+        except (TypeError, AttributeError):
+            pass
+
+    def hook_init(self, klass):
+        orig = klass.__dict__.get("__init__")
+        if orig is None or getattr(orig, "_rrl_init", False):
+            return
+        tracer = self
+
+        def __init__(self, *args, **kwargs):
+            tracer.on_init_enter(self)
+            orig(self, *args, **kwargs)
+            tracer.on_init_exit(self)
+        __init__._rrl_init = True
+        __init__.__wrapped__ = orig
+        try:
+            setattr(klass, "__init__", __init__)
+        except (TypeError, AttributeError):
+            pass
+
+    def on_init_enter(self, obj):
+        if not self.active or self.unit is None:
+            return
+        key = id(obj)
+        if key not in self.unit.ctor:
+            lines = self.user_lines(sys._getframe(2))
+            self.unit.ctor[key] = (lines[-1] if lines else None, obj)
+            self.unit.keepalive.append(obj)
+
+    def on_init_exit(self, obj):
+        if not self.active or self.unit is None:
+            return
+        names = _mro_names(obj)
+        if any(n in names for n in _STACK_CLASSES):
+            cells = self.stack_cells(obj)
+            if cells is not None and not any(s[1] is obj for s in self.unit.stacks):
+                line = self.unit.ctor.get(id(obj), (None,))[0]
+                self.unit.stacks.append((line, obj, cells))
+
+    def on_layer_call(self, orig, obj, args, kwargs):
+        key = id(obj)
+        if not self.active or self.unit is None or self.in_call.get(key):
+            return orig(obj, *args, **kwargs)
+        self.in_call[key] = 1
+        try:
+            kind = self.classify(obj)
+            if kind in ("keras_rnn", "keras_bidirectional"):
+                return self._keras_driver(kind, orig, obj, args, kwargs)
+            if kind in ("cell", "stack"):
+                return self._cell_call(kind, orig, obj, args, kwargs)
+            return orig(obj, *args, **kwargs)
+        finally:
+            del self.in_call[key]
+
+    def _keras_driver(self, kind, orig, obj, args, kwargs):
+        outer_run = self.active_run()
+        if outer_run is not None:
+            if outer_run.composite and kind == "keras_rnn":
+                outer_run.segment += 1
+            return orig(obj, *args, **kwargs)
+        lines = self.user_lines(sys._getframe(3))
+        if kind == "keras_rnn":
+            run = self._start_run("keras_rnn", "leaf", [getattr(obj, "cell", None)], None, None, obj, lines)
+        else:
+            run = self._start_run("keras_bidirectional", "keras_bidirectional", [None, None], None, None, obj, lines)
+        run.scope = getattr(obj, "name", run.scope)
+        self.run_stack.append(run)
+        try:
+            return orig(obj, *args, **kwargs)
+        finally:
+            self.run_stack.pop()
+
+    def _cell_call(self, kind, orig, obj, args, kwargs):
+        run = self.active_run()
+        started = False
+        if run is None:
+            caller = sys._getframe(3)
+            if caller.f_code.co_filename != self.filename:
+                return orig(obj, *args, **kwargs)
+            lines = self.user_lines(caller)
+            scope_arg = kwargs.get("scope") if isinstance(kwargs, dict) else None
+            outer = self.current_scope()
+            run = None
+            for r in self.unit.runs:  # a hand-unrolled loop calls one cell many times from one line: one run
+                if (r.driver == "cell" and r.direct_obj is obj and r.line == (lines[-1] if lines else None)
+                        and r.graph == self.graph_id()):
+                    run = r
+                    break
+            if run is None:
+                run = self._start_run("cell", "leaf", [obj], scope_arg, None, None, lines)
+                run.scope = outer if scope_arg is None else run.scope
+                run.direct_obj = obj
+            started = True
+            self.run_stack.append(run)
+        parent = None
+        for fr in reversed(self.frames):
+            if fr.run is run:
+                parent = fr
+                break
+        outer_scope = self.current_scope()
+        segment = run.segment if run.composite else 0
+        layer = None
+        if parent is None:
+            if kind != "stack":
+                layer = run.layer_for(segment, 0)
+        elif parent.is_stack and parent.layer is None:
+            m = _CELL_NAME.search(outer_scope)
+            if m is not None and "MultiRNNCell" in _mro_names(parent.obj):
+                pos = int(m.group(1))
+            else:
+                n = len(self.stack_cells(parent.obj) or [1])
+                pos = parent.counter % max(n, 1)
+            parent.counter += 1
+            layer = run.layer_for(parent.segment, pos)
+        else:
+            layer = parent.layer
+            segment = parent.segment
+        is_stack = kind == "stack" and layer is None
+        frame = Frame(obj, run, segment, layer, is_stack, outer_scope)
+        if layer is not None:
+            lay = run.layers[layer]
+            if id(obj) not in lay.called:
+                lay.called.append(id(obj))
+            self._keep(obj)
+        self.frames.append(frame)
+        ok = False
+        try:
+            result = orig(obj, *args, **kwargs)
+            ok = True
+            return result
+        finally:
+            self.frames.pop()
+            captured = getattr(getattr(obj, "_scope", None), "name", None)
+            if id(obj) not in self.unit.obj_scope:
+                self.unit.obj_scope[id(obj)] = (outer_scope, captured)
+            if layer is not None:
+                lay = run.layers[layer]
+                lay.calls.append((id(obj), outer_scope, captured, run.index))
+                if not ok:
+                    lay.failed = True
+            if started:
+                self.run_stack.pop()
+
+    # ---------------------------------------------------------------- attribution
+    def position(self, var_name=None):
+        """(run, layer index, obj id) that a variable request / creation happening now belongs to."""
+        run = self.active_run()
+        if run is None:
+            return None, None, None
+        for fr in reversed(self.frames):
+            if fr.run is not run:
+                continue
+            if fr.layer is not None:
+                return run, fr.layer, id(fr.obj)
+            if fr.is_stack and var_name:
+                # a cell whose own __call__ we do not see (user class): read cell_<i> from the name
+                m = re.search(r"/cell_(\d+)/", "/" + var_name[len(fr.outer_scope):] if var_name.startswith(fr.outer_scope) else var_name)
+                if m is not None:
+                    return run, run.layer_for(fr.segment, int(m.group(1))), None
+            return run, None, None
+        return run, None, None
+
+    def on_get_variable(self, orig, store, args, kwargs):
+        if not self.active or self.unit is None:
+            return orig(store, *args, **kwargs)
+        name = args[0] if args else kwargs.get("name")
+        reuse = kwargs.get("reuse")
+        existed = False
+        try:
+            existed = name in store._vars or ("%s/part_0" % name) in store._vars
+        except Exception:
+            pass
+        run, layer, objid = self.position(name)
+        lines = self.user_lines(sys._getframe(2))
+        line = lines[-1] if lines else None
+        gid = self.graph_id()
+        try:
+            var = orig(store, *args, **kwargs)
+        except ValueError as e:
+            msg = str(e)
+            if "already exists" in msg:
+                self.unit.collisions.append({
+                    "name": name, "graph": gid,
+                    "run": run.index if run else None, "layer": layer, "line": line,
+                    "owner": self.unit.creator.get((gid, name))})
+            raise
+        created = not existed
+        shape = None
+        try:
+            shape = var.get_shape().as_list()
+        except Exception:
+            shape = kwargs.get("shape")
+            try:
+                shape = list(shape) if shape is not None else None
+            except Exception:
+                shape = None
+        rec = {"name": name, "shape": shape, "created": created, "reuse": _reuse_text(reuse),
+               "line": line, "run": run.index if run else None, "layer": layer, "graph": gid}
+        self.unit.requests.append(rec)
+        if created:
+            self.unit.created.append({"name": name, "shape": shape, "line": line, "graph": gid})
+            self.unit.creator[(gid, name)] = (run.index, layer) if run else None
+            self.unit.keepalive.append(var)
+        if run is not None and layer is not None:
+            key = (run.index, layer, objid)
+            lst = self.unit.obj_req.setdefault(key, [])
+            if name not in lst:
+                lst.append(name)
+            if objid is not None:
+                first = self.unit.first_vars.setdefault(objid, (run.index, layer, []))
+                if first[0] == run.index and first[1] == layer and name not in first[2]:
+                    first[2].append(name)
+        return var
+
+    def on_add_weight(self, orig, layer_obj, args, kwargs):
+        var = orig(layer_obj, *args, **kwargs)
+        if not self.active or self.unit is None or var is None:
+            return var
+        try:
+            name = strip_name(var.name)
+        except Exception:
+            return var
+        gid = self.graph_id()
+        if (gid, name) in self.unit.creator:
+            return var  # already seen through get_variable
+        run = self.active_run()
+        pos = None
+        if run is not None:
+            for lay in run.layers:
+                if lay.obj is layer_obj or lay.element is layer_obj:
+                    pos = (run.index, lay.index)
+                    break
+            if pos is None:
+                r, lidx, _ = self.position(name)
+                if r is not None:
+                    pos = (r.index, lidx)
+        try:
+            shape = var.get_shape().as_list()
+        except Exception:
+            shape = None
+        lines = self.user_lines(sys._getframe(2))
+        self.unit.created.append({"name": name, "shape": shape, "line": lines[-1] if lines else None, "graph": gid})
+        self.unit.creator[(gid, name)] = pos
+        self.unit.keras_owner[id(var)] = id(layer_obj)
+        self.unit.keepalive.append(var)
+        return var
+
+    def on_stop(self, what):
+        lines = self.user_lines(sys._getframe(2))
+        if self.active and self.stop_calls and lines:
+            raise StopTrace(what, lines[-1])
+
+
+def _reuse_text(reuse):
+    if reuse is True or reuse is False or reuse is None:
+        return bool(reuse)
+    return "auto"
