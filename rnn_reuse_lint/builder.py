@@ -8,17 +8,33 @@ import libcst as cst
 from rnn_reuse_lint import identity
 from rnn_reuse_lint.evaluator import Evaluator
 from rnn_reuse_lint.finding import Span
-from rnn_reuse_lint.model import CellRef, DirectionSharing, ModuleModel, Sharing, StackModel
+from rnn_reuse_lint.model import (
+    CellRef,
+    DirectionSharing,
+    Endpoint,
+    LayerModel,
+    ModuleModel,
+    RunModel,
+    ScopeIssue,
+    ScopeModel,
+    Sharing,
+    SharingRelation,
+    StackModel,
+)
+from rnn_reuse_lint.runs import Replay, replay
+from rnn_reuse_lint.settings import DEFAULT_TF_VERSION
 from rnn_reuse_lint.positions import spans_for
 from rnn_reuse_lint.values import DriverRecord, ListVal, Obj, StackRecord, Value
 
 _LABEL_LIMIT = 40
 
 
-def build_model(module: cst.Module, path: str) -> ModuleModel:
+def build_model(module: cst.Module, path: str, tf_version: str = DEFAULT_TF_VERSION) -> ModuleModel:
     """The one pass over a parsed module that every rule reads from."""
-    records = Evaluator(module).run()
-    return _Freezer(module, path).freeze(records.stacks, records.drivers)
+    evaluator = Evaluator(module)
+    records = evaluator.run()
+    scope_replay = replay(records.drivers, tf_version, evaluator.function_names)
+    return _Freezer(module, path).freeze(records.stacks, records.drivers, scope_replay)
 
 
 class _Freezer:
@@ -36,7 +52,7 @@ class _Freezer:
     def _span(self, node: cst.CSTNode) -> Span:
         return self._spans[id(node)]
 
-    def freeze(self, stacks: List[StackRecord], drivers: List[DriverRecord]) -> ModuleModel:
+    def freeze(self, stacks: List[StackRecord], drivers: List[DriverRecord], scope_replay: Replay) -> ModuleModel:
         stack_facts: List[Tuple[StackRecord, Dict[Obj, List[identity.Placement]]]] = []
         for record in stacks:
             if record.obj is not None and record.obj.rebuilt:
@@ -66,12 +82,67 @@ class _Freezer:
                 self._want(driver.node)
                 for owner in common_sorted:
                     self._want(_origin(owner))
+        for run in scope_replay.runs:
+            self._want(run.record.node)
+            for layer in run.layers:
+                self._want(_origin(layer.cell))
+        for issue in scope_replay.issues:
+            self._want(issue.node)
+            if issue.other_node is not None:
+                self._want(issue.other_node)
+            if issue.cell is not None:
+                self._want(_origin(issue.cell))
+            if issue.reuse_node is not None:
+                self._want(issue.reuse_node)
         self._spans = spans_for(self.module, self._nodes.values())
         return ModuleModel(
             path=self.path,
             stacks=self._stack_models(stack_facts),
             bidirectional=self._bidi_models(bidi_facts),
+            scopes=self._scope_model(scope_replay),
         )
+
+    def _scope_model(self, scope_replay: Replay) -> ScopeModel:
+        runs = tuple(
+            RunModel(
+                index=run.index,
+                driver=run.record.name,
+                span=self._span(run.record.node),
+                scope="/".join(run.record.scope) if run.record.scope is not None else None,
+                reuse=run.record.reuse,
+                context=run.context,
+                layers=tuple(
+                    LayerModel(layer.index, layer.direction, _class_name(_base(layer.cell)),
+                               self._span(_origin(layer.cell)), tuple(layer.variables), layer.borrows_from)
+                    for layer in run.layers
+                ),
+            )
+            for run in scope_replay.runs
+        )
+
+        def endpoint(point: Tuple[int, Optional[int], Optional[str]]) -> Endpoint:
+            return Endpoint(point[0], runs[point[0]].span.line, point[1], point[2])
+
+        relations = tuple(
+            SharingRelation(r.kind, r.code, r.variables, (endpoint(r.first), endpoint(r.second)))
+            for r in scope_replay.relations
+        )
+        issues = tuple(
+            ScopeIssue(
+                code=i.code,
+                span=self._span(i.node),
+                driver=i.run.record.name,
+                scope=i.scope,
+                variable=i.variable,
+                other_span=self._span(i.other_node) if i.other_node is not None else None,
+                other_scope=i.other_scope,
+                cell=self._cell_ref(i.cell) if i.cell is not None else None,
+                reuse_span=self._span(i.reuse_node) if i.reuse_node is not None else None,
+            )
+            for i in scope_replay.issues
+        )
+        unique_issues = tuple(sorted(set(issues), key=lambda i: (i.span, i.code)))
+        return ScopeModel(runs, relations, unique_issues)
 
     def _stack_models(
         self, facts: List[Tuple[StackRecord, Dict[Obj, List[identity.Placement]]]]
@@ -161,6 +232,13 @@ def _origin(owner: Obj) -> cst.CSTNode:
             if isinstance(alt, Obj):
                 return _origin(alt)
     return owner.node
+
+
+def _base(obj: Obj) -> Obj:
+    """The cell inside variable-free wrappers (what a layer *is*, for explain)."""
+    while obj.kind == "wrapper" and not obj.owns_variables and isinstance(obj.inner, Obj):
+        obj = obj.inner
+    return obj
 
 
 def _class_name(owner: Obj) -> str:

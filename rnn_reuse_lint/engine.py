@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable, List, Tuple, Union
 
 from rnn_reuse_lint.finding import FileError, FileResult, Finding, Span
-from rnn_reuse_lint.settings import Settings
+from rnn_reuse_lint.settings import DEFAULT_TF_VERSION, Settings
 
 if TYPE_CHECKING:  # libcst is imported lazily: a run that meets no RNN file never loads it
     import libcst as cst
@@ -77,7 +77,9 @@ def parse(text: str, path: str) -> Union[Parsed, FileError]:
                   column_offset=normalized.column_offset)
 
 
-def build(data: bytes, path: str) -> Union[Tuple["ModuleModel", int], FileError, None]:
+def build(
+    data: bytes, path: str, tf_version: str = DEFAULT_TF_VERSION
+) -> Union[Tuple["ModuleModel", int], FileError, None]:
     """The ModuleModel of a file with the column offset to add back (dedented fragments), its RNN000
     error, or None when the prefilter rules it out."""
     if not might_have_rnn(data):
@@ -90,7 +92,7 @@ def build(data: bytes, path: str) -> Union[Tuple["ModuleModel", int], FileError,
         return parsed
     from rnn_reuse_lint.builder import build_model
 
-    model = build_model(parsed.module, path)
+    model = build_model(parsed.module, path, tf_version)
     if parsed.notes:
         model = replace(model, notes=model.notes + parsed.notes)
     return model, parsed.column_offset
@@ -99,7 +101,7 @@ def build(data: bytes, path: str) -> Union[Tuple["ModuleModel", int], FileError,
 def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     """All findings the enabled rules report on one file's bytes; never raises."""
     try:
-        model = build(data, path)
+        model = build(data, path, settings.tf_version)
     except RecursionError:
         return FileResult(path, error=FileError(path, 1, 1, "too deeply nested to analyse"))
     except Exception as exc:  # an analyzer bug must not hide the other files' results

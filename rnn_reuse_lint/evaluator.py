@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
@@ -22,8 +22,10 @@ from rnn_reuse_lint.values import (
     Obj,
     Part,
     Partial,
+    AutoReuse,
     QName,
     RangeVal,
+    ScopeFrame,
     ScopeVal,
     StackRecord,
     TupleVal,
@@ -41,13 +43,31 @@ _loop_ids = itertools.count(1)
 
 @dataclass(frozen=True)
 class Ctx:
-    """Where evaluation currently is: enclosing loops (for per-iteration identity) and the call chain."""
+    """Where evaluation currently is: enclosing loops (for per-iteration identity), the call chain, and
+    the stack of open variable scopes (TF's scope stack is dynamic, so inlined callees inherit it)."""
 
+    scopes: Tuple[ScopeFrame, ...]
     loops: Tuple[int, ...] = ()
     calls: Tuple[int, ...] = ()  # id() of function nodes being inlined (no recursion)
+    sites: Tuple[cst.CSTNode, ...] = ()  # the call expressions that led here from the root
+    root: int = 0  # 0: the module's top level; else id() of a function evaluated with unknown arguments
+
+    @property
+    def scope(self) -> ScopeFrame:
+        return self.scopes[-1]
 
     def in_loop(self, loop: int) -> "Ctx":
-        return Ctx(self.loops + (loop,), self.calls)
+        return replace(self, loops=self.loops + (loop,))
+
+    def in_scope(self, frame: ScopeFrame) -> "Ctx":
+        return replace(self, scopes=self.scopes + (frame,))
+
+    def calling(self, func: int, site: cst.CSTNode) -> "Ctx":
+        return replace(self, calls=self.calls + (func,), sites=self.sites + (site,))
+
+
+def root_ctx(root: int = 0) -> Ctx:
+    return Ctx(scopes=(ScopeFrame((), "none"),), root=root)
 
 
 @dataclass
@@ -102,10 +122,11 @@ class Evaluator:
         self._generic_done: set[int] = set()
         self._pending: List[Tuple[FuncVal, Optional[Instance]]] = []
         self._loop_counts: Dict[int, Optional[int]] = {}
+        self.function_names: Dict[int, str] = {}
 
     # ----- entry point -------------------------------------------------------------------------
     def run(self) -> Records:
-        self._exec_block(self.module.body, self.module_frame, Ctx())
+        self._exec_block(self.module.body, self.module_frame, root_ctx())
         # Functions and methods nobody in this module calls still build RNNs: evaluate each once
         # with unknown parameters, methods of a class with `__init__` first so `self.x` is known.
         index = 0
@@ -115,8 +136,11 @@ class Evaluator:
             if id(func.node) in self._generic_done:
                 continue
             self._generic_done.add(id(func.node))
+            owner = f"{func.owner.name}." if func.owner is not None else ""
+            self.function_names[id(func.node)] = owner + func.name
             try:
-                self._call_function(func, [], {}, Ctx(), instance=instance, generic=True)
+                self._call_function(func, [], {}, root_ctx(id(func.node)), instance=instance, generic=True,
+                                    site=func.node)
             except _Budget:
                 break
         return self.records
@@ -333,11 +357,15 @@ class Evaluator:
             self._exec_block(node.orelse.body.body, frame, ctx)
 
     def _exec_with(self, node: cst.With, frame: Frame, ctx: Ctx) -> None:
+        inner = ctx
         for item in node.items:
-            value = self.eval(item.item, frame, ctx)
+            value = self.eval(item.item, frame, inner)
+            if isinstance(value, ScopeVal) and value.opens:
+                inner = inner.in_scope(value.frame)
+                value = ScopeVal(value.frame)
             if item.asname is not None:
-                self._bind(item.asname.name, value, frame, ctx)
-        self._exec_block(node.body.body, frame, ctx)
+                self._bind(item.asname.name, value, frame, inner)
+        self._exec_block(node.body.body, frame, inner)
 
     def _exec_try(self, node: Union[cst.Try, cst.TryStar], frame: Frame, ctx: Ctx) -> None:
         bodies: List[Sequence[cst.CSTNode]] = [node.body.body]
@@ -491,8 +519,14 @@ class Evaluator:
             return UNKNOWN
         if isinstance(base, ListVal) and attr in ("append", "extend", "insert"):
             return BoundMethod(base, attr)
-        if isinstance(base, ScopeVal) and attr == "reuse_variables":
-            return BoundMethod(base, attr)
+        if isinstance(base, ScopeVal):
+            if attr == "reuse_variables":
+                return BoundMethod(base, attr)
+            if attr == "reuse":
+                return {"true": Const(True), "none": Const(None), "auto": AutoReuse()}.get(base.frame.reuse, UNKNOWN)
+            if attr in ("name", "original_name_scope") and base.frame.path is not None:
+                return Const("/".join(base.frame.path))
+            return UNKNOWN
         if isinstance(base, ClassInfo):
             method = _find_method(base, attr)
             return method if method is not None else UNKNOWN
@@ -624,16 +658,32 @@ class Evaluator:
             if has_star:
                 return UNKNOWN  # `**kwargs` hides what the factory receives
             try:
-                return self._call_function(func, args, kwargs, ctx, instance=func.bound_self)
+                return self._call_function(func, args, kwargs, ctx, instance=func.bound_self, site=node)
             except _Budget:
                 return UNKNOWN
         if isinstance(func, Partial):
             return self._apply(node, func.func, args, kwargs, has_star, frame, ctx)
         if isinstance(func, ClassInfo):
             return self._instantiate(node, func, args, kwargs, has_star, ctx)
-        if isinstance(func, Obj) and func.kind == "join":
+        if isinstance(func, Obj) and func.kind == "join" and not _is_cell_like(func):
             return self._call_join(node, func, args, kwargs, has_star, frame, ctx)
+        if isinstance(func, Obj) and (_is_cell_like(func) or func.kind == "keras_rnn"):
+            return self._cell_call(node, func, kwargs, ctx)
         return UNKNOWN
+
+    def _cell_call(self, node: cst.Call, func: Obj, kwargs: Dict[str, Value], ctx: Ctx) -> Value:
+        """`cell(inputs, state)` runs the cell in the current scope; a keras `RNN(cell)(x)` runs its cell."""
+        if func.kind == "keras_rnn":
+            inner = func.inner
+            if inner is None:
+                return UNKNOWN
+            cell: Value = inner
+            self._record_driver(node, "keras_rnn", (("cell", cell),), False, False, ctx, ctx.scope.path, False)
+            return UNKNOWN
+        path = self._driver_scope(kwargs.get("scope"), None, ctx)
+        self._record_driver(node, "cell_call", (("cell", func),), False, False, ctx, path, False,
+                            reuse=self._reuse_at(kwargs.get("scope"), ctx))
+        return TupleVal((UNKNOWN, UNKNOWN))
 
     def _call_join(
         self,
@@ -664,6 +714,10 @@ class Evaluator:
 
     def _call_method(self, node: cst.Call, method: BoundMethod, args: List[Value], ctx: Ctx) -> Value:
         target = method.target
+        if isinstance(target, ScopeVal) and method.name == "reuse_variables":
+            # Reuse for the rest of that scope's block; on the root scope it leaks into the whole graph.
+            target.frame.reuse = "true"
+            return UNKNOWN
         if isinstance(target, ListVal):
             if method.name == "append" and len(args) == 1:
                 self._add_part(target, args[0], node, ctx)
@@ -772,9 +826,69 @@ class Evaluator:
         if entry.kind == Kind.DECODER:
             cell = kwargs.get("cell", args[0] if args else UNKNOWN)
             return Obj("decoder", entry.name, entry.family, node, loops, inner=cell, entry=entry)
-        if entry.kind in (Kind.VARIABLE_SCOPE, Kind.GET_VARIABLE_SCOPE):
-            return ScopeVal(None, root_getter=entry.kind == Kind.GET_VARIABLE_SCOPE)
+        if entry.kind == Kind.GET_VARIABLE_SCOPE:
+            return ScopeVal(ctx.scope)
+        if entry.kind == Kind.VARIABLE_SCOPE:
+            return self._variable_scope(node, args, kwargs, ctx)
         return UNKNOWN
+
+    def _variable_scope(self, node: cst.Call, args: List[Value], kwargs: Dict[str, Value], ctx: Ctx) -> Value:
+        parent = ctx.scope
+        name = kwargs.get("name_or_scope", args[0] if args else Const(None))
+        default = kwargs.get("default_name", args[1] if len(args) > 1 else Const(None))
+        requested = _reuse_mode(kwargs.get("reuse", Const(None)))
+        unique = False
+        if isinstance(name, ScopeVal):
+            # Re-entering a captured scope object jumps to its absolute path and its reuse flag.
+            path = name.frame.path
+            inherited = name.frame.reuse
+        elif isinstance(name, Const) and isinstance(name.value, str):
+            path = parent.path + tuple(name.value.split("/")) if parent.path is not None else None
+            inherited = parent.reuse
+        elif isinstance(name, Const) and name.value is None and isinstance(default, Const) \
+                and isinstance(default.value, str):
+            path = parent.path + (default.value,) if parent.path is not None else None
+            inherited, unique = parent.reuse, True  # default_name scopes are uniquified: never collide
+        else:
+            path, inherited = None, parent.reuse
+        frame = ScopeFrame(path, _combine_reuse(inherited, requested, parent.reuse), node)
+        frame.unique = unique or parent.unique
+        return ScopeVal(frame, opens=True)
+
+    def _driver_scope(self, scope_arg: Optional[Value], default: Optional[str], ctx: Ctx) -> Optional[Tuple[str, ...]]:
+        """The absolute scope a driver opens: `scope=` (a string nests, a scope object jumps) or its default."""
+        current = ctx.scope.path
+        if scope_arg is None or (isinstance(scope_arg, Const) and scope_arg.value is None):
+            if current is None:
+                return None
+            return current + ((default,) if default else ())
+        if isinstance(scope_arg, ScopeVal):
+            return scope_arg.frame.path
+        if isinstance(scope_arg, Const) and isinstance(scope_arg.value, str):
+            return current + tuple(scope_arg.value.split("/")) if current is not None else None
+        return None
+
+    def _reuse_at(self, scope_arg: Optional[Value], ctx: Ctx) -> str:
+        if isinstance(scope_arg, ScopeVal):
+            return _combine_reuse(scope_arg.frame.reuse, "none", ctx.scope.reuse)
+        return ctx.scope.reuse
+
+    def _record_driver(
+        self,
+        node: cst.Call,
+        name: str,
+        cells: Tuple[Tuple[str, Value], ...],
+        bidirectional: bool,
+        stacked: bool,
+        ctx: Ctx,
+        path: Optional[Tuple[str, ...]],
+        uniquified: bool,
+        reuse: Optional[str] = None,
+    ) -> None:
+        self.records.drivers.append(DriverRecord(
+            node, name, cells, bidirectional, stacked, scope=path,
+            reuse=reuse if reuse is not None else ctx.scope.reuse, root=ctx.root, sites=ctx.sites + (node,),
+            loops=frozenset(ctx.loops), uniquified=uniquified or any(f.unique for f in ctx.scopes)))
 
     def _stack(
         self,
@@ -810,8 +924,12 @@ class Evaluator:
                 if isinstance(value, ListVal):
                     self._stack(node, info.canonical, Family.TF1, value, keyword, ctx, {})
             cells.append((keyword, value))
-        self.records.drivers.append(
-            DriverRecord(node, info.canonical, tuple(cells), info.bidirectional, info.stacked))
+        scope_arg = kwargs.get("scope")
+        path = self._driver_scope(scope_arg, info.default_scope, ctx)
+        # dynamic_decode opens variable_scope(scope, "decoder"): a default_name, uniquified (decoder_1...).
+        uniquified = info.canonical == "dynamic_decode" and scope_arg is None
+        self._record_driver(node, info.canonical, tuple(cells), info.bidirectional, info.stacked, ctx, path,
+                            uniquified, reuse=self._reuse_at(scope_arg, ctx))
         if len(cells) == 1 and info.canonical != "dynamic_decode":
             return TupleVal((UNKNOWN, UNKNOWN))
         return UNKNOWN
@@ -827,7 +945,7 @@ class Evaluator:
         init = _find_method(cls, "__init__")
         if init is not None and not has_star:
             try:
-                self._call_function(init, args, kwargs, ctx, instance=instance)
+                self._call_function(init, args, kwargs, ctx, instance=instance, site=node)
             except _Budget:
                 pass
         return instance
@@ -840,6 +958,7 @@ class Evaluator:
         ctx: Ctx,
         instance: Optional[Value] = None,
         generic: bool = False,
+        site: Optional[cst.CSTNode] = None,
     ) -> Value:
         key = id(func.node)
         if key in ctx.calls or len(ctx.calls) >= MAX_CALL_DEPTH:
@@ -875,7 +994,7 @@ class Evaluator:
             frame.vars[params.star_arg.name.value] = UNKNOWN
         if params.star_kwarg is not None:
             frame.vars[params.star_kwarg.name.value] = UNKNOWN
-        inner = Ctx(ctx.loops, ctx.calls + (key,))
+        inner = ctx.calling(key, site if site is not None else func.node)
         if isinstance(func.node, cst.Lambda):
             return self.eval(func.node.body, frame, inner)
         body = func.node.body
@@ -966,3 +1085,40 @@ def _arith(op: cst.CSTNode, a: object, b: object) -> Value:
     if isinstance(op, (cst.FloorDivide, cst.FloorDivideAssign)) and b:
         return Const(a // b)
     return UNKNOWN
+
+
+def _is_cell_like(value: Obj) -> bool:
+    if value.kind in ("cell", "wrapper", "stack"):
+        return True
+    if value.kind == "join":
+        return all(isinstance(a, Obj) and _is_cell_like(a) for a in value.alternatives)
+    return False
+
+
+def _reuse_mode(value: Value) -> str:
+    """What a `reuse=` argument asks for: "none" (inherit), "true", "auto", or "unknown"."""
+    if isinstance(value, Const):
+        if value.value is True:
+            return "true"
+        if value.value is None or value.value is False:
+            return "none"
+        return "unknown"
+    if isinstance(value, AutoReuse):
+        return "auto"
+    if isinstance(value, QName):
+        entry = tf_api.lookup(value.name)
+        if entry is not None and entry.kind == Kind.AUTO_REUSE:
+            return "auto"
+    return "unknown"
+
+
+def _combine_reuse(inherited: str, requested: str, parent: str) -> str:
+    """TF's rule: reuse is inherited and cannot be switched off inside (`reuse=False` means inherit)."""
+    modes = {inherited, requested, parent}
+    if "true" in modes:
+        return "true"
+    if "unknown" in modes:
+        return "unknown"
+    if "auto" in modes:
+        return "auto"
+    return "none"

@@ -52,6 +52,73 @@ class DirectionSharing:
 
 
 @dataclass(frozen=True)
+class LayerModel:
+    """One layer of one run: which cell object it is and which variables it uses."""
+
+    index: Optional[int]  # None when the layer count is not known
+    direction: Optional[str]  # "fw" | "bw" for bidirectional runs
+    cell: str
+    cell_span: Span
+    variables: Tuple[str, ...]  # what the layer uses: borrowed names when it borrows
+    borrows_from: Optional[Tuple[int, Optional[int]]] = None  # (run index, layer index) it reuses
+
+
+@dataclass(frozen=True)
+class RunModel:
+    """One driver call (dynamic_rnn, a cell call, a keras RNN layer call...) as it runs in one context."""
+
+    index: int
+    driver: str
+    span: Span
+    scope: Optional[str]  # the variable scope the driver opens, None when not known
+    reuse: str  # "none" | "true" | "auto" | "unknown"
+    context: str  # "module" or "function NAME" (evaluated with unknown arguments)
+    layers: Tuple[LayerModel, ...]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    run: int
+    line: int
+    layer: Optional[int]
+    direction: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class SharingRelation:
+    """Two runs' layers using the same variables: intended (reuse asked for) or suspicious (a rule's code)."""
+
+    kind: str  # "intended" | "suspicious"
+    code: Optional[str]
+    variables: Tuple[str, ...]
+    between: Tuple[Endpoint, Endpoint]
+
+
+@dataclass(frozen=True)
+class ScopeIssue:
+    """A fact for RNN103-RNN105: where to report, the other place involved, and the names at stake."""
+
+    code: str
+    span: Span  # where to report (the second driver call, or the call site that leads to it)
+    driver: str
+    scope: str  # the scope the reported run asks for
+    variable: Optional[str]  # one variable name at stake
+    other_span: Optional[Span] = None  # the first run (RNN103/RNN104)
+    other_scope: Optional[str] = None
+    cell: Optional[CellRef] = None
+    reuse_span: Optional[Span] = None  # RNN105: where reuse was requested
+
+
+@dataclass(frozen=True)
+class ScopeModel:
+    """Runs, sharing relations and scope issues of a module, for one assumed TensorFlow version."""
+
+    runs: Tuple[RunModel, ...] = ()
+    sharing: Tuple[SharingRelation, ...] = ()
+    issues: Tuple[ScopeIssue, ...] = ()
+
+
+@dataclass(frozen=True)
 class ModuleModel:
     """Everything the rules may ask about one module."""
 
@@ -59,3 +126,4 @@ class ModuleModel:
     stacks: Tuple[StackModel, ...] = ()
     bidirectional: Tuple[DirectionSharing, ...] = ()
     notes: Tuple[str, ...] = ()
+    scopes: ScopeModel = ScopeModel()

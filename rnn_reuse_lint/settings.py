@@ -25,11 +25,11 @@ class Settings:
     define: Tuple[Tuple[str, str], ...] = ()
 
     def enabled(self, code: str) -> bool:
-        """flake8 semantics: the longest matching prefix among select/ignore wins; select wins ties."""
+        """The longest matching prefix among select/ignore wins; on a tie ignore wins (as in ruff)."""
         selects = self.select + self.extend_select
         best_select = max((len(p) for p in selects if code.startswith(p)), default=-1)
         best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
-        return best_select >= 0 and best_select >= best_ignore
+        return best_select >= 0 and best_select > best_ignore
 
     @property
     def defines(self) -> Mapping[str, str]:

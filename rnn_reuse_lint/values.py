@@ -154,16 +154,35 @@ class TupleVal:
     items: Tuple["Value", ...]
 
 
-@dataclass(frozen=True)
-class ScopeVal:
-    """A variable scope value (`as scope`, `tf.get_variable_scope()`), by its absolute path when known."""
+@dataclass(eq=False)
+class ScopeFrame:
+    """One open variable scope: its absolute path (None when not known) and its reuse mode.
+
+    reuse is "none" (create; TF's reuse=None/False inherit the parent), "true", "auto" (tf.AUTO_REUSE)
+    or "unknown" (computed from a parameter). `reuse_variables()` flips it to "true" for the rest of the block.
+    """
 
     path: Optional[Tuple[str, ...]]
-    root_getter: bool = False  # tf.get_variable_scope(): the scope that is current where it is called
+    reuse: str
+    node: Optional[cst.CSTNode] = None
+    unique: bool = False  # opened with default_name: TF uniquifies it, so nothing under it collides
+
+
+@dataclass(eq=False)
+class ScopeVal:
+    """A variable scope as a value: `with tf.variable_scope("enc") as scope`, `tf.get_variable_scope()`."""
+
+    frame: ScopeFrame
+    opens: bool = False  # the result of a variable_scope(...) call: entering it pushes `frame`
+
+
+@dataclass(frozen=True)
+class AutoReuse:
+    """tf.AUTO_REUSE."""
 
 
 Value = Union[Unknown, QName, Const, RangeVal, Obj, ListVal, FuncVal, Partial, ClassInfo, Instance, BoundMethod,
-              TupleVal, ScopeVal]
+              TupleVal, ScopeVal, AutoReuse]
 
 
 @dataclass(eq=False)
@@ -179,13 +198,19 @@ class StackRecord:
 
 @dataclass(eq=False)
 class DriverRecord:
-    """A driver call (dynamic_rnn & co): which cells it runs."""
+    """A driver call (dynamic_rnn & co, a direct cell call, a keras RNN layer call): which cells it runs, where."""
 
     node: cst.Call
     name: str
     cells: Tuple[Tuple[str, "Value"], ...]  # (role, value): ("cell", v) or ("cell_fw", v), ("cell_bw", v)
     bidirectional: bool
     stacked: bool
+    scope: Optional[Tuple[str, ...]] = None  # absolute path of the scope the driver opens (None: unknown)
+    reuse: str = "unknown"
+    root: int = 0  # evaluation root: 0 = module top level, else a function evaluated with unknown arguments
+    sites: Tuple[cst.CSTNode, ...] = ()  # call sites from the root down to this call
+    loops: FrozenSet[int] = frozenset()
+    uniquified: bool = False  # the driver scope is a default_name (decoder, decoder_1...): never collides
 
 
 class Frame:

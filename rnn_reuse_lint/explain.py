@@ -1,0 +1,63 @@
+"""The `explain` document: every run's layers and variables, and every sharing relation between runs."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Union
+
+from rnn_reuse_lint.finding import FileError
+from rnn_reuse_lint.model import ModuleModel
+from rnn_reuse_lint.settings import Settings
+
+
+def _reuse(value: str) -> Union[bool, str, None]:
+    return {"none": False, "true": True, "auto": "auto"}.get(value)
+
+
+def explain_model(model: ModuleModel, tf_version: str) -> Dict[str, Any]:
+    runs: List[Dict[str, Any]] = []
+    for run in model.scopes.runs:
+        layers = []
+        for layer in run.layers:
+            entry: Dict[str, Any] = {"index": layer.index, "cell": layer.cell, "cell_line": layer.cell_span.line,
+                                     "variables": list(layer.variables)}
+            if layer.direction is not None:
+                entry["direction"] = layer.direction
+            if layer.borrows_from is not None:
+                entry["borrows_from"] = {"run": layer.borrows_from[0], "layer": layer.borrows_from[1]}
+            layers.append(entry)
+        runs.append({"run": run.index, "line": run.span.line, "driver": run.driver, "scope": run.scope,
+                     "reuse": _reuse(run.reuse), "context": run.context, "layers": layers})
+    sharing = [
+        {"kind": rel.kind, "code": rel.code, "variables": list(rel.variables),
+         "between": [_endpoint(e.run, e.line, e.layer, e.direction) for e in rel.between]}
+        for rel in model.scopes.sharing
+    ]
+    return {"version": 1, "path": model.path, "tf_version": tf_version, "runs": runs, "sharing": sharing}
+
+
+def _endpoint(run: int, line: int, layer: Optional[int], direction: Optional[str]) -> Dict[str, Any]:
+    out: Dict[str, Any] = {"run": run, "line": line, "layer": layer}
+    if direction is not None:
+        out["direction"] = direction
+    return out
+
+
+def explain_file(path: str, settings: Settings) -> Dict[str, Any]:
+    """The explain JSON of one file; an unanalysable file gives an `error` entry and no runs."""
+    from rnn_reuse_lint.engine import build
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return _error_doc(path, settings, FileError(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
+    built = build(data, path, settings.tf_version)
+    if built is None:
+        return explain_model(ModuleModel(path), settings.tf_version)
+    if isinstance(built, FileError):
+        return _error_doc(path, settings, built)
+    return explain_model(built[0], settings.tf_version)
+
+
+def _error_doc(path: str, settings: Settings, error: FileError) -> Dict[str, Any]:
+    return {"version": 1, "path": path, "tf_version": settings.tf_version, "runs": [], "sharing": [],
+            "error": {"code": error.code, "line": error.line, "column": error.column, "message": error.message}}

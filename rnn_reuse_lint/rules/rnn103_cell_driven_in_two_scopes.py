@@ -1,0 +1,98 @@
+"""RNN103: one cell object driven by two RNN calls under different variable scopes."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from rnn_reuse_lint.finding import Finding, Related
+from rnn_reuse_lint.model import ModuleModel
+from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, created_here
+
+_WHAT_VERSION_DOES = {
+    "1.0": "TF 1.0 creates a second set of variables there, but from TF 1.2 on the second run silently reuses the first",
+    "1.1": "TF 1.1 raises \"Attempt to reuse RNNCell\" at graph construction",
+    "1.2": "TF 1.2+ creates no variables there: the second run silently uses the first run's weights",
+    "1.15": "TF 1.15 creates no variables there: the second run silently uses the first run's weights",
+    "2": "TF 2.x compat.v1 creates no variables there: the second run silently uses the first run's weights",
+}
+
+
+class CellDrivenInTwoScopes(Rule):
+    """
+    ## What it does
+    Finds one cell object — or a layer of a stack — that is run by two RNN calls under different variable
+    scopes, e.g. the same cell in `dynamic_rnn(..., scope="encoder")` and `dynamic_rnn(..., scope="decoder")`,
+    or `decoder_cell = encoder_cell`. For Keras, one cell object given to two different `RNN` layers.
+
+    ## Why is this bad?
+    From TF 1.2 an RNN cell is a layer that captures the scope of its first call and always returns to
+    it. The second call's scope is ignored: no variables appear under `decoder/...`, and the decoder
+    silently trains the encoder's weights. TF 1.1 raised `Attempt to reuse RNNCell ... with a different
+    variable scope than its first use`; TF 1.0 created a second, separate set of variables — so code
+    written for 1.0 changed meaning without an error.
+
+    ## Example
+    ```python
+    cell = tf.nn.rnn_cell.GRUCell(128)
+    enc_out, enc_state = tf.nn.dynamic_rnn(cell, source, scope="encoder", dtype=tf.float32)
+    dec_out, _ = tf.nn.dynamic_rnn(cell, target, initial_state=enc_state, scope="decoder")
+    ```
+
+    ## Use instead
+    ```python
+    enc_cell = tf.nn.rnn_cell.GRUCell(128)
+    dec_cell = tf.nn.rnn_cell.GRUCell(128)
+    enc_out, enc_state = tf.nn.dynamic_rnn(enc_cell, source, scope="encoder", dtype=tf.float32)
+    dec_out, _ = tf.nn.dynamic_rnn(dec_cell, target, initial_state=enc_state, scope="decoder")
+    ```
+
+    ## Known problems
+    When the second scope asks for reuse (`reuse=True`, `tf.AUTO_REUSE`, `reuse_variables()`) the sharing is
+    taken as intended and shown by `explain` only. Runs inside functions nobody in the module calls are
+    compared only with runs of the same function.
+    """
+
+    code = "RNN103"
+    name = "cell-driven-in-two-scopes"
+    summary = "One cell is run under two variable scopes; the second run silently uses the first run's weights."
+
+    VALID = (
+        Valid("two-cells-two-scopes",
+              "import tensorflow as tf\nenc = tf.nn.rnn_cell.GRUCell(8)\ndec = tf.nn.rnn_cell.GRUCell(8)\n"
+              "a, s = tf.nn.dynamic_rnn(enc, x, scope='encoder', dtype=tf.float32)\n"
+              "b, _ = tf.nn.dynamic_rnn(dec, y, initial_state=s, scope='decoder')\n"),
+        Valid("reuse-asked-for",
+              "import tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(8)\n"
+              "with tf.variable_scope('tower'):\n    a, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+              "with tf.variable_scope('tower', reuse=True):\n    b, _ = tf.nn.dynamic_rnn(cell, y, dtype=tf.float32)\n"),
+    )
+    INVALID = (
+        Invalid("scope-arguments",
+                "import tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(8)\n"
+                "a, s = tf.nn.dynamic_rnn(cell, x, scope='encoder', dtype=tf.float32)\n"
+                "b, _ = tf.nn.dynamic_rnn(cell, y, initial_state=s, scope='decoder')\n",
+                line=4, contains="`encoder/gru_cell"),
+        Invalid("decoder-alias",
+                "import tensorflow as tf\nenc = tf.nn.rnn_cell.LSTMCell(8)\ndec = enc\n"
+                "with tf.variable_scope('encoder'):\n    a, _ = tf.nn.dynamic_rnn(enc, x, dtype=tf.float32)\n"
+                "with tf.variable_scope('decoder'):\n    b, _ = tf.nn.dynamic_rnn(dec, y, dtype=tf.float32)\n",
+                line=7, contains="`decoder/rnn`"),
+    )
+
+    def check(self, model: ModuleModel, context: RuleContext) -> Iterator[Finding]:
+        verdict = _WHAT_VERSION_DOES.get(context.settings.tf_version, _WHAT_VERSION_DOES["2"])
+        for issue in model.scopes.issues:
+            if issue.code != self.code or issue.cell is None or issue.other_span is None:
+                continue
+            cell = issue.cell
+            if issue.scope == "keras":
+                message = (f"`{cell.label}` (line {cell.span.line}) already runs in the `RNN` layer at line "
+                           f"{issue.other_span.line}; this second `RNN` layer shares its weights")
+            else:
+                message = (f"`{cell.label}` (line {cell.span.line}) first ran under `{issue.other_scope}` "
+                           f"(line {issue.other_span.line}); run again here under `{issue.scope}`, it keeps using "
+                           f"`{issue.variable or issue.other_scope}`: {verdict}")
+            related = (
+                Related(context.path, issue.other_span, f"first run of `{cell.label}`, under `{issue.other_scope}`"),
+                created_here(context, cell),
+            )
+            yield self.finding(context, issue.span, message, related)

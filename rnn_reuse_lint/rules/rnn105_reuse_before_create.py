@@ -1,0 +1,81 @@
+"""RNN105: reuse is requested where nothing created the variables first."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from rnn_reuse_lint.finding import Finding, Related
+from rnn_reuse_lint.model import ModuleModel
+from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid
+
+_HINT = {"1.0": "reuse=None", "1.1": "reuse=None", "1.2": "reuse=None"}
+
+
+class ReuseBeforeCreate(Rule):
+    """
+    ## What it does
+    Finds RNN runs at a module's top level that ask for reuse (`variable_scope(..., reuse=True)`,
+    `scope.reuse_variables()`, `LSTMCell(..., reuse=True)`) of variables that nothing in the module created
+    before.
+
+    ## Why is this bad?
+    Graph construction fails with `ValueError: Variable eval/rnn/lstm_cell/kernel does not exist, or was not
+    created with tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?`. Usually the
+    scope names of the creating and the reusing graph differ, or the reusing graph is built first.
+
+    ## Example
+    ```python
+    with tf.variable_scope("eval", reuse=True):
+        out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(64), x, dtype=tf.float32)
+    ```
+
+    ## Use instead
+    ```python
+    with tf.variable_scope("model"):
+        train_out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(64), x, dtype=tf.float32)
+    with tf.variable_scope("model", reuse=True):
+        eval_out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(64), x, dtype=tf.float32)
+    ```
+
+    ## Known problems
+    A reuse flag computed from a parameter (`reuse = None if training else True`, `reuse=i > 0`) is
+    unknown and never reported; runs inside functions are not checked, since their caller may have
+    created the variables.
+    """
+
+    code = "RNN105"
+    name = "reuse-before-create"
+    summary = "Reuse is requested for variables nothing created first (\"does not exist\")."
+
+    VALID = (
+        Valid("create-then-reuse",
+              "import tensorflow as tf\n"
+              "with tf.variable_scope('model'):\n    a, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32)\n"
+              "with tf.variable_scope('model', reuse=True):\n    b, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), y, dtype=tf.float32)\n"),
+        Valid("reuse-from-parameter",
+              "import tensorflow as tf\nreuse = None if training else True\n"
+              "with tf.variable_scope('model', reuse=reuse):\n    b, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), y, dtype=tf.float32)\n"),
+    )
+    INVALID = (
+        Invalid("reuse-scope-first",
+                "import tensorflow as tf\n"
+                "with tf.variable_scope('eval', reuse=True):\n"
+                "    out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(4), x, dtype=tf.float32)\n",
+                line=3, contains="`eval/rnn/lstm_cell/kernel`"),
+        Invalid("cell-reuse-true",
+                "import tensorflow as tf\n"
+                "out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4, reuse=True), x, dtype=tf.float32)\n",
+                line=2, contains="does not exist"),
+    )
+
+    def check(self, model: ModuleModel, context: RuleContext) -> Iterator[Finding]:
+        hint = _HINT.get(context.settings.tf_version, "reuse=tf.AUTO_REUSE")
+        for issue in model.scopes.issues:
+            if issue.code != self.code:
+                continue
+            message = (f"this `{issue.driver}` asks to reuse `{issue.variable}`, but nothing in this module created "
+                       f"it before: TensorFlow raises \"Variable {issue.variable} does not exist ... Did you mean "
+                       f"to set {hint} in VarScope?\"")
+            related = ()
+            if issue.reuse_span is not None and issue.reuse_span.line != issue.span.line:
+                related = (Related(context.path, issue.reuse_span, "reuse is requested here"),)
+            yield self.finding(context, issue.span, message, related)

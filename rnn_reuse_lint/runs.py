@@ -1,0 +1,328 @@
+"""Replays the recorded driver calls the way TensorFlow ≥1.2 builds variables: scope capture, reuse, collisions.
+
+A Layer-based cell captures the scope of its first call and always returns to it (TF_RNN_SEMANTICS.md §5.2);
+a fresh cell creates variables under the current scope, which must not exist unless reuse is on (§5.1).
+Replaying the driver records in execution order, per evaluation root, gives every layer's variables, the
+sharing relations between runs and the facts behind RNN103 (cell driven in two scopes), RNN104 (variables
+created twice) and RNN105 (reuse of variables nothing created).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from rnn_reuse_lint import naming
+from rnn_reuse_lint.identity import layer_indices, loops_of
+from rnn_reuse_lint.tf_api import Family
+from rnn_reuse_lint.values import Const, DriverRecord, ListVal, Obj, Value
+
+
+@dataclass
+class LayerRun:
+    index: Optional[int]
+    direction: Optional[str]
+    cell: Obj  # the layer's outermost object (wrapper or cell)
+    loops: FrozenSet[int] = frozenset()  # the loops that made one element per layer (see identity.Part)
+    variables: List[str] = field(default_factory=list)
+    borrows_from: Optional[Tuple[int, Optional[int]]] = None
+
+
+@dataclass
+class Run:
+    index: int
+    record: DriverRecord
+    layers: List[LayerRun]
+    context: str
+
+
+@dataclass
+class Relation:
+    kind: str
+    code: Optional[str]
+    variables: Tuple[str, ...]
+    first: Tuple[int, Optional[int], Optional[str]]
+    second: Tuple[int, Optional[int], Optional[str]]
+
+
+@dataclass
+class Issue:
+    code: str
+    node: cst.CSTNode
+    run: Run
+    scope: str
+    variable: Optional[str]
+    other: Optional[Run] = None
+    other_scope: Optional[str] = None
+    cell: Optional[Obj] = None
+    reuse_node: Optional[cst.CSTNode] = None
+    other_node: Optional[cst.CSTNode] = None  # where the first run is reached from the same root
+
+
+@dataclass
+class _Capture:
+    """Where an object's variables live once it has run (keyed by object identity)."""
+
+    run: Run
+    layer: Optional[int]
+    direction: Optional[str]
+    prefix: Tuple[str, ...]  # the object's own scope path
+    variables: List[str]
+
+
+@dataclass
+class Replay:
+    runs: List[Run] = field(default_factory=list)
+    relations: List[Relation] = field(default_factory=list)
+    issues: List[Issue] = field(default_factory=list)
+
+
+def replay(drivers: Sequence[DriverRecord], tf_version: str, function_names: Dict[int, str]) -> Replay:
+    out = Replay()
+    by_root: Dict[int, List[DriverRecord]] = {}
+    for record in drivers:
+        by_root.setdefault(record.root, []).append(record)
+    for root, records in by_root.items():
+        _Simulation(out, tf_version, "module" if root == 0 else f"function {function_names.get(root, '?')}",
+                    root == 0).run(records)
+    return out
+
+
+class _Simulation:
+    def __init__(self, out: Replay, tf_version: str, context: str, top_level: bool) -> None:
+        self.out = out
+        self.tf_version = tf_version
+        self.context = context
+        self.top_level = top_level
+        self.store: Dict[str, Tuple[Run, Optional[int], Optional[str]]] = {}
+        self.captures: Dict[Tuple[int, Optional[int]], _Capture] = {}
+        self.reported: set[Tuple[str, int, int]] = set()
+
+    def run(self, records: List[DriverRecord]) -> None:
+        for record in records:
+            run = Run(len(self.out.runs), record, [], self.context)
+            self.out.runs.append(run)
+            for role, value, prefix, direction in self._directions(record):
+                for index, layer_value, layer_prefix, loops in self._layers(value, prefix, record, direction):
+                    if not isinstance(layer_value, Obj):
+                        continue
+                    layer = LayerRun(index, direction, layer_value, loops)
+                    run.layers.append(layer)
+                    self._place(run, layer, layer_value, layer_prefix)
+
+    # ----- structure: directions, layers, wrapper levels ---------------------------------------------
+    def _directions(
+        self, record: DriverRecord
+    ) -> List[Tuple[str, Value, Optional[Tuple[str, ...]], Optional[str]]]:
+        base = record.scope
+        if record.name == "keras_rnn":
+            return [(role, value, None, None) for role, value in record.cells]
+        if not record.bidirectional:
+            return [(role, value, base, None) for role, value in record.cells]
+        out = []
+        for role, value in record.cells:
+            direction = "fw" if role.endswith("fw") else "bw"
+            out.append((role, value, base, direction))
+        return out
+
+    def _layers(
+        self, value: Value, prefix: Optional[Tuple[str, ...]], record: DriverRecord, direction: Optional[str]
+    ) -> List[Tuple[Optional[int], Value, Optional[Tuple[str, ...]], FrozenSet[int]]]:
+        """(layer index, layer object, scope prefix under which that object runs)."""
+        direction_level: Tuple[str, ...] = ()
+        if record.bidirectional and not record.stacked and direction:
+            direction_level = (direction,)
+        if record.stacked:
+            return self._stacked_bidi_layers(value, prefix, record, direction or "fw")
+        if record.name == "dynamic_decode" and isinstance(value, Obj) and value.kind == "decoder":
+            value = value.inner if value.inner is not None else value
+        if record.name == "keras_rnn":
+            if isinstance(value, Obj) and value.kind == "stack" and value.layers is not None:
+                return [(i, v, None, loops) for i, v, loops in _expand(value.layers)]
+            return [(0, value, None, frozenset())]
+        full = prefix + direction_level if prefix is not None else None
+        if isinstance(value, Obj) and value.kind == "stack" and value.layers is not None:
+            # `.../multi_rnn_cell/cell_<i>/<cell>` (§2.1); the stack object itself captures `multi_rnn_cell`.
+            stack_prefix = full + (self._stack_scope(value),) if full is not None else None
+            out = []
+            for index, layer, loops in _expand(value.layers):
+                layer_prefix = stack_prefix + (f"cell_{index}",) if stack_prefix is not None and index is not None \
+                    else None
+                out.append((index, layer, layer_prefix, loops))
+            return out
+        return [(0, value, full, frozenset())]
+
+    def _stack_scope(self, stack: Obj) -> str:
+        name = stack.kwargs.get("name")
+        if isinstance(name, Const) and isinstance(name.value, str):
+            return name.value
+        return "multi_rnn_cell"
+
+    def _stacked_bidi_layers(
+        self, value: Value, prefix: Optional[Tuple[str, ...]], record: DriverRecord, role: str
+    ) -> List[Tuple[Optional[int], Value, Optional[Tuple[str, ...]], FrozenSet[int]]]:
+        if not isinstance(value, ListVal):
+            return []
+        out = []
+        for index, layer, loops in _expand(value):
+            if prefix is None or index is None:
+                out.append((index, layer, None, loops))
+                continue
+            # stack_bidirectional_dynamic_rnn: .../cell_<i>/bidirectional_rnn/{fw,bw}; the static one has no
+            # bidirectional_rnn level (§4).
+            middle = ("bidirectional_rnn",) if record.name == "stack_bidirectional_dynamic_rnn" else ()
+            out.append((index, layer, prefix + (f"cell_{index}",) + middle + (role,), loops))
+        return out
+
+    # ----- variables: capture, reuse, collision --------------------------------------------------------
+    def _place(self, run: Run, layer: LayerRun, obj: Obj, prefix: Optional[Tuple[str, ...]]) -> None:
+        """Walk wrapper levels down to the cell, collecting variables and checking each owner."""
+        current: Optional[Value] = obj
+        path = prefix
+        while isinstance(current, Obj):
+            if current.kind == "join":
+                alts = [a for a in current.alternatives if isinstance(a, Obj)]
+                current = alts[0] if alts and all(a.cls == alts[0].cls for a in alts) else None
+                if current is None:
+                    return
+                continue
+            if current.kind == "wrapper":
+                if current.owns_variables:
+                    scope = naming.cell_scope(current, self.tf_version)
+                    own_path = path + (scope,) if path is not None and scope else path
+                    self._owner(run, layer, current, own_path)
+                    if self.tf_version not in naming.LEGACY_VERSIONS and path is not None and scope:
+                        path = own_path  # 1.2+: the inner cell nests under the wrapper (§3)
+                current = current.inner
+                continue
+            if current.kind == "stack":
+                return  # nested stacks inside a layer: not predicted
+            if current.kind == "cell":
+                scope = naming.cell_scope(current, self.tf_version)
+                cell_path = path + (scope,) if path is not None and scope is not None else None
+                if current.family == Family.KERAS:
+                    cell_path = ("<keras>", str(current.key))
+                self._owner(run, layer, current, cell_path)
+            return
+
+    def _owner(self, run: Run, layer: LayerRun, obj: Obj, path: Optional[Tuple[str, ...]]) -> None:
+        record = run.record
+        leaves = naming.cell_leaves(obj, self.tf_version)
+        # One abstract object made inside the loop that built the layer list is a new object per layer.
+        per_layer = bool(layer.loops) and layer.loops <= loops_of(obj)
+        instance = (obj.key, layer.index if per_layer else None)
+        captured = self.captures.get(instance)
+        if captured is not None:
+            layer.variables.extend(captured.variables)
+            if captured.run is not run or captured.layer != layer.index or captured.direction != layer.direction:
+                layer.borrows_from = layer.borrows_from or (captured.run.index, captured.layer)
+                self._shared_object(run, layer, obj, path, captured)
+            return
+        variables = ["/".join(path + (leaf,)) for leaf in leaves] if path is not None else []
+        if obj.family == Family.KERAS:
+            variables = [f"{obj.label or obj.cls}/{leaf}" for leaf in leaves]
+        layer.variables.extend(variables)
+        self.captures[instance] = _Capture(run, layer.index, layer.direction, path or (), variables)
+        if path is None or obj.family == Family.KERAS:
+            return
+        key = "/".join(path)
+        mode = _combine(record.reuse, _ctor_reuse(obj))
+        existing = self.store.get(key)
+        if existing is not None:
+            first_run, first_layer, first_direction = existing
+            if mode in ("true", "auto"):
+                self.out.relations.append(Relation("intended", None, tuple(variables),
+                                                   (first_run.index, first_layer, first_direction),
+                                                   (run.index, layer.index, layer.direction)))
+                layer.borrows_from = (first_run.index, first_layer)
+            elif mode == "none" and not record.uniquified and first_run is not run:
+                self._issue(Issue("RNN104", _report_node(first_run.record, record), run, key,
+                                  variables[0] if variables else key, other=first_run,
+                                  other_scope=_scope_text(first_run.record.scope),
+                                  other_node=_report_node(record, first_run.record)))
+            return
+        if mode == "true":
+            if self.top_level and not record.uniquified:
+                self._issue(Issue("RNN105", record.node, run, key, variables[0] if variables else key, cell=obj,
+                                  reuse_node=_reuse_node(obj)))
+            return
+        if mode in ("none", "auto"):
+            self.store[key] = (run, layer.index, layer.direction)
+
+    def _shared_object(
+        self, run: Run, layer: LayerRun, obj: Obj, path: Optional[Tuple[str, ...]], captured: _Capture
+    ) -> None:
+        first = captured.run
+        if first is run:
+            return  # layers/directions of one call: RNN101/RNN102's business
+        same_place = path is not None and path == captured.prefix
+        if obj.family == Family.KERAS:
+            same_place = first.record.cells == run.record.cells
+        intended = same_place or run.record.reuse in ("true", "auto") or run.record.name == "keras_rnn" and same_place
+        code = None if intended else "RNN103"
+        self.out.relations.append(Relation("intended" if intended else "suspicious", code,
+                                           tuple(captured.variables),
+                                           (first.index, captured.layer, captured.direction),
+                                           (run.index, layer.index, layer.direction)))
+        if code is None or run.record.reuse == "unknown" and obj.family != Family.KERAS:
+            return
+        key = ("RNN103", first.index, run.index)
+        if key in self.reported:
+            return
+        self.reported.add(key)
+        self._issue(Issue("RNN103", _report_node(first.record, run.record), run,
+                          _scope_text(run.record.scope) if obj.family != Family.KERAS else "keras",
+                          captured.variables[0] if captured.variables else None, other=first,
+                          other_scope=_scope_text(first.record.scope), cell=obj,
+                          other_node=_report_node(run.record, first.record)))
+
+    def _issue(self, issue: Issue) -> None:
+        self.out.issues.append(issue)
+
+
+def _expand(layers: ListVal) -> List[Tuple[Optional[int], Value, FrozenSet[int]]]:
+    """Layers with their indices; a part of unknown length stands for one representative layer."""
+    out: List[Tuple[Optional[int], Value, FrozenSet[int]]] = []
+    for part_index, part in enumerate(layers.parts):
+        loops = part.loops if part.mode == "each" else frozenset()
+        indices = layer_indices(layers, part_index)
+        if indices is None:
+            out.append((None, part.value, loops))
+            break  # later indices are unknown too
+        out.extend((i, part.value, loops) for i in indices)
+    return out
+
+
+def _ctor_reuse(obj: Obj) -> str:
+    from rnn_reuse_lint.evaluator import _reuse_mode
+
+    value = obj.kwargs.get("reuse")
+    return "none" if value is None else _reuse_mode(value)
+
+
+def _combine(scope_reuse: str, ctor_reuse: str) -> str:
+    modes = {scope_reuse, ctor_reuse}
+    for mode in ("true", "unknown", "auto"):
+        if mode in modes:
+            return mode
+    return "none"
+
+
+def _reuse_node(obj: Obj) -> Optional[cst.CSTNode]:
+    return obj.node if "reuse" in obj.kwargs else None
+
+
+def _report_node(first: DriverRecord, second: DriverRecord) -> cst.CSTNode:
+    """Where to report a clash between two runs: the first call site where their paths from the root part.
+
+    A helper that builds an RNN, called twice, is reported at its second call, not inside the helper.
+    """
+    for a, b in zip(first.sites, second.sites):
+        if a is not b:
+            return b
+    return second.node
+
+
+def _scope_text(path: Optional[Tuple[str, ...]]) -> str:
+    return "/".join(path) if path else "(root)" if path is not None else "?"
