@@ -48,3 +48,14 @@ def test_codes_are_unique() -> None:
     codes = [r.code for r in ALL_RULES]
     names = [r.name for r in ALL_RULES]
     assert len(set(codes)) == len(codes) and len(set(names)) == len(names)
+
+
+def test_readme_rules_table_matches_the_rules() -> None:
+    import os
+
+    from tests.conftest import ROOT
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as handle:
+        readme = handle.read()
+    for rule in ALL_RULES:
+        assert f"| `{rule.code}` | `{rule.name}` | {rule.summary} |" in readme, rule.code

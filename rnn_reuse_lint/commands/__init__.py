@@ -4,5 +4,6 @@ from __future__ import annotations
 COMMAND_MODULES = (
     "rnn_reuse_lint.commands.check",
     "rnn_reuse_lint.commands.rule",
+    "rnn_reuse_lint.commands.explain",
     "rnn_reuse_lint.commands.trace",
 )

@@ -1,0 +1,79 @@
+"""`explain`: predicted variables per layer, sharing relations, and the seed question answered."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from rnn_reuse_lint.engine import analyze_bytes
+from rnn_reuse_lint.explain import explain_file
+from rnn_reuse_lint.settings import Settings
+from tests.conftest import FIXTURES, ROOT
+
+SEED = os.path.join(FIXTURES, "seed_second_stack_reuses.py")
+
+
+def test_seed_layer_i_of_second_stack_uses_layer_i_of_first() -> None:
+    doc = explain_file(SEED, Settings())
+    first, second = doc["runs"]
+    assert (first["scope"], first["reuse"], second["scope"], second["reuse"]) == ("lstm/rnn", False, "lstm/rnn", True)
+    for i in range(3):
+        expected = [f"lstm/rnn/multi_rnn_cell/cell_{i}/lstm_cell/kernel", f"lstm/rnn/multi_rnn_cell/cell_{i}/lstm_cell/bias"]
+        assert first["layers"][i]["variables"] == expected
+        assert second["layers"][i]["variables"] == expected
+        assert second["layers"][i]["borrows_from"] == {"run": 0, "layer": i}
+    pairs = [(s["kind"], s["code"], s["between"][0]["layer"], s["between"][1]["layer"]) for s in doc["sharing"]]
+    assert pairs == [("intended", None, i, i) for i in range(3)]
+
+
+def test_seed_has_no_findings() -> None:
+    with open(SEED, "rb") as handle:
+        assert analyze_bytes(handle.read(), SEED, Settings()).findings == ()
+
+
+def _variables(source: str, version: str = "2") -> list:  # type: ignore[type-arg]
+    path = os.path.join(ROOT, "build", "explain_case.py")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as handle:
+        handle.write("import tensorflow as tf\nx = tf.placeholder(tf.float32, [2, 3, 5])\n" + source)
+    doc = explain_file(path, Settings(tf_version=version))
+    return [layer["variables"] for run in doc["runs"] for layer in run["layers"]]
+
+
+@pytest.mark.parametrize("cell, version, expected", [
+    pytest.param("BasicRNNCell(4)", "2", ["rnn/basic_rnn_cell/kernel", "rnn/basic_rnn_cell/bias"], id="basic-rnn"),
+    pytest.param("GRUCell(4)", "2", ["rnn/gru_cell/gates/kernel", "rnn/gru_cell/gates/bias",
+                                     "rnn/gru_cell/candidate/kernel", "rnn/gru_cell/candidate/bias"], id="gru"),
+    pytest.param("BasicLSTMCell(4)", "1.0", ["rnn/basic_lstm_cell/weights", "rnn/basic_lstm_cell/biases"],
+                 id="basic-lstm-tf-1.0-names"),
+    pytest.param("LSTMCell(4, use_peepholes=True, num_proj=3)", "2",
+                 ["rnn/lstm_cell/kernel", "rnn/lstm_cell/bias", "rnn/lstm_cell/w_f_diag", "rnn/lstm_cell/w_i_diag",
+                  "rnn/lstm_cell/w_o_diag", "rnn/lstm_cell/projection/kernel"], id="lstm-peepholes-projection"),
+    pytest.param("LSTMCell(4, name='enc_lstm')", "2", ["rnn/enc_lstm/kernel", "rnn/enc_lstm/bias"], id="name-argument"),
+])
+def test_name_prediction_per_cell_class(cell: str, version: str, expected: list) -> None:  # type: ignore[type-arg]
+    assert _variables(f"out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.{cell}, x, dtype=tf.float32)\n", version) == [expected]
+
+
+def test_bidirectional_and_scope_argument() -> None:
+    layers = _variables("out, _ = tf.nn.bidirectional_dynamic_rnn(tf.nn.rnn_cell.GRUCell(2), "
+                        "tf.nn.rnn_cell.GRUCell(2), x, dtype=tf.float32, scope='enc')\n")
+    assert [v[0] for v in layers] == ["enc/fw/gru_cell/gates/kernel", "enc/bw/gru_cell/gates/kernel"]
+
+
+def test_borrowed_layers_list_the_first_layers_names() -> None:
+    layers = _variables("cell = tf.nn.rnn_cell.LSTMCell(4)\n"
+                        "out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([cell] * 3), x, dtype=tf.float32)\n")
+    assert layers == [["rnn/multi_rnn_cell/cell_0/lstm_cell/kernel", "rnn/multi_rnn_cell/cell_0/lstm_cell/bias"]] * 3
+
+
+def test_explain_cli_text_and_json() -> None:
+    proc = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "explain", SEED], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert proc.returncode == 0 and "borrows run 0 layer 2" in proc.stdout and "intended" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "explain", "--format", "json", SEED],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert json.loads(proc.stdout)["runs"][1]["reuse"] is True
