@@ -170,7 +170,7 @@ class FileRunner(object):
         specs = dict(plan.get("free", {}))
         tb = SynthBuiltins(vars(builtins), specs, factory)
         tb["__rrl_enter__"] = entered.add
-        globs = {"__name__": "__main__", "__file__": path, "__builtins__": tb, "__doc__": None,
+        globs = {"__name__": "__main__", "__file__": request.get("abspath") or path, "__builtins__": tb, "__doc__": None,
                  "__package__": None}
         numbering = Numbering()
         graphs = {}
@@ -262,10 +262,10 @@ class FileRunner(object):
 
 
 def _renumber(runs, sharing, offset):
-    for r in runs:
-        r.pop("index", None)
     if not offset:
         return
+    for r in runs:
+        r["run"] += offset
     for rel in sharing:
         for place in rel["between"]:
             if place.get("run") is not None:

@@ -60,7 +60,8 @@ def main():
     signal.signal(signal.SIGXCPU, _on_xcpu)
     _send(proto_out, {"hello": {"tf_version": info["tf_version"], "python": "%d.%d.%d" % sys.version_info[:3],
                                 "executable": sys.executable, "import_seconds": round(time.time() - t0, 3),
-                                "sandbox": box.status(), "pid": os.getpid()}})
+                                "sandbox": box.status(), "pid": os.getpid(),
+                                "rss_kb": _rss_kb()}})
     while True:
         line = proto_in.readline()
         if not line:
@@ -86,7 +87,7 @@ def _trace_one(box, runner, tracer, request):
     timeout = float(request.get("timeout") or 60.0)
     workdir = box.new_workdir()
     modules_before = set(sys.modules)
-    user_dir = os.path.dirname(os.path.abspath(request["path"]))
+    user_dir = os.path.dirname(request.get("abspath") or os.path.abspath(request["path"]))
     sys.path.insert(0, user_dir)
     sys.stdout = io.StringIO()
     start = time.time()
@@ -124,6 +125,17 @@ def _trace_one(box, runner, tracer, request):
     trace["seconds"] = round(time.time() - start, 3)
     trace["sandbox"] = box.status()
     return trace
+
+
+def _rss_kb():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def _failed(request, runner, kind, message):

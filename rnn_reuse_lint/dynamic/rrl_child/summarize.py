@@ -88,7 +88,7 @@ def summarize(unit, number, graph_numbers, error_message):
             if lay.element is not lay.obj:
                 entry["wrapper"] = _class_name(lay.element)
             layers.append(entry)
-        runs_json.append({"line": run.line, "driver": run.driver, "scope": run.scope, "reuse": run.reuse,
+        runs_json.append({"run": run.index, "line": run.line, "driver": run.driver, "scope": run.scope, "reuse": run.reuse,
                           "layers": layers, "call_lines": run.call_lines, "entry": run.entry,
                           "graph": gnum})
     sharing = _sharing(unit, uses, error_message)

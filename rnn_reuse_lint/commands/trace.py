@@ -1,0 +1,96 @@
+"""`rnn-reuse-lint trace FILE...`: run the files' graph construction under real TensorFlow and show what it shares."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any, Dict, List
+
+from rnn_reuse_lint.settings import Settings
+
+NAME = "trace"
+HELP = ("run each file's graph construction in a sandboxed TensorFlow child and show the variables every RNN layer "
+        "really uses, and which layers share them")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="wall-clock limit per file (default 60)")
+    parser.add_argument("--python", default=None, metavar="PATH",
+                        help="interpreter whose TensorFlow runs the code (e.g. a TF 1.x virtualenv)")
+    parser.add_argument("--define", action="append", default=None, metavar="NAME=VALUE",
+                        help="value for a free name or synthesized argument: a Python literal, "
+                             "'placeholder float32 [2, 3, 4]' or '3 placeholders float32 [2, 4]' (repeatable)")
+
+
+def _defines(args: argparse.Namespace, settings: Settings) -> Dict[str, str]:
+    out = dict(settings.define)
+    for item in getattr(args, "define", None) or []:
+        if "=" not in item:
+            raise ValueError("--define wants NAME=VALUE, got %r" % item)
+        name, value = item.split("=", 1)
+        out[name.strip()] = value
+    return out
+
+
+def exit_status(traces: List[Dict[str, Any]]) -> int:
+    """0: traced, nothing suspicious; 1: suspicious sharing or an error in some file."""
+    for t in traces:
+        if t.get("error") or any(s.get("kind") == "suspicious" for s in t.get("sharing") or []):
+            return 1
+    return 0
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from rnn_reuse_lint.dynamic.api import DynamicUnavailable, trace_files
+    from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
+    from rnn_reuse_lint.dynamic.render import render
+
+    timeout = args.timeout if getattr(args, "timeout", None) is not None else settings.timeout
+    python = getattr(args, "python", None) or settings.python
+    if timeout is None or timeout <= 0:
+        print("rnn-reuse-lint trace: --timeout must be a positive number of seconds", file=sys.stderr)
+        return 2
+    try:
+        defines = _defines(args, settings)
+        for name, value in defines.items():
+            make_plan("", "<define>", {name: value})
+    except (ValueError, DefineError) as e:
+        print("rnn-reuse-lint trace: %s" % e, file=sys.stderr)
+        return 2
+    missing = [p for p in args.files if not os.path.isfile(p)]
+    if missing:
+        for p in missing:
+            print("rnn-reuse-lint trace: %s: no such file" % p, file=sys.stderr)
+        return 2
+    if python is not None and not os.path.exists(python):
+        print("rnn-reuse-lint trace: --python %s: no such interpreter" % python, file=sys.stderr)
+        return 2
+    try:
+        traces = trace_files(args.files, timeout=float(timeout), python=python, defines=defines)
+    except DynamicUnavailable as e:
+        print("rnn-reuse-lint trace: %s" % e, file=sys.stderr)
+        return 2
+    if getattr(args, "format", "text") == "json":
+        payload: Any = traces[0] if len(traces) == 1 else traces
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    else:
+        sys.stdout.write(render(traces) + "\n")
+    return exit_status(traces)
+
+
+def main(argv: List[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rnn-reuse-lint trace", description=HELP)
+    add_arguments(parser)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return int(e.code or 0)
+    return run(args, Settings())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""The dynamic mode's public entry points: trace_files, verify and is_available (no TensorFlow in this process)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tokenize
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
+from rnn_reuse_lint.dynamic.pool import Child, ChildFailed, ChildUnavailable, child_env
+from rnn_reuse_lint.dynamic.verify import verify as _verify
+from rnn_reuse_lint.finding import Finding
+
+INSTALL_HINT = 'pip install "rnn-reuse-lint[dynamic]"'
+
+__all__ = ["DynamicUnavailable", "DefineError", "INSTALL_HINT", "is_available", "trace_files", "verify"]
+
+
+class DynamicUnavailable(Exception):
+    """TensorFlow cannot be imported by the tracing child; the message says how to fix that."""
+
+
+def _empty_trace(path: str, error: Dict[str, Any], tf_version: Optional[str] = None) -> Dict[str, Any]:
+    return {"version": 1, "path": path, "tf_version": tf_version, "runs": [], "sharing": [], "created": [],
+            "error": error, "synthesized": {}, "stacks": [], "entries": [], "stopped_at": None, "violations": []}
+
+
+def _read_source(path: str) -> Tuple[Optional[str], Optional[Dict[str, Any]]]:
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        return None, {"type": "FileError", "message": "cannot read %s: %s" % (path, e.strerror), "line": None}
+    try:
+        encoding, _ = tokenize.detect_encoding(iter(data.splitlines(True)).__next__)
+        return data.decode(encoding), None
+    except (SyntaxError, UnicodeDecodeError, LookupError) as e:
+        return None, {"type": "FileError", "message": "cannot decode %s: %s" % (path, e), "line": None}
+
+
+def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional[str] = None,
+                defines: Mapping[str, str] = {}) -> List[Dict[str, Any]]:
+    """Trace each file in one warm sandboxed child; one trace dict per path, in order.
+
+    A file that crashes, hangs or exhausts memory gets a trace whose "error" says so, and the child is restarted
+    for the remaining files. Raises DynamicUnavailable when the child cannot import TensorFlow at all, and
+    DefineError for a --define value that cannot be read.
+    """
+    for name, value in defines.items():   # fail early on a bad --define, before starting TensorFlow
+        make_plan("", "<define>", {name: value})
+    results: List[Dict[str, Any]] = []
+    child: Optional[Child] = None
+    tf_version: Optional[str] = None
+    try:
+        for path in paths:
+            source, problem = _read_source(path)
+            if problem is not None or source is None:
+                results.append(_empty_trace(path, problem or {}, tf_version))
+                continue
+            request = {"path": path, "abspath": os.path.abspath(path), "source": source,
+                       "plan": make_plan(source, path, defines)}
+            if child is None:
+                child = Child(python)
+                try:
+                    hello = child.start()
+                except ChildUnavailable as e:
+                    if not results or tf_version is None:
+                        raise DynamicUnavailable("%s\nThe dynamic mode needs TensorFlow: %s" % (e, INSTALL_HINT)) from None
+                    results.append(_empty_trace(path, {"type": "ChildError", "message": str(e), "line": None}))
+                    child = None
+                    continue
+                tf_version = hello.get("tf_version")
+            try:
+                trace = child.trace(request, timeout)
+            except ChildFailed as e:
+                child.kill()
+                child = None
+                kind = {"timeout": "Timeout", "memory": "MemoryError"}.get(e.kind, "ChildCrashed")
+                trace = _empty_trace(path, {"type": kind, "message": e.reason, "line": None}, tf_version)
+            trace["path"] = path
+            results.append(trace)
+    finally:
+        if child is not None:
+            child.close()
+    return results
+
+
+def verify(findings: Sequence[Finding], traces: Mapping[str, Dict[str, Any]]) -> List[Finding]:
+    """The findings with `dynamic` set to the tracer's verdict (confirmed / refuted / not-reached / error)."""
+    return _verify(findings, traces)
+
+
+_PROBE = r"""
+import json, sys
+import importlib.util as u
+r = {"python": "%d.%d.%d" % sys.version_info[:3], "tf": None, "tf_keras": u.find_spec("tf_keras") is not None}
+if u.find_spec("tensorflow") is not None:
+    v = None
+    for dist in ("tensorflow", "tensorflow-cpu", "tensorflow-gpu"):
+        try:
+            try:
+                from importlib.metadata import version
+                v = version(dist)
+            except ImportError:
+                v = __import__("pkg_resources").get_distribution(dist).version
+            break
+        except Exception:
+            pass
+    r["tf"] = v or "unknown"
+print(json.dumps(r))
+"""
+
+
+def is_available(python: Optional[str] = None) -> Tuple[bool, str]:
+    """Whether the child interpreter can import TensorFlow (checked without importing it); the message says how
+    to install it when it cannot."""
+    py = python or sys.executable
+    if not os.path.exists(py):
+        return False, "no such interpreter: %s" % py
+    try:
+        out = subprocess.run([py, "-I", "-c", _PROBE], capture_output=True, text=True, timeout=60, env=child_env())
+        info = json.loads(out.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError) as e:
+        return False, "cannot run %s: %s" % (py, e)
+    tf = info.get("tf")
+    if not tf:
+        return False, "TensorFlow is not installed for %s (Python %s). Install the dynamic extra: %s" % (
+            py, info.get("python"), INSTALL_HINT)
+    parts = tf.split(".")
+    needs_keras = parts[0] == "2" and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) >= 16
+    if needs_keras and not info.get("tf_keras"):
+        return False, "TensorFlow %s needs tf-keras for the TF1 RNN cells (%s). Install: %s" % (
+            tf, py, INSTALL_HINT)
+    return True, "TensorFlow %s%s in %s (Python %s)" % (tf, " + tf_keras" if info.get("tf_keras") else "", py,
+                                                       info.get("python"))

@@ -1,0 +1,321 @@
+"""Decide what the child must synthesize for one file: values for free names and the unreached RNN entry points."""
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+import symtable
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+
+Spec = Dict[str, Any]
+
+RNN_TOKENS = re.compile(
+    r"\b(MultiRNNCell|StackedRNNCells|dynamic_rnn|static_rnn|raw_rnn|bidirectional_dynamic_rnn|"
+    r"static_bidirectional_rnn|stack_bidirectional_\w+|dynamic_decode|rnn_cell|\w*LSTMCell|\w*GRUCell|"
+    r"BasicRNNCell|SimpleRNNCell|LSTM|GRU|SimpleRNN|RNN|Bidirectional)\b")
+
+BATCH, TIME, DEPTH = 2, 3, 4
+_SEQ_DRIVERS = {"dynamic_rnn": 1, "raw_rnn": -1, "bidirectional_dynamic_rnn": 2, "stack_bidirectional_dynamic_rnn": 2}
+_LIST_DRIVERS = {"static_rnn": 1, "static_state_saving_rnn": 1, "static_bidirectional_rnn": 2,
+                 "stack_bidirectional_rnn": 2}
+_SIZE_KEYWORDS = {"num_units", "units", "num_layers", "hidden_size", "batch_size", "num_proj", "output_dim",
+                  "input_dim", "size", "depth", "n_hidden", "num_hidden", "vocab_size", "embedding_size"}
+_SIZE_CALLEES = {"range", "zero_state", "Dense", "Embedding", "LSTM", "GRU", "SimpleRNN", "get_variable"}
+_SEQ_CALLEES = {"unstack", "unpack", "transpose", "reverse_sequence", "reverse"}
+_TENSOR_ATTRS = {"get_shape", "shape", "dtype", "name", "op", "eval", "graph", "set_shape", "consumers"}
+_PRIORITY = ("list_input", "seq_input", "step_input", "seq_len", "namespace", "int", "tensor")
+
+
+class DefineError(ValueError):
+    """A --define value that cannot be understood."""
+
+
+def _callee(node: ast.Call) -> str:
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return ""
+
+
+def size_value(name: str) -> Any:
+    """A small, plausible value for a size-like name (sizes equal the default input depth so stacks fit)."""
+    low = name.lower()
+    if any(w in low for w in ("prob", "keep")):
+        return 1.0
+    if "dropout" in low or low.endswith("rate"):
+        return 0.0
+    if low.startswith(("is_", "use_", "training")):
+        return False
+    if "layer" in low or "batch" in low or "stack" in low:
+        return 2
+    if any(w in low for w in ("step", "time", "len", "seq")):
+        return TIME
+    if any(w in low for w in ("vocab", "class", "symbol")):
+        return 5
+    return DEPTH
+
+
+def _looks_like_input(name: str) -> bool:
+    low = name.lower()
+    return low in ("x", "inputs", "data", "xs", "seq", "sequence", "features") or low.startswith(
+        ("input", "embedded", "x_", "enc_in", "dec_in", "encoder_in", "decoder_in"))
+
+
+def _looks_like_size(name: str) -> bool:
+    low = name.lower()
+    return bool(re.search(r"(^n_|^num_|_size$|_dim$|units|^n[a-z]+s$|layers|hidden|depth|steps|^batch)", low))
+
+
+class _Uses(ast.NodeVisitor):
+    """Collect, for the names we care about, how the code uses them."""
+
+    def __init__(self, names: Set[str]) -> None:
+        self.names = names
+        self.tags: Dict[str, List[str]] = {n: [] for n in names}
+        self.attrs: Dict[str, Set[str]] = {n: set() for n in names}
+
+    def _tag(self, node: ast.AST, tag: str) -> None:
+        if isinstance(node, ast.Name) and node.id in self.names:
+            self.tags[node.id].append(tag)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        callee = _callee(node)
+        for i, arg in enumerate(node.args):
+            if callee in _SEQ_DRIVERS and i == _SEQ_DRIVERS[callee]:
+                self._tag(arg, "seq_input")
+            elif callee in _LIST_DRIVERS and i == _LIST_DRIVERS[callee]:
+                self._tag(arg, "list_input")
+            elif callee in _SEQ_CALLEES and i == 0:
+                self._tag(arg, "seq_input")
+            elif callee in _SIZE_CALLEES or (callee.endswith("Cell") and i == 0):
+                self._tag(arg, "int")
+            elif callee == "len":
+                self._tag(arg, "list_input")
+            elif i == 0 and isinstance(node.func, ast.Call):
+                self._tag(arg, "seq_input")          # LSTM(4)(x): a Keras layer applied to x
+            elif i == 0 and re.search(r"cell", callee, re.I):
+                self._tag(arg, "step_input")         # cell(x, state)
+            elif i == 0 and re.search(r"lstm|gru|rnn|layer|bidir|encoder|decoder", callee, re.I):
+                self._tag(arg, "seq_input")
+            self._shape_ints(arg)
+        for kw in node.keywords:
+            if kw.arg == "inputs":
+                self._tag(kw.value, "list_input" if callee in _LIST_DRIVERS else "seq_input")
+            elif kw.arg == "sequence_length":
+                self._tag(kw.value, "seq_len")
+            elif kw.arg in _SIZE_KEYWORDS:
+                self._tag(kw.value, "int")
+            elif kw.arg == "shape":
+                self._shape_ints(kw.value)
+            self._shape_ints(kw.value)
+        self.generic_visit(node)
+
+    def _shape_ints(self, node: ast.AST) -> None:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            for elt in node.elts:
+                self._tag(elt, "int")
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        if isinstance(node.op, ast.Mult) and (isinstance(node.left, ast.List) or isinstance(node.right, ast.List)):
+            self._tag(node.left, "int")
+            self._tag(node.right, "int")
+        elif isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)):
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(other, ast.Constant) and isinstance(other.value, int):
+                    self._tag(side, "int")
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For) -> None:
+        self._tag(node.iter, "list_input")
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        self._tag(node.slice, "int")
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if isinstance(node.value, ast.Name) and node.value.id in self.names:
+            if node.attr in _TENSOR_ATTRS:
+                self.tags[node.value.id].append("tensor")
+            elif not node.attr.startswith("_"):
+                self.tags[node.value.id].append("namespace")
+                self.attrs[node.value.id].add(node.attr)
+        self.generic_visit(node)
+
+
+def _spec_for(name: str, tags: List[str], attrs: Set[str]) -> Optional[Spec]:
+    best = None
+    for tag in _PRIORITY:
+        if tag in tags:
+            best = tag
+            break
+    if best is None:
+        if _looks_like_input(name):
+            best = "seq_input"
+        elif _looks_like_size(name):
+            best = "int"
+        else:
+            return None
+    if best in ("seq_input", "tensor"):
+        return {"kind": "placeholder", "dtype": "float32", "shape": [BATCH, TIME, DEPTH]}
+    if best == "list_input":
+        return {"kind": "placeholders", "count": TIME, "dtype": "float32", "shape": [BATCH, DEPTH]}
+    if best == "step_input":
+        return {"kind": "placeholder", "dtype": "float32", "shape": [BATCH, DEPTH]}
+    if best == "seq_len":
+        return {"kind": "placeholder", "dtype": "int32", "shape": [BATCH]}
+    if best == "namespace":
+        return {"kind": "namespace", "attrs": {a: {"kind": "int", "value": size_value(a)} for a in sorted(attrs)}}
+    return {"kind": "int", "value": size_value(name)}
+
+
+def _infer(names: Set[str], nodes: Iterable[ast.AST]) -> Dict[str, Spec]:
+    uses = _Uses(names)
+    for node in nodes:
+        uses.visit(node)
+    out: Dict[str, Spec] = {}
+    for name in sorted(names):
+        spec = _spec_for(name, uses.tags[name], uses.attrs[name])
+        if spec is not None:
+            out[name] = spec
+    return out
+
+
+def free_names(source: str, filename: str) -> Set[str]:
+    """Names the file reads as globals but never binds (so running it would raise NameError)."""
+    table = symtable.symtable(source, filename, "exec")
+    bound: Set[str] = set()
+    read: Set[str] = set()
+
+    def walk(t: symtable.SymbolTable, top: bool) -> None:
+        for sym in t.get_symbols():
+            name = sym.get_name()
+            if top:
+                if sym.is_assigned() or sym.is_imported() or sym.is_namespace():
+                    bound.add(name)
+                if sym.is_referenced():
+                    read.add(name)
+            else:
+                if sym.is_global():
+                    if sym.is_referenced():
+                        read.add(name)
+                    if sym.is_declared_global() and sym.is_assigned():
+                        bound.add(name)
+        for child in t.get_children():
+            walk(child, False)
+    walk(table, True)
+    return {n for n in read - bound if not hasattr(builtins, n) and not n.startswith("__")}
+
+
+def _has_rnn(source_lines: List[str], node: ast.AST) -> bool:
+    start = getattr(node, "lineno", 1) - 1
+    end = getattr(node, "end_lineno", None) or len(source_lines)
+    return bool(RNN_TOKENS.search("\n".join(source_lines[start:end])))
+
+
+def _params(fn: ast.FunctionDef, skip_self: bool) -> List[str]:
+    args = fn.args
+    positional = list(getattr(args, "posonlyargs", [])) + list(args.args)
+    if skip_self and positional:
+        positional = positional[1:]
+    required = positional[: len(positional) - len(args.defaults)]
+    kwonly = [a for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None]
+    return [a.arg for a in required + kwonly]
+
+
+def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping[str, Spec]) -> Dict[str, Spec]:
+    if fn is None:
+        return {}
+    names = _params(fn, skip_self)
+    inferred = _infer(set(names), fn.body)
+    out: Dict[str, Spec] = {}
+    for name in names:
+        if name in defines:
+            out[name] = defines[name]
+        elif name in inferred:
+            out[name] = inferred[name]
+        elif _looks_like_size(name):
+            out[name] = {"kind": "int", "value": size_value(name)}
+        else:
+            out[name] = {"kind": "literal", "value": None}
+    return out
+
+
+def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec]) -> List[Dict[str, Any]]:
+    """Module-level functions and classes with RNN code, each with synthesized arguments."""
+    lines = source.splitlines()
+    out: List[Dict[str, Any]] = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _has_rnn(lines, node):
+            if isinstance(node, ast.AsyncFunctionDef):
+                continue
+            out.append({"kind": "function", "name": node.name, "line": node.body[0].lineno,
+                        "args": _entry_args(node, False, defines)})
+        elif isinstance(node, ast.ClassDef) and _has_rnn(lines, node):
+            methods = {m.name: m for m in node.body if isinstance(m, ast.FunctionDef)}
+            init = methods.get("__init__")
+            init_args = _entry_args(init, True, defines)
+            if init is not None and _has_rnn(lines, init):
+                out.append({"kind": "class", "name": node.name, "class": node.name, "line": init.body[0].lineno,
+                            "init_args": init_args})
+            for name, m in methods.items():
+                if name.startswith("__") or not _has_rnn(lines, m):
+                    continue
+                if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod", "property")
+                       for d in m.decorator_list):
+                    continue
+                out.append({"kind": "method", "name": "%s.%s" % (node.name, name), "class": node.name,
+                            "method": name, "line": m.body[0].lineno, "init_args": init_args,
+                            "args": _entry_args(m, True, defines)})
+    return out
+
+
+_PLACEHOLDER = re.compile(r"^\s*(?:(\d+)\s+)?placeholders?\s+(\w+)\s*\[([^\]]*)\]\s*$")
+
+
+def parse_define(text: str) -> Tuple[str, Spec]:
+    """NAME=VALUE where VALUE is a Python literal, `placeholder DTYPE [d, ...]`, `N placeholders DTYPE [d, ...]`
+    or a bare word (taken as a string)."""
+    if "=" not in text:
+        raise DefineError("--define wants NAME=VALUE, got %r" % text)
+    name, value = text.split("=", 1)
+    name = name.strip()
+    if not name.isidentifier():
+        raise DefineError("--define: %r is not a Python name" % name)
+    m = _PLACEHOLDER.match(value)
+    if m is not None:
+        try:
+            dims = [None if d.strip() in ("None", "?") else int(d) for d in m.group(3).split(",") if d.strip()]
+        except ValueError:
+            raise DefineError("--define %s: bad shape [%s]" % (name, m.group(3))) from None
+        if m.group(1) is not None or "placeholders" in value:
+            return name, {"kind": "placeholders", "count": int(m.group(1) or TIME), "dtype": m.group(2),
+                          "shape": dims}
+        return name, {"kind": "placeholder", "dtype": m.group(2), "shape": dims}
+    try:
+        literal = ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError):
+        if re.fullmatch(r"[\w./:-]*", value.strip()):
+            return name, {"kind": "literal", "value": value.strip()}
+        raise DefineError("--define %s: cannot read %r (a Python literal or `placeholder float32 [2, 3, 4]`)"
+                          % (name, value)) from None
+    if isinstance(literal, tuple):
+        literal = list(literal)
+    if isinstance(literal, (set, frozenset, bytes, complex)):
+        raise DefineError("--define %s: %r cannot be sent to the tracer" % (name, value))
+    return name, {"kind": "literal", "value": literal}
+
+
+def make_plan(source: str, filename: str, defines: Mapping[str, str]) -> Dict[str, Any]:
+    """The request plan for one file: {"free": {name: spec}, "entries": [...]} (empty if it does not parse)."""
+    parsed = dict(parse_define("%s=%s" % (k, v)) for k, v in defines.items())
+    try:
+        tree = ast.parse(source, filename)
+        names = free_names(source, filename)
+    except (SyntaxError, ValueError):
+        return {"free": parsed, "entries": []}
+    free = _infer(names, [tree])
+    free.update(parsed)
+    return {"free": free, "entries": entries(tree, source, parsed)}

@@ -1,0 +1,71 @@
+"""Render traces as a compact terminal table: one row per layer, then sharing, synthesized values and errors."""
+from __future__ import annotations
+
+from typing import Any, List, Mapping, Sequence
+
+from rnn_reuse_lint.dynamic.verify import compress
+
+
+def _table(rows: List[List[str]], indent: str = "  ") -> List[str]:
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+
+
+def _place(p: Mapping[str, Any]) -> str:
+    d = p.get("direction")
+    layer = p.get("layer")
+    return "%s:L%s%s" % (p.get("line"), "?" if layer is None else layer, "/" + d if d else "")
+
+
+def render_trace(trace: Mapping[str, Any]) -> str:
+    head = "%s  (TF %s" % (trace.get("path"), trace.get("tf_version") or "?")
+    if trace.get("seconds") is not None:
+        head += ", %.1fs" % trace["seconds"]
+    lines = [head + ")"]
+    rows = [["line", "driver", "scope", "layer", "cell", "owns", "borrows", "variables"]]
+    for run in trace.get("runs") or []:
+        layers = run.get("layers") or [{}]
+        for k, lay in enumerate(layers):
+            name = "%s%s" % (lay.get("index", ""), "/" + lay["direction"] if lay.get("direction") else "")
+            cell = lay.get("cell") or ""
+            if lay.get("cell_line"):
+                cell += "@%s" % lay["cell_line"]
+            rows.append([str(run.get("line")) if k == 0 else "", run.get("driver", "") if k == 0 else "",
+                         (run.get("scope") or "") if k == 0 else "", name, cell,
+                         str(len(lay.get("owns") or [])), str(len(lay.get("borrows") or [])),
+                         compress(lay.get("variables") or [], limit=2)])
+    if len(rows) > 1:
+        lines.extend(_table(rows))
+    else:
+        lines.append("  no RNN driver ran")
+    sharing = trace.get("sharing") or []
+    if sharing:
+        lines.append("  sharing:")
+        srows = []
+        for s in sharing:
+            label = s.get("code") or s.get("kind", "")
+            if s.get("code"):
+                label += " " + s.get("kind", "")
+            srows.append([label, " = ".join(_place(p) for p in s.get("between") or []),
+                          compress(s.get("variables") or [], limit=2)])
+        lines.extend(_table(srows, "    "))
+    synth = trace.get("synthesized") or {}
+    if synth:
+        lines.append("  synthesized: " + ", ".join("%s=%s" % kv for kv in synth.items()))
+    if trace.get("stopped_at"):
+        st = trace["stopped_at"]
+        lines.append("  stopped at the first %s (line %s)" % (st.get("what"), st.get("line")))
+    for v in trace.get("violations") or []:
+        lines.append("  sandbox refused at line %s: %s (%s)" % (v.get("line"), v.get("what"), v.get("detail")))
+    err = trace.get("error")
+    if err:
+        where = " at line %s" % err["line"] if err.get("line") else ""
+        message = (err.get("message") or "").strip().splitlines()
+        lines.append("  error%s: %s: %s" % (where, err.get("type"), message[0][:300] if message else ""))
+    return "\n".join(lines)
+
+
+def render(traces: Sequence[Mapping[str, Any]]) -> str:
+    return "\n\n".join(render_trace(t) for t in traces)

@@ -1,0 +1,185 @@
+"""Match static findings with a trace and say whether real TensorFlow confirmed, refuted or never reached them."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from rnn_reuse_lint.finding import Dynamic, Finding
+
+Trace = Mapping[str, Any]
+# errors after which nothing in the file can be judged
+_FATAL = {"Timeout", "ChildCrashed", "MemoryError", "FileError", "ChildError", "InternalError", "SyntaxError"}
+_REFUSED = ("Attempt to reuse RNNCell", "Attempt to have a second RNNCell")
+
+
+def compress(names: Sequence[str], limit: int = 4) -> str:
+    """`a/b/kernel`, `a/b/bias` -> `a/b/{kernel,bias}` (what a person can read in one line)."""
+    if not names:
+        return "(none)"
+    groups: Dict[str, List[str]] = {}
+    for n in names:
+        head, _, leaf = n.rpartition("/")
+        groups.setdefault(head, []).append(leaf)
+    parts = []
+    for head, leaves in groups.items():
+        prefix = head + "/" if head else ""
+        parts.append(prefix + (leaves[0] if len(leaves) == 1 else "{%s}" % ",".join(leaves)))
+    text = ", ".join(parts[:limit])
+    return text + (" (+%d more)" % (len(parts) - limit) if len(parts) > limit else "")
+
+
+class _View:
+    """Lookups over one trace."""
+
+    def __init__(self, trace: Trace) -> None:
+        self.trace = trace
+        self.runs: List[Mapping[str, Any]] = list(trace.get("runs") or [])
+        self.sharing: List[Mapping[str, Any]] = list(trace.get("sharing") or [])
+        self.error: Optional[Mapping[str, Any]] = trace.get("error")
+        self.tf = trace.get("tf_version") or "?"
+
+    def run_lines(self, run: Mapping[str, Any]) -> List[int]:
+        return [ln for ln in (run.get("call_lines") or [run.get("line")]) if ln is not None]
+
+    def layer(self, place: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:
+        i, j = place.get("run"), place.get("layer")
+        if i is None or j is None or not 0 <= i < len(self.runs):
+            return None
+        layers = self.runs[i].get("layers") or []
+        return layers[j] if 0 <= j < len(layers) else None
+
+    def place_lines(self, place: Mapping[str, Any], stack: bool) -> List[int]:
+        """Lines a place answers to: the stack constructor (stack=True) or the driver call chain."""
+        i = place.get("run")
+        run = self.runs[i] if i is not None and 0 <= i < len(self.runs) else None
+        lines: List[int] = []
+        if stack:
+            lay = self.layer(place)
+            if lay is not None and lay.get("stack_line") is not None:
+                lines.append(lay["stack_line"])
+            elif run is not None and run.get("driver") == "keras_rnn":
+                lines.extend(self.run_lines(run))
+        elif run is not None:
+            lines.extend(self.run_lines(run))
+        elif place.get("line") is not None:
+            lines.append(place["line"])
+        return lines
+
+
+def _within(lines: Iterable[Optional[int]], lo: int, hi: int) -> bool:
+    return any(ln is not None and lo <= ln <= hi for ln in lines)
+
+
+def _describe_places(view: _View, places: Sequence[Mapping[str, Any]]) -> str:
+    out = []
+    for p in places:
+        d = (" " + p["direction"]) if p.get("direction") else ""
+        out.append("line %s layer %s%s" % (p.get("line"), p.get("layer"), d))
+    return ", ".join(out)
+
+
+def judge(finding: Finding, trace: Trace) -> Tuple[str, str]:
+    """(verdict, evidence) for one RNN1xx finding against the trace of its file."""
+    view = _View(trace)
+    lo = finding.span.line
+    hi = max(finding.span.end_line, lo)
+    err = view.error
+    err_lines = (err.get("stack") or [err.get("line")]) if err else []
+    err_here = bool(err) and _within(err_lines, lo, hi)
+    err_text = "%s: %s" % (err.get("type"), err.get("message")) if err else ""
+    if err and err.get("type") in _FATAL and not view.runs:
+        return "error", "tracing failed: %s" % err_text
+    code = finding.code
+    stack_rule = code == "RNN101"
+
+    for rel in view.sharing:
+        if rel.get("code") != code:
+            continue
+        places = list(rel.get("between") or [])
+        borrowers = places[1:] if code in ("RNN103", "RNN104") else places
+        if any(_within(view.place_lines(p, stack_rule), lo, hi) for p in borrowers):
+            return "confirmed", "TF %s: %s share %s (%s)" % (
+                view.tf, _describe_places(view, places), compress(rel.get("variables") or []), rel.get("evidence", ""))
+
+    if code == "RNN101":
+        for st in trace.get("stacks") or []:
+            if _within([st.get("line")], lo, hi):
+                dups = [i for i, c in enumerate(st.get("cells") or []) if c.get("same_as") is not None]
+                if dups:
+                    first = st["cells"][dups[0]]["same_as"]
+                    return "confirmed", "TF %s: the %s built at line %s holds one %s object as layers %s" % (
+                        view.tf, st.get("class"), st.get("line"), st["cells"][first].get("cell"),
+                        ", ".join(str(i) for i in [first] + dups))
+    if err_here:
+        message = err.get("message") or ""
+        if any(t in message for t in _REFUSED) and code in ("RNN101", "RNN102", "RNN103"):
+            return "confirmed", "TF %s refuses to share the cell: %s" % (view.tf, message[:300])
+        if code == "RNN104" and "already exists" in message:
+            return "confirmed", "TF %s: %s" % (view.tf, message[:300])
+        if code == "RNN105" and "does not exist" in message:
+            return "confirmed", "TF %s: %s" % (view.tf, message[:300])
+        if code == "RNN101" and "Dimensions must be equal" in message:
+            return "confirmed", "TF %s: the shared cell fails on its second layer's input depth: %s" % (
+                view.tf, message[:200])
+        return "error", "TF %s stopped at line %s: %s" % (view.tf, err.get("line"), err_text[:300])
+
+    reached = _reached(view, code, lo, hi)
+    if reached is not None:
+        return "refuted", "TF %s ran it without that sharing: %s" % (view.tf, reached)
+    if err:
+        return "error", "tracing stopped at line %s before reaching line %d: %s" % (
+            err.get("line"), lo, err_text[:300])
+    stopped = trace.get("stopped_at")
+    if stopped:
+        return "not-reached", "line %d was not run (tracing stops at the first %s, line %s)" % (
+            lo, stopped.get("what"), stopped.get("line"))
+    return "not-reached", "line %d never ran (no driver or stack there was executed)" % lo
+
+
+def _reached(view: _View, code: str, lo: int, hi: int) -> Optional[str]:
+    """If the code at the finding's line ran, a short description of what it did."""
+    for i, run in enumerate(view.runs):
+        layers = run.get("layers") or []
+        if code == "RNN101":
+            hit = [lay for lay in layers if _within([lay.get("stack_line")], lo, hi)]
+            if not hit and run.get("driver") in ("keras_rnn",) and _within(view.run_lines(run), lo, hi):
+                hit = list(layers)
+        else:
+            hit = list(layers) if _within(view.run_lines(run), lo, hi) else []
+        if hit or (code != "RNN101" and _within(view.run_lines(run), lo, hi)):
+            desc = "; ".join("layer %s%s: %s" % (lay.get("index"), (" " + lay["direction"]) if lay.get("direction") else "",
+                                                 compress(lay.get("variables") or []))
+                             for lay in hit)
+            return "%s at line %s, %s" % (run.get("driver"), run.get("line"), desc or "no layers")
+    if code == "RNN101":
+        for st in view.trace.get("stacks") or []:
+            if _within([st.get("line")], lo, hi):
+                return "the %s built at line %s holds %d distinct cell objects" % (
+                    st.get("class"), st.get("line"), len(st.get("cells") or []))
+    return None
+
+
+def _lookup(traces: Mapping[str, Trace], path: str) -> Optional[Trace]:
+    if path in traces:
+        return traces[path]
+    want = os.path.realpath(path)
+    for key, trace in traces.items():
+        if os.path.realpath(key) == want:
+            return trace
+    return None
+
+
+def verify(findings: Sequence[Finding], traces: Mapping[str, Trace]) -> List[Finding]:
+    out: List[Finding] = []
+    for f in findings:
+        if not f.code.startswith("RNN1"):
+            out.append(f)
+            continue
+        trace = _lookup(traces, f.path)
+        if trace is None:
+            out.append(dataclasses.replace(f, dynamic=Dynamic("not-reached", "the file was not traced")))
+            continue
+        verdict, evidence = judge(f, trace)
+        out.append(dataclasses.replace(f, dynamic=Dynamic(verdict, evidence)))
+    return out
