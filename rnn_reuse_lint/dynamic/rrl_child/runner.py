@@ -103,8 +103,9 @@ class _EnterMarker(ast.NodeTransformer):
 
     def _mark(self, node):
         self.generic_visit(node)
-        stmt = ast.parse("__rrl_enter__(%d)" % node.lineno).body[0]
         first = node.body[0]
+        # keyed by the first body line: a decorated def's own lineno differs between Python 3.6 and 3.8+
+        stmt = ast.parse("__rrl_enter__(%d)" % first.lineno).body[0]
         for sub in ast.walk(stmt):
             sub.lineno = first.lineno
             sub.col_offset = getattr(first, "col_offset", 0)

@@ -49,7 +49,7 @@ class Sandbox(object):
         self.workdir = None
         self.user_active = False
         self.violations = []
-        self.writable = [WORK_ROOT, "/var/tmp", "/dev/shm"]
+        self.writable = []
         self.cpu_limit = None
         self.user_file = None
 
@@ -308,8 +308,10 @@ class Sandbox(object):
         base = WORK_ROOT if self.features.get("filesystem", "").startswith("on") else None
         self.workdir = tempfile.mkdtemp(prefix="rrl-", dir=base)
         os.chdir(self.workdir)
-        if base is None:
-            self.writable = [self.workdir]
+        # user code (and TensorFlow's own temp files, e.g. AutoGraph's) may write here and nowhere else
+        self.writable = [os.path.realpath(self.workdir)]
+        tempfile.tempdir = self.workdir
+        os.environ["TMPDIR"] = self.workdir
         return self.workdir
 
     def drop_workdir(self, path):

@@ -150,11 +150,30 @@ def install():
     contrib = _module("tensorflow.contrib", {"rnn": crnn, "layers": clayers, "framework": cframework})
     v1.contrib = contrib
     v1.compat = real.compat  # `import tensorflow.compat.v1 as tf` walks attributes: keep it on this object
+    for key, mod in list(sys.modules.items()):
+        # `import tensorflow.python.ops.rnn as r` walks attributes of the module served as `tensorflow` too
+        parts = key.split(".")
+        if len(parts) == 2 and parts[0] == "tensorflow" and mod is not None and not hasattr(v1, parts[1]):
+            try:
+                setattr(v1, parts[1], mod)
+            except Exception:
+                pass
     sys.modules["tensorflow"] = v1
     sys.modules["tensorflow.contrib"] = contrib
     sys.modules["tensorflow.contrib.rnn"] = crnn
     sys.modules["tensorflow.contrib.layers"] = clayers
     sys.modules["tensorflow.contrib.framework"] = cframework
+    # `from tensorflow.nn.rnn_cell import LSTMCell` imports a submodule: serve compat.v1's (tf_keras-backed) objects,
+    # not the unused copy TF 2 still ships under tensorflow/_api/v2/compat/v1/nn/rnn_cell (§8.1)
+    for name in ("nn", "nn.rnn_cell", "layers", "keras", "keras.layers", "keras.models", "keras.backend", "train",
+                 "summary", "losses", "initializers", "math", "app", "flags", "logging", "data"):
+        obj = v1
+        try:
+            for part in name.split("."):
+                obj = getattr(obj, part)
+        except AttributeError:
+            continue
+        sys.modules["tensorflow." + name] = obj
     sys.meta_path.insert(0, _ContribFinder())
     info["v1"] = v1
     return info

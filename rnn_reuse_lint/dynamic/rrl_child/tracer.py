@@ -364,8 +364,12 @@ class Tracer(object):
             for attr, value in list(d.items()):
                 hit = targets.get(id(value))
                 if hit is not None and value is hit[1]:
+                    wrapper = self.wrap_driver(hit[0], hit[1])
                     try:
-                        d[attr] = self.wrap_driver(hit[0], hit[1])
+                        d[attr] = wrapper
+                        # TF 2's TFModuleWrapper (tf.compat.v1.nn) answers from its own fast cache too
+                        insert = object.__getattribute__(mod, "_fastdict_insert")
+                        insert(attr, wrapper)
                     except Exception:
                         pass
 
