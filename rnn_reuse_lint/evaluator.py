@@ -319,14 +319,23 @@ class Evaluator:
             self.eval(subject, frame, ctx)
         before = dict(frame.vars)
         before_attrs = dict(frame.self_attrs)
+        before_reuse = [scope.reuse for scope in ctx.scopes]
         outcomes: List[Tuple[Dict[str, Value], Dict[str, Value]]] = []
+        reuse_outcomes: List[List[str]] = []
         for body in branches:
             frame.vars = dict(before)
             frame.self_attrs = dict(before_attrs)
             frame.dead = False
+            for scope, reuse in zip(ctx.scopes, before_reuse):
+                scope.reuse = reuse
             self._exec_block(body, frame, ctx)
             if not frame.dead:
                 outcomes.append((frame.vars, frame.self_attrs))
+                reuse_outcomes.append([scope.reuse for scope in ctx.scopes])
+        # `if t > 0: scope.reuse_variables()`: after the branches, reuse is whatever every path agrees on.
+        for index, scope in enumerate(ctx.scopes):
+            seen = {states[index] for states in reuse_outcomes} or {before_reuse[index]}
+            scope.reuse = seen.pop() if len(seen) == 1 else "unknown"
         if not outcomes:
             frame.vars, frame.self_attrs, frame.dead = before, before_attrs, True
             return
