@@ -239,12 +239,18 @@ class Child:
         return False
 
 
-def _children(pid: int) -> list[int]:
+def _children(pid: int, depth: int = 3) -> list[int]:
+    """Descendants of pid (launcher -> namespace init -> worker)."""
     try:
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            return [int(p) for p in f.read().split()]
+            kids = [int(p) for p in f.read().split()]
     except (OSError, ValueError):
         return []
+    out = list(kids)
+    if depth > 1:
+        for kid in kids:
+            out.extend(_children(kid, depth - 1))
+    return out
 
 
 def _rss_kb(pid: int) -> Optional[int]:

@@ -94,12 +94,20 @@ class Sandbox(object):
                 pass
 
     def _fork_into_pid_namespace(self):
-        # Only children of unshare(CLONE_NEWPID) enter the namespace: the launcher forks, waits and exits with the
-        # worker's status, telling the parent if the worker died by a signal (a segfault, a kill).
+        # Only children of unshare(CLONE_NEWPID) enter the namespace. The launcher forks the namespace's init,
+        # which forks the worker: the worker must not be pid 1, because init ignores signals it sends itself
+        # (a segfault handler that re-raises SIGSEGV would then spin forever instead of dying).
         pid = os.fork()
-        if pid == 0:
-            self.libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-            return
+        if pid != 0:
+            os._exit(self._wait(pid, report=False))
+        self.libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        worker = os.fork()
+        if worker != 0:
+            os._exit(self._wait(worker, report=True))
+        self.libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+    def _wait(self, pid, report):
+        """Wait for pid; return an exit status for ourselves; if report, tell the parent how pid ended."""
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, signal.SIG_IGN)
         while True:
@@ -111,17 +119,18 @@ class Sandbox(object):
             except ChildProcessError:
                 status = 0
                 break
-        try:
-            if os.WIFSIGNALED(status):
-                msg = {"exit": {"signal": os.WTERMSIG(status)}}
-            else:
-                msg = {"exit": {"code": os.WEXITSTATUS(status)}}
-            import json
-            self.proto_out.write(json.dumps(msg) + "\n")
-            self.proto_out.flush()
-        except Exception:
-            pass
-        os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+        if report:
+            try:
+                import json
+                if os.WIFSIGNALED(status):
+                    msg = {"exit": {"signal": os.WTERMSIG(status)}}
+                else:
+                    msg = {"exit": {"code": os.WEXITSTATUS(status)}}
+                self.proto_out.write(json.dumps(msg) + "\n")
+                self.proto_out.flush()
+            except Exception:
+                pass
+        return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
 
     def _mount(self, source, target, fstype, flags, data):
         enc = lambda s: s.encode() if isinstance(s, str) else s
