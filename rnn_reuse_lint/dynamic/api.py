@@ -121,9 +121,13 @@ def is_available(python: Optional[str] = None) -> Tuple[bool, str]:
         return False, "no such interpreter: %s" % py
     try:
         out = subprocess.run([py, "-I", "-c", _PROBE], capture_output=True, text=True, timeout=60, env=child_env())
-        info = json.loads(out.stdout.strip().splitlines()[-1])
-    except (OSError, subprocess.SubprocessError, ValueError, IndexError) as e:
+    except (OSError, subprocess.SubprocessError) as e:
         return False, "cannot run %s: %s" % (py, e)
+    try:
+        info = json.loads(out.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        tail = " ".join(out.stderr.strip().splitlines()[-2:])
+        return False, "cannot run %s (exit status %s): %s" % (py, out.returncode, tail or "no output")
     tf = info.get("tf")
     if not tf:
         return False, "TensorFlow is not installed for %s (Python %s). Install the dynamic extra: %s" % (

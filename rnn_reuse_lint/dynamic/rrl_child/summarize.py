@@ -30,8 +30,10 @@ def _objects(unit):
     return objs
 
 
-def _layer_variables(unit, run, lay, objs):
+def _layer_variables(unit, run, lay, objs, refused):
     names = []
+    if refused and lay.failed and not any(unit.obj_req.get((run.index, lay.index, o)) for o in lay.called):
+        return names    # TF 1.1 refused to run this cell here: it uses nothing
 
     def add(seq):
         for n in seq:
@@ -59,6 +61,7 @@ def _class_name(obj):
 def summarize(unit, number, graph_numbers, error_message):
     """Return (runs, sharing, created, stacks) JSON parts for one unit."""
     objs = _objects(unit)
+    refused = error_message is not None and any(t in error_message for t in _REFUSED)
     runs_json = []
     uses = {}        # (graph, var) -> [(run, layer)]
     layer_vars = {}
@@ -66,7 +69,7 @@ def summarize(unit, number, graph_numbers, error_message):
         gnum = graph_numbers.setdefault(run.graph, len(graph_numbers))
         layers = []
         for lay in run.layers:
-            variables = _layer_variables(unit, run, lay, objs)
+            variables = _layer_variables(unit, run, lay, objs, refused)
             layer_vars[(run.index, lay.index)] = variables
             owns = [v for v in variables if unit.creator.get((run.graph, v)) == (run.index, lay.index)]
             borrows = [v for v in variables if v not in owns]
