@@ -1,18 +1,24 @@
-"""The `rnn-reuse-lint` command line: parse flags into one Settings and dispatch to a subcommand."""
+"""The `rnn-reuse-lint` command line: parse flags, merge them over pyproject.toml into one Settings, dispatch."""
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from types import ModuleType
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from rnn_reuse_lint import __version__
-from rnn_reuse_lint.settings import TF_VERSIONS, Settings
+from rnn_reuse_lint.settings import DEFAULT_TF_VERSION, TF_VERSIONS, Settings
 
 
 def _codes(value: str) -> List[str]:
-    return [c.strip().upper() for c in value.split(",") if c.strip()]
+    from rnn_reuse_lint.config import codes
+
+    try:
+        return list(codes(value))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _commands() -> Dict[str, ModuleType]:
@@ -42,24 +48,124 @@ def build_parser(commands: Dict[str, ModuleType]) -> argparse.ArgumentParser:
     return parser
 
 
+def _has(parser: argparse.ArgumentParser, dest: str) -> bool:
+    return any(a.dest == dest for a in parser._actions)
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("rule selection")
-    if not any(a.dest == "select" for a in parser._actions):
+    if not _has(parser, "select"):
         group.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes")
         group.add_argument("--ignore", type=_codes, metavar="CODES", help="comma-separated codes or prefixes")
         group.add_argument("--extend-select", type=_codes, metavar="CODES", help="add to the selected codes")
-    if not any(a.dest == "tf_version" for a in parser._actions):
-        group.add_argument("--tf-version", choices=TF_VERSIONS, help="TensorFlow version to word verdicts for")
+    if not _has(parser, "tf_version"):
+        group.add_argument("--tf-version", choices=TF_VERSIONS,
+                           help="TensorFlow version to word verdicts for (default: the project's pin, else 2)")
+    config = parser.add_argument_group("configuration")
+    if not _has(parser, "config"):
+        config.add_argument("--config", metavar="FILE",
+                            help="read [tool.rnn-reuse-lint] from FILE instead of the nearest pyproject.toml")
+    if not _has(parser, "isolated"):
+        config.add_argument("--isolated", action="store_true",
+                            help="ignore pyproject.toml files and the project's TensorFlow pin")
+
+
+def linted_paths(args: argparse.Namespace) -> Optional[Sequence[str]]:
+    """The paths a command works on (`check PATH...`, `trace FILE...`), None for commands without any."""
+    for name in ("paths", "files"):
+        value = getattr(args, name, None)
+        if value is not None:
+            return list(value) if not isinstance(value, str) else [value]
+    return None
+
+
+def config_path(args: argparse.Namespace) -> Optional[str]:
+    """Which pyproject.toml applies: --config, else the nearest one with a [tool.rnn-reuse-lint] table."""
+    from rnn_reuse_lint import config
+    from rnn_reuse_lint.pins import common_directory
+
+    explicit = getattr(args, "config", None)
+    if explicit:
+        if not os.path.isfile(explicit):
+            raise config.ConfigError(f"--config {explicit}: no such file")
+        return os.path.abspath(explicit)
+    paths = linted_paths(args)
+    if paths is None or getattr(args, "isolated", False):
+        return None
+    return config.find(common_directory(paths))
+
+
+def _relative(path: str) -> str:
+    try:
+        return os.path.relpath(path).replace(os.sep, "/")
+    except ValueError:
+        return path
+
+
+def _tf_version(args: argparse.Namespace, values: Dict[str, Any], config_file: Optional[str]) -> Tuple[str, str]:
+    flag = getattr(args, "tf_version", None)
+    if flag:
+        return flag, "--tf-version"
+    if "tf_version" in values and config_file is not None:
+        return values["tf_version"], f"{_relative(config_file)} [tool.rnn-reuse-lint] tf-version"
+    paths = linted_paths(args)
+    if paths is not None and not getattr(args, "isolated", False):
+        from rnn_reuse_lint.pins import common_directory, detect
+
+        pin = detect(common_directory(paths))
+        if pin is not None:
+            return pin.tf_version, pin.describe(os.getcwd())
+    return DEFAULT_TF_VERSION, "default"
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
+    """Flags over `[tool.rnn-reuse-lint]` over defaults; raises config.ConfigError on a bad file or value."""
+    from rnn_reuse_lint import config
+
+    config_file = config_path(args)
+    values: Dict[str, Any] = dict(config.load(config_file).values) if config_file else {}
     base = Settings()
+    cwd = os.getcwd()
+
+    def flag(name: str) -> Any:
+        return getattr(args, name, None)
+
+    per_file = values.get("per_file_ignores", base.per_file_ignores)
+    if flag("per_file_ignores"):
+        try:
+            per_file = config.per_file_flag(flag("per_file_ignores"), cwd)
+        except ValueError as exc:
+            raise config.ConfigError(f"--per-file-ignores: {exc}") from None
+    exclude = values.get("exclude", base.exclude)
+    if flag("exclude"):
+        exclude = tuple(config.anchor(p, cwd) for p in flag("exclude").split(",") if p.strip())
+    if flag("extend_exclude"):
+        exclude = tuple(exclude) + tuple(config.anchor(p, cwd) for p in flag("extend_exclude").split(",") if p.strip())
+    defines = dict(values.get("define", base.define))
+    for item in flag("define") or []:
+        try:
+            name, value = item if isinstance(item, tuple) else config.define_item(item)
+        except ValueError as exc:
+            raise config.ConfigError(f"--define: {exc}") from None
+        defines[name] = value
+    timeout = values.get("timeout", base.timeout)
+    if flag("timeout") is not None:
+        try:
+            timeout = config.timeout(flag("timeout"))
+        except ValueError as exc:
+            raise config.ConfigError(f"--timeout: {exc}") from None
+    tf_version, tf_source = _tf_version(args, values, config_file)
     return Settings(
-        select=tuple(args.select) if getattr(args, "select", None) else base.select,
-        ignore=tuple(args.ignore) if getattr(args, "ignore", None) else base.ignore,
-        extend_select=tuple(args.extend_select) if getattr(args, "extend_select", None) else base.extend_select,
-        tf_version=getattr(args, "tf_version", None) or base.tf_version,
-        tf_version_source="flag" if getattr(args, "tf_version", None) else base.tf_version_source,
+        select=tuple(flag("select")) if flag("select") else values.get("select", base.select),
+        ignore=tuple(flag("ignore")) if flag("ignore") else values.get("ignore", base.ignore),
+        extend_select=tuple(values.get("extend_select", base.extend_select)) + tuple(flag("extend_select") or ()),
+        per_file_ignores=tuple(per_file),
+        exclude=tuple(exclude),
+        tf_version=tf_version,
+        tf_version_source=tf_source,
+        timeout=timeout,
+        python=flag("python") or values.get("python", base.python),
+        define=tuple(defines.items()),
     )
 
 
@@ -74,8 +180,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    from rnn_reuse_lint.config import ConfigError
+
     try:
-        return int(commands[args.command].run(args, settings_from_args(args)))
+        settings = settings_from_args(args)
+    except ConfigError as exc:
+        print(f"rnn-reuse-lint: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(commands[args.command].run(args, settings))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

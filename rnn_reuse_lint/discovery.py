@@ -1,4 +1,4 @@
-"""Which files a run looks at: .py files under the given paths, skipping hidden and virtual-env folders."""
+"""Which files a run looks at: .py and .ipynb files under the given paths, minus hidden, virtual-env and excluded folders."""
 from __future__ import annotations
 
 import fnmatch
@@ -14,21 +14,45 @@ def _is_virtualenv(path: str) -> bool:
 
 
 def excluded(path: str, patterns: Sequence[str]) -> bool:
-    """flake8-style exclusion: a pattern matches the basename or the whole path."""
-    name = os.path.basename(path.rstrip(os.sep))
-    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p) for p in patterns)
+    """flake8/ruff-style exclusion: a pattern matches the basename, the path as given, or the absolute path
+    (patterns from pyproject.toml that contain a `/` are made absolute, relative to that file)."""
+    if not patterns:
+        return False
+    path = path.rstrip(os.sep) or path
+    name = os.path.basename(path)
+    full = os.path.abspath(path)
+    given = os.path.normpath(path)
+    return any(
+        fnmatch.fnmatch(name, p) or fnmatch.fnmatch(given, p) or fnmatch.fnmatch(full, p) for p in patterns
+    )
+
+
+def _excluded_with_parents(path: str, patterns: Sequence[str]) -> bool:
+    """A file named explicitly (as pre-commit does) is excluded when it or a folder above it matches;
+    only folders below the current directory count, so `exclude = ["tmp"]` never matches `/tmp`."""
+    if excluded(path, patterns):
+        return True
+    full = os.path.abspath(path)
+    cwd = os.getcwd()
+    parent = os.path.dirname(full)
+    while parent.startswith(cwd + os.sep):
+        if excluded(parent, patterns) or excluded(os.path.relpath(parent, cwd), patterns):
+            return True
+        parent = os.path.dirname(parent)
+    return False
 
 
 def find_files(paths: Iterable[str], exclude: Sequence[str] = ()) -> Tuple[List[str], List[str]]:
-    """(files to analyse, paths that do not exist). Files named explicitly are always analysed."""
+    """(files to analyse, paths that do not exist). Files named explicitly are analysed whatever their
+    suffix, unless excluded."""
     found: List[str] = []
     missing: List[str] = []
     for path in paths:
         if os.path.isdir(path):
             found.extend(_walk(path, exclude))
         elif os.path.lexists(path):
-            if not excluded(path, exclude):
-                found.append(path)
+            if not _excluded_with_parents(path, exclude):
+                found.append(os.path.normpath(path))
         else:
             missing.append(path)
     return sorted(dict.fromkeys(found)), missing
@@ -45,5 +69,5 @@ def _walk(root: str, exclude: Sequence[str]) -> Iterator[str]:
         )
         for filename in sorted(filenames):
             full = os.path.join(dirpath, filename)
-            if filename.endswith(SOURCE_SUFFIXES[:1]) and not excluded(full, exclude):
+            if filename.endswith(SOURCE_SUFFIXES) and not excluded(full, exclude):
                 yield os.path.normpath(full)

@@ -325,8 +325,9 @@ def _escaped(line: str, index: int) -> bool:
 def analyze(data: bytes, path: str, settings: Settings) -> Tuple[FileResult, Optional[str]]:
     """Analyse a notebook as one program; positions stay in the concatenated code, `notebook` maps them.
 
-    A cell that does not parse is left out (and reported as RNN000 at its cell) so one broken cell does
-    not hide findings in the others. Returns the concatenated source too, for `# noqa`.
+    IPython compiles each cell on its own, so a cell that does not parse is left out (and reported as
+    RNN000 at its cell) and one broken cell does not hide findings in the others. Returns the
+    concatenated source too, for `# noqa`.
     """
     from rnn_reuse_lint.engine import analyze_bytes
 
@@ -335,31 +336,36 @@ def analyze(data: bytes, path: str, settings: Settings) -> Tuple[FileResult, Opt
         return FileResult(path, notes=("not a Python notebook",)), None
     if isinstance(code, FileError):
         return FileResult(path, error=code), None
-    source = code.source
-    first_error: Optional[FileError] = None
-    for _ in range(len(code.cells) + 1):
-        result = analyze_bytes(source.encode("utf-8"), path, settings)
-        error = result.error
-        if error is None or not error.message.startswith("syntax error"):
-            break
-        first_error = first_error or error
-        cell = _cell_span(code, error.line)
-        if cell is None:
-            break
-        lines = source.split("\n")
-        for i in range(cell[1] - 1, cell[2]):
-            lines[i] = ""
-        source = "\n".join(lines)
-    notes = result.notes
-    if first_error is not None and result.error is None:
-        result = replace(result, error=first_error)
-        notes = notes + ("cells with syntax errors were left out of the analysis",)
+    result = analyze_bytes(code.source.encode("utf-8"), path, settings)
+    error = result.error
+    if error is not None and error.message.startswith("syntax error"):
+        broken = _broken_cells(code, path)
+        if broken:
+            lines = code.source.split("\n")
+            for _, first, last, _ in broken:
+                for i in range(first - 1, last):
+                    lines[i] = ""
+            result = analyze_bytes("\n".join(lines).encode("utf-8"), path, settings)
+            first_broken = broken[0][3]
+            if result.error is None:
+                result = replace(result, error=first_broken,
+                                 notes=result.notes + (f"{len(broken)} cell(s) with syntax errors left out",))
     findings = tuple(_with_cell_lines(f, code.index) for f in result.findings)
-    return replace(result, findings=findings, notes=notes, notebook=code.index), code.source
+    return replace(result, findings=findings, notebook=code.index), code.source
 
 
-def _cell_span(code: NotebookCode, line: int) -> Optional[Tuple[int, int, int]]:
-    return next((span for span in code.cells if span[1] <= line <= span[2]), None)
+def _broken_cells(code: NotebookCode, path: str) -> List[Tuple[int, int, int, FileError]]:
+    """The cells that do not parse on their own, each with its error in concatenated-code lines."""
+    from rnn_reuse_lint.engine import parse
+
+    lines = code.source.split("\n")
+    broken = []
+    for number, first, last in code.cells:
+        problem = parse("".join(line + "\n" for line in lines[first - 1: last]), path)
+        if isinstance(problem, FileError):
+            line = min(first + max(problem.line, 1) - 1, last)
+            broken.append((number, first, last, replace(problem, line=line)))
+    return broken
 
 
 _LINE_REF = re.compile(r"\bline (\d+)\b")

@@ -1,60 +1,240 @@
-"""`rnn-reuse-lint check PATH...`: lint files and directories and report findings."""
+"""`rnn-reuse-lint check PATH...`: lint files, directories and notebooks and report findings in any format."""
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
-from typing import List, Sequence
+from collections import Counter
+from dataclasses import asdict, replace
+from typing import IO, List, Optional, Sequence, Tuple
 
-from rnn_reuse_lint.finding import FileResult
+from rnn_reuse_lint.finding import FileError, FileResult, Finding
 from rnn_reuse_lint.settings import Settings
 
 NAME = "check"
-HELP = "report suspicious RNN weight sharing in files and directories"
+HELP = "report suspicious RNN weight sharing in files, directories and notebooks"
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
-    parser.add_argument("--format", default="text", help="output format: text (default) or json")
+    from rnn_reuse_lint.report import FORMAT_NAMES
+
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="files, directories or notebooks (default: .)")
+    output = parser.add_argument_group("output")
+    output.add_argument("--format", default="text", metavar="FORMAT",
+                        help=f"one of {', '.join(FORMAT_NAMES)} (default: text)")
+    output.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    output.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    output.add_argument("--show-suppressed", action="store_true",
+                        help="also list findings silenced by `# noqa` (marked as suppressed)")
+    output.add_argument("-q", "--quiet", action="store_true", help="no summary line, only the report")
+    output.add_argument("--exit-zero", action="store_true", help="exit with 0 even when there are findings")
+    output.add_argument("--show-settings", action="store_true",
+                        help="print the settings this run would use (after pyproject.toml and flags) and exit")
+    files = parser.add_argument_group("file selection")
+    files.add_argument("--exclude", metavar="GLOBS", help="comma-separated globs to skip (replaces the config's)")
+    files.add_argument("--extend-exclude", metavar="GLOBS", help="comma-separated globs to skip as well")
+    files.add_argument("--per-file-ignores", metavar="PATTERN:CODES",
+                       help="flake8 syntax, e.g. 'tests/*:RNN101 legacy.py:RNN1' (replaces the config's)")
+    files.add_argument("--diff-base", metavar="REV",
+                       help="report only findings with a location on a line changed since git REV")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="analyse files in N processes")
+
+
+# --------------------------------------------------------------------------------------------------
+# One file (runs in the worker processes of -j)
+
+
+def ignored_codes(path: str, settings: Settings) -> Tuple[str, ...]:
+    from rnn_reuse_lint.discovery import excluded
+
+    codes: List[str] = []
+    for pattern, listed in settings.per_file_ignores:
+        if excluded(path, [pattern]):
+            codes.extend(listed)
+    return tuple(codes)
+
+
+def lint_file(path: str, settings: Settings) -> FileResult:
+    """Analyse one file or notebook, then apply per-file-ignores and `# noqa`. Never raises."""
+    from rnn_reuse_lint import engine, noqa
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return FileResult(path, error=FileError(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
+    source: Optional[str] = None
+    try:
+        if path.endswith(".ipynb"):
+            from rnn_reuse_lint import notebook
+
+            result, source = notebook.analyze(data, path, settings)
+        else:
+            result = engine.analyze_bytes(data, path, settings)
+        ignored = ignored_codes(path, settings)
+        findings: Sequence[Finding] = [f for f in result.findings if not f.code.startswith(ignored)] \
+            if ignored else result.findings
+        error = result.error
+        if error is not None and ignored and error.code.startswith(ignored):
+            error = None
+        if not findings:
+            return replace(result, findings=(), error=error)
+        if source is None:
+            decoded = engine.decode(data, path)
+            source = decoded if isinstance(decoded, str) else ""
+        kept, silenced = noqa.split(findings, source)
+        return replace(result, findings=tuple(kept), suppressed=tuple(silenced), error=error)
+    except Exception as exc:  # a bug in the pipeline must not hide the other files' results
+        return FileResult(path, error=FileError(path, 1, 1, f"internal error: {type(exc).__name__}: {exc}"))
 
 
 def analyze_all(files: Sequence[str], settings: Settings, jobs: int) -> List[FileResult]:
     """Results in the order of `files`, whatever the number of processes."""
-    from rnn_reuse_lint.engine import analyze_file
-
     if jobs <= 1 or len(files) < 2:
-        return [analyze_file(path, settings) for path in files]
+        return [lint_file(path, settings) for path in files]
     import concurrent.futures
 
     chunk = max(1, len(files) // (jobs * 8))
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(analyze_file, files, [settings] * len(files), chunksize=chunk))
+        return list(pool.map(lint_file, files, [settings] * len(files), chunksize=chunk))
+
+
+# --------------------------------------------------------------------------------------------------
+# Review mode
+
+
+def _lines(path: str, line: int, end_line: int) -> range:
+    return range(line, max(line, end_line) + 1)
+
+
+def in_diff(result: FileResult, changes: "object") -> FileResult:
+    """Keep the findings with any involved location (reported span or related place) on a changed line."""
+    from rnn_reuse_lint.gitdiff import Changes
+
+    assert isinstance(changes, Changes)
+    if not changes.changed(result.path):
+        return FileResult(result.path, notes=result.notes, notebook=result.notebook)
+
+    def touched(f: Finding) -> bool:
+        places = [(f.path, _lines(f.path, f.span.line, f.span.end_line))]
+        places += [(r.path, _lines(r.path, r.span.line, r.span.end_line)) for r in f.related]
+        return any(changes.touches(path, line) for path, lines in places for line in lines)
+
+    return replace(
+        result,
+        findings=tuple(f for f in result.findings if touched(f)),
+        suppressed=tuple(f for f in result.suppressed if touched(f)),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# The command
+
+
+def statistics(results: Sequence[FileResult]) -> str:
+    from rnn_reuse_lint.rules import ENGINE_CODES, RULES_BY_CODE
+
+    counts: Counter = Counter()
+    for result in results:
+        counts.update(f.code for f in result.findings)
+        if result.error is not None:
+            counts[result.error.code] += 1
+    lines = []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        name = RULES_BY_CODE[code].name if code in RULES_BY_CODE else ENGINE_CODES.get(code, "")
+        lines.append(f"{count:>5}  {code}  {name}".rstrip())
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def summary(results: Sequence[FileResult], settings: Settings) -> str:
+    findings = sum(len(r.findings) for r in results)
+    suppressed = sum(len(r.suppressed) for r in results)
+    errors = sum(1 for r in results if r.error is not None)
+    parts = [f"{findings} finding{'s' if findings != 1 else ''} in {len(results)} "
+             f"file{'s' if len(results) != 1 else ''} checked"]
+    if suppressed:
+        parts.append(f"{suppressed} suppressed by # noqa")
+    if errors:
+        parts.append(f"{errors} file{'s' if errors != 1 else ''} not analysed (RNN000)")
+    parts.append(f"TensorFlow {settings.tf_version} assumed ({settings.tf_version_source})")
+    return "rnn-reuse-lint: " + "; ".join(parts) + "\n"
+
+
+def show_settings(args: argparse.Namespace, settings: Settings) -> int:
+    from rnn_reuse_lint.cli import config_path
+
+    shown = asdict(settings)
+    shown["config"] = config_path(args)
+    sys.stdout.write(json.dumps(shown, indent=2) + "\n")
+    return EXIT_CLEAN
+
+
+def _write(text: str, path: Optional[str]) -> Optional[str]:
+    """Write the report; returns an error message instead of raising."""
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return None
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        return f"--output {path}: {exc.strerror or exc}"
+    return None
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from rnn_reuse_lint.discovery import find_files
-    from rnn_reuse_lint.report import formatters
+    from rnn_reuse_lint.report import ReportOptions, formatters
 
     available = formatters()
     if args.format not in available:
-        print(f"rnn-reuse-lint: unknown format {args.format!r} (choose from {', '.join(sorted(available))})",
+        print(f"rnn-reuse-lint: unknown format {args.format!r} (choose from {', '.join(available)})",
               file=sys.stderr)
         return EXIT_USAGE
     if args.jobs < 1:
         print("rnn-reuse-lint: -j needs a positive number", file=sys.stderr)
         return EXIT_USAGE
+    if args.show_settings:
+        return show_settings(args, settings)
     files, missing = find_files(args.paths, settings.exclude)
     for path in missing:
         print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
     if missing and not files:
         return EXIT_USAGE
+    changes = None
+    if args.diff_base:
+        from rnn_reuse_lint.gitdiff import DiffError, changes_since
+        from rnn_reuse_lint.pins import common_directory
+
+        try:
+            changes = changes_since(args.diff_base, common_directory(args.paths))
+        except DiffError as exc:
+            print(f"rnn-reuse-lint: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        files = [f for f in files if changes.changed(f)]
     results = analyze_all(files, settings, args.jobs)
-    sys.stdout.write(available[args.format](results, settings))
-    analysed = [r for r in results if r.error is None]
+    if changes is not None:
+        results = [in_diff(r, changes) for r in results]
+    options = ReportOptions(show_suppressed=args.show_suppressed)
+    problem = _write(available[args.format](results, settings, options), args.output)
+    if problem is not None:
+        print(f"rnn-reuse-lint: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    # Keep machine-readable stdout parseable: extra text goes to stderr unless the report went to a file.
+    side: IO[str] = sys.stdout if args.format == "text" or args.output else sys.stderr
+    if args.statistics:
+        side.write(statistics(results))
+    if not args.quiet and args.format == "text":
+        sys.stderr.write(summary(results, settings))
+    # a notebook with a broken cell was still analysed (the other cells were)
+    analysed = [r for r in results if r.error is None or r.findings or r.notebook is not None]
     if files and not analysed:
         return EXIT_USAGE
     if any(r.findings or r.error for r in results) or missing:
-        return EXIT_FINDINGS
+        return EXIT_CLEAN if args.exit_zero else EXIT_FINDINGS
     return EXIT_CLEAN

@@ -1,20 +1,28 @@
-"""`path:line:col: CODE message` lines, like flake8 and ruff."""
+"""`path:line:col: CODE message` lines, like flake8 and ruff; in a notebook `nb.ipynb:cell 3:2:5: CODE message`."""
 from __future__ import annotations
 
 from typing import List, Sequence
 
 from rnn_reuse_lint.finding import FileResult
+from rnn_reuse_lint.report import Location, ReportOptions, all_findings, locate
 from rnn_reuse_lint.settings import Settings
 
 
-def render(results: Sequence[FileResult], settings: Settings) -> str:
+def position(where: Location) -> str:
+    cell = f"cell {where.cell}:" if where.cell is not None else ""
+    return f"{where.path}:{cell}{where.line}:{where.column}"
+
+
+def render(results: Sequence[FileResult], settings: Settings, options: ReportOptions = ReportOptions()) -> str:
     lines: List[str] = []
     for result in results:
         if result.error is not None:
             e = result.error
-            lines.append(f"{e.path}:{e.line}:{e.column}: {e.code} {e.message}")
-        for f in result.findings:
-            lines.append(f"{f.path}:{f.span.line}:{f.span.column}: {f.code} {f.message}")
+            lines.append(f"{position(locate(result, e.path, e.line, e.column))}: {e.code} {e.message}")
+        for _, f, suppressed in all_findings([result], options):
+            where = locate(result, f.path, f.span.line, f.span.column)
+            mark = " (suppressed by # noqa)" if suppressed else ""
+            lines.append(f"{position(where)}: {f.code}{mark} {f.message}")
             if f.dynamic is not None:
                 lines.append(f"    dynamic: {f.dynamic.verdict}: {f.dynamic.evidence}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,171 @@
+"""SARIF 2.1.0 (one run) for GitHub code scanning and other SARIF viewers.
+
+Paths stay relative (`uriBaseId` `%SRCROOT%`), columns count Unicode code points. A notebook location
+points at the line of the .ipynb file that holds the code line, and `properties` say the cell and the
+line and column inside it.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, List, Optional, Sequence
+from urllib.parse import quote
+
+from rnn_reuse_lint import __version__
+from rnn_reuse_lint.finding import FileResult, Finding
+from rnn_reuse_lint.report import Location, ReportOptions, locate, section
+from rnn_reuse_lint.settings import Settings
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {"error": "error", "warning": "warning", "info": "note", "advisory": "note", "note": "note"}
+
+
+def level(severity: str) -> str:
+    return _LEVELS.get(severity, "warning")
+
+
+def artifact(path: str) -> Dict[str, Any]:
+    if os.path.isabs(path):
+        from pathlib import Path
+
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path.replace(os.sep, "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def region(where: Location) -> Optional[Dict[str, Any]]:
+    if where.file_line is None:
+        return None
+    out: Dict[str, Any] = {"startLine": where.file_line}
+    if where.file_column is not None:
+        out["startColumn"] = where.file_column
+    if where.file_end_line is not None and where.file_end_line >= where.file_line:
+        out["endLine"] = where.file_end_line
+        if where.file_end_column is not None and (where.file_end_line > where.file_line
+                                                  or where.file_end_column >= (where.file_column or 1)):
+            out["endColumn"] = where.file_end_column
+    return out
+
+
+def physical(where: Location) -> Dict[str, Any]:
+    out: Dict[str, Any] = {"artifactLocation": artifact(where.path)}
+    reg = region(where)
+    if reg is not None:
+        out["region"] = reg
+    return out
+
+
+def cell_properties(where: Location) -> Dict[str, Any]:
+    if where.cell is None:
+        return {}
+    return {"cell": where.cell, "cellLine": where.line, "cellColumn": where.column}
+
+
+def rule_descriptors() -> List[Dict[str, Any]]:
+    from rnn_reuse_lint.rules import ALL_RULES
+
+    rules = []
+    for rule in ALL_RULES:
+        doc = rule.doc()
+        rules.append({
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": section(doc, "What it does") or rule.summary},
+            "help": {"text": doc, "markdown": doc},
+            "defaultConfiguration": {"level": level(rule.severity), "enabled": bool(rule.default_enabled)},
+            "properties": {"tags": ["tensorflow", "rnn", "weight-sharing"]},
+        })
+    return rules
+
+
+def result_dict(result: FileResult, f: Finding, rule_index: Dict[str, int], suppressed: bool) -> Dict[str, Any]:
+    where = locate(result, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column)
+    out: Dict[str, Any] = {
+        "ruleId": f.code,
+        "level": level(f.severity),
+        "message": {"text": f.message},
+        "locations": [{"physicalLocation": physical(where)}],
+    }
+    if f.code in rule_index:
+        out["ruleIndex"] = rule_index[f.code]
+    related = []
+    for number, r in enumerate(f.related, start=1):
+        other = locate(result, r.path, r.span.line, r.span.column, r.span.end_line, r.span.end_column)
+        entry: Dict[str, Any] = {"id": number, "physicalLocation": physical(other), "message": {"text": r.message}}
+        if other.cell is not None:
+            entry["properties"] = cell_properties(other)
+        related.append(entry)
+    if related:
+        out["relatedLocations"] = related
+    # A fix inside a notebook would have to edit the notebook's JSON; it is offered in the json format only.
+    if f.fix is not None and result.notebook is None:
+        replacements = [
+            {"deletedRegion": {"startLine": e.span.line, "startColumn": e.span.column,
+                               "endLine": e.span.end_line, "endColumn": e.span.end_column},
+             "insertedContent": {"text": e.replacement}}
+            for e in f.fix.edits
+        ]
+        out["fixes"] = [{
+            "description": {"text": f.fix.description},
+            "artifactChanges": [{"artifactLocation": artifact(f.path), "replacements": replacements}],
+        }]
+    if suppressed:
+        out["suppressions"] = [{"kind": "inSource", "justification": "`# noqa` comment at the reported line"}]
+    properties: Dict[str, Any] = {"name": f.name, "severity": f.severity}
+    properties.update(cell_properties(where))
+    if f.fix is not None:
+        properties["fixSafe"] = f.fix.safe
+    if f.dynamic is not None:
+        properties["dynamic"] = {"verdict": f.dynamic.verdict, "evidence": f.dynamic.evidence}
+    out["properties"] = properties
+    return out
+
+
+def document(
+    results: Sequence[FileResult], settings: Settings, options: ReportOptions = ReportOptions()
+) -> Dict[str, Any]:
+    rules = rule_descriptors()
+    rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
+    sarif_results: List[Dict[str, Any]] = []
+    notifications: List[Dict[str, Any]] = []
+    for result in results:
+        if result.error is not None:
+            e = result.error
+            where = locate(result, e.path, e.line, e.column)
+            note: Dict[str, Any] = {
+                "level": "error",
+                "message": {"text": e.message},
+                "locations": [{"physicalLocation": physical(where)}],
+                "descriptor": {"id": e.code},
+            }
+            if where.cell is not None:
+                note["properties"] = cell_properties(where)
+            notifications.append(note)
+        items = [(f, False) for f in result.findings]
+        if options.show_suppressed:
+            items += [(f, True) for f in result.suppressed]
+            items.sort(key=lambda item: item[0].sort_key)
+        sarif_results.extend(result_dict(result, f, rule_index, s) for f, s in items)
+    invocation: Dict[str, Any] = {"executionSuccessful": True}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "rnn-reuse-lint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": rules,
+            }},
+            "invocations": [invocation],
+            "columnKind": "unicodeCodePoints",
+            "results": sarif_results,
+            "properties": {"tfVersion": settings.tf_version, "tfVersionSource": settings.tf_version_source},
+        }],
+    }
+
+
+def render(results: Sequence[FileResult], settings: Settings, options: ReportOptions = ReportOptions()) -> str:
+    return json.dumps(document(results, settings, options), indent=2) + "\n"
