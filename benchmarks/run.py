@@ -54,8 +54,9 @@ for path in open(sys.argv[1], encoding="utf-8").read().splitlines():
         pass
 """
 
-# What the grep baseline looks for: RNN-ish tokens, the same kind of bytes scan as the tool's prefilter.
-GREP_TOKENS = ("rnn", "RNN", "LSTM", "GRU", "seq2seq", "variable_scope")
+# What the grep baseline looks for: the tokens of the tool's own prefilter (rnn_reuse_lint/engine.py,
+# `(?i:rnn)|LSTM|GRU` when this was written), so `grep -l` is the floor for "scan bytes, parse nothing".
+GREP_PATTERNS = ("[Rr][Nn][Nn]", "LSTM", "GRU")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -113,6 +114,7 @@ class Cmd:
     cwd: Optional[Path] = None
     times: List[float] = field(default_factory=list)
     maxrss_mb: List[float] = field(default_factory=list)
+    background: List[float] = field(default_factory=list)  # cores busy with other work during each run
     error: Optional[str] = None
 
     @property
@@ -120,9 +122,30 @@ class Cmd:
         return statistics.median(self.times) if self.times else float("nan")
 
 
-def run_once(cmd: Cmd, sample_tree: bool = False) -> Tuple[float, float, float]:
-    """Runs `cmd` once; returns (wall seconds, max RSS of its largest process in MB, peak RSS of its process tree in MB)."""
+def busy_jiffies() -> Optional[int]:
+    """CPU time (all cores, in clock ticks) the machine spent busy since boot, from /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return user + nice + system + irq + softirq + steal
+
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def run_once(cmd: Cmd, sample_tree: bool = False) -> Tuple[float, float, float, float]:
+    """Runs `cmd` once.
+
+    Returns (wall seconds, max RSS of its largest process in MB, peak RSS of its process tree in MB,
+    cores kept busy by *other* processes meanwhile). The last one is the machine's busy time over
+    the run minus the run's own CPU time, divided by the wall time: on a shared machine it says how
+    much a figure (above all the -j 2 speed-up) can be trusted.
+    """
     sampler = TreeSampler() if sample_tree else None
+    busy0 = busy_jiffies()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cmd.cwd)
     if sampler:
@@ -134,13 +157,18 @@ def run_once(cmd: Cmd, sample_tree: bool = False) -> Tuple[float, float, float]:
     reader.start()
     _, status, rusage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    busy1 = busy_jiffies()
+    background = float("nan")
+    if busy0 is not None and busy1 is not None and wall > 0:
+        own = rusage.ru_utime + rusage.ru_stime
+        background = max(0.0, ((busy1 - busy0) / TICK - own) / wall)
     reader.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     tree_peak = sampler.stop() if sampler else float("nan")
     if proc.returncode not in cmd.ok_codes:
         tail = b"".join(stderr_chunks).decode("utf-8", "replace").strip().splitlines()[-5:]
         raise RuntimeError(f"{cmd.label}: exit status {proc.returncode}: " + " | ".join(tail))
-    return wall, rusage.ru_maxrss / 1024.0, tree_peak
+    return wall, rusage.ru_maxrss / 1024.0, tree_peak, background
 
 
 class TreeSampler:
@@ -202,10 +230,18 @@ def measure(cmds: Sequence[Cmd], repeat: int) -> None:
     for r in range(repeat):
         order = live[r % len(live):] + live[: r % len(live)] if live else []
         for c in order:
-            wall, maxrss, _ = run_once(c)
+            if c.error:
+                continue
+            try:
+                wall, maxrss, _, background = run_once(c)
+            except (RuntimeError, OSError) as exc:
+                c.error = str(exc)
+                continue
             c.times.append(wall)
             c.maxrss_mb.append(maxrss)
-        print(f"  round {r + 1}/{repeat}: " + ", ".join(f"{c.key} {c.times[-1]:.2f}s" for c in live), file=sys.stderr)
+            c.background.append(background)
+        print(f"  round {r + 1}/{repeat}: " + ", ".join(f"{c.key} {c.times[-1]:.2f}s" for c in live if c.times),
+              file=sys.stderr)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -311,7 +347,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--flake8-stride", type=int, default=None,
                         help="flake8 rows use every Nth stdlib file (default 10; 40 with --quick); 1 = all")
     parser.add_argument("--json", type=Path, help="also write the raw timings here")
+    parser.add_argument("--profile", type=Path, metavar="OUT",
+                        help="instead of timing: run pyinstrument on `check -j 1` over the RNN-dense corpus "
+                             "and write its text report to OUT")
     args = parser.parse_args(argv)
+    if args.profile:
+        return profile(args.profile, args.seed)
     repeat = 3 if args.quick and args.repeat == 5 else args.repeat
     stride = args.flake8_stride or (40 if args.quick else 10)
 
@@ -340,7 +381,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     f8_s = [str(p) for p in std_f8]
     ruff = shutil.which("ruff")
     grep = shutil.which("grep")
-    grep_args = ["-l", "-F"] + [x for t in GREP_TOKENS for x in ("-e", t)]
+    grep_args = ["-l", "-E"] + [x for t in GREP_PATTERNS for x in ("-e", t)]
     flake8 = [sys.executable, str(HERE / "flake8_entry.py")]
     f8_common = ["--isolated", "--disable-noqa", "-j", "1"]
 
@@ -381,7 +422,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         mem_cmd = Cmd("check_mem", "rnn-reuse-lint check (rnn, memory)", [*tool, "check", *rnn_s])
         for _ in range(3):
             try:
-                _, single, tree = run_once(mem_cmd, sample_tree=True)
+                _, single, tree, _ = run_once(mem_cmd, sample_tree=True)
             except (RuntimeError, OSError) as exc:
                 mem_error = str(exc)
                 break
@@ -448,6 +489,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f"with={plugin_listed}, without={not plugin_unlisted}; {plugin_note}")
     if tool_note:
         print(f"note: {tool_note}")
+    all_cmds = [*no_rnn.values(), *dense.values()]
+    bg = [b for c in all_cmds for b in c.background if b == b]
+    j2_bg = dense["check_j2"].background if "check_j2" in dense else []
+    if bg:
+        print(f"background load (cores busy with other processes during the timed runs): median {statistics.median(bg):.2f}, "
+              f"max {max(bg):.2f}" + (f"; during check -j 2: median {statistics.median(j2_bg):.2f}" if j2_bg else ""))
+        if statistics.median(bg) > 0.25 or (j2_bg and statistics.median(j2_bg) > 0.25):
+            print(f"WARNING: this machine was busy with other work; with {usable} cores the -j 2 speed-up and the "
+                  "multi-core baselines (ruff, check default -j) are not trustworthy in this run")
     print()
     print_table(rows)
     errors = [c for c in [*no_rnn.values(), *dense.values()] if c.error]
@@ -467,14 +517,31 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             "cores": cores, "usable_cores": usable, "repeat": repeat, "git": rev, "flake8_stride": stride,
             "corpora": {"stdlib_files": len(std), "stdlib_lines": std_lines, "flake8_files": len(std_f8),
                         "flake8_lines": f8_lines, "rnn_files": len(rnn), "rnn_lines": rnn_lines, "seed": args.seed},
-            "timings": {c.key: {"label": c.label, "times": c.times, "median": c.median if c.times else None,
-                                "maxrss_mb": c.maxrss_mb, "error": c.error}
+            "timings": {c.key: {"label": c.label, "argv_head": c.argv[:8], "times": c.times,
+                                "median": c.median if c.times else None, "maxrss_mb": c.maxrss_mb,
+                                "background_cores": c.background, "error": c.error}
                         for c in [*no_rnn.values(), *dense.values()]},
             "memory": {"tree_mb": mem_tree, "largest_process_mb": mem_single, "error": mem_error},
             "rows": [r.__dict__ for r in rows], "all_ok": all_ok,
         }
         args.json.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     return 0 if all_ok else 1
+
+
+def profile(out: Path, seed: int) -> int:
+    """pyinstrument over `rnn-reuse-lint check -j 1 benchmarks/corpus/rnn` (the profile-guided pass)."""
+    prepare_rnn_corpus(seed)
+    session = out.with_suffix(".pyisession")
+    target = ["-m", "rnn_reuse_lint", "check", "-j", "1", str(RNN_DIR)]
+    run = subprocess.run([sys.executable, "-m", "pyinstrument", "-r", "pyisession", "-o", str(session), *target],
+                         cwd=ROOT, stdout=subprocess.DEVNULL)
+    if run.returncode not in (0, 1):
+        print(f"profiled run failed with exit status {run.returncode}", file=sys.stderr)
+        return 1
+    subprocess.run([sys.executable, "-m", "pyinstrument", "--load", str(session), "-r", "text",
+                    "--show-all", "-o", str(out)], check=True)
+    print(f"wrote {out} (text, all frames) and {session} (reload with `pyinstrument --load {session}`)")
+    return 0
 
 
 def first_buggy(manifest: Dict[str, object]) -> str:
