@@ -60,6 +60,7 @@ class Child:
         self._exit_note: Optional[Dict[str, Any]] = None
         self._next_id = 0
         self._killed_for: Optional[str] = None
+        self._eof = False
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Dict[str, Any]:
@@ -142,6 +143,8 @@ class Child:
             reason = self._killed_for
             self._killed_for = None
             return ChildFailed(reason, "memory")
+        if self._eof:   # the pipe closed: the child died (its launcher may still be exiting)
+            return ChildFailed("the tracing child died: %s" % self._death_reason(), "crash")
         if self.alive():
             self.kill()
             return ChildFailed("wall-clock timeout after %gs (the child did not stop by itself; killed)" % timeout,
@@ -215,6 +218,7 @@ class Child:
                 continue
             chunk = os.read(fd, 1 << 20)
             if not chunk:
+                self._eof = True
                 return None
             self._buf += chunk
 

@@ -46,8 +46,10 @@ class _View:
         i, j = place.get("run"), place.get("layer")
         if i is None or j is None or not 0 <= i < len(self.runs):
             return None
-        layers = self.runs[i].get("layers") or []
-        return layers[j] if 0 <= j < len(layers) else None
+        for lay in self.runs[i].get("layers") or []:
+            if lay.get("index") == j and lay.get("direction") == place.get("direction"):
+                return lay
+        return None
 
     def place_lines(self, place: Mapping[str, Any], stack: bool) -> List[int]:
         """Lines a place answers to: the stack constructor (stack=True) or the driver call chain."""

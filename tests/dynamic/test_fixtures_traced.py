@@ -103,7 +103,7 @@ def test_unreached_functions_and_classes_run_with_synthesized_arguments(
 def test_every_driver_is_covered(fixture_traces: Dict[str, Dict[str, Any]]) -> None:
     drivers = {run["driver"] for trace in fixture_traces.values() for run in trace["runs"]}
     assert drivers >= {"dynamic_rnn", "static_rnn", "bidirectional_dynamic_rnn", "static_bidirectional_rnn",
-                       "stack_bidirectional_dynamic_rnn", "raw_rnn", "cell", "keras_rnn", "keras_bidirectional"}
+                       "stack_bidirectional_dynamic_rnn", "raw_rnn", "cell_call", "keras_rnn", "keras_bidirectional"}
 
 
 def test_one_warm_child_traced_everything(fixture_traces: Dict[str, Dict[str, Any]]) -> None:

@@ -82,12 +82,12 @@ def summarize(unit, number, graph_numbers, error_message):
                 stack_line = run.line
             else:
                 stack_line = None
-            entry = {"index": lay.index, "cell": _class_name(lay.obj), "cell_line": ctor_line}
+            entry = {"index": _direction_index(run, lay), "cell": _class_name(lay.obj), "cell_line": ctor_line}
             if lay.direction is not None:
                 entry["direction"] = lay.direction
             entry.update({"variables": variables, "owns": owns, "borrows": borrows,
                           "stack_line": stack_line, "object": number(id(lay.obj)),
-                          "reached": bool(lay.called)})
+                          "reached": bool(lay.called), "completed": bool(lay.called) and not lay.failed})
             if lay.element is not lay.obj:
                 entry["wrapper"] = _class_name(lay.element)
             layers.append(entry)
@@ -135,8 +135,13 @@ def _unwrap(obj):
     return obj
 
 
+def _direction_index(run, lay):
+    """Layer numbers count per direction (fw 0, fw 1, bw 0, bw 1), as in the static `explain` output."""
+    return sum(1 for other in run.layers[:lay.index] if other.direction == lay.direction)
+
+
 def _place(run, lay):
-    place = {"line": run.line, "layer": lay.index, "run": run.index}
+    place = {"line": run.line, "layer": _direction_index(run, lay), "run": run.index}
     if lay.direction is not None:
         place["direction"] = lay.direction
     return place
@@ -153,8 +158,7 @@ def _edge(unit, o_run, o_lay, b_run, b_lay, variables):
             if o_lay.direction and b_lay.direction and o_lay.direction != b_lay.direction:
                 return "suspicious", "RNN102", "the same `%s` object is the %s and the %s cell" % (
                     cls, o_lay.direction, b_lay.direction)
-            return "suspicious", "RNN101", "the same `%s` object is layer %d and layer %d" % (
-                cls, o_lay.index, b_lay.index)
+            return "suspicious", "RNN101", "the same `%s` object is several layers of one stack" % cls
         if o_run.driver_obj is not None and o_run.driver_obj is b_run.driver_obj:
             return "intended", None, "the same Keras layer object is called twice"
         objid = next(iter(common)) if common else id(b_lay.obj)
@@ -170,7 +174,7 @@ def _edge(unit, o_run, o_lay, b_run, b_lay, variables):
         if o_run.driver_obj is not None or b_run.driver_obj is not None:
             return "suspicious", "RNN103", "the same `%s` object is driven by two Keras RNN layers" % cls
         b_scope, o_scope = b_run.scope, o_run.scope
-        if b_scope != o_scope and "cell" not in (b_run.driver, o_run.driver):
+        if b_scope != o_scope and "cell_call" not in (b_run.driver, o_run.driver):
             return "suspicious", "RNN103", "the `%s` object first ran under `%s` and runs again under `%s`" % (
                 cls, o_scope, b_scope)
         return "intended", None, "the same `%s` object runs twice in the same scope `%s`" % (cls, b_outer or b_scope)

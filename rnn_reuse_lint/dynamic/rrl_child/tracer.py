@@ -480,12 +480,12 @@ class Tracer(object):
             outer = self.current_scope()
             run = None
             for r in self.unit.runs:  # a hand-unrolled loop calls one cell many times from one line: one run
-                if (r.driver == "cell" and r.direct_obj is obj and r.line == (lines[-1] if lines else None)
+                if (r.driver == "cell_call" and r.direct_obj is obj and r.line == (lines[-1] if lines else None)
                         and r.graph == self.graph_id()):
                     run = r
                     break
             if run is None:
-                run = self._start_run("cell", "leaf", [obj], scope_arg, None, None, lines)
+                run = self._start_run("cell_call", "leaf", [obj], scope_arg, None, None, lines)
                 run.scope = outer if scope_arg is None else run.scope
                 run.direct_obj = obj
             started = True

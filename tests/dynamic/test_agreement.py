@@ -1,0 +1,159 @@
+"""Static vs dynamic agreement on every fixtures/dynamic file: same runs, same variable paths, same sharing.
+
+The static side is `rnn_reuse_lint.explain.explain_file` (and the engine's findings); the dynamic side is the
+real TensorFlow trace of the same file. A disagreement is a bug in one of the two: fix it, do not skip it.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
+
+import pytest
+
+from tests.dynamic.conftest import DYNAMIC_FIXTURES, fixture_id
+
+pytestmark = pytest.mark.dynamic
+
+Place = Tuple[int, Optional[str], Optional[int]]          # (line, direction, layer index)
+
+
+def _static(path: str) -> Dict[str, Any]:
+    from rnn_reuse_lint.explain import explain_file
+    from rnn_reuse_lint.settings import Settings
+
+    doc = explain_file(path, Settings())
+    assert "error" not in doc, doc.get("error")
+    return doc
+
+
+def _is_keras(run: Mapping[str, Any]) -> bool:
+    return str(run.get("driver", "")).startswith("keras")
+
+
+def _layer_key(layer: Mapping[str, Any]) -> Tuple[Optional[str], Optional[int]]:
+    return layer.get("direction"), layer.get("index")
+
+
+def _run_shape(run: Mapping[str, Any], dynamic: bool) -> Tuple[Any, ...]:
+    """What must agree for one run: exact variable paths per layer (graph mode) or, for Keras, which layers use the
+    same weights (the names of Keras weights depend on global layer counters, not on the code)."""
+    layers = [lay for lay in run.get("layers") or [] if not dynamic or lay.get("completed", True)]
+    if _is_keras(run):
+        shape = []
+        for k, lay in enumerate(layers):
+            if dynamic:
+                names = tuple(lay.get("variables") or [])
+                same = next(j for j, other in enumerate(layers) if tuple(other.get("variables") or []) == names)
+            else:
+                src = lay.get("borrows_from")
+                same = next((j for j, other in enumerate(layers) if src is not None
+                             and other.get("index") == src.get("layer")), k)
+            shape.append((_layer_key(lay), same))
+        return tuple(shape)
+    return tuple((_layer_key(lay), tuple(lay.get("variables") or [])) for lay in layers)
+
+
+def _runs_by_line(doc: Mapping[str, Any], dynamic: bool) -> Dict[int, Set[Tuple[Any, ...]]]:
+    out: Dict[int, Set[Tuple[Any, ...]]] = {}
+    for run in doc.get("runs") or []:
+        shape = _run_shape(run, dynamic)
+        if dynamic and not shape:
+            continue        # the run failed before any layer completed (RNN104 / RNN105 fixtures)
+        out.setdefault(run["line"], set()).add(shape)
+    return out
+
+
+def _place(doc: Mapping[str, Any], run_index: Optional[int], layer: Optional[int],
+           direction: Optional[str]) -> Optional[Place]:
+    runs = doc.get("runs") or []
+    if run_index is None or not 0 <= run_index < len(runs):
+        return None
+    return runs[run_index]["line"], direction, layer
+
+
+def _edges(doc: Mapping[str, Any], dynamic: bool) -> Set[Tuple[FrozenSet[Place], Optional[str], str]]:
+    """Sharing as unordered place pairs with (code, kind); pairs of a place with itself (a loop or a helper that
+    runs twice) are dropped on both sides."""
+    edges: Set[Tuple[FrozenSet[Place], Optional[str], str]] = set()
+
+    def add(a: Optional[Place], b: Optional[Place], code: Optional[str], kind: str) -> None:
+        if a is not None and b is not None and a != b:
+            edges.add((frozenset((a, b)), code, kind))
+    for rel in doc.get("sharing") or []:
+        if rel.get("code") == "RNN104":
+            continue        # a collision, not sharing: checked through the findings below
+        places = [_place(doc, p.get("run"), p.get("layer"), p.get("direction")) for p in rel.get("between") or []]
+        owner = places[0] if places else None
+        for other in places[1:]:
+            add(owner, other, rel.get("code"), rel.get("kind", ""))
+    if not dynamic:   # the static explain lists sharing inside one run as `borrows_from` on the layer
+        codes = _intra_run_codes(doc)
+        for i, run in enumerate(doc.get("runs") or []):
+            for lay in run.get("layers") or []:
+                src = lay.get("borrows_from")
+                if src is None or src.get("run") != i:
+                    continue
+                owner_layer = next((o for o in run["layers"] if o.get("index") == src.get("layer")
+                                    and (o is not lay)), None)
+                direction = owner_layer.get("direction") if owner_layer else None
+                a = _place(doc, i, src.get("layer"), direction)
+                b = _place(doc, i, lay.get("index"), lay.get("direction"))
+                code = "RNN102" if owner_layer is not None and direction != lay.get("direction") else "RNN101"
+                add(a, b, codes.get(code, code), "suspicious")
+    return edges
+
+
+def _intra_run_codes(doc: Mapping[str, Any]) -> Dict[str, str]:
+    return {"RNN101": "RNN101", "RNN102": "RNN102"}
+
+
+@pytest.fixture(scope="module")
+def static_docs() -> Dict[str, Dict[str, Any]]:
+    return {path: _static(path) for path in DYNAMIC_FIXTURES}
+
+
+@pytest.mark.parametrize("path", DYNAMIC_FIXTURES, ids=fixture_id)
+def test_same_runs(path: str, static_docs: Dict[str, Dict[str, Any]],
+                   fixture_traces: Dict[str, Dict[str, Any]]) -> None:
+    static = {r["line"] for r in static_docs[path]["runs"]}
+    dynamic = {r["line"] for r in fixture_traces[path]["runs"]}
+    assert static == dynamic, "runs at lines: static %s, traced %s" % (sorted(static), sorted(dynamic))
+
+
+@pytest.mark.parametrize("path", DYNAMIC_FIXTURES, ids=fixture_id)
+def test_variable_paths_agree(path: str, static_docs: Dict[str, Dict[str, Any]],
+                              fixture_traces: Dict[str, Dict[str, Any]]) -> None:
+    static = _runs_by_line(static_docs[path], dynamic=False)
+    dynamic = _runs_by_line(fixture_traces[path], dynamic=True)
+    for line, traced in sorted(dynamic.items()):
+        predicted = static.get(line, set())
+        for shape in traced:
+            assert shape in predicted, "line %d: traced %s, predicted %s" % (line, shape, sorted(predicted))
+
+
+@pytest.mark.parametrize("path", DYNAMIC_FIXTURES, ids=fixture_id)
+def test_sharing_relations_agree(path: str, static_docs: Dict[str, Dict[str, Any]],
+                                 fixture_traces: Dict[str, Dict[str, Any]]) -> None:
+    static = _edges(static_docs[path], dynamic=False)
+    dynamic = _edges(fixture_traces[path], dynamic=True)
+    assert {(pair, code) for pair, code, _ in static} == {(pair, code) for pair, code, _ in dynamic}
+    assert static == dynamic
+
+
+@pytest.mark.parametrize("path", DYNAMIC_FIXTURES, ids=fixture_id)
+def test_every_static_finding_is_confirmed(path: str, fixture_traces: Dict[str, Dict[str, Any]]) -> None:
+    from rnn_reuse_lint.dynamic.api import verify
+    from rnn_reuse_lint.engine import analyze_file
+    from rnn_reuse_lint.settings import Settings
+
+    result = analyze_file(path, Settings())
+    assert result.error is None, result.error
+    verified = verify(result.findings, {path: fixture_traces[path]})
+    unconfirmed = [(f.code, f.span.line, f.dynamic) for f in verified if f.dynamic and f.dynamic.verdict != "confirmed"]
+    assert unconfirmed == []
+    # and the trace has no suspicious sharing the static pass missed
+    found = {(f.code, f.span.line) for f in result.findings}
+    for rel in fixture_traces[path]["sharing"]:
+        if rel["kind"] != "suspicious":
+            continue
+        assert any(code == rel["code"] for code, _ in found), "traced %s %s, no static finding" % (
+            rel["code"], rel["between"])
