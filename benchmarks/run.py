@@ -115,11 +115,16 @@ class Cmd:
     times: List[float] = field(default_factory=list)
     maxrss_mb: List[float] = field(default_factory=list)
     background: List[float] = field(default_factory=list)  # cores busy with other work during each run
+    cpu: List[float] = field(default_factory=list)  # user+sys seconds of the process tree per run
     error: Optional[str] = None
 
     @property
     def median(self) -> float:
         return statistics.median(self.times) if self.times else float("nan")
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
 
 
 def busy_jiffies() -> Optional[int]:
@@ -136,11 +141,11 @@ def busy_jiffies() -> Optional[int]:
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def run_once(cmd: Cmd, sample_tree: bool = False) -> Tuple[float, float, float, float]:
+def run_once(cmd: Cmd, sample_tree: bool = False) -> Tuple[float, float, float, float, float]:
     """Runs `cmd` once.
 
     Returns (wall seconds, max RSS of its largest process in MB, peak RSS of its process tree in MB,
-    cores kept busy by *other* processes meanwhile). The last one is the machine's busy time over
+    cores kept busy by *other* processes meanwhile, CPU seconds of the process tree). The last one is the machine's busy time over
     the run minus the run's own CPU time, divided by the wall time: on a shared machine it says how
     much a figure (above all the -j 2 speed-up) can be trusted.
     """
@@ -159,8 +164,8 @@ def run_once(cmd: Cmd, sample_tree: bool = False) -> Tuple[float, float, float, 
     wall = time.perf_counter() - start
     busy1 = busy_jiffies()
     background = float("nan")
+    own = rusage.ru_utime + rusage.ru_stime
     if busy0 is not None and busy1 is not None and wall > 0:
-        own = rusage.ru_utime + rusage.ru_stime
         background = max(0.0, ((busy1 - busy0) / TICK - own) / wall)
     reader.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -168,7 +173,7 @@ def run_once(cmd: Cmd, sample_tree: bool = False) -> Tuple[float, float, float, 
     if proc.returncode not in cmd.ok_codes:
         tail = b"".join(stderr_chunks).decode("utf-8", "replace").strip().splitlines()[-5:]
         raise RuntimeError(f"{cmd.label}: exit status {proc.returncode}: " + " | ".join(tail))
-    return wall, rusage.ru_maxrss / 1024.0, tree_peak, background
+    return wall, rusage.ru_maxrss / 1024.0, tree_peak, background, own
 
 
 class TreeSampler:
@@ -233,13 +238,14 @@ def measure(cmds: Sequence[Cmd], repeat: int) -> None:
             if c.error:
                 continue
             try:
-                wall, maxrss, _, background = run_once(c)
+                wall, maxrss, _, background, cpu = run_once(c)
             except (RuntimeError, OSError) as exc:
                 c.error = str(exc)
                 continue
             c.times.append(wall)
             c.maxrss_mb.append(maxrss)
             c.background.append(background)
+            c.cpu.append(cpu)
         print(f"  round {r + 1}/{repeat}: " + ", ".join(f"{c.key} {c.times[-1]:.2f}s" for c in live if c.times),
               file=sys.stderr)
 
@@ -311,6 +317,7 @@ class Row:
     value: str
     target: str
     result: str  # PASS / FAIL / info / n/a
+    cpu_value: str = "-"  # the same ratio computed on CPU seconds (user+sys of the process tree)
 
 
 def fmt_s(c: Optional[Cmd]) -> str:
@@ -324,12 +331,13 @@ def fmt_s(c: Optional[Cmd]) -> str:
 
 
 def print_table(rows: Sequence[Row]) -> None:
-    head = Row("corpus", "ratio (A vs B)", "A", "B", "value", "target", "result")
-    cols = list(zip(*[(r.corpus, r.what, r.a, r.b, r.value, r.target, r.result) for r in [head, *rows]]))
+    head = Row("corpus", "ratio (A vs B)", "A", "B", "value", "target", "result", "on CPU time")
+    cols = list(zip(*[(r.corpus, r.what, r.a, r.b, r.value, r.target, r.result, r.cpu_value)
+                      for r in [head, *rows]]))
     widths = [max(len(x) for x in col) for col in cols]
 
     def line(r: Row) -> str:
-        cells = (r.corpus, r.what, r.a, r.b, r.value, r.target, r.result)
+        cells = (r.corpus, r.what, r.a, r.b, r.value, r.target, r.result, r.cpu_value)
         return "| " + " | ".join(cell.ljust(w) for cell, w in zip(cells, widths)) + " |"
 
     print(line(head))
@@ -422,7 +430,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         mem_cmd = Cmd("check_mem", "rnn-reuse-lint check (rnn, memory)", [*tool, "check", *rnn_s])
         for _ in range(3):
             try:
-                _, single, tree, _ = run_once(mem_cmd, sample_tree=True)
+                _, single, tree, _, _ = run_once(mem_cmd, sample_tree=True)
             except (RuntimeError, OSError) as exc:
                 mem_error = str(exc)
                 break
@@ -439,8 +447,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     def target_row(corpus: str, what: str, a: Optional[Cmd], b: Optional[Cmd], compute, target: str, passes) -> None:
         if ok(a) and ok(b):
             value, shown = compute(a.median, b.median)
+            _, cpu_shown = compute(a.cpu_median, b.cpu_median)
             good = passes(value)
-            rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), shown, target, "PASS" if good else "FAIL"))
+            rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), shown, target, "PASS" if good else "FAIL", cpu_shown))
             verdicts.append(good)
         else:
             rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), "n/a", target, "FAIL"))
@@ -468,7 +477,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     def info(corpus: str, what: str, a: Optional[Cmd], b: Optional[Cmd]) -> None:
         if ok(a) and ok(b):
-            rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), f"{a.median / b.median:.2f}x", "-", "info"))
+            rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), f"{a.median / b.median:.2f}x", "-", "info",
+                            f"{a.cpu_median / b.cpu_median:.2f}x"))
         else:
             rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), "n/a", "-", "info"))
 
