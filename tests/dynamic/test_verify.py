@@ -1,0 +1,72 @@
+"""verify(): the verdict for each static finding against a trace (no TensorFlow needed)."""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from rnn_reuse_lint.dynamic.api import verify
+from rnn_reuse_lint.dynamic.verify import compress
+from rnn_reuse_lint.finding import Finding, Span
+
+
+def _finding(code: str, line: int, path: str = "m.py") -> Finding:
+    return Finding(code, "x", "error", path, Span(line, 5, line, 30), "static message")
+
+
+def _trace(**extra: Any) -> Dict[str, Any]:
+    layer = {"index": 0, "cell": "LSTMCell", "cell_line": 3, "variables": ["rnn/lstm_cell/kernel"], "owns": [],
+             "borrows": [], "stack_line": 4, "completed": True}
+    doc = {"version": 1, "path": "m.py", "tf_version": "2.21.0", "error": None, "sharing": [], "stacks": [],
+           "runs": [{"run": 0, "line": 6, "driver": "dynamic_rnn", "call_lines": [6],
+                     "layers": [layer, dict(layer, index=1)]}]}
+    doc.update(extra)
+    return doc
+
+
+def test_confirmed_by_a_sharing_relation() -> None:
+    trace = _trace(sharing=[{"kind": "suspicious", "code": "RNN101", "variables": ["rnn/lstm_cell/kernel"],
+                             "between": [{"run": 0, "line": 6, "layer": 0}, {"run": 0, "line": 6, "layer": 1}]}])
+    (f,) = verify([_finding("RNN101", 4)], {"m.py": trace})
+    assert f.dynamic is not None and f.dynamic.verdict == "confirmed"
+    assert "rnn/lstm_cell/kernel" in f.dynamic.evidence and f.message == "static message"
+
+
+def test_refuted_when_the_line_ran_without_sharing() -> None:
+    (f,) = verify([_finding("RNN101", 4)], {"m.py": _trace()})
+    assert f.dynamic is not None and f.dynamic.verdict == "refuted"
+
+
+def test_collision_and_missing_variable_errors_confirm_rnn104_and_rnn105() -> None:
+    exists = _trace(error={"type": "ValueError", "message": "Variable rnn/x already exists, disallowed.",
+                           "line": 6, "stack": [9, 6]})
+    missing = _trace(error={"type": "ValueError", "message": "Variable rnn/x does not exist, or was not created",
+                            "line": 6, "stack": [6]})
+    (a,) = verify([_finding("RNN104", 9)], {"m.py": exists})
+    (b,) = verify([_finding("RNN105", 6)], {"m.py": missing})
+    assert a.dynamic and a.dynamic.verdict == "confirmed" and b.dynamic and b.dynamic.verdict == "confirmed"
+
+
+def test_tf_1_1_refusal_confirms_sharing_findings() -> None:
+    trace = _trace(error={"type": "ValueError", "message": "Attempt to reuse RNNCell <x> with a different scope",
+                          "line": 6, "stack": [6]})
+    (f,) = verify([_finding("RNN102", 6)], {"m.py": trace})
+    assert f.dynamic and f.dynamic.verdict == "confirmed"
+
+
+def test_not_reached_error_and_untraced() -> None:
+    stopped = _trace(stopped_at={"what": "Session.run", "line": 8})
+    crashed = _trace(runs=[], error={"type": "Timeout", "message": "wall-clock timeout", "line": None})
+    findings = [_finding("RNN103", 20), _finding("RNN103", 20, "other.py")]
+    a, b = verify(findings, {"m.py": stopped})
+    assert a.dynamic and a.dynamic.verdict == "not-reached" and "Session.run" in a.dynamic.evidence
+    assert b.dynamic and b.dynamic.verdict == "not-reached"
+    (c,) = verify([_finding("RNN101", 4)], {"m.py": crashed})
+    assert c.dynamic and c.dynamic.verdict == "error" and "timeout" in c.dynamic.evidence
+
+
+def test_other_codes_are_left_alone() -> None:
+    f = Finding("RNN201", "x", "warning", "m.py", Span(1, 1, 1, 2), "advisory")
+    assert verify([f], {"m.py": _trace()}) == [f]
+
+
+def test_compress_groups_leaves() -> None:
+    assert compress(["a/b/kernel", "a/b/bias", "c/kernel"]) == "a/b/{kernel,bias}, c/kernel"
