@@ -48,7 +48,8 @@ class _View:
             return None
         for lay in self.runs[i].get("layers") or []:
             if lay.get("index") == j and lay.get("direction") == place.get("direction"):
-                return lay
+                found: Mapping[str, Any] = lay
+                return found
         return None
 
     def place_lines(self, place: Mapping[str, Any], stack: bool) -> List[int]:
@@ -113,7 +114,7 @@ def judge(finding: Finding, trace: Trace) -> Tuple[str, str]:
                     return "confirmed", "TF %s: the %s built at line %s holds one %s object as layers %s" % (
                         view.tf, st.get("class"), st.get("line"), st["cells"][first].get("cell"),
                         ", ".join(str(i) for i in [first] + dups))
-    if err_here:
+    if err_here and err is not None:
         message = err.get("message") or ""
         if any(t in message for t in _REFUSED) and code in ("RNN101", "RNN102", "RNN103"):
             return "confirmed", "TF %s refuses to share the cell: %s" % (view.tf, message[:300])

@@ -13,6 +13,35 @@ from tests.dynamic.conftest import DYNAMIC_FIXTURES, fixture_id
 
 pytestmark = pytest.mark.dynamic
 
+# Disagreements found by this test where the trace is right and the static pass is not (yet). Each is a strict
+# xfail: the day the static side is fixed the test passes, strict turns that into a failure, and the entry goes.
+_KERAS_CALLS = "static explain: a Keras RNN layer object called on a tensor is not a run yet"
+_FREE_SIZES = "static explain: a layer count from a free name or config attribute is unknown (the trace uses 2)"
+KNOWN_STATIC_GAPS = {
+    ("same_runs", "driver_keras_functions_unreached"): _KERAS_CALLS,
+    ("same_runs", "driver_keras_stacked_and_bidirectional"): _KERAS_CALLS + " (Bidirectional)",
+    ("same_runs", "intended_keras_layer_twice"): _KERAS_CALLS,
+    ("variable_paths", "driver_keras_functions_unreached"): _KERAS_CALLS,
+    ("variable_paths", "driver_keras_stacked_and_bidirectional"): _KERAS_CALLS + " (Bidirectional)",
+    ("variable_paths", "intended_keras_layer_twice"): _KERAS_CALLS,
+    ("variable_paths", "intended_seed_reuse_variables"): _FREE_SIZES,
+    ("variable_paths", "rnn101_ptb_model_class"): _FREE_SIZES,
+    ("variable_paths", "intended_train_eval_graphs"):
+        "static explain: cells appended in a loop, some wrapped in an `if`, get no predicted variables",
+    ("sharing", "intended_keras_layer_twice"): _KERAS_CALLS,
+    ("sharing", "intended_seed_reuse_variables"): _FREE_SIZES,
+    ("sharing", "rnn101_ptb_model_class"): _FREE_SIZES,
+}
+
+
+def cases(test: str) -> List[Any]:
+    out = []
+    for path in DYNAMIC_FIXTURES:
+        reason = KNOWN_STATIC_GAPS.get((test, fixture_id(path)))
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        out.append(pytest.param(path, id=fixture_id(path), marks=marks))
+    return out
+
 Place = Tuple[int, Optional[str], Optional[int]]          # (line, direction, layer index)
 
 
@@ -111,7 +140,7 @@ def static_docs() -> Dict[str, Dict[str, Any]]:
     return {path: _static(path) for path in DYNAMIC_FIXTURES}
 
 
-@pytest.mark.parametrize("path", DYNAMIC_FIXTURES, ids=fixture_id)
+@pytest.mark.parametrize("path", cases("same_runs"))
 def test_same_runs(path: str, static_docs: Dict[str, Dict[str, Any]],
                    fixture_traces: Dict[str, Dict[str, Any]]) -> None:
     static = {r["line"] for r in static_docs[path]["runs"]}
@@ -119,7 +148,7 @@ def test_same_runs(path: str, static_docs: Dict[str, Dict[str, Any]],
     assert static == dynamic, "runs at lines: static %s, traced %s" % (sorted(static), sorted(dynamic))
 
 
-@pytest.mark.parametrize("path", DYNAMIC_FIXTURES, ids=fixture_id)
+@pytest.mark.parametrize("path", cases("variable_paths"))
 def test_variable_paths_agree(path: str, static_docs: Dict[str, Dict[str, Any]],
                               fixture_traces: Dict[str, Dict[str, Any]]) -> None:
     static = _runs_by_line(static_docs[path], dynamic=False)
@@ -130,7 +159,7 @@ def test_variable_paths_agree(path: str, static_docs: Dict[str, Dict[str, Any]],
             assert shape in predicted, "line %d: traced %s, predicted %s" % (line, shape, sorted(predicted))
 
 
-@pytest.mark.parametrize("path", DYNAMIC_FIXTURES, ids=fixture_id)
+@pytest.mark.parametrize("path", cases("sharing"))
 def test_sharing_relations_agree(path: str, static_docs: Dict[str, Dict[str, Any]],
                                  fixture_traces: Dict[str, Dict[str, Any]]) -> None:
     static = _edges(static_docs[path], dynamic=False)

@@ -1,4 +1,6 @@
 """Entry point of the tracing child: `python -I -B .../rrl_child` (any Python >= 3.6, TensorFlow 1.x or 2.x)."""
+# mypy: ignore-errors
+# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
 import importlib.util
 import os
 import sys

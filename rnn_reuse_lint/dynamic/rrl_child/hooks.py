@@ -1,4 +1,6 @@
 """Install the tracer's hooks into whichever TensorFlow (1.0 ... 2.x + tf_keras) the child imported."""
+# mypy: ignore-errors
+# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
 import importlib
 import sys
 

@@ -1,4 +1,6 @@
 """The child's request loop: one JSON request per line in, one JSON trace per line out, one TF import for many files."""
+# mypy: ignore-errors
+# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
 import io
 import json
 import os

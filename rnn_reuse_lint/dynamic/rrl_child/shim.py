@@ -1,4 +1,6 @@
 """Serve TF1-era `import tensorflow` code on TF 2.x: tf.compat.v1 in graph mode plus a `tf.contrib` that maps what compat.v1 has."""
+# mypy: ignore-errors
+# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
 import importlib.abc
 import importlib.machinery
 import sys

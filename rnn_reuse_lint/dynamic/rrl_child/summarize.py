@@ -1,4 +1,6 @@
 """Turn a tracer Unit into runs -> layers (variables, owns, borrows), sharing relations, created variables and stacks."""
+# mypy: ignore-errors
+# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
 from .tracer import strip_name
 
 _REFUSED = ("Attempt to reuse RNNCell", "Attempt to have a second RNNCell")
