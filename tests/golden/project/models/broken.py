@@ -1,0 +1,3 @@
+import tensorflow as tf
+
+stack = tf.nn.rnn_cell.MultiRNNCell([
