@@ -55,6 +55,29 @@ def legacy_python(version: str) -> str:
     return python
 
 
+SEQ2SEQ = """
+import tensorflow as tf
+from tensorflow.contrib import seq2seq
+
+units = 4
+enc_in = tf.placeholder(tf.float32, [2, 3, units])
+dec_in = tf.placeholder(tf.float32, [2, 3, units])
+lengths = tf.placeholder(tf.int32, [2])
+cell = tf.nn.rnn_cell.GRUCell(units)
+enc_out, enc_state = tf.nn.dynamic_rnn(cell, enc_in, dtype=tf.float32, scope="encoder")
+helper = seq2seq.TrainingHelper(dec_in, lengths)
+decoder = seq2seq.BasicDecoder(cell, helper, enc_state)
+outputs, state, _ = seq2seq.dynamic_decode(decoder, scope="decoder")  # expect: RNN103
+"""
+
+
+@pytest.fixture(scope="module")
+def seq2seq_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("legacy") / "contrib_seq2seq.py"
+    path.write_text(SEQ2SEQ)
+    yield str(path)
+
+
 @pytest.fixture(scope="module")
 def shared_stack_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("legacy") / "shared_stack.py"
@@ -88,8 +111,8 @@ def test_tf_1_1_refuses_to_reuse_a_cell(shared_stack_file: str) -> None:
         "lstm/rnn/multi_rnn_cell/cell_1/lstm_cell/weights", "lstm/rnn/multi_rnn_cell/cell_1/lstm_cell/biases"]
 
 
-def test_tf_1_15_shares_silently(shared_stack_file: str) -> None:
-    traces = _trace("1.15.0", shared_stack_file, ENC_DEC)
+def test_tf_1_15_shares_silently(shared_stack_file: str, seq2seq_file: str) -> None:
+    traces = _trace("1.15.0", shared_stack_file, ENC_DEC, seq2seq_file)
     trace = traces["shared_stack.py"]
     assert trace["tf_version"] == "1.15.0" and trace["error"] is None
     (rel,) = trace["sharing"]
@@ -98,6 +121,9 @@ def test_tf_1_15_shares_silently(shared_stack_file: str) -> None:
     enc_dec = traces["rnn103_encoder_decoder.py"]
     assert [s["code"] for s in enc_dec["sharing"]] == ["RNN103"]
     assert enc_dec["runs"][1]["layers"][0]["variables"] == ["encoder/rnn/lstm_cell/kernel", "encoder/rnn/lstm_cell/bias"]
+    s2s = traces["contrib_seq2seq.py"]      # contrib.seq2seq exists only on TF 1.x: BasicDecoder + dynamic_decode
+    assert [r["driver"] for r in s2s["runs"]] == ["dynamic_rnn", "dynamic_decode"]
+    assert [(s["code"], [p["line"] for p in s["between"]]) for s in s2s["sharing"]] == [("RNN103", [10, 13])]
 
 
 def test_legacy_child_runs_sandboxed(shared_stack_file: str) -> None:
