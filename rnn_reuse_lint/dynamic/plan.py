@@ -167,8 +167,13 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str]) -> Optional[Spec]:
     if best == "seq_len":
         return {"kind": "placeholder", "dtype": "int32", "shape": [BATCH]}
     if best == "namespace":
-        return {"kind": "namespace", "attrs": {a: {"kind": "int", "value": size_value(a)} for a in sorted(attrs)}}
-    return {"kind": "int", "value": size_value(name)}
+        return {"kind": "namespace", "attrs": {a: _value_spec(size_value(a)) for a in sorted(attrs)}}
+    return _value_spec(size_value(name))
+
+
+def _value_spec(value: Any) -> Spec:
+    kind = "int" if isinstance(value, int) and not isinstance(value, bool) else "literal"
+    return {"kind": kind, "value": value}
 
 
 def _infer(names: Set[str], nodes: Iterable[ast.AST]) -> Dict[str, Spec]:
@@ -237,7 +242,7 @@ def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping
         elif name in inferred:
             out[name] = inferred[name]
         elif _looks_like_size(name):
-            out[name] = {"kind": "int", "value": size_value(name)}
+            out[name] = _value_spec(size_value(name))
         else:
             out[name] = {"kind": "literal", "value": None}
     return out

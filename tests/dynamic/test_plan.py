@@ -40,7 +40,7 @@ def test_seed_free_names_get_sizes_and_a_placeholder() -> None:
                  id="list multiplier"),
     pytest.param("c = LSTMCell(cfg.hidden_size)\nk = cfg.keep_prob\n", "cfg",
                  {"kind": "namespace", "attrs": {"hidden_size": {"kind": "int", "value": 4},
-                                                 "keep_prob": {"kind": "int", "value": 1.0}}}, id="config object"),
+                                                 "keep_prob": {"kind": "literal", "value": 1.0}}}, id="config object"),
 ])
 def test_use_decides_the_value(source: str, name: str, expected: dict) -> None:
     assert make_plan(source, "f.py", {})["free"][name] == expected
