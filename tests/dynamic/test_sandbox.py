@@ -75,10 +75,21 @@ HOSTILE = {
         tf.get_variable("system_returned_%d" % (r != 0), [1])
     """,
     "segfault": "import ctypes\nctypes.string_at(0)\n",
+    "silence_timer": "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass\n",
+    "block_timer_ctypes": """
+        import ctypes, signal
+        mask = ctypes.create_string_buffer(128)
+        for sig in (signal.SIGALRM, signal.SIGXCPU):
+            mask[(sig - 1) // 8] = bytes([mask[(sig - 1) // 8][0] | 1 << ((sig - 1) % 8)])
+        ctypes.CDLL(None).sigprocmask(0, mask, None)
+        while True:
+            pass
+    """,
     "posix_exit": "import posix\nposix._exit(5)\n",
 }
 ORDER = ["ok_first", "loop", "fork", "fork_ctypes", "socket", "socket_ctypes", "write", "write_ctypes", "alloc",
-         "osexit", "sysexit", "secret", "shell", "subprocess", "shell_ctypes", "segfault", "after_segfault",
+         "osexit", "sysexit", "secret", "shell", "subprocess", "shell_ctypes", "silence_timer", "block_timer_ctypes",
+         "after_block", "segfault", "after_segfault",
          "posix_exit", "ok_last"]
 
 
@@ -219,3 +230,10 @@ def test_real_process_exit_is_reported_and_the_child_restarts(hostile: Dict[str,
     assert error["type"] == "ChildCrashed" and "status 5" in error["message"]
     last = hostile["ok_last"]
     assert last["error"] is None and [len(r["layers"]) for r in last["runs"]] == [2]
+
+
+def test_the_timeout_cannot_be_silenced(hostile: Dict[str, Dict[str, Any]]) -> None:
+    assert "changing the tracer's timer signals is not allowed" in hostile["silence_timer"]["error"]["message"]
+    error = hostile["block_timer_ctypes"]["error"]     # blocked below Python: the parent kills the child
+    assert error["type"] == "Timeout" and "killed" in error["message"]
+    assert hostile["after_block"]["error"] is None and len(hostile["after_block"]["runs"]) == 1

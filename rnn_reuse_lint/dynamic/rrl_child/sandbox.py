@@ -345,10 +345,38 @@ class Sandbox(object):
             self.cpu_limit = soft
         except (ValueError, OSError):
             self.cpu_limit = None
+        self._guard_signals()
         self.user_active = True
+
+    def _guard_signals(self):
+        """The per-file timeout lives on SIGALRM/SIGXCPU: user code may not silence them (the parent's kill
+        still ends a file that gets around this, e.g. through ctypes)."""
+        watched = (signal.SIGALRM, signal.SIGXCPU)
+        box = self
+        saved = {}
+        for name in ("signal", "pthread_sigmask", "setitimer", "alarm", "siginterrupt"):
+            if hasattr(signal, name):
+                saved[name] = getattr(signal, name)
+        self._signal_saved = saved
+
+        def guarded(name):
+            real = saved[name]
+
+            def call(*args):
+                if box.user_active:
+                    first = args[0] if args else None
+                    if name in ("setitimer", "alarm") or first in watched or (
+                            name == "pthread_sigmask" and any(s in watched for s in (args[1] if len(args) > 1 else ()))):
+                        box._refuse("changing the tracer's timer signals", "signal.%s%r" % (name, args[:2]))
+                return real(*args)
+            return call
+        for name in saved:
+            setattr(signal, name, guarded(name))
 
     def end_file(self):
         self.user_active = False
+        for name, func in getattr(self, "_signal_saved", {}).items():
+            setattr(signal, name, func)
         try:
             hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
             resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))

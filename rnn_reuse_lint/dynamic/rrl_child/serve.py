@@ -13,6 +13,8 @@ import traceback
 
 from . import sandbox
 
+_setitimer = signal.setitimer   # the real one: user code sees a guarded signal module during a file
+
 
 def _send(out, message):
     out.write(json.dumps(message, default=str) + "\n")
@@ -94,7 +96,7 @@ def _trace_one(box, runner, tracer, request):
     sys.stdout = io.StringIO()
     start = time.time()
     box.begin_file(timeout, request["path"])
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+    _setitimer(signal.ITIMER_REAL, timeout)
     try:
         trace = runner.trace(request, start + timeout)
     except TraceTimeout as e:
@@ -108,7 +110,7 @@ def _trace_one(box, runner, tracer, request):
         trace = _failed(request, runner, "InternalError", "%s: %s" % (type(e).__name__, e))
         trace["error"]["traceback"] = traceback.format_exc()[-3000:]
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        _setitimer(signal.ITIMER_REAL, 0)
         box.end_file()
         tracer.active = False
         sys.stdout = io.StringIO()
