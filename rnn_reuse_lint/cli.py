@@ -84,7 +84,7 @@ def config_path(args: argparse.Namespace) -> Optional[str]:
     from rnn_reuse_lint import config
     from rnn_reuse_lint.pins import common_directory
 
-    explicit = getattr(args, "config", None)
+    explicit: Optional[str] = getattr(args, "config", None)
     if explicit:
         if not os.path.isfile(explicit):
             raise config.ConfigError(f"--config {explicit}: no such file")

@@ -164,10 +164,10 @@ def timeout(value: Any, base: str = "") -> float:
 def _python(value: Any, base: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected the path or name of a Python interpreter, got {_describe(value)}")
-    value = os.path.expanduser(value.strip())
-    if os.sep in value or "/" in value:
-        value = os.path.normpath(os.path.join(base, value))
-    return value
+    text = os.path.expanduser(str(value).strip())
+    if os.sep in text or "/" in text:
+        text = os.path.normpath(os.path.join(base, text))
+    return text
 
 
 def define_item(item: str) -> Tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Which files a run looks at: .py and .ipynb files under the given paths, minus hidden, virtual-env and excluded folders."""
+"""Which files a run looks at: .py and .ipynb files under the given paths, minus hidden, venv and excluded folders."""
 from __future__ import annotations
 
 import fnmatch

@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
@@ -93,7 +93,7 @@ def changes_since(base: str, directory: str) -> Changes:
     hunks = _git(["diff", "-U0", "-M", "--no-color", "--no-ext-diff", "--no-textconv",
                   "--src-prefix=a/", "--dst-prefix=b/", base, "--"], root)
     current: Optional[str] = None
-    changed: Dict[str, set] = {}
+    changed: Dict[str, Set[int]] = {}
     for raw_line in hunks.decode("utf-8", "replace").splitlines():
         if raw_line.startswith("+++ "):
             target = _unquote(raw_line[4:].rstrip("\t"))
@@ -143,7 +143,7 @@ def _notebook_changes(base: str, root: str, old_rel: str, new_rel: str) -> Optio
     if not isinstance(old, NotebookCode):
         return None
     old_lines, new_lines = old.source.splitlines(), new.source.splitlines()
-    lines = set()
+    lines: Set[int] = set()
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for tag, _, _, j1, j2 in matcher.get_opcodes():
         if tag in ("replace", "insert"):

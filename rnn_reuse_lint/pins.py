@@ -1,4 +1,4 @@
-"""Which TensorFlow a project pins (requirements, pyproject, setup.cfg/setup.py, environment.yml), as a TF_VERSIONS key."""
+"""Which TensorFlow a project pins (requirements, pyproject, setup.cfg/.py, environment.yml), as a TF_VERSIONS key."""
 from __future__ import annotations
 
 import configparser

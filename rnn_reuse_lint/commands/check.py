@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from dataclasses import asdict, replace
@@ -138,7 +137,7 @@ def in_diff(result: FileResult, changes: "object") -> FileResult:
 def statistics(results: Sequence[FileResult]) -> str:
     from rnn_reuse_lint.rules import ENGINE_CODES, RULES_BY_CODE
 
-    counts: Counter = Counter()
+    counts: "Counter[str]" = Counter()
     for result in results:
         counts.update(f.code for f in result.findings)
         if result.error is not None:

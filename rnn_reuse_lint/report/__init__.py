@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.finding import FileResult, Finding
-from rnn_reuse_lint.settings import Settings
 
 FORMAT_NAMES = ("text", "json", "sarif", "github", "rdjson")
 

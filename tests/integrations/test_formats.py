@@ -135,7 +135,6 @@ def test_rdjson_structure_and_utf8_columns(tmp_path: Path) -> None:
                                                           "end": {"line": 3, "column": len(line.encode()) + 1}}}
     assert diag["related_locations"][0]["location"]["range"]["start"] == {"line": 2, "column": 8}
     assert "suggestions" not in diag  # no fix, no suggestion
-    _, json_doc = run_cli("check", "--format", "json", "m.py", cwd=tmp_path)[:2], None
     code, out, _ = run_cli("check", "--format", "json", "m.py", cwd=tmp_path)
     assert json.loads(out)["findings"][0]["column"] == char_column  # the json format counts characters
 

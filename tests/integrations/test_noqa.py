@@ -2,11 +2,10 @@
 `--show-suppressed` lists what was silenced. Checked against the real flake8 running our plugin."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Set, Tuple
+from typing import Set, Tuple
 
 import pytest
 

@@ -18,8 +18,10 @@ CELLS = [
     ("code", "files = !ls data\n%time n = 3\ntf.nn.rnn_cell.MultiRNNCell?\n"),
     ("code", "%%bash\nfor f in *; do echo $f; done\n"),
     ("markdown", "Now stack it:"),
-    ("code", "depth = 3\nif depth:\n    %time x = 1\nencoder = tf.nn.rnn_cell.MultiRNNCell([encoder_cell] * depth)\n"),
-    ("code", "%%time\ndecoder = tf.nn.rnn_cell.MultiRNNCell(\n    [tf.nn.rnn_cell.LSTMCell(hidden) for _ in range(2)])\n"),
+    ("code", "depth = 3\nif depth:\n    %time x = 1\n"
+             "encoder = tf.nn.rnn_cell.MultiRNNCell([encoder_cell] * depth)\n"),
+    ("code", "%%time\ndecoder = tf.nn.rnn_cell.MultiRNNCell(\n"
+             "    [tf.nn.rnn_cell.LSTMCell(hidden) for _ in range(2)])\n"),
     ("code", "msg = ('%d layers'\n       % depth)\n"),
 ]
 
