@@ -64,8 +64,10 @@ def _looks_like_input(name: str) -> bool:
 
 
 def _looks_like_size(name: str) -> bool:
+    """Sizes, counts and the usual scalar knobs (keep_prob, dropout, is_training) that a name alone gives away."""
     low = name.lower()
-    return bool(re.search(r"(^n_|^num_|_size$|_dim$|units|^n[a-z]+s$|layers|hidden|depth|steps|^batch)", low))
+    return bool(re.search(r"(^n_|^num_|_size$|_dim$|units|^n[a-z]+s$|layers|hidden|depth|steps|^batch|prob|keep|"
+                          r"dropout|_rate$|^is_|^use_|^training$)", low))
 
 
 class _Uses(ast.NodeVisitor):

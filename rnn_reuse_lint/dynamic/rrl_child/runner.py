@@ -122,6 +122,42 @@ class _EnterMarker(ast.NodeTransformer):
     visit_AsyncFunctionDef = _mark
 
 
+class _UserDirFinder(object):
+    """Modules next to the traced file (its own helpers) run with the same builtins: same TF1 imports, same
+    synthesized names."""
+
+    def __init__(self, folder, builtins_dict):
+        self.folder = os.path.realpath(folder)
+        self.builtins = builtins_dict
+
+    def find_spec(self, fullname, path=None, target=None):
+        import importlib.machinery
+        search = [self.folder] if path is None else [p for p in path if os.path.realpath(p).startswith(self.folder)]
+        if not search:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, search)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+            return None
+        spec.loader = _BuiltinsLoader(spec.loader, self.builtins)
+        return spec
+
+
+class _BuiltinsLoader(object):
+    def __init__(self, loader, builtins_dict):
+        self.loader = loader
+        self.builtins = builtins_dict
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        module.__dict__["__builtins__"] = self.builtins
+        self.loader.exec_module(module)
+
+    def __getattr__(self, name):
+        return getattr(self.loader, name)
+
+
 def describe_error(tracer, exc, tb, default_line=None):
     message = str(exc)
     if "Originally defined at:" in message:
@@ -173,6 +209,10 @@ class FileRunner(object):
         specs = dict(plan.get("free", {}))
         tb = SynthBuiltins(vars(builtins), specs, factory)
         tb["__rrl_enter__"] = entered.add
+        if self.info.get("user_import") is not None:
+            tb["__import__"] = self.info["user_import"]
+        user_finder = _UserDirFinder(os.path.dirname(request.get("abspath") or os.path.abspath(path)), tb)
+        sys.meta_path.insert(0, user_finder)
         globs = {"__name__": "__main__", "__file__": request.get("abspath") or path, "__builtins__": tb, "__doc__": None,
                  "__package__": None}
         numbering = Numbering()
@@ -241,6 +281,10 @@ class FileRunner(object):
         finally:
             os._exit = old_exit
             sys.argv = old_argv
+            try:
+                sys.meta_path.remove(user_finder)
+            except ValueError:
+                pass
         for key, text in tb.used.items():
             result["synthesized"][key] = text
         return result

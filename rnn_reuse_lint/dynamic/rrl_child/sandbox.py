@@ -24,7 +24,7 @@ MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 1, 24, 38, 47
 SYS_CAPSET, SYS_SECCOMP = 126, 317          # x86_64
 _DEVICES = ("null", "zero", "full", "random", "urandom")
-WORK_ROOT = "/tmp"
+WORK_ROOT = "/dev/shm"       # a private tmpfs; the host's /tmp stays visible (read-only) for user files there
 
 
 class Violation(PermissionError):
@@ -80,7 +80,7 @@ class Sandbox(object):
         self._fork_into_pid_namespace()
         try:
             self._build_filesystem()
-            self.features["filesystem"] = "on: read-only except a private tmpfs at /tmp"
+            self.features["filesystem"] = "on: read-only except a private tmpfs (%s)" % WORK_ROOT
         except OSError as e:
             self.features["filesystem"] = "off: %s" % e
         self._drop_capabilities()
@@ -144,36 +144,38 @@ class Sandbox(object):
             self._mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
         except OSError:
             pass
-        size = "size=%dm,mode=1777" % int(self.config.get("tmp_mb", 256))
-        self._mount("tmpfs", WORK_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, size)
         if os.path.isdir("/var/tmp"):
             self._mount("tmpfs", "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
         self._private_dev()
         self._remount_read_only()
 
     def _private_dev(self):
-        """Replace /dev by a tmpfs holding only null/zero/full/random/urandom (no disks, no kmsg)."""
-        old = os.path.join(WORK_ROOT, ".rrl-olddev")
-        os.mkdir(old)
-        self._mount("/dev", old, None, MS_BIND | MS_REC, None)
-        self._mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=1m,mode=755")
+        """Replace /dev by a tmpfs holding only null/zero/full/random/urandom (no disks, no kmsg) and a private
+        /dev/shm, the only writable place."""
+        held = {}
         for name in _DEVICES:
+            try:
+                held[name] = os.open(os.path.join("/dev", name), getattr(os, "O_PATH", 0o10000000))
+            except OSError:
+                pass
+        self._mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=1m,mode=755")
+        for name, fd in held.items():
             target = os.path.join("/dev", name)
             open(target, "w").close()
             try:
-                self._mount(os.path.join(old, name), target, None, MS_BIND, None)
+                self._mount("/proc/self/fd/%d" % fd, target, None, MS_BIND, None)
             except OSError:
                 os.unlink(target)
+            os.close(fd)
         for name, dest in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
                            ("stderr", "/proc/self/fd/2")):
             os.symlink(dest, os.path.join("/dev", name))
         os.mkdir("/dev/shm")
-        self._mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777")
-        self.libc.umount2(old.encode(), MNT_DETACH)
-        os.rmdir(old)
+        size = "size=%dm,mode=1777" % int(self.config.get("tmp_mb", 256))
+        self._mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, size)
 
     def _remount_read_only(self):
-        keep = set([WORK_ROOT, "/var/tmp", "/dev/shm"])
+        keep = set(["/var/tmp", "/dev/shm"])
         failed = []
         with open("/proc/self/mountinfo") as f:
             entries = [line.split() for line in f]

@@ -91,6 +91,7 @@ def _trace_one(box, runner, tracer, request):
     timeout = float(request.get("timeout") or 60.0)
     workdir = box.new_workdir()
     modules_before = set(sys.modules)
+    flags_before = _absl_flags_start()
     user_dir = os.path.dirname(request.get("abspath") or os.path.abspath(request["path"]))
     sys.path.insert(0, user_dir)
     sys.stdout = io.StringIO()
@@ -125,10 +126,35 @@ def _trace_one(box, runner, tracer, request):
                 if not name.startswith(("tensorflow", "tf_keras", "keras", "absl", "numpy")):
                     sys.modules.pop(name, None)
         box.drop_workdir(workdir)
+        _absl_flags_end(flags_before)
     trace["violations"] = list(box.violations)
     trace["seconds"] = round(time.time() - start, 3)
     trace["sandbox"] = box.status()
     return trace
+
+
+def _absl_flags_start():
+    """TF1 scripts define tf.app.flags at module level: read defaults without parsing argv, and forget the
+    file's flags afterwards so the next file may define the same names (one warm process, many files)."""
+    absl = sys.modules.get("absl.flags")
+    if absl is None:
+        return None
+    try:
+        absl.FLAGS.mark_as_parsed()
+        return set(absl.FLAGS)
+    except Exception:
+        return None
+
+
+def _absl_flags_end(before):
+    absl = sys.modules.get("absl.flags")
+    if absl is None or before is None:
+        return
+    for name in set(absl.FLAGS) - before:
+        try:
+            delattr(absl.FLAGS, name)
+        except Exception:
+            pass
 
 
 def _rss_kb():

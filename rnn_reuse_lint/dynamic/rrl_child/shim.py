@@ -160,25 +160,49 @@ def install():
                 setattr(v1, parts[1], mod)
             except Exception:
                 pass
-    sys.modules["tensorflow"] = v1
+    # sys.modules["tensorflow"] stays the real TF 2 (tf_keras, Keras 3 and TF's own lazy modules import it);
+    # only user code gets compat.v1, through the __import__ of its builtins (user_import below).
     sys.modules["tensorflow.contrib"] = contrib
     sys.modules["tensorflow.contrib.rnn"] = crnn
     sys.modules["tensorflow.contrib.layers"] = clayers
     sys.modules["tensorflow.contrib.framework"] = cframework
-    # `from tensorflow.nn.rnn_cell import LSTMCell` imports a submodule: serve compat.v1's (tf_keras-backed) objects,
-    # not the unused copy TF 2 still ships under tensorflow/_api/v2/compat/v1/nn/rnn_cell (§8.1)
-    for name in ("nn", "nn.rnn_cell", "layers", "keras", "keras.layers", "keras.models", "keras.backend", "train",
-                 "summary", "losses", "initializers", "math", "app", "flags", "logging", "data"):
-        obj = v1
-        try:
-            for part in name.split("."):
-                obj = getattr(obj, part)
-        except AttributeError:
-            continue
-        sys.modules["tensorflow." + name] = obj
     sys.meta_path.insert(0, _ContribFinder())
     info["v1"] = v1
+    info["user_import"] = _user_import(v1)
     return info
+
+
+# top-level packages of the real TF 2 that user code may import directly (internals, not API namespaces)
+_INTERNAL = ("python", "core", "tools", "compiler", "lite", "tsl", "dtensor", "security", "distribute")
+
+
+def _user_import(v1):
+    """__import__ for user code: `tensorflow` and its API submodules resolve inside compat.v1 (so
+    `from tensorflow.nn.rnn_cell import LSTMCell` and `import tensorflow.contrib.rnn` work), internals stay real."""
+    import builtins
+    real_import = builtins.__import__
+
+    def user_import(name, globals=None, locals=None, fromlist=(), level=0):
+        if level != 0 or not (name == "tensorflow" or name.startswith("tensorflow.")):
+            return real_import(name, globals, locals, fromlist, level)
+        parts = name.split(".")
+        if len(parts) > 1 and parts[1] == "contrib":
+            mod = sys.modules.get(name)
+            if mod is None:
+                raise _unsupported(name)
+            return mod if fromlist else v1
+        if len(parts) > 1 and parts[1] in _INTERNAL:
+            mod = real_import(name, globals, locals, fromlist, level)
+            return mod if fromlist else v1
+        target = v1
+        try:
+            for part in parts[1:]:
+                target = getattr(target, part)
+        except AttributeError:
+            mod = real_import(name, globals, locals, fromlist, level)
+            return mod if fromlist else v1
+        return target if fromlist else v1
+    return user_import
 
 
 def v1_api(info):
