@@ -41,6 +41,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     files.add_argument("--diff-base", metavar="REV",
                        help="report only findings with a location on a line changed since git REV")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="analyse files in N processes")
+    dynamic = parser.add_argument_group("dynamic mode (needs the `dynamic` extra: TensorFlow)")
+    dynamic.add_argument("--dynamic", action="store_true",
+                         help="run the graph construction of every file with findings in a sandboxed TensorFlow "
+                              "child and add its verdict (confirmed, refuted, not-reached, error) to each finding")
+    dynamic.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                         help="wall-clock limit per traced file (default: config `timeout`, else 60)")
+    dynamic.add_argument("--python", default=None, metavar="PATH",
+                         help="interpreter whose TensorFlow runs the code (default: config `python`, else this one)")
+    dynamic.add_argument("--define", action="append", default=None, metavar="NAME=VALUE",
+                         help="value for a free name in the traced code (repeatable; adds to config `define`)")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -100,6 +110,32 @@ def analyze_all(files: Sequence[str], settings: Settings, jobs: int) -> List[Fil
     chunk = max(1, len(files) // (jobs * 8))
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(lint_file, files, [settings] * len(files), chunksize=chunk))
+
+
+# --------------------------------------------------------------------------------------------------
+# Dynamic mode
+
+
+def with_dynamic_verdicts(results: Sequence[FileResult], settings: Settings) -> List[FileResult]:
+    """Trace the files that have findings (one warm TensorFlow child) and attach each finding's verdict.
+
+    Raises DynamicUnavailable (no TensorFlow) or DefineError (a bad --define); the caller exits with 2.
+    Notebooks are not traced: their findings get no verdict.
+    """
+    from rnn_reuse_lint.dynamic.api import trace_files, verify
+
+    targets = [r.path for r in results if (r.findings or r.suppressed) and r.notebook is None]
+    if not targets:
+        return list(results)
+    traces = trace_files(targets, timeout=settings.timeout, python=settings.python, defines=settings.defines)
+    by_path = {str(t.get("path", p)): t for p, t in zip(targets, traces)}
+    out = []
+    for r in results:
+        if r.path in by_path:
+            r = replace(r, findings=tuple(verify(r.findings, by_path)),
+                        suppressed=tuple(verify(r.suppressed, by_path)))
+        out.append(r)
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -219,6 +255,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     results = analyze_all(files, settings, args.jobs)
     if changes is not None:
         results = [in_diff(r, changes) for r in results]
+    if args.dynamic:
+        from rnn_reuse_lint.dynamic.api import DynamicUnavailable  # imports no TensorFlow (only the child does)
+        from rnn_reuse_lint.dynamic.plan import DefineError
+
+        try:
+            results = with_dynamic_verdicts(results, settings)
+        except (DynamicUnavailable, DefineError) as exc:
+            print(f"rnn-reuse-lint: --dynamic: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     options = ReportOptions(show_suppressed=args.show_suppressed)
     problem = _write(available[args.format](results, settings, options), args.output)
     if problem is not None:
