@@ -48,6 +48,7 @@ def normalize(source: str) -> Normalized | None:
     ``ur'x'``                  ``r'x' ``               ``\\u`` escapes stay literal
     ``0777`` / ``0777L``       ``511 `` / ``511  ``    nothing (same value, in decimal)
     ``10L`` / ``0xffL``        ``10 `` / ``0xff ``     nothing
+    ``def f((a, b), c)``       ``def f( a, b , c)``    the unpacking (also for ``lambda``)
     =========================  ======================  =====================================
 
     ``repr(x)``, ``print(x, y)`` or ``except E as e`` would need characters the original
@@ -128,7 +129,7 @@ def _normalize(source: str) -> Normalized | None:
     edits: list[_Edit] = []
     notes: list[_Note] = []
     for rule in (_statement_keywords, _except_comma, _raise_comma, _backticks,
-                 _not_equal, _ur_prefix, _int_literals):
+                 _not_equal, _ur_prefix, _tuple_parameters, _int_literals):
         rule(tokens, lines, edits, notes)
     if not edits and not prefix:
         return None
@@ -360,6 +361,50 @@ def _ur_prefix(tokens: list[_Tok], lines: list[str],
         else:  # only string content follows on the first line; the last line is untouched
             notes.append(_Note("`ur` string literal", tok.row,
                                f"line {tok.row} loses one character inside the string"))
+
+
+def _tuple_parameters(tokens: list[_Tok], lines: list[str],
+                      edits: list[_Edit], notes: list[_Note]) -> None:
+    """``def f((a, b), c)`` / ``lambda (k, v): k`` -> the unpacking brackets become spaces.
+
+    The names stay where they were and become plain parameters.  A bracket is a tuple
+    parameter when it opens right after the parameter list's ``(`` (or ``lambda``), after a
+    tuple parameter's own ``(``, or after a comma at one of those levels; brackets anywhere
+    else (default values, annotations) are left alone.
+    """
+    for index, tok in enumerate(tokens):
+        if tok.type != tokenize.NAME or tok.string not in ("def", "lambda"):
+            continue
+        if tok.string == "def":
+            if index + 2 >= len(tokens) or tokens[index + 2].string != "(":
+                continue
+            start = index + 2
+        else:
+            start = index
+        unpacking: list[bool] = []  # per open bracket inside the list: is it a tuple parameter?
+        found = False
+        previous = tokens[start]
+        for tok2 in tokens[start + 1:]:
+            if tok2.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                break
+            if tok2.type == tokenize.OP and tok2.string in _OPENERS:
+                in_parameters = not unpacking or unpacking[-1]
+                is_tuple = (tok2.string == "(" and in_parameters
+                            and (previous is tokens[start] or previous.string in ("(", ",")))
+                unpacking.append(is_tuple)
+                if is_tuple:
+                    edits.append(_Edit(tok2.row, tok2.col, tok2.end_col, " "))
+                    found = True
+            elif tok2.type == tokenize.OP and tok2.string in _CLOSERS:
+                if not unpacking:
+                    break  # the end of ``def``'s parameter list
+                if unpacking.pop():
+                    edits.append(_Edit(tok2.row, tok2.col, tok2.end_col, " "))
+            elif tok2.string == ":" and not unpacking and tok.string == "lambda":
+                break
+            previous = tok2
+        if found:
+            notes.append(_Note("tuple parameter", tok.row))
 
 
 def _int_literals(tokens: list[_Tok], lines: list[str],

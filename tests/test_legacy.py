@@ -68,6 +68,12 @@ LEGACY = [
     pytest.param("mode = 0777L | flags\n", "octal literal on line 1", id="octal long"),
     pytest.param("steps = 10L * batch + 0xFFl\n", "long literals on line 1", id="long literals"),
     pytest.param("zero = 00 + 0L\n", "long literal on line 1", id="zeros are already valid, only L goes"),
+    pytest.param("def step((state, output), inputs):\n    return state\n", "tuple parameter on line 1",
+                 id="tuple parameter"),
+    pytest.param("def f(a, ((b, c), d)=((1, 2), 3), e=(4, 5)): pass\n", "tuple parameter on line 1",
+                 id="nested tuple parameter with defaults"),
+    pytest.param("pairs = sorted(d.items(), key=lambda (k, v): (v, k))\n", "tuple parameter on line 1",
+                 id="lambda tuple parameter"),
     pytest.param(
         textwrap.dedent("""\
             import tensorflow as tf
@@ -164,6 +170,8 @@ MODERN = [
                  id="except as, raise from"),
     pytest.param("x = 0o777 + 0x1F + 0b1 + 00 + 0 + 07.5 + 1e10 + 10j + 1_000\n", id="modern numbers"),
     pytest.param("x = r'\\d' + b'x' + rb'y' + f'{a!r:>{w}}' + u'z'\n", id="modern prefixes"),
+    pytest.param("def f(a=(1, (2, 3)), *b, c=[(4)]): pass\ng = lambda x=(1, 2): (x, (x))\n",
+                 id="brackets in defaults and lambda bodies"),
     pytest.param("if (n := len(cells)) != 1:\n    match n:\n        case 2: pass\n", id="walrus and match"),
     pytest.param("s = 'print x <> 0777 `y` 10L ur\"\"'  # exec x in y\n", id="legacy text in strings"),
     pytest.param("", id="empty file"),
