@@ -138,6 +138,12 @@ class _Uses(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        inner = node.value
+        if (isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name) and inner.value.id == "self"
+                and inner.attr in self.names and not node.attr.startswith("_")):
+            # `self.config = config` ... `self.config.hidden_size`: the parameter is a config object
+            self.tags[inner.attr].append("namespace")
+            self.attrs[inner.attr].add(node.attr)
         if isinstance(node.value, ast.Name) and node.value.id in self.names:
             if node.attr in _TENSOR_ATTRS:
                 self.tags[node.value.id].append("tensor")
@@ -232,11 +238,12 @@ def _params(fn: ast.FunctionDef, skip_self: bool) -> List[str]:
     return [a.arg for a in required + kwonly]
 
 
-def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping[str, Spec]) -> Dict[str, Spec]:
+def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping[str, Spec],
+                context: Optional[List[ast.stmt]] = None) -> Dict[str, Spec]:
     if fn is None:
         return {}
     names = _params(fn, skip_self)
-    inferred = _infer(set(names), fn.body)
+    inferred = _infer(set(names), context if context is not None else fn.body)
     out: Dict[str, Spec] = {}
     for name in names:
         if name in defines:
@@ -263,7 +270,7 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec]) -> List[
         elif isinstance(node, ast.ClassDef) and _has_rnn(lines, node):
             methods = {m.name: m for m in node.body if isinstance(m, ast.FunctionDef)}
             init = methods.get("__init__")
-            init_args = _entry_args(init, True, defines)
+            init_args = _entry_args(init, True, defines, node.body)
             if init is not None and _has_rnn(lines, init):
                 out.append({"kind": "class", "name": node.name, "class": node.name, "line": init.body[0].lineno,
                             "init_args": init_args})
