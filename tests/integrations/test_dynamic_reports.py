@@ -46,3 +46,13 @@ def test_bad_interpreter_is_exit_2(tmp_path: Path) -> None:
     write(tmp_path, {"pyproject.toml": '[tool.rnn-reuse-lint]\npython = "no/such/python"\n', "m.py": SOURCE})
     code, out, err = run_cli("check", "--dynamic", "m.py", cwd=tmp_path)
     assert (code, out) == (2, "") and "no such interpreter" in err and "no/such/python" in err
+
+
+def test_config_timeout_reaches_the_tracer(tensorflow_available: None, tmp_path: Path) -> None:
+    looping = SOURCE.replace("out, state = tf.nn.dynamic_rnn(stack, inputs, dtype=tf.float32)\n",
+                             "while True:\n    pass\n").replace("* depth", "* 2")
+    write(tmp_path, {"pyproject.toml": "[tool.rnn-reuse-lint]\ntimeout = 3\n", "m.py": looping})
+    code, out, err = run_cli("check", "--dynamic", "--format", "json", "m.py", cwd=tmp_path, timeout=600)
+    (finding,) = json.loads(out)["findings"]
+    assert finding["dynamic"]["verdict"] == "error"
+    assert "timeout after 3s" in finding["dynamic"]["evidence"]
