@@ -16,9 +16,8 @@ import argparse
 import json
 import random
 import shutil
-import sys
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -373,10 +372,10 @@ def s_factory(g: Gen, bug: bool) -> Section:
     if kind == "def":
         lines.append(f"def {maker}(num_units, keep_prob={keep}):")
         if bug:
-            lines += indent([f'"""Returns the shared cell (built once, see CELL_CACHE)."""',
-                             f'if "cell" not in CELL_CACHE:',
+            lines += indent(['"""Returns the shared cell (built once, see CELL_CACHE)."""',
+                             'if "cell" not in CELL_CACHE:',
                              f'    CELL_CACHE["cell"] = {g.new_cell("num_units")}',
-                             f'return CELL_CACHE["cell"]'])
+                             'return CELL_CACHE["cell"]'])
             g.consts.setdefault("CELL_CACHE", "dict()")
         else:
             lines += indent([f"cell = {g.new_cell('num_units')}",
@@ -649,7 +648,7 @@ def s_reuse_before_create(g: Gen, bug: bool) -> Section:
             body = [f'with {tf}.variable_scope("{scope}") as scope:',
                     "    scope.reuse_variables()",
                     f"    eval_out = {core}(inputs, seq_len, training=False)",
-                    f"train_out = eval_out"]
+                    "train_out = eval_out"]
     else:
         if style == "reuse_true":
             body = [f'with {tf}.variable_scope("{scope}"):',
@@ -1181,7 +1180,7 @@ def argparse_main(g: Gen, loader: Optional[str]) -> List[str]:
     lines += extra_args
     lines += ["    return parser.parse_args(argv)", "", ""]
     if loader:
-        load = [f"    if os.path.exists(args.data):",
+        load = ["    if os.path.exists(args.data):",
                 f"        examples = {loader}(args.data)",
                 "        data = [[hash(tok) % (VOCAB_LIMIT - 4) + 4 for tok in ex] for ex in examples]",
                 "        labels = [len(ex) % 2 for ex in examples]",

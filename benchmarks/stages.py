@@ -14,7 +14,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_LIST = HERE / "corpus" / "rnn_files.txt"
