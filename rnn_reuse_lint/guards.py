@@ -10,18 +10,22 @@ __all__ = ["MAX_BYTES", "MAX_DEPTH", "check_source"]
 MAX_BYTES = 5_000_000
 # libcst 1.9's native parser recurses in Rust and dies with SIGSEGV, which no ``except`` can
 # catch, when its stack runs out.  Measured with libcst 1.9.0, CPython 3.11, Linux, 8 MB
-# main-thread stack (each depth in a fresh subprocess):
-#   x = ((( ... 1 ... )))      parses at 1250, crashes at 1275
-#   x = [[[ ... 1 ... ]]]      parses at 1200, crashes at 1225
-#   x = {1: {1: ... 1 ... }}   parses at 1275, crashes at 1300
-#   x = f(f( ... 1 ... ))      parses at 1000 (in 66 s)
-#   x = a[i[i ... ]]]          parses at 1400 (in 178 s), crashes at 1500
-#   100 nested blocks          clean ParserSyntaxError ("too many indentation levels")
-# (Long flat chains overflow too: ``-`` * 9000 + ``1``, or 7000 terms of ``1 + 1 + ...``;
-# they are not nesting and are not guarded here.)
-# Parse time also grows with the square of the depth (200 nested lists: ~0.4 s, 800: ~5 s),
-# so the limit bounds time as well as stack.  CPython itself refuses more than 200 nested
+# main-thread stack (each depth in a fresh subprocess; the CLI's -j workers are processes):
+#   x = ((( ... 1 ... )))          parses at 1250, crashes at 1275
+#   x = [[[ ... 1 ... ]]]          parses at 1200, crashes at 1225
+#   x = {1: {1: ... 1 ... }}       parses at 1275, crashes at 1300
+#   x = f(f( ... 1 ... ))          parses at 1000 (66 s)
+#   x = a[i[i ... ]]]              parses at 1425 (215 s), crashes at 1450
+#   99 nested ifs around [[[...]]]  parses at 1137, crashes at 1150
+#   100 nested blocks              clean ParserSyntaxError ("too many indentation levels")
+# Parse time grows with the square of the depth (200 nested lists: ~0.4 s, 800: ~5 s), so
+# the limit bounds time as well as stack.  CPython itself refuses more than 200 nested
 # brackets ("too many nested parentheses"), so no valid Python 3 file is rejected at 200.
+# Between ~140 and 200 nested lists, libcst's Python-side visitors exceed the default
+# recursion limit of 1000 instead: a RecursionError, which the engine catches and reports.
+# Not guarded: long chains without brackets also overflow, but only at thousands of
+# operators in one expression: ``lambda: `` x 3500, ``1 if x else `` x 4800, ``1 + `` x 7000,
+# unary ``-`` or ``not`` x 8200.
 MAX_DEPTH = 200
 
 # Speed: CPython's ``re`` tests a character class at ~30 ns per character but finds a literal
@@ -56,6 +60,9 @@ _STARTS = (b"#", b"'", b'"', _TRIPLE_DOUBLE, _TRIPLE_SINGLE)
 _ONLY_BRACKETS = bytes.maketrans(b"([{)]}", b"((()))")
 _NOT_BRACKET = b"#'\"\n\\" + _TRIPLE_DOUBLE + _TRIPLE_SINGLE
 _STEP = bytes.maketrans(b"()", b"\x02\x00")
+# libcst's tokenizer, like CPython's, refuses a 100th indentation level with a clean
+# ParserSyntaxError before the parser runs, so deeper blocks alone need no guard.
+_MAX_BLOCKS = 99
 # The indentation of the first non-blank line after a line ending in ``:`` (a comment may
 # follow the colon): one per block body.  Colons in strings only add spurious indents.
 _BLOCK_BODY = re.compile(rb":[ \t]*(?:#[^\n]*)?\n\s*?([ \t]*)(?=\S)")
@@ -64,10 +71,11 @@ _BLOCK_BODY = re.compile(rb":[ \t]*(?:#[^\n]*)?\n\s*?([ \t]*)(?=\S)")
 def check_source(source: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> str | None:
     """An RNN000 message when ``source`` is too large or too deeply nested to analyse, else None.
 
-    Nesting is the bracket depth outside strings and comments plus an upper bound on the
-    block depth (the number of distinct block-body indents); the sum over-estimates, which is
-    the safe side, and stays under 35 for every file of CPython's standard library.  Linear
-    time, and no Python-level loop runs per character, line or token.
+    Nesting is the bracket depth outside strings and comments plus, when that depth alone
+    is within 99 of the limit, an upper bound on the block depth (the number of distinct
+    block-body indents).  The sum over-estimates, which is the safe side; over every file
+    of CPython 3.11's standard library it is at most 24.  Linear time, and no Python-level
+    loop runs per character, line or token.
     """
     data = source.encode("utf-8", "surrogatepass")  # surrogateescape-decoded text has lone surrogates
     if len(data) > max_bytes:
@@ -76,8 +84,12 @@ def check_source(source: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MA
         data = data.translate(_PREPARE)
     data = _ESCAPE.sub(b"", data)
     data = data.replace(b'"""', _TRIPLE_DOUBLE).replace(b"'''", _TRIPLE_SINGLE)
-    blocks = _block_depth_bound(data)
-    if blocks + _bracket_depth(_code_brackets(data), max_depth - blocks) > max_depth:
+    brackets = _bracket_depth(_code_brackets(data), max_depth)
+    # Blocks only count once brackets come close: any file that libcst gets to parse nests
+    # at most _MAX_BLOCKS blocks, so below that margin they cannot tip the sum over.
+    if brackets + _MAX_BLOCKS > max_depth:
+        brackets += _block_depth_bound(data)
+    if brackets > max_depth:
         return f"too deeply nested to analyse (more than {max_depth} levels of brackets or blocks)"
     return None
 

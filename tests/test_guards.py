@@ -34,8 +34,7 @@ def _blocks(depth: int, body: str = "pass") -> str:
     pytest.param("x = " + "([{" * 100 + "1" + "}])" * 100 + "\n", id="mixed bracket kinds"),
     pytest.param("x = " + "([" * 150 + "1" + "])" * 150 + "\n", id="alternating kinds, no plain run"),
     pytest.param("x = " + "(" * 10_000, id="unclosed"),
-    pytest.param(_blocks(MAX_DEPTH + 1), id="blocks"),
-    pytest.param(_blocks(120, "y = " + "[" * 100 + "]" * 100), id="blocks plus brackets"),
+    pytest.param(_blocks(99, "y = " + "[" * 102 + "]" * 102), id="blocks plus brackets"),
     pytest.param("x = ')' + ')'\n" * 50 + _nested("(", ")", 300), id="closers in strings do not hide depth"),
     pytest.param(")))]]]}}}\n" * 100 + _nested("(", ")", 300), id="stray closers do not hide depth"),
     pytest.param("# a comment \\\n" * 300 + _nested("(", ")", 300),
@@ -59,12 +58,23 @@ def test_deep_nesting_is_rejected(source: str) -> None:
     pytest.param("s = \"(a)\" \"b\" '''" + "(" * 300 + "'''\n", id="adjacent strings are not a triple quote"),
     pytest.param("s = f'{x[(1)]}' + '" + "(" * 300 + "'\n", id="f-string"),
     pytest.param("x = [" + "(1), " * 100_000 + "]\n", id="wide, not deep"),
-    pytest.param(_blocks(90), id="ninety nested blocks"),
+    pytest.param(_blocks(99), id="the most blocks libcst accepts"),
+    pytest.param(_blocks(50, "y = " + "[" * 101 + "]" * 101), id="blocks under brackets, within the limit"),
     pytest.param("", id="empty"),
     pytest.param("\x00\udcff\ufeff", id="NUL, lone surrogate, BOM"),
 ])
 def test_ordinary_or_harmless_input_passes(source: str) -> None:
     assert check_source(source) is None
+
+
+def test_deeper_blocks_are_refused_by_libcst_itself() -> None:
+    """Blocks alone are left to libcst's tokenizer, which stops at 100 levels before parsing."""
+    import libcst
+
+    source = _blocks(MAX_DEPTH + 1)
+    assert check_source(source) is None
+    with pytest.raises(libcst.ParserSyntaxError, match="too many indentation levels"):
+        libcst.parse_module(source)
 
 
 def _stdlib_files() -> Iterator[str]:
