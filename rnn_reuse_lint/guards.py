@@ -84,12 +84,12 @@ def check_source(source: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MA
         data = data.translate(_PREPARE)
     data = _ESCAPE.sub(b"", data)
     data = data.replace(b'"""', _TRIPLE_DOUBLE).replace(b"'''", _TRIPLE_SINGLE)
-    brackets = _bracket_depth(_code_brackets(data), max_depth)
+    depth = _bracket_depth(_code_brackets(data), max_depth)
     # Blocks only count once brackets come close: any file that libcst gets to parse nests
     # at most _MAX_BLOCKS blocks, so below that margin they cannot tip the sum over.
-    if brackets + _MAX_BLOCKS > max_depth:
-        brackets += _block_depth_bound(data)
-    if brackets > max_depth:
+    if depth + _MAX_BLOCKS > max_depth:
+        depth += _block_depth_bound(data)
+    if depth > max_depth:
         return f"too deeply nested to analyse (more than {max_depth} levels of brackets or blocks)"
     return None
 
