@@ -37,6 +37,7 @@ from rnn_reuse_lint.values import (
 MAX_CALL_DEPTH = 4
 MAX_STEPS = 200_000
 MAX_UNROLL = 16  # `[a, b] * n` is spelled out when n is a small literal
+MAX_PARTS = 256  # a list built past this (`l += l` in a loop) is no longer followed: stays linear in memory
 
 _loop_ids = itertools.count(1)
 
@@ -584,6 +585,8 @@ class Evaluator:
             if isinstance(right, ListVal):
                 return self._multiply(right, left, node)
         if isinstance(op, cst.Add) and isinstance(left, ListVal) and isinstance(right, ListVal):
+            if len(left.parts) + len(right.parts) > MAX_PARTS:
+                return ListVal([], frozenset(ctx.loops), complete=False)
             return ListVal(left.parts + right.parts, frozenset(ctx.loops), left.complete and right.complete)
         if isinstance(left, Const) and isinstance(right, Const):
             return _arith(op, left.value, right.value)
@@ -740,6 +743,9 @@ class Evaluator:
         return UNKNOWN
 
     def _add_part(self, target: ListVal, value: Value, node: cst.CSTNode, ctx: Ctx) -> None:
+        if len(target.parts) >= MAX_PARTS:
+            target.complete = False
+            return
         repeat = frozenset(ctx.loops) - target.loops
         if not repeat:
             target.parts.append(Part(value, node, "single"))
@@ -756,7 +762,10 @@ class Evaluator:
             target.complete = False
             return
         repeat = frozenset(ctx.loops) - target.loops
-        for part in value.parts:
+        if len(target.parts) + len(value.parts) > MAX_PARTS:
+            target.complete = False
+            return
+        for part in list(value.parts):  # `cells += cells` extends by a snapshot
             if repeat:
                 count = None
                 target.parts.append(Part(part.value, node, "each" if part.mode != "same" else "same", count,

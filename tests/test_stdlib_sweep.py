@@ -42,3 +42,11 @@ def test_whole_stdlib_never_crashes() -> None:
 
 def test_prefilter_skips_files_without_rnn_tokens() -> None:
     assert build(b"def f():\n    return 1\n", "x.py") is None
+
+
+def test_self_doubling_list_stays_bounded() -> None:
+    """`l += l` in a loop doubled the abstract list every pass (stdlib test_bigmem.py ran out of memory)."""
+    source = b"import tensorflow as tf\nl = [tf.nn.rnn_cell.LSTMCell(2)]\nfor _ in range(64):\n    l += l\n    l = l + l\n"
+    source += b"s = tf.nn.rnn_cell.MultiRNNCell(l)\n"
+    result = analyze_bytes(source, "x.py", Settings())
+    assert result.error is None
