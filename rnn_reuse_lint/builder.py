@@ -21,7 +21,7 @@ from rnn_reuse_lint.model import (
     SharingRelation,
     StackModel,
 )
-from rnn_reuse_lint.runs import Replay, replay
+from rnn_reuse_lint.runs import Replay, replay, settle_join, strip_free_wrappers
 from rnn_reuse_lint.settings import DEFAULT_TF_VERSION
 from rnn_reuse_lint.positions import spans_for
 from rnn_reuse_lint.values import DriverRecord, ListVal, Obj, StackRecord, Value
@@ -29,9 +29,11 @@ from rnn_reuse_lint.values import DriverRecord, ListVal, Obj, StackRecord, Value
 _LABEL_LIMIT = 40
 
 
-def build_model(module: cst.Module, path: str, tf_version: str = DEFAULT_TF_VERSION) -> ModuleModel:
+def build_model(
+    module: cst.Module, path: str, tf_version: str = DEFAULT_TF_VERSION, defines: Optional[Dict[str, str]] = None
+) -> ModuleModel:
     """The one pass over a parsed module that every rule reads from."""
-    evaluator = Evaluator(module)
+    evaluator = Evaluator(module, defines)
     records = evaluator.run()
     scope_replay = replay(records.drivers, tf_version, evaluator.function_names)
     return _Freezer(module, path).freeze(records.stacks, records.drivers, scope_replay)
@@ -85,7 +87,7 @@ class _Freezer:
         for run in scope_replay.runs:
             self._want(run.record.node)
             for layer in run.layers:
-                self._want(_origin(layer.cell))
+                self._want(_origin(_base(layer.cell)))
         for issue in scope_replay.issues:
             self._want(issue.node)
             if issue.other_node is not None:
@@ -113,7 +115,7 @@ class _Freezer:
                 context=run.context,
                 layers=tuple(
                     LayerModel(layer.index, layer.direction, _class_name(_base(layer.cell)),
-                               self._span(_origin(layer.cell)), tuple(layer.variables), layer.borrows_from)
+                               self._span(_origin(_base(layer.cell))), tuple(layer.variables), layer.borrows_from)
                     for layer in run.layers
                 ),
             )
@@ -236,9 +238,10 @@ def _origin(owner: Obj) -> cst.CSTNode:
 
 def _base(obj: Obj) -> Obj:
     """The cell inside variable-free wrappers (what a layer *is*, for explain)."""
-    while obj.kind == "wrapper" and not obj.owns_variables and isinstance(obj.inner, Obj):
-        obj = obj.inner
-    return obj
+    if obj.kind == "join":
+        settled = settle_join(obj)
+        obj = settled if settled is not None else obj
+    return strip_free_wrappers(obj)
 
 
 def _class_name(owner: Obj) -> str:

@@ -5,7 +5,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Iterable, List, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple, Union
 
 from rnn_reuse_lint.finding import FileError, FileResult, Finding, Span
 from rnn_reuse_lint.settings import DEFAULT_TF_VERSION, Settings
@@ -78,7 +78,7 @@ def parse(text: str, path: str) -> Union[Parsed, FileError]:
 
 
 def build(
-    data: bytes, path: str, tf_version: str = DEFAULT_TF_VERSION
+    data: bytes, path: str, tf_version: str = DEFAULT_TF_VERSION, defines: Optional[Dict[str, str]] = None
 ) -> Union[Tuple["ModuleModel", int], FileError, None]:
     """The ModuleModel of a file with the column offset to add back (dedented fragments), its RNN000
     error, or None when the prefilter rules it out."""
@@ -92,7 +92,7 @@ def build(
         return parsed
     from rnn_reuse_lint.builder import build_model
 
-    model = build_model(parsed.module, path, tf_version)
+    model = build_model(parsed.module, path, tf_version, defines)
     if parsed.notes:
         model = replace(model, notes=model.notes + parsed.notes)
     return model, parsed.column_offset
@@ -101,7 +101,7 @@ def build(
 def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     """All findings the enabled rules report on one file's bytes; never raises."""
     try:
-        model = build(data, path, settings.tf_version)
+        model = build(data, path, settings.tf_version, dict(settings.define))
     except RecursionError:
         return FileResult(path, error=FileError(path, 1, 1, "too deeply nested to analyse"))
     except Exception as exc:  # an analyzer bug must not hide the other files' results

@@ -115,8 +115,10 @@ def _join(a: Optional[Value], b: Optional[Value], node: cst.CSTNode) -> Optional
 class Evaluator:
     """Walks statements in execution order, binding names to abstract values and recording RNN facts."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, defines: Optional[Dict[str, str]] = None) -> None:
         self.module = module
+        # `--define NAME=VALUE`: values for names a snippet uses but never binds (`n_layers`, `nstates`).
+        self.defines = {name: _literal(text) for name, text in (defines or {}).items()}
         self.records = Records()
         self.steps = 0
         self.module_frame = Frame(None, "module")
@@ -303,10 +305,20 @@ class Evaluator:
             tests.append(orelse.test)
             branches.append(orelse.body.body)
             orelse = orelse.orelse
-        for test in tests:
-            self.eval(test, frame, ctx)
         branches.append(orelse.body.body if orelse is not None else [])
-        self._exec_branches(frame, ctx, branches, node)
+        live: List[Sequence[cst.CSTNode]] = []
+        for test, body in zip(tests, branches):
+            value = self.eval(test, frame, ctx)
+            if isinstance(value, Const) and not isinstance(value.value, str):
+                # A literal or an inlined argument (`is_training=True`) decides the branch.
+                if value.value:
+                    live.append(body)
+                    break
+                continue
+            live.append(body)
+        else:
+            live.append(branches[-1])
+        self._exec_branches(frame, ctx, live, node)
 
     def _exec_branches(
         self,
@@ -470,7 +482,7 @@ class Evaluator:
             if isinstance(node.operator, cst.Minus) and isinstance(operand, Const) and isinstance(operand.value, int):
                 return Const(-operand.value)
             if isinstance(node.operator, cst.Not):
-                return UNKNOWN
+                return Const(not operand.value) if isinstance(operand, Const) else UNKNOWN
             return UNKNOWN
         if isinstance(node, cst.BooleanOperation):
             left = self.eval(node.left, frame, ctx)
@@ -506,6 +518,8 @@ class Evaluator:
                 star.split(".")[0] in tf_api.TF_ROOTS and name in _STAR_SUBMODULES
             ):
                 return QName(candidate)
+        if name in self.defines:
+            return self.defines[name]
         if name in _IMPLICIT_MODULES:
             return QName(_IMPLICIT_MODULES[name])
         if name in ("range", "list", "tuple", "len", "partial", "deepcopy"):
@@ -1140,3 +1154,13 @@ def _combine_reuse(inherited: str, requested: str, parent: str) -> str:
     if "auto" in modes:
         return "auto"
     return "none"
+
+
+def _literal(text: str) -> Value:
+    try:
+        return Const(int(text, 0))
+    except ValueError:
+        pass
+    if text in ("True", "False", "None"):
+        return Const({"True": True, "False": False, "None": None}[text])
+    return Const(text.strip("'\""))

@@ -50,7 +50,7 @@ def explain_file(path: str, settings: Settings) -> Dict[str, Any]:
             data = handle.read()
     except OSError as exc:
         return _error_doc(path, settings, FileError(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
-    built = build(data, path, settings.tf_version)
+    built = build(data, path, settings.tf_version, dict(settings.define))
     if built is None:
         return explain_model(ModuleModel(path), settings.tf_version)
     if isinstance(built, FileError):

@@ -182,8 +182,7 @@ class _Simulation:
         path = prefix
         while isinstance(current, Obj):
             if current.kind == "join":
-                alts = [a for a in current.alternatives if isinstance(a, Obj)]
-                current = alts[0] if alts and all(a.cls == alts[0].cls for a in alts) else None
+                current = settle_join(current)
                 if current is None:
                     return
                 continue
@@ -279,6 +278,26 @@ class _Simulation:
 
     def _issue(self, issue: Issue) -> None:
         self.out.issues.append(issue)
+
+
+def settle_join(join: Obj) -> Optional[Obj]:
+    """The object a join stands for when its branches differ only by variable-free wrappers
+    (`cell = GRUCell(); if training: cell = DropoutWrapper(cell)`), or same-class alternatives."""
+    alts = [a for a in join.alternatives if isinstance(a, Obj)]
+    if not alts or len(alts) != len(join.alternatives):
+        return None
+    stripped = [strip_free_wrappers(a) for a in alts]
+    if all(x is stripped[0] for x in stripped):
+        return stripped[0]
+    if all(a.cls == alts[0].cls for a in alts):
+        return alts[0]
+    return None
+
+
+def strip_free_wrappers(obj: Obj) -> Obj:
+    while obj.kind == "wrapper" and not obj.owns_variables and isinstance(obj.inner, Obj):
+        obj = obj.inner
+    return obj
 
 
 def _expand(layers: ListVal) -> List[Tuple[Optional[int], Value, FrozenSet[int]]]:

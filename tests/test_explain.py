@@ -77,3 +77,26 @@ def test_explain_cli_text_and_json() -> None:
     proc = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "explain", "--format", "json", SEED],
                           capture_output=True, text=True, cwd=ROOT)
     assert json.loads(proc.stdout)["runs"][1]["reuse"] is True
+
+
+def test_define_gives_free_names_a_value(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "snippet.py"
+    path.write_text("stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(h) for _ in range(n_layers)])\n"
+                    "out, _ = tf.nn.dynamic_rnn(stack, x, dtype=tf.float32)\n")
+    without = explain_file(str(path), Settings())
+    assert [layer["index"] for layer in without["runs"][0]["layers"]] == [None]
+    proc = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "explain", "--format", "json", "--define",
+                           "n_layers=3", str(path)], capture_output=True, text=True, cwd=ROOT)
+    layers = json.loads(proc.stdout)["runs"][0]["layers"]
+    assert [layer["variables"][0] for layer in layers] == [
+        f"rnn/multi_rnn_cell/cell_{i}/gru_cell/gates/kernel" for i in range(3)]
+
+
+def test_branch_decided_by_inlined_argument() -> None:
+    layers = _variables("def build(x, training):\n"
+                        "    cell = tf.nn.rnn_cell.GRUCell(2)\n"
+                        "    if training:\n"
+                        "        cell = tf.nn.rnn_cell.DropoutWrapper(cell, output_keep_prob=0.5)\n"
+                        "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32, scope='s')\n"
+                        "a = build(x, training=True)\n")
+    assert layers[0][0] == "s/gru_cell/gates/kernel"

@@ -17,6 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--tf-version", choices=TF_VERSIONS, help="TensorFlow version whose names to predict")
+    parser.add_argument("--define", action="append", default=[], metavar="NAME=VALUE",
+                        help="value for a name the file uses but never binds (e.g. n_layers=2); repeatable")
 
 
 def render_text(doc: Dict[str, Any]) -> str:
@@ -59,6 +61,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.tf_version:
         settings = replace(settings, tf_version=args.tf_version, tf_version_source="flag")
+    defines = []
+    for item in args.define:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip().isidentifier():
+            print(f"rnn-reuse-lint: --define needs NAME=VALUE, got {item!r}", file=sys.stderr)
+            return 2
+        defines.append((name.strip(), value.strip()))
+    if defines:
+        settings = replace(settings, define=tuple(settings.define) + tuple(defines))
     status = 0
     docs = []
     for path in args.files:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.dynamic
 # Disagreements found by this test where the trace is right and the static pass is not (yet). Each is a strict
 # xfail: the day the static side is fixed the test passes, strict turns that into a failure, and the entry goes.
 _KERAS_CALLS = "static explain: a Keras RNN layer object called on a tensor is not a run yet"
-_FREE_SIZES = "static explain: a layer count from a free name or config attribute is unknown (the trace uses 2)"
+_FREE_SIZES = "static explain: a layer count read from an attribute of a synthesized argument (config.num_layers) is unknown"
 KNOWN_STATIC_GAPS = {
     ("same_runs", "driver_keras_functions_unreached"): _KERAS_CALLS,
     ("same_runs", "driver_keras_stacked_and_bidirectional"): _KERAS_CALLS + " (Bidirectional)",
@@ -24,12 +24,8 @@ KNOWN_STATIC_GAPS = {
     ("variable_paths", "driver_keras_functions_unreached"): _KERAS_CALLS,
     ("variable_paths", "driver_keras_stacked_and_bidirectional"): _KERAS_CALLS + " (Bidirectional)",
     ("variable_paths", "intended_keras_layer_twice"): _KERAS_CALLS,
-    ("variable_paths", "intended_seed_reuse_variables"): _FREE_SIZES,
     ("variable_paths", "rnn101_ptb_model_class"): _FREE_SIZES,
-    ("variable_paths", "intended_train_eval_graphs"):
-        "static explain: cells appended in a loop, some wrapped in an `if`, get no predicted variables",
     ("sharing", "intended_keras_layer_twice"): _KERAS_CALLS,
-    ("sharing", "intended_seed_reuse_variables"): _FREE_SIZES,
     ("sharing", "rnn101_ptb_model_class"): _FREE_SIZES,
 }
 
@@ -45,11 +41,14 @@ def cases(test: str) -> List[Any]:
 Place = Tuple[int, Optional[str], Optional[int]]          # (line, direction, layer index)
 
 
-def _static(path: str) -> Dict[str, Any]:
+def _static(path: str, synthesized: Mapping[str, Any]) -> Dict[str, Any]:
     from rnn_reuse_lint.explain import explain_file
     from rnn_reuse_lint.settings import Settings
 
-    doc = explain_file(path, Settings())
+    # The values the trace synthesized for free names (`n_layers=2`) are given to the static pass as defines,
+    # so both sides describe the same program.
+    defines = tuple((name, str(value)) for name, value in synthesized.items() if isinstance(value, int))
+    doc = explain_file(path, Settings(define=defines))
     assert "error" not in doc, doc.get("error")
     return doc
 
@@ -136,8 +135,8 @@ def _intra_run_codes(doc: Mapping[str, Any]) -> Dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def static_docs() -> Dict[str, Dict[str, Any]]:
-    return {path: _static(path) for path in DYNAMIC_FIXTURES}
+def static_docs(fixture_traces: Dict[str, Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
+    return {path: _static(path, fixture_traces[path].get("synthesized") or {}) for path in DYNAMIC_FIXTURES}
 
 
 @pytest.mark.parametrize("path", cases("same_runs"))
