@@ -693,7 +693,7 @@ class Evaluator:
             return self._instantiate(node, func, args, kwargs, has_star, ctx)
         if isinstance(func, Obj) and func.kind == "join" and not _is_cell_like(func):
             return self._call_join(node, func, args, kwargs, has_star, frame, ctx)
-        if isinstance(func, Obj) and (_is_cell_like(func) or func.kind == "keras_rnn"):
+        if isinstance(func, Obj) and (_is_cell_like(func) or func.kind in ("keras_rnn", "keras_bidirectional")):
             return self._cell_call(node, func, kwargs, ctx)
         return UNKNOWN
 
@@ -703,8 +703,16 @@ class Evaluator:
             inner = func.inner
             if inner is None:
                 return UNKNOWN
-            cell: Value = inner
-            self._record_driver(node, "keras_rnn", (("cell", cell),), False, False, ctx, ctx.scope.path, False)
+            self._record_driver(node, "keras_rnn", (("cell", inner),), False, False, ctx, ctx.scope.path, False)
+            return UNKNOWN
+        if func.kind == "keras_bidirectional":
+            # Bidirectional rebuilds the wrapped layer from its config for each direction: two new cells.
+            layer = func.inner
+            if not (isinstance(layer, Obj) and layer.kind == "keras_rnn" and isinstance(layer.inner, Obj)):
+                return UNKNOWN
+            loops = frozenset(ctx.loops)
+            cells = tuple((role, _rebuilt_copy(layer.inner, func.node, loops)) for role in ("cell_fw", "cell_bw"))
+            self._record_driver(node, "keras_bidirectional", cells, True, False, ctx, ctx.scope.path, False)
             return UNKNOWN
         path = self._driver_scope(kwargs.get("scope"), None, ctx)
         self._record_driver(node, "cell_call", (("cell", func),), False, False, ctx, path, False,
@@ -852,7 +860,12 @@ class Evaluator:
             self.records.keras_bidirectional.append(obj)
             return obj
         if entry.kind == Kind.KERAS_LAYER:
-            return Obj("keras_rnn", entry.name, entry.family, node, loops, entry=entry)
+            # LSTM/GRU/SimpleRNN layers build their own cell (LSTMCell...): a fresh cell per layer object.
+            cell_entry = tf_api.lookup(f"keras.layers.{entry.name.replace('CuDNN', '')}Cell")
+            cell: Value = UNKNOWN
+            if cell_entry is not None:
+                cell = Obj("cell", cell_entry.name, entry.family, node, loops, entry=cell_entry, kwargs=kwargs)
+            return Obj("keras_rnn", entry.name, entry.family, node, loops, inner=cell, entry=entry)
         if entry.kind == Kind.DRIVER:
             return self._driver(node, entry, args, kwargs, ctx)
         if entry.kind == Kind.DECODER:
@@ -1103,6 +1116,22 @@ def _fresh_copy(source: Obj, node: cst.CSTNode, loops: frozenset[int]) -> Obj:
     if source.kind == "join":
         copy.kind = "cell"
     return copy
+
+
+def _rebuilt_copy(source: Obj, node: cst.CSTNode, loops: frozenset[int]) -> Obj:
+    """What Keras gets when it rebuilds a layer from its config: new objects all the way down, one per
+    layer even where the original list repeated one cell (TF_RNN_SEMANTICS.md §10)."""
+    if source.kind == "stack" and source.layers is not None:
+        loop = next(_loop_ids)
+        parts = [
+            Part(_rebuilt_copy(p.value, node, loops | {loop}) if isinstance(p.value, Obj) else p.value,
+                 p.node, "each" if p.mode != "single" else "single", p.count, frozenset({loop}))
+            for p in source.layers.parts
+        ]
+        layers = ListVal(parts, source.layers.loops, source.layers.complete)
+        return Obj("stack", source.cls, source.family, node, loops, owns_variables=False, layers=layers,
+                   kwargs=source.kwargs, copied_from=source)
+    return _fresh_copy(source, node, loops)
 
 
 def _arith(op: cst.CSTNode, a: object, b: object) -> Value:

@@ -118,6 +118,8 @@ class _Simulation:
         base = record.scope
         if record.name == "keras_rnn":
             return [(role, value, None, None) for role, value in record.cells]
+        if record.name == "keras_bidirectional":
+            return [(role, value, None, "fw" if role.endswith("fw") else "bw") for role, value in record.cells]
         if not record.bidirectional:
             return [(role, value, base, None) for role, value in record.cells]
         out = []
@@ -137,7 +139,7 @@ class _Simulation:
             return self._stacked_bidi_layers(value, prefix, record, direction or "fw")
         if record.name == "dynamic_decode" and isinstance(value, Obj) and value.kind == "decoder":
             value = value.inner if value.inner is not None else value
-        if record.name == "keras_rnn":
+        if record.name.startswith("keras"):
             if isinstance(value, Obj) and value.kind == "stack" and value.layers is not None:
                 return [(i, v, None, loops) for i, v, loops in _expand(value.layers)]
             return [(0, value, None, frozenset())]
@@ -220,7 +222,8 @@ class _Simulation:
             return
         variables = ["/".join(path + (leaf,)) for leaf in leaves] if path is not None else []
         if obj.family == Family.KERAS:
-            variables = [f"{obj.label or obj.cls}/{leaf}" for leaf in leaves]
+            # Keras weight names depend on global layer counters; the cell's own name is what the code says.
+            variables = [f"{naming.cell_scope(obj, self.tf_version) or obj.cls}/{leaf}" for leaf in leaves]
         layer.variables.extend(variables)
         self.captures[instance] = _Capture(run, layer.index, layer.direction, path or (), variables)
         if path is None or obj.family == Family.KERAS:

@@ -31,7 +31,7 @@ def render_text(doc: Dict[str, Any]) -> str:
     for run in doc["runs"]:
         reuse = {True: "reuse", False: "create", "auto": "auto-reuse", None: "reuse unknown"}[run["reuse"]]
         context = "" if run["context"] == "module" else f", in {run['context']}"
-        lines.append(f"  run {run['run']}: line {run['line']} {run['driver']} scope={run['scope'] or '?'} "
+        lines.append(f"  run {run['run']}: line {run['line']} {run['driver']} scope={run['scope'] or ('(keras)' if run['driver'].startswith('keras') else '?')} "
                      f"({reuse}{context})")
         for layer in run["layers"]:
             index = "?" if layer["index"] is None else layer["index"]

@@ -15,17 +15,12 @@ pytestmark = pytest.mark.dynamic
 
 # Disagreements found by this test where the trace is right and the static pass is not (yet). Each is a strict
 # xfail: the day the static side is fixed the test passes, strict turns that into a failure, and the entry goes.
-_KERAS_CALLS = "static explain: a Keras RNN layer object called on a tensor is not a run yet"
 _FREE_SIZES = "static explain: a layer count read from an attribute of a synthesized argument (config.num_layers) is unknown"
 KNOWN_STATIC_GAPS = {
-    ("same_runs", "driver_keras_functions_unreached"): _KERAS_CALLS,
-    ("same_runs", "driver_keras_stacked_and_bidirectional"): _KERAS_CALLS + " (Bidirectional)",
-    ("same_runs", "intended_keras_layer_twice"): _KERAS_CALLS,
-    ("variable_paths", "driver_keras_functions_unreached"): _KERAS_CALLS,
-    ("variable_paths", "driver_keras_stacked_and_bidirectional"): _KERAS_CALLS + " (Bidirectional)",
-    ("variable_paths", "intended_keras_layer_twice"): _KERAS_CALLS,
+    ("variable_paths", "driver_keras_functions_unreached"):
+        "static explain: a layer count from an unknown parameter and cell names built with `%` from the loop "
+        "variable (`name=\"char_lstm_%d\" % i`) are not predicted",
     ("variable_paths", "rnn101_ptb_model_class"): _FREE_SIZES,
-    ("sharing", "intended_keras_layer_twice"): _KERAS_CALLS,
     ("sharing", "rnn101_ptb_model_class"): _FREE_SIZES,
 }
 
