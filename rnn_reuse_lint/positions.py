@@ -8,8 +8,8 @@ only when a target node is reached.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple
+from contextlib import contextmanager, nullcontext
+from typing import ContextManager, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -17,6 +17,11 @@ from libcst._nodes.internal import CodegenState
 from rnn_reuse_lint.finding import Span
 
 _NEWLINE = re.compile(r"\r\n?|\n")
+_NOTHING: ContextManager[None] = nullcontext()
+
+
+class _AllFound(Exception):
+    """Raised from inside code generation once every requested span is known."""
 
 
 class _TargetedPositionState(CodegenState):
@@ -43,17 +48,21 @@ class _TargetedPositionState(CodegenState):
         self._line, self._column, self._seen = line, column, len(tokens)
         return line, column
 
-    @contextmanager
     def record_syntactic_position(
         self,
         node: cst.CSTNode,
         *,
         start_node: Optional[cst.CSTNode] = None,
         end_node: Optional[cst.CSTNode] = None,
-    ) -> Iterator[None]:
+    ) -> ContextManager[None]:
+        # Most nodes are not targets: a shared no-op context costs far less than a generator per node
+        # (measured -22% on the benchmark corpus).
         if id(node) not in self.targets:
-            yield
-            return
+            return _NOTHING
+        return self._record(node, end_node)
+
+    @contextmanager
+    def _record(self, node: cst.CSTNode, end_node: Optional[cst.CSTNode]) -> Iterator[None]:
         if end_node is not None:
             self.targets.add(id(end_node))  # statements end where their body's last line ends
         start = self._catch_up()
@@ -62,6 +71,8 @@ class _TargetedPositionState(CodegenState):
         if end_node is not None and id(end_node) in self.found:
             end = self.found[id(end_node)][2], self.found[id(end_node)][3] - 1
         self.found[id(node)] = (start[0], start[1] + 1, end[0], end[1] + 1)
+        if len(self.found) == len(self.targets):
+            raise _AllFound()  # nothing after the last wanted node matters: stop generating code
 
 
 def spans_for(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[int, Span]:
@@ -70,5 +81,8 @@ def spans_for(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[int, Spa
     if not targets:
         return {}
     state = _TargetedPositionState(module, targets)
-    module._codegen(state)
+    try:
+        module._codegen(state)
+    except _AllFound:
+        pass
     return {key: Span(*value) for key, value in state.found.items()}
