@@ -62,7 +62,7 @@ def test_syntax_error_is_rnn000_and_other_files_still_run(tmp_path) -> None:  # 
 
 
 def test_only_unanalysable_files_exit_2(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    broken = write(tmp_path, "broken.py", "def rnn(:\n")
+    broken = write(tmp_path, "broken.py", "import tensorflow as tf\ndef rnn(:\n")
     code, out, _ = run("check", broken)
     assert code == 2 and "RNN000" in out
 
