@@ -560,14 +560,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             verdicts.append(False)
 
     target_row("no-RNN", "check (default -j) / ruff check --select B", no_rnn.get("check"), no_rnn.get("ruff"),
-               lambda a, b: (a / b, f"{a / b:.2f}x"), "<= 1.50x", lambda v: v <= 1.5)
+               lambda a, b: (a / b, f"{a / b:.3f}x"), "<= 1.50x", lambda v: v <= 1.5)
     target_row("no-RNN", "flake8 with plugin / without (-j 1), overhead", no_rnn.get("flake8_on"),
                no_rnn.get("flake8_off"), lambda a, b: (a / b - 1, f"{100 * (a / b - 1):+.1f}%"), "<= +3%",
                lambda v: v <= 0.03)
     target_row("RNN", "throughput: parse loop / check -j 1", dense.get("parse"), dense.get("check_j1"),
                lambda a, b: (a / b, f"{100 * a / b:.0f}%"), ">= 50%", lambda v: v >= 0.5)
     target_row("RNN", "speed-up: check -j 1 / check -j 2", dense.get("check_j1"), dense.get("check_j2"),
-               lambda a, b: (a / b, f"{a / b:.2f}x"), ">= 1.70x", lambda v: v >= 1.7)
+               lambda a, b: (a / b, f"{a / b:.3f}x"), ">= 1.70x", lambda v: v >= 1.7)
     if mem_tree:
         peak_tree, peak_single = statistics.median(mem_tree), statistics.median(mem_single)
         good = peak_tree <= 200
