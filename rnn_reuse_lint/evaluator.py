@@ -531,6 +531,11 @@ class Evaluator:
         attr = node.attr.value
         if isinstance(base, QName):
             return base.attr(attr)
+        if base is UNKNOWN and self.defines:
+            # `--define config.num_layers=2`: a value for an attribute of an unknown argument.
+            dotted = _dotted(node)
+            if dotted is not None and dotted in self.defines:
+                return self.defines[dotted]
         if isinstance(base, Instance):
             if attr in frame.self_attrs:
                 return frame.self_attrs[attr]

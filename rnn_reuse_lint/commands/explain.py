@@ -64,7 +64,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     defines = []
     for item in args.define:
         name, sep, value = item.partition("=")
-        if not sep or not name.strip().isidentifier():
+        if not sep or not all(part.isidentifier() for part in name.strip().split(".")):
             print(f"rnn-reuse-lint: --define needs NAME=VALUE, got {item!r}", file=sys.stderr)
             return 2
         defines.append((name.strip(), value.strip()))

@@ -5,6 +5,7 @@ real TensorFlow trace of the same file. A disagreement is a bug in one of the tw
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Set, Tuple
 
 import pytest
@@ -15,13 +16,10 @@ pytestmark = pytest.mark.dynamic
 
 # Disagreements found by this test where the trace is right and the static pass is not (yet). Each is a strict
 # xfail: the day the static side is fixed the test passes, strict turns that into a failure, and the entry goes.
-_FREE_SIZES = "static explain: a layer count read from an attribute of a synthesized argument (config.num_layers) is unknown"
 KNOWN_STATIC_GAPS = {
     ("variable_paths", "driver_keras_functions_unreached"):
         "static explain: a layer count from an unknown parameter and cell names built with `%` from the loop "
         "variable (`name=\"char_lstm_%d\" % i`) are not predicted",
-    ("variable_paths", "rnn101_ptb_model_class"): _FREE_SIZES,
-    ("sharing", "rnn101_ptb_model_class"): _FREE_SIZES,
 }
 
 
@@ -42,8 +40,17 @@ def _static(path: str, synthesized: Mapping[str, Any]) -> Dict[str, Any]:
 
     # The values the trace synthesized for free names (`n_layers=2`) are given to the static pass as defines,
     # so both sides describe the same program.
-    defines = tuple((name, str(value)) for name, value in synthesized.items() if isinstance(value, int))
-    doc = explain_file(path, Settings(define=defines))
+    defines = [(name, str(value)) for name, value in synthesized.items() if isinstance(value, int)]
+    for key, value in synthesized.items():
+        # "PTBModel(config)": "namespace(hidden_size=4, num_layers=2)" -> config.hidden_size=4, config.num_layers=2
+        match = re.fullmatch(r"[\w.]+\((\w+)\)", key)
+        fields = re.fullmatch(r"namespace\((.*)\)", str(value))
+        if match and fields:
+            for item in fields.group(1).split(","):
+                attr, _, number = item.strip().partition("=")
+                if number.strip().lstrip("-").isdigit():
+                    defines.append((f"{match.group(1)}.{attr.strip()}", number.strip()))
+    doc = explain_file(path, Settings(define=tuple(defines)))
     assert "error" not in doc, doc.get("error")
     return doc
 
