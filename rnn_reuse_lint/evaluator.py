@@ -832,7 +832,7 @@ class Evaluator:
         if entry.kind == Kind.COPY:
             source = args[0] if args else UNKNOWN
             if isinstance(source, Obj) and source.kind in ("cell", "wrapper", "join", "stack"):
-                return _fresh_copy(source, node, loops)
+                return _deep_copy(source, node, loops)
             return UNKNOWN
         if has_star and entry.kind in (Kind.CELL, Kind.WRAPPER, Kind.STACK):
             # `LSTMCell(**params)` is still a new cell, but a wrapper/stack fed by *args is not known.
@@ -873,6 +873,8 @@ class Evaluator:
             return Obj("keras_rnn", entry.name, entry.family, node, loops, inner=cell, entry=entry)
         if entry.kind == Kind.DRIVER:
             return self._driver(node, entry, args, kwargs, ctx)
+        if entry.kind == Kind.SEQ2SEQ:
+            return self._seq2seq(node, entry, args, kwargs, ctx)
         if entry.kind == Kind.DECODER:
             cell = kwargs.get("cell", args[0] if args else UNKNOWN)
             return Obj("decoder", entry.name, entry.family, node, loops, inner=cell, entry=entry)
@@ -983,6 +985,32 @@ class Evaluator:
         if len(cells) == 1 and info.canonical != "dynamic_decode":
             return TupleVal((UNKNOWN, UNKNOWN))
         return UNKNOWN
+
+    def _seq2seq(
+        self, node: cst.Call, entry: tf_api.ApiEntry, args: List[Value], kwargs: Dict[str, Value], ctx: Ctx
+    ) -> Value:
+        """legacy_seq2seq models: an encoder run (on a deep copy for most of them) and a decoder run."""
+        info = entry.seq2seq
+        assert info is not None
+        cell = kwargs.get("cell", args[info.cell_position] if info.cell_position < len(args) else None)
+        if cell is None:
+            return UNKNOWN
+        base = self._driver_scope(kwargs.get("scope"), info.default_scope, ctx)
+
+        def under(level: Optional[str]) -> Optional[Tuple[str, ...]]:
+            if base is None or level is None:
+                return None
+            return base + ((level,) if level else ())
+
+        if info.encoder_scope is not None or info.copies_encoder:
+            encoder = _deep_copy(cell, node, frozenset(ctx.loops)) if info.copies_encoder and isinstance(cell, Obj) \
+                else cell
+            self._record_driver(node, entry.name, (("cell", encoder),), False, False, ctx,
+                                under(info.encoder_scope), False)
+        # A tied model re-enters its scope with reuse for the decoder (W1.1 seq2seq.py:220-224).
+        self._record_driver(node, entry.name, (("cell", cell),), False, False, ctx, under(info.decoder_scope), False,
+                            reuse="true" if info.tied else None)
+        return TupleVal((UNKNOWN, UNKNOWN))
 
     def _instantiate(
         self, node: cst.Call, cls: ClassInfo, args: List[Value], kwargs: Dict[str, Value], has_star: bool, ctx: Ctx
@@ -1120,6 +1148,28 @@ def _fresh_copy(source: Obj, node: cst.CSTNode, loops: frozenset[int]) -> Obj:
                kwargs=source.kwargs, copied_from=source)
     if source.kind == "join":
         copy.kind = "cell"
+    return copy
+
+
+def _deep_copy(source: Obj, node: cst.CSTNode, loops: frozenset[int], memo: Optional[Dict[int, Obj]] = None) -> Obj:
+    """copy.deepcopy: new objects all the way down, aliasing inside the copied structure preserved."""
+    memo = {} if memo is None else memo
+    if source.key in memo:
+        return memo[source.key]
+    if source.kind == "stack" and source.layers is not None:
+        parts = [Part(_deep_copy(p.value, node, loops, memo) if isinstance(p.value, Obj) else p.value,
+                      p.node, p.mode, p.count, p.loops) for p in source.layers.parts]
+        copy = Obj("stack", source.cls, source.family, node, loops, owns_variables=False,
+                   layers=ListVal(parts, source.layers.loops, source.layers.complete), kwargs=source.kwargs,
+                   copied_from=source)
+    else:
+        inner = source.inner
+        if isinstance(inner, Obj) and source.kind == "wrapper":
+            inner = _deep_copy(inner, node, loops, memo)
+        copy = Obj("cell" if source.kind == "join" else source.kind, source.cls, source.family, node, loops,
+                   owns_variables=source.owns_variables, inner=inner, alternatives=source.alternatives,
+                   entry=source.entry, kwargs=source.kwargs, copied_from=source)
+    memo[source.key] = copy
     return copy
 
 

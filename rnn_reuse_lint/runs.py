@@ -267,7 +267,8 @@ class _Simulation:
                                            tuple(captured.variables),
                                            (first.index, captured.layer, captured.direction),
                                            (run.index, layer.index, layer.direction)))
-        if code is None or run.record.reuse == "unknown" and obj.family != Family.KERAS:
+        known_scopes = obj.family == Family.KERAS or (run.record.scope is not None and first.record.scope is not None)
+        if code is None or not known_scopes or run.record.reuse == "unknown" and obj.family != Family.KERAS:
             return
         key = ("RNN103", first.index, run.index)
         if key in self.reported:

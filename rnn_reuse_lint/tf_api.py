@@ -15,6 +15,7 @@ class Kind(enum.Enum):
     KERAS_BIDIRECTIONAL = "keras_bidirectional"
     DRIVER = "driver"  # dynamic_rnn & co: run a cell under a variable scope
     DECODER = "decoder"  # seq2seq BasicDecoder: holds a cell until dynamic_decode runs it
+    SEQ2SEQ = "seq2seq"  # legacy_seq2seq model functions
     VARIABLE_SCOPE = "variable_scope"
     NAME_SCOPE = "name_scope"
     GET_VARIABLE_SCOPE = "get_variable_scope"
@@ -149,6 +150,33 @@ DRIVERS: Dict[str, DriverInfo] = {
     "dynamic_decode": DriverInfo("dynamic_decode", (("decoder", 0),), "decoder"),
 }
 
+
+@dataclass(frozen=True)
+class Seq2SeqInfo:
+    """A `legacy_seq2seq` model function (§4): where its cell runs and whether the encoder copies it."""
+
+    cell_position: int
+    default_scope: str
+    encoder_scope: Optional[str]  # None: the function has no encoder run
+    decoder_scope: Optional[str]  # None: the names below it are not predicted (embedding/attention variants)
+    copies_encoder: bool  # `copy.deepcopy(cell)` for the encoder (from 1.1): encoder and decoder never share
+    tied: bool = False  # tied_rnn_seq2seq: encoder and decoder share on purpose
+
+
+LEGACY_SEQ2SEQ: Dict[str, Seq2SeqInfo] = {
+    "basic_rnn_seq2seq": Seq2SeqInfo(2, "basic_rnn_seq2seq", "rnn", "rnn_decoder", copies_encoder=True),
+    "tied_rnn_seq2seq": Seq2SeqInfo(2, "combined_tied_rnn_seq2seq", "tied_rnn_seq2seq", "tied_rnn_seq2seq",
+                                    copies_encoder=False, tied=True),
+    "rnn_decoder": Seq2SeqInfo(2, "rnn_decoder", None, "", copies_encoder=False),
+    "embedding_rnn_seq2seq": Seq2SeqInfo(2, "embedding_rnn_seq2seq", None, None, copies_encoder=True),
+    "embedding_attention_seq2seq": Seq2SeqInfo(2, "embedding_attention_seq2seq", None, None, copies_encoder=True),
+    "embedding_tied_rnn_seq2seq": Seq2SeqInfo(2, "embedding_tied_rnn_seq2seq", None, None, copies_encoder=False,
+                                              tied=True),
+    "embedding_rnn_decoder": Seq2SeqInfo(2, "embedding_rnn_decoder", None, None, copies_encoder=False),
+    "attention_decoder": Seq2SeqInfo(3, "attention_decoder", None, None, copies_encoder=False),
+    "embedding_attention_decoder": Seq2SeqInfo(3, "embedding_attention_decoder", None, None, copies_encoder=False),
+}
+
 TF_ROOTS = frozenset({"tensorflow", "keras", "tf_keras"})
 
 # Prefixes that are the same API under another spelling.
@@ -186,6 +214,7 @@ class ApiEntry:
     cell: Optional[CellInfo] = None
     wrapper: Optional[WrapperInfo] = None
     driver: Optional[DriverInfo] = None
+    seq2seq: Optional[Seq2SeqInfo] = None
 
 
 def _is_keras_path(qualname: str) -> bool:
@@ -240,6 +269,8 @@ def lookup(qualname: str) -> Optional[ApiEntry]:
         return ApiEntry(Kind.STACK, name, Family.TF1, q)
     if name in _CELL_BASES and ("rnn" in module or name != "Layer"):
         return ApiEntry(Kind.CELL_BASE, name, Family.TF1, q)
+    if name in LEGACY_SEQ2SEQ:
+        return ApiEntry(Kind.SEQ2SEQ, name, Family.TF1, q, seq2seq=LEGACY_SEQ2SEQ[name])
     if name == "BasicDecoder":
         return ApiEntry(Kind.DECODER, name, Family.TF1, q)
     if name in _SCOPE_FUNCS:

@@ -100,3 +100,20 @@ def test_branch_decided_by_inlined_argument() -> None:
                         "    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32, scope='s')\n"
                         "a = build(x, training=True)\n")
     assert layers[0][0] == "s/gru_cell/gates/kernel"
+
+
+def test_legacy_seq2seq_encoder_runs_on_a_copy() -> None:
+    source = ("cell = tf.contrib.rnn.GRUCell(4)\n"
+              "outputs, state = tf.contrib.legacy_seq2seq.basic_rnn_seq2seq(enc, dec, cell)\n")
+    layers = _variables(source)
+    assert [v[0] for v in layers] == ["basic_rnn_seq2seq/rnn/gru_cell/gates/kernel",
+                                      "basic_rnn_seq2seq/rnn_decoder/gru_cell/gates/kernel"]
+    path = os.path.join(ROOT, "build", "explain_case.py")
+    assert explain_file(path, Settings())["sharing"] == []
+
+
+def test_tied_seq2seq_shares_on_purpose() -> None:
+    _variables("o, s = tf.contrib.legacy_seq2seq.tied_rnn_seq2seq(enc, dec, tf.contrib.rnn.GRUCell(4))\n")
+    doc = explain_file(os.path.join(ROOT, "build", "explain_case.py"), Settings())
+    assert [(s["kind"], s["code"]) for s in doc["sharing"]] == [("intended", None)]
+    assert doc["runs"][0]["layers"][0]["variables"][0] == "combined_tied_rnn_seq2seq/tied_rnn_seq2seq/gru_cell/gates/kernel"
