@@ -54,3 +54,18 @@ def test_syntax_error_is_flake8s_e999(tmp_path) -> None:  # type: ignore[no-unty
     path.write_text("import tensorflow as tf\nstack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2\n")
     lines = flake8(str(path), "--select", "RNN,E999")
     assert len(lines) == 1 and "E999" in lines[0]
+
+
+def test_scope_rules_through_flake8(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "scopes.py"
+    path.write_text(
+        "import tensorflow as tf\n"
+        "cell = tf.nn.rnn_cell.GRUCell(4)\n"
+        "a, s = tf.nn.dynamic_rnn(cell, x, scope='encoder', dtype=tf.float32)\n"
+        "b, _ = tf.nn.dynamic_rnn(cell, y, initial_state=s, scope='decoder')\n"
+        "c, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(4), x, dtype=tf.float32)\n"
+        "d, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(4), x, dtype=tf.float32)\n"
+        "with tf.variable_scope('eval', reuse=True):\n"
+        "    e, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(4), x, dtype=tf.float32)\n")
+    codes = [line.split(": ", 1)[1].split()[0] for line in flake8(str(path), "--select", "RNN")]
+    assert codes == ["RNN103", "RNN104", "RNN105"]
