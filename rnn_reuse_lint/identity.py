@@ -105,7 +105,7 @@ def shared_owners(layers: ListVal) -> Dict[Obj, List[Placement]]:
         o = owners(part.value)
         if o is None:
             continue
-        for owner in o:
+        for owner in sorted(o, key=lambda x: x.key):  # creation order, not hash order: stable output
             placements.setdefault(owner, []).append(Placement(owner, index, _repeats(part, owner)))
     return {
         owner: places
