@@ -23,7 +23,7 @@ def test_jobs_output_identical_to_one_job(fmt: str) -> None:
     pytest.param({"m.py": BAD}, [], 1, id="findings-exit-1"),
     pytest.param({"m.py": BAD}, ["--exit-zero"], 0, id="exit-zero-with-findings"),
     pytest.param({"m.py": GOOD}, ["--exit-zero"], 0, id="exit-zero-clean"),
-    pytest.param({"m.py": "def rnn(:\n"}, ["--exit-zero"], 2, id="exit-zero-keeps-2-when-nothing-analysed"),
+    pytest.param({"m.py": "import tensorflow as tf\ndef rnn(:\n"}, ["--exit-zero"], 2, id="exit-zero-keeps-2-when-nothing-analysed"),
     pytest.param({"m.py": BAD}, ["--exit-zero", "--select", "E501"], 2, id="exit-zero-keeps-2-for-usage-errors"),
     pytest.param({"m.py": BAD.replace("* 2)", "* 2)  # noqa")}, [], 0, id="only-suppressed-exit-0"),
 ])
@@ -56,7 +56,7 @@ def test_output_file(tmp_path: Path) -> None:
     pytest.param("json", "stderr", id="json-stdout-stays-parseable"),
 ])
 def test_statistics(tmp_path: Path, fmt: str, stream: str) -> None:
-    write(tmp_path, {"a.py": BAD, "b.py": BAD + BIDI.replace("import tensorflow as tf\n", ""), "c.py": "rnn(:\n"})
+    write(tmp_path, {"a.py": BAD, "b.py": BAD + BIDI.replace("import tensorflow as tf\n", ""), "c.py": "tf.rnn(:\n"})
     code, out, err = run_cli("check", "--format", fmt, "--statistics", "-q", ".", cwd=tmp_path)
     stats = out if stream == "stdout" else err
     assert "    2  RNN101  same-cell-in-several-layers\n" in stats
