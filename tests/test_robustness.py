@@ -331,11 +331,14 @@ def test_dangling_symlink_given_explicitly(tmp_path) -> None:  # type: ignore[no
 
 @pytest.mark.xfail(strict=True, reason="commands/check.py:lint_file (and engine.py:analyze_file) open() a FIFO "
                    "for reading with no writer and block forever; discovery.py:find_files accepts any existing path "
-                   "(os.path.lexists) without checking it is a regular file")
-def test_fifo_given_explicitly_does_not_hang(tmp_path) -> None:  # type: ignore[no-untyped-def]
+                   "(os.path.lexists) and discovery.py:_walk any name ending in .py, without checking for a "
+                   "regular file")
+@pytest.mark.parametrize("walked", [pytest.param(False, id="given-explicitly"),
+                                    pytest.param(True, id="inside-a-walked-directory")])
+def test_fifo_does_not_hang(tmp_path, walked: bool) -> None:  # type: ignore[no-untyped-def]
     os.mkfifo(tmp_path / "x.py")
-    cli = run_cli(str(tmp_path / "x.py"), timeout=HANG)
-    assert cli.status in (0, 2) and cli.findings == []
+    cli = run_cli(str(tmp_path) if walked else str(tmp_path / "x.py"), timeout=HANG)
+    assert cli.findings == [] and all(e[0] == "RNN000" for e in cli.errors)
 
 
 def test_walked_directory_with_dangling_symlink_and_symlink_loops(tmp_path) -> None:  # type: ignore[no-untyped-def]
