@@ -69,5 +69,6 @@ def _walk(root: str, exclude: Sequence[str]) -> Iterator[str]:
         )
         for filename in sorted(filenames):
             full = os.path.join(dirpath, filename)
-            if filename.endswith(SOURCE_SUFFIXES) and not excluded(full, exclude):
+            # Only regular files: a FIFO named x.py would block the reader forever.
+            if filename.endswith(SOURCE_SUFFIXES) and not excluded(full, exclude) and os.path.isfile(full):
                 yield os.path.normpath(full)

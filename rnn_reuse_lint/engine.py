@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 import tokenize
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple, Union
@@ -121,12 +123,21 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     return FileResult(path, findings=tuple(findings), notes=module_model.notes)
 
 
-def analyze_file(path: str, settings: Settings) -> FileResult:
+def read_source(path: str) -> Union[bytes, FileError]:
+    """A file's bytes, or why it cannot be read; never blocks on a FIFO or a device."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return FileError(path, 1, 1, "not a regular file")
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except OSError as exc:
-        return FileResult(path, error=FileError(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
+        return FileError(path, 1, 1, f"cannot read: {exc.strerror or exc}")
+
+
+def analyze_file(path: str, settings: Settings) -> FileResult:
+    data = read_source(path)
+    if isinstance(data, FileError):
+        return FileResult(path, error=data)
     return analyze_bytes(data, path, settings)
 
 

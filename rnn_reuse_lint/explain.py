@@ -45,11 +45,11 @@ def explain_file(path: str, settings: Settings) -> Dict[str, Any]:
     """The explain JSON of one file; an unanalysable file gives an `error` entry and no runs."""
     from rnn_reuse_lint.engine import build
 
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return _error_doc(path, settings, FileError(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
+    from rnn_reuse_lint.engine import read_source
+
+    data = read_source(path)
+    if isinstance(data, FileError):
+        return _error_doc(path, settings, data)
     built = build(data, path, settings.tf_version, dict(settings.define))
     if built is None:
         return explain_model(ModuleModel(path), settings.tf_version)

@@ -28,8 +28,12 @@ class Plugin:
             result = analyze_bytes(source, self._filename, _ALL_RULES)
         except Exception:  # the engine already turns errors into RNN000; be doubly sure flake8 never dies
             return
-        # A file that does not parse is flake8's E999 to report, not ours.
         findings: List[Tuple[int, int, str, type]] = [
             (f.span.line, f.span.column - 1, f"{f.code} {f.message}", type(self)) for f in result.findings
         ]
+        error = result.error
+        # A syntax error is flake8's E999 to report; anything else that stopped the analysis
+        # (too large, too deeply nested, an unknown coding) would otherwise pass silently.
+        if error is not None and not error.message.startswith("syntax error"):
+            findings.append((error.line, error.column - 1, f"{error.code} {error.message}", type(self)))
         yield from findings

@@ -71,11 +71,9 @@ def lint_file(path: str, settings: Settings) -> FileResult:
     """Analyse one file or notebook, then apply per-file-ignores and `# noqa`. Never raises."""
     from rnn_reuse_lint import engine, noqa
 
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        return FileResult(path, error=FileError(path, 1, 1, f"cannot read: {exc.strerror or exc}"))
+    data = engine.read_source(path)
+    if isinstance(data, FileError):
+        return FileResult(path, error=data)
     source: Optional[str] = None
     try:
         if path.endswith(".ipynb"):
@@ -274,6 +272,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.statistics:
         side.write(statistics(results))
     if not args.quiet and args.format == "text":
+        for result in results:
+            for note in result.notes:
+                sys.stderr.write(f"rnn-reuse-lint: note: {result.path}: {note}\n")
         sys.stderr.write(summary(results, settings))
     # a notebook with a broken cell was still analysed (the other cells were)
     analysed = [r for r in results if r.error is None or r.findings or r.notebook is not None]

@@ -86,6 +86,9 @@ def document(
     }
     if options.show_suppressed:
         doc["suppressed"] = suppressed
+    notes = [{"path": r.path, "message": note} for r in results for note in r.notes]
+    if notes:  # e.g. "normalized legacy syntax: ..." (findings then point at the original text)
+        doc["notes"] = notes
     return doc
 
 
