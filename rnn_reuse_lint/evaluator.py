@@ -607,6 +607,12 @@ class Evaluator:
             if len(left.parts) + len(right.parts) > MAX_PARTS:
                 return ListVal([], frozenset(ctx.loops), complete=False)
             return ListVal(left.parts + right.parts, frozenset(ctx.loops), left.complete and right.complete)
+        if isinstance(op, cst.Modulo) and isinstance(left, Const) and isinstance(left.value, str) \
+                and isinstance(right, Const):
+            try:
+                return Const(left.value % right.value)  # "lstm_%d" % i
+            except (TypeError, ValueError):
+                return UNKNOWN
         if isinstance(left, Const) and isinstance(right, Const):
             return _arith(op, left.value, right.value)
         return UNKNOWN
@@ -629,6 +635,9 @@ class Evaluator:
     def _comprehension(
         self, node: Union[cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp], frame: Frame, ctx: Ctx
     ) -> Value:
+        unrolled = self._unrolled(node, frame, ctx)
+        if unrolled is not None:
+            return unrolled
         loop = next(_loop_ids)
         inner_ctx = ctx.in_loop(loop)
         comp_frame = Frame(frame, "function")
@@ -654,6 +663,28 @@ class Evaluator:
         if isinstance(node, cst.SetComp):
             return UNKNOWN
         return ListVal([Part(element, node, "each", count, frozenset({loop}))], frozenset(ctx.loops))
+
+    def _unrolled(
+        self, node: Union[cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp], frame: Frame, ctx: Ctx
+    ) -> Optional[ListVal]:
+        """`[LSTMCell(h, name="l%d" % i) for i in range(3)]`: spelled out when the element uses a small known
+        loop index, so each layer gets its own name (the identity answer is the same either way)."""
+        clause = node.for_in
+        if not isinstance(node, cst.ListComp) or clause.inner_for_in is not None or clause.ifs \
+                or not isinstance(clause.target, cst.Name) or not isinstance(clause.iter, cst.Call):
+            return None
+        target = clause.target.value
+        if not any(isinstance(n, cst.Name) and n.value == target for n in _names(node.elt)):
+            return None
+        iterable = self.eval(clause.iter, frame, ctx)
+        if not isinstance(iterable, RangeVal) or iterable.length is None or not 0 < iterable.length <= 8:
+            return None
+        parts: List[Part] = []
+        for k in range(iterable.length):
+            comp_frame = Frame(frame, "function")
+            comp_frame.vars[target] = Const(iterable.start + k * iterable.step)
+            parts.append(Part(self.eval(node.elt, comp_frame, ctx), node, "single"))
+        return ListVal(parts, frozenset(ctx.loops))
 
     # ----- calls -------------------------------------------------------------------------------
     def _call(self, node: cst.Call, frame: Frame, ctx: Ctx) -> Value:
@@ -818,7 +849,7 @@ class Evaluator:
             nums = [c for c in consts if c is not None]
             start, stop = (0, nums[0]) if len(nums) == 1 else (nums[0], nums[1])
             step = nums[2] if len(nums) > 2 and nums[2] else 1
-            return RangeVal(max(0, len(range(start, stop, step))))
+            return RangeVal(max(0, len(range(start, stop, step))), start, step)
         if qualname in ("builtins.list", "builtins.tuple"):
             if len(args) == 1:
                 value = _as_list(args[0], ctx)
@@ -1059,7 +1090,7 @@ class Evaluator:
             elif param.default is not None:
                 frame.vars[name] = self.eval(param.default, func.closure, ctx)
             else:
-                frame.vars[name] = UNKNOWN
+                frame.vars[name] = self.defines.get(name, UNKNOWN) if generic else UNKNOWN
         for param in params.kwonly_params:
             name = param.name.value
             if name in kwargs:
@@ -1248,3 +1279,14 @@ def _literal(text: str) -> Value:
     if text in ("True", "False", "None"):
         return Const({"True": True, "False": False, "None": None}[text])
     return Const(text.strip("'\""))
+
+
+def _names(node: cst.CSTNode) -> List[cst.CSTNode]:
+    """Every node below `node` (iteratively: elements can be deep)."""
+    out: List[cst.CSTNode] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(current.children)
+    return out

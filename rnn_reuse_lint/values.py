@@ -46,6 +46,8 @@ class RangeVal:
     """`range(...)`, with its length when the arguments are known."""
 
     length: Optional[int]
+    start: int = 0
+    step: int = 1
 
 
 @dataclass(eq=False)

@@ -117,3 +117,9 @@ def test_tied_seq2seq_shares_on_purpose() -> None:
     doc = explain_file(os.path.join(ROOT, "build", "explain_case.py"), Settings())
     assert [(s["kind"], s["code"]) for s in doc["sharing"]] == [("intended", None)]
     assert doc["runs"][0]["layers"][0]["variables"][0] == "combined_tied_rnn_seq2seq/tied_rnn_seq2seq/gru_cell/gates/kernel"
+
+
+def test_comprehension_using_its_index_is_spelled_out() -> None:
+    layers = _variables("cells = [tf.nn.rnn_cell.LSTMCell(4, name='lstm_%d' % i) for i in range(2)]\n"
+                        "out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell(cells), x, dtype=tf.float32)\n")
+    assert [v[0] for v in layers] == ["rnn/multi_rnn_cell/cell_0/lstm_0/kernel", "rnn/multi_rnn_cell/cell_1/lstm_1/kernel"]
