@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field, replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
@@ -40,6 +41,8 @@ MAX_UNROLL = 16  # `[a, b] * n` is spelled out when n is a small literal
 MAX_PARTS = 256  # a list built past this (`l += l` in a loop) is no longer followed: stays linear in memory
 
 _loop_ids = itertools.count(1)
+# Only plain `%s`/`%d` names are formatted: widths or `%c` on arbitrary constants can allocate or raise.
+_SIMPLE_FORMAT = re.compile(r"(?:[^%]|%%|%[sdi]){0,200}")
 
 
 @dataclass(frozen=True)
@@ -608,10 +611,11 @@ class Evaluator:
                 return ListVal([], frozenset(ctx.loops), complete=False)
             return ListVal(left.parts + right.parts, frozenset(ctx.loops), left.complete and right.complete)
         if isinstance(op, cst.Modulo) and isinstance(left, Const) and isinstance(left.value, str) \
-                and isinstance(right, Const):
+                and isinstance(right, Const) and isinstance(right.value, (int, str)) \
+                and _SIMPLE_FORMAT.fullmatch(left.value):
             try:
                 return Const(left.value % right.value)  # "lstm_%d" % i
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 return UNKNOWN
         if isinstance(left, Const) and isinstance(right, Const):
             return _arith(op, left.value, right.value)

@@ -50,3 +50,9 @@ def test_self_doubling_list_stays_bounded() -> None:
     source += b"s = tf.nn.rnn_cell.MultiRNNCell(l)\n"
     result = analyze_bytes(source, "x.py", Settings())
     assert result.error is None
+
+
+def test_odd_percent_formats_are_not_evaluated() -> None:
+    """`'%c' % 0x110000` raised OverflowError inside the evaluator (stdlib test_format.py)."""
+    source = b"import tensorflow as tf\nname = '%c' % 0x110000\nwide = '%999999999d' % 1\nrnn = 1\n"
+    assert analyze_bytes(source, "x.py", Settings()).error is None
