@@ -1,13 +1,15 @@
 """Builds the frozen ModuleModel from one parsed module: evaluate once, then turn records into facts."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Set, Tuple
+from dataclasses import replace
+from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
 from rnn_reuse_lint import identity
 from rnn_reuse_lint.evaluator import Evaluator
-from rnn_reuse_lint.finding import Span
+from rnn_reuse_lint.finding import Edit, Fix, Span
+from rnn_reuse_lint.fixes.plan import FixPlanner, PlannedFix
 from rnn_reuse_lint.model import (
     CellRef,
     DirectionSharing,
@@ -30,23 +32,52 @@ _LABEL_LIMIT = 40
 
 
 def build_model(
-    module: cst.Module, path: str, tf_version: str = DEFAULT_TF_VERSION, defines: Optional[Dict[str, str]] = None
+    module: cst.Module,
+    path: str,
+    tf_version: str = DEFAULT_TF_VERSION,
+    defines: Optional[Dict[str, str]] = None,
+    plan_fixes: bool = True,
 ) -> ModuleModel:
     """The one pass over a parsed module that every rule reads from."""
     evaluator = Evaluator(module, defines)
     records = evaluator.run()
     scope_replay = replay(records.drivers, tf_version, evaluator.function_names)
-    return _Freezer(module, path).freeze(records.stacks, records.drivers, scope_replay)
+    planner = FixPlanner(module, evaluator) if plan_fixes else None
+    return _Freezer(module, path, planner).freeze(records.stacks, records.drivers, scope_replay)
 
 
 class _Freezer:
     """Turns evaluation records (live values, CST nodes) into frozen, positioned facts."""
 
-    def __init__(self, module: cst.Module, path: str) -> None:
+    def __init__(self, module: cst.Module, path: str, planner: Optional[FixPlanner] = None) -> None:
         self.module = module
         self.path = path
+        self.planner = planner
         self._nodes: Dict[int, cst.CSTNode] = {}
         self._spans: Dict[int, Span] = {}
+        self._fixes: Dict[Tuple[int, int], Union[PlannedFix, str]] = {}  # (id(stack or driver node), owner key)
+
+    def _plan(self, key: Tuple[int, int], plan: Union[PlannedFix, str]) -> None:
+        self._fixes[key] = plan
+        if isinstance(plan, PlannedFix):
+            for edit in plan.edits:
+                self._want(edit.node)
+
+    def _fix(self, key: Tuple[int, int]) -> Tuple[Optional[Fix], Optional[str]]:
+        plan = self._fixes.get(key)
+        if plan is None:
+            return None, None
+        if isinstance(plan, str):
+            return None, plan
+        edits = []
+        for edit in plan.edits:
+            span = self._span(edit.node)
+            if edit.action == "delete":
+                span = Span(span.line, 1, span.end_line + 1, 1)
+            elif edit.action == "insert":
+                span = Span(span.line, span.column, span.line, span.column)
+            edits.append(Edit(span, edit.text))
+        return Fix(plan.description, tuple(sorted(edits, key=lambda e: e.span)), plan.safe, plan.reason), None
 
     def _want(self, node: cst.CSTNode) -> None:
         self._nodes[id(node)] = node
@@ -68,6 +99,8 @@ class _Freezer:
                     self._want(_origin(owner))
                     for place in places:
                         self._want(record.layers.parts[place.part_index].node)
+                    if self.planner is not None and (id(record.node), owner.key) not in self._fixes:
+                        self._plan((id(record.node), owner.key), self.planner.for_stack(record.layers, owner, places))
         bidi_facts: List[Tuple[DriverRecord, Tuple[Obj, ...], bool, Value, Value]] = []
         for driver in drivers:
             if not driver.bidirectional:
@@ -82,6 +115,9 @@ class _Freezer:
             if common_sorted:
                 bidi_facts.append((driver, common_sorted, fw is bw, fw, bw))
                 self._want(driver.node)
+                backward = _arg_node(driver.node, ("cell_bw", "cells_bw"), 1)
+                if self.planner is not None and backward is not None and (id(driver.node), 0) not in self._fixes:
+                    self._plan((id(driver.node), 0), self.planner.for_directions(backward, fw, bw, common_sorted))
                 for owner in common_sorted:
                     self._want(_origin(owner))
         for run in scope_replay.runs:
@@ -155,6 +191,8 @@ class _Freezer:
             _, sharings = merged.setdefault(key, (record, {}))
             for owner, places in shared.items():
                 sharing = self._sharing(record.layers, owner, places)
+                fix, no_fix = self._fix((id(record.node), owner.key))
+                sharing = replace(sharing, fix=fix, no_fix=no_fix)
                 sharings.setdefault(hash((sharing.cell.span, sharing.via)), sharing)
         models = []
         for record, sharings in merged.values():
@@ -205,6 +243,8 @@ class _Freezer:
                 fw_text=self._text(fw_node) if fw_node is not None else "cell_fw",
                 bw_text=self._text(bw_node) if bw_node is not None else "cell_bw",
             )
+            fix, no_fix = self._fix((id(driver.node), 0))
+            model = replace(model, fix=fix, no_fix=no_fix)
             models.setdefault(id(driver.node), model)
         return tuple(sorted(models.values(), key=lambda m: m.span))
 

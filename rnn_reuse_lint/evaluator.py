@@ -129,6 +129,10 @@ class Evaluator:
         self._pending: List[Tuple[FuncVal, Optional[Instance]]] = []
         self._loop_counts: Dict[int, Optional[int]] = {}
         self.function_names: Dict[int, str] = {}
+        # For the fixer (fixes/): what names and calls stood for. A name that was ever a cell-like value
+        # is "cell", one bound to a local function is "function"; a call remembers what it called.
+        self.name_kinds: Dict[int, str] = {}
+        self.callees: Dict[int, Value] = {}
 
     # ----- entry point -------------------------------------------------------------------------
     def run(self) -> Records:
@@ -456,9 +460,9 @@ class Evaluator:
         if node is None:
             return UNKNOWN
         if isinstance(node, cst.Name):
-            return self._lookup(node.value, frame)
+            return self._note_kind(node, self._lookup(node.value, frame))
         if isinstance(node, cst.Attribute):
-            return self._attribute(node, frame, ctx)
+            return self._note_kind(node, self._attribute(node, frame, ctx))
         if isinstance(node, cst.Call):
             return self._call(node, frame, ctx)
         if isinstance(node, cst.Integer):
@@ -492,7 +496,7 @@ class Evaluator:
             right = self.eval(node.right, frame, ctx)
             return _join(left, right, node) or UNKNOWN
         if isinstance(node, cst.Subscript):
-            return self._subscript(node, frame, ctx)
+            return self._note_kind(node, self._subscript(node, frame, ctx))
         if isinstance(node, cst.NamedExpr):
             value = self.eval(node.value, frame, ctx)
             self._bind(node.target, value, frame, ctx)
@@ -507,6 +511,12 @@ class Evaluator:
                     if isinstance(grandchild, cst.BaseExpression):
                         self.eval(grandchild, frame, ctx)
         return UNKNOWN
+
+    def _note_kind(self, node: cst.BaseExpression, value: Value) -> Value:
+        kind = _reference_kind(value)
+        if kind is not None and self.name_kinds.get(id(node)) != "cell":
+            self.name_kinds[id(node)] = kind
+        return value
 
     def _lookup(self, name: str, frame: Frame) -> Value:
         value = frame.lookup(name)
@@ -704,6 +714,7 @@ class Evaluator:
                 kwargs[arg.keyword.value] = value
             else:
                 args.append(value)
+        self.callees.setdefault(id(node), func)
         return self._apply(node, func, args, kwargs, has_star, frame, ctx)
 
     def _apply(
@@ -1121,6 +1132,22 @@ class Evaluator:
         if result is None:
             return Const(None)
         return result
+
+
+def _reference_kind(value: Value) -> Optional[str]:
+    """What a name, attribute or subscript stood for, as the fixer needs it: an object ("cell"), a local
+    function ("function"), or nothing worth noting (None)."""
+    if isinstance(value, Obj):
+        if value.kind == "join" and not any(isinstance(a, (Obj, ListVal)) for a in value.alternatives):
+            return "function" if any(isinstance(a, (FuncVal, Partial)) for a in value.alternatives) else None
+        return "cell"
+    if isinstance(value, ListVal):
+        return "cell"
+    if isinstance(value, TupleVal) and any(isinstance(i, (Obj, ListVal)) for i in value.items):
+        return "cell"
+    if isinstance(value, (FuncVal, Partial)):
+        return "function"
+    return None
 
 
 def _merge(envs: Sequence[Dict[str, Value]], node: cst.CSTNode) -> Dict[str, Value]:

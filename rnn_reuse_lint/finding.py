@@ -39,6 +39,7 @@ class Fix:
     description: str
     edits: Tuple[Edit, ...]
     safe: bool
+    reason: str = ""  # why it is not safe
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Finding:
     message: str
     related: Tuple[Related, ...] = ()
     fix: Optional[Fix] = None
+    no_fix: Optional[str] = None  # why no fix is offered, for rules that offer fixes
     dynamic: Optional[Dynamic] = None
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 

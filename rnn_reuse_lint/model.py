@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from rnn_reuse_lint.finding import Span
+from rnn_reuse_lint.finding import Fix, Span
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Sharing:
     every_layer: bool  # the whole list is this one object
     via: Tuple[Span, ...]  # the expressions that placed it (`[cell] * n`, `cells.append(cell)`)
     via_text: Tuple[str, ...]
+    fix: Optional[Fix] = None
+    no_fix: Optional[str] = None  # why no fix is offered
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class DirectionSharing:
     same_value: bool  # forward and backward are literally one object (or one list)
     fw_text: str
     bw_text: str
+    fix: Optional[Fix] = None
+    no_fix: Optional[str] = None  # why no fix is offered
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ def test_findings_exit_1_and_text_lines(tmp_path) -> None:  # type: ignore[no-un
     path = write(tmp_path, "bad.py", BAD)
     code, out, err = run("check", path)
     assert code == 1, err
-    assert out.startswith(f"{path}:3:9: RNN101 `cell` (line 2) is layers 0 and 1 of this `MultiRNNCell`")
+    # `[*]`: --fix can repair it, as ruff marks fixable findings
+    assert out.startswith(f"{path}:3:9: RNN101 [*] `cell` (line 2) is layers 0 and 1 of this `MultiRNNCell`")
     assert "Traceback" not in err
 
 

@@ -41,6 +41,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     files.add_argument("--diff-base", metavar="REV",
                        help="report only findings with a location on a line changed since git REV")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="analyse files in N processes")
+    fixes = parser.add_argument_group("fixes (RNN101, RNN102)")
+    fixes.add_argument("--fix", action="store_true",
+                       help="rewrite files so that each layer / direction gets its own cell (safe fixes only)")
+    fixes.add_argument("--diff", action="store_true",
+                       help="print the fixes as a unified diff and change nothing; exit 1 if there is any")
+    fixes.add_argument("--unsafe-fixes", action="store_true",
+                       help="also apply (or show) fixes that are not proven safe; each says why")
+    fixes.add_argument("--show-fixes", action="store_true",
+                       help="text format: under each finding, its fix or why it has none")
     dynamic = parser.add_argument_group("dynamic mode (needs the `dynamic` extra: TensorFlow)")
     dynamic.add_argument("--dynamic", action="store_true",
                          help="run the graph construction of every file with findings in a sandboxed TensorFlow "
@@ -69,11 +78,18 @@ def ignored_codes(path: str, settings: Settings) -> Tuple[str, ...]:
 
 def lint_file(path: str, settings: Settings) -> FileResult:
     """Analyse one file or notebook, then apply per-file-ignores and `# noqa`. Never raises."""
-    from rnn_reuse_lint import engine, noqa
+    from rnn_reuse_lint import engine
 
     data = engine.read_source(path)
     if isinstance(data, FileError):
         return FileResult(path, error=data)
+    return lint_bytes(data, path, settings)
+
+
+def lint_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
+    """lint_file on bytes already read (the fixer re-lints text it has not written yet)."""
+    from rnn_reuse_lint import engine, noqa
+
     source: Optional[str] = None
     try:
         if path.endswith(".ipynb"):
@@ -137,6 +153,74 @@ def with_dynamic_verdicts(results: Sequence[FileResult], settings: Settings) -> 
 
 
 # --------------------------------------------------------------------------------------------------
+# Fixes
+
+
+def apply_fixes(results: Sequence[FileResult], settings: Settings, unsafe: bool, write: bool
+                ) -> Tuple[List[FileResult], List[str], int, int]:
+    """Fix every file that has an applicable fix. Returns the results after fixing (what is left), the
+    diffs, the number of findings fixed, and the number of files whose fixing stopped on a problem."""
+    from rnn_reuse_lint import engine
+    from rnn_reuse_lint.fixes.apply import applicable, fix_text, unified_diff
+
+    out: List[FileResult] = []
+    diffs: List[str] = []
+    fixed = problems = 0
+    for result in results:
+        if result.notebook is not None or not any(applicable(f, unsafe) for f in result.findings):
+            out.append(result)
+            continue
+        data = engine.read_source(result.path)
+        text = engine.decode(data, result.path) if isinstance(data, bytes) else data
+        if not isinstance(text, str):
+            out.append(result)
+            continue
+        encoding = _encoding(data) if isinstance(data, bytes) else "utf-8"
+        path = result.path
+
+        def lint(candidate: str) -> FileResult:
+            return lint_bytes(candidate.encode(encoding), path, settings)
+
+        outcome = fix_text(text, lint, unsafe, first=result)
+        if outcome.problem:
+            problems += 1
+            print(f"rnn-reuse-lint: {path}: {outcome.problem}", file=sys.stderr)
+        if outcome.text != text:
+            fixed += len(outcome.fixed)
+            diffs.append(unified_diff(path, text, outcome.text))
+            if write:
+                problem = _write_source(path, outcome.text, encoding, data)
+                if problem is not None:
+                    print(f"rnn-reuse-lint: {path}: {problem}", file=sys.stderr)
+                    problems += 1
+                    out.append(result)
+                    continue
+        out.append(outcome.result if write else result)
+    return out, diffs, fixed, problems
+
+
+def _encoding(data: bytes) -> str:
+    import io
+    import tokenize
+
+    try:
+        return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    except SyntaxError:
+        return "utf-8"
+
+
+def _write_source(path: str, text: str, encoding: str, original: bytes) -> Optional[str]:
+    bom = "\ufeff" if original.startswith(b"\xef\xbb\xbf") else ""
+    try:
+        encoded = (bom + text).encode("utf-8" if encoding == "utf-8-sig" else encoding)
+        with open(path, "wb") as handle:
+            handle.write(encoded)
+    except (OSError, UnicodeEncodeError, LookupError) as exc:
+        return f"cannot write the fixed file: {getattr(exc, 'strerror', None) or exc}"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
 # Review mode
 
 
@@ -183,12 +267,28 @@ def statistics(results: Sequence[FileResult]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def summary(results: Sequence[FileResult], settings: Settings) -> str:
+def _hidden(results: Sequence[FileResult], args: argparse.Namespace) -> str:
+    """How many more fixes --unsafe-fixes would apply, as a summary clause."""
+    if args.unsafe_fixes:
+        return ""
+    hidden = sum(1 for r in results for f in r.findings
+                 if f.fix is not None and not f.fix.safe and r.notebook is None)
+    return f" ({hidden} more with --unsafe-fixes)" if hidden else ""
+
+
+def summary(results: Sequence[FileResult], settings: Settings, fixed: Optional[int] = None, hidden: str = "") -> str:
     findings = sum(len(r.findings) for r in results)
     suppressed = sum(len(r.suppressed) for r in results)
     errors = sum(1 for r in results if r.error is not None)
     parts = [f"{findings} finding{'s' if findings != 1 else ''} in {len(results)} "
              f"file{'s' if len(results) != 1 else ''} checked"]
+    if fixed is not None:
+        parts.append(f"{fixed} fixed")
+    fixable = sum(1 for r in results for f in r.findings if f.fix is not None and f.fix.safe and r.notebook is None)
+    if fixable and fixed is None:
+        parts.append(f"{fixable} fixable with --fix{hidden}")
+    elif hidden:
+        parts.append(hidden.strip(" ()"))
     if suppressed:
         parts.append(f"{suppressed} suppressed by # noqa")
     if errors:
@@ -250,9 +350,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"rnn-reuse-lint: {exc}", file=sys.stderr)
             return EXIT_USAGE
         files = [f for f in files if changes.changed(f)]
+    if (args.fix or args.diff) and changes is not None:
+        print("rnn-reuse-lint: --fix and --diff work on whole files; they cannot be combined with --diff-base",
+              file=sys.stderr)
+        return EXIT_USAGE
     results = analyze_all(files, settings, args.jobs)
     if changes is not None:
         results = [in_diff(r, changes) for r in results]
+    if args.diff:
+        _, diffs, fixed, problems = apply_fixes(results, settings, args.unsafe_fixes, write=False)
+        problem = _write("".join(diffs), args.output)
+        if problem is not None:
+            print(f"rnn-reuse-lint: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+        if not args.quiet:
+            sys.stderr.write(f"rnn-reuse-lint: would fix {fixed} finding{'s' if fixed != 1 else ''} in "
+                             f"{len(diffs)} file{'s' if len(diffs) != 1 else ''}{_hidden(results, args)}\n")
+        return EXIT_FINDINGS if diffs and not args.exit_zero else EXIT_CLEAN
+    fixed = 0
+    if args.fix:
+        results, _, fixed, _ = apply_fixes(results, settings, args.unsafe_fixes, write=True)
     if args.dynamic:
         from rnn_reuse_lint.dynamic.api import DynamicUnavailable  # imports no TensorFlow (only the child does)
         from rnn_reuse_lint.dynamic.plan import DefineError
@@ -262,7 +379,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         except (DynamicUnavailable, DefineError) as exc:
             print(f"rnn-reuse-lint: --dynamic: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    options = ReportOptions(show_suppressed=args.show_suppressed)
+    options = ReportOptions(show_suppressed=args.show_suppressed, show_fixes=args.show_fixes)
     problem = _write(available[args.format](results, settings, options), args.output)
     if problem is not None:
         print(f"rnn-reuse-lint: {problem}", file=sys.stderr)
@@ -275,7 +392,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         for result in results:
             for note in result.notes:
                 sys.stderr.write(f"rnn-reuse-lint: note: {result.path}: {note}\n")
-        sys.stderr.write(summary(results, settings))
+        sys.stderr.write(summary(results, settings, fixed if args.fix else None, _hidden(results, args)))
     # a notebook with a broken cell was still analysed (the other cells were)
     analysed = [r for r in results if r.error is None or r.findings or r.notebook is not None]
     if files and not analysed:

@@ -21,6 +21,7 @@ class ReportOptions:
     """How to render, beyond the findings: whether `# noqa`-suppressed findings are listed too."""
 
     show_suppressed: bool = False
+    show_fixes: bool = False  # text: a line under each finding with its fix, or why it has none
 
 
 Formatter = Callable[..., str]

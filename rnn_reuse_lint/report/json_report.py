@@ -28,7 +28,10 @@ def fix_dict(fix: Optional[Fix], result: FileResult = _EMPTY, path: str = "") ->
         if where.cell is not None:
             edit["cell"] = where.cell
         edits.append(edit)
-    return {"description": fix.description, "safe": fix.safe, "edits": edits}
+    out: Dict[str, Any] = {"description": fix.description, "safe": fix.safe, "edits": edits}
+    if fix.reason:
+        out["unsafe_because"] = fix.reason
+    return out
 
 
 def finding_dict(f: Finding, result: FileResult = _EMPTY) -> Dict[str, Any]:
@@ -45,6 +48,7 @@ def finding_dict(f: Finding, result: FileResult = _EMPTY) -> Dict[str, Any]:
         "message": f.message,
         "related": [],
         "fix": fix_dict(f.fix, result, f.path),
+        "no_fix": f.no_fix,
         "dynamic": None if f.dynamic is None else {"verdict": f.dynamic.verdict, "evidence": f.dynamic.evidence},
     }
     if where.cell is not None:

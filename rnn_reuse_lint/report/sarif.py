@@ -115,6 +115,10 @@ def result_dict(result: FileResult, f: Finding, rule_index: Dict[str, int], supp
     properties.update(cell_properties(where))
     if f.fix is not None:
         properties["fixSafe"] = f.fix.safe
+        if f.fix.reason:
+            properties["fixUnsafeBecause"] = f.fix.reason
+    if f.no_fix:
+        properties["noFix"] = f.no_fix
     if f.dynamic is not None:
         properties["dynamic"] = {"verdict": f.dynamic.verdict, "evidence": f.dynamic.evidence}
     out["properties"] = properties

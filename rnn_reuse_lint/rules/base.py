@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Iterator, Optional, Sequence, Tuple
 
-from rnn_reuse_lint.finding import Finding, Related, Span
+from rnn_reuse_lint.finding import Finding, Fix, Related, Span
 from rnn_reuse_lint.model import CellRef, ModuleModel
 from rnn_reuse_lint.settings import Settings
 
@@ -57,6 +57,8 @@ class Rule:
         span: Span,
         message: str,
         related: Tuple[Related, ...] = (),
+        fix: Optional[Fix] = None,
+        no_fix: Optional[str] = None,
     ) -> Finding:
         return Finding(
             code=self.code,
@@ -66,6 +68,8 @@ class Rule:
             span=span,
             message=message,
             related=related,
+            fix=fix,
+            no_fix=no_fix,
         )
 
     @classmethod

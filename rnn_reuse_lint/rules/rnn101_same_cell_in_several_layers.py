@@ -133,4 +133,4 @@ class SameCellInSeveralLayers(Rule):
         for span, text in zip(sharing.via, sharing.via_text):
             if span.line != stack.span.line:
                 related.append(Related(context.path, span, f"`{text}` puts `{cell.label}` into the layer list here"))
-        return self.finding(context, stack.span, message, tuple(related))
+        return self.finding(context, stack.span, message, tuple(related), sharing.fix, sharing.no_fix)

@@ -108,7 +108,8 @@ class SameCellBothDirections(Rule):
             subject = f"`{sharing.fw_text}` and `{sharing.bw_text}` both use {names}, so the same weights are"
             message = f"{subject} the forward and the backward cell of this `{sharing.driver}`; {verdict}"
             return self.finding(context, sharing.span, message,
-                                tuple(created_here(context, c) for c in sharing.cells))
+                                tuple(created_here(context, c) for c in sharing.cells), sharing.fix, sharing.no_fix)
         message = (f"{subject} (line {first.span.line}) is both the forward and the backward cell of this "
                    f"`{sharing.driver}`; {verdict}")
-        return self.finding(context, sharing.span, message, tuple(created_here(context, c) for c in sharing.cells))
+        return self.finding(context, sharing.span, message, tuple(created_here(context, c) for c in sharing.cells),
+                            sharing.fix, sharing.no_fix)

@@ -134,7 +134,11 @@ def test_rdjson_structure_and_utf8_columns(tmp_path: Path) -> None:
     assert diag["location"] == {"path": "m.py", "range": {"start": {"line": 3, "column": byte_column},
                                                           "end": {"line": 3, "column": len(line.encode()) + 1}}}
     assert diag["related_locations"][0]["location"]["range"]["start"] == {"line": 2, "column": 8}
-    assert "suggestions" not in diag  # no fix, no suggestion
+    # the fix rewrites `[cell] * 2`: its range is in UTF-8 bytes too
+    (suggestion,) = diag["suggestions"]
+    start = line.index("[cell]")
+    assert suggestion["range"]["start"] == {"line": 3, "column": len(line[:start].encode()) + 1}
+    assert suggestion["text"].startswith("[tf.nn.rnn_cell.LSTMCell(")
     code, out, _ = run_cli("check", "--format", "json", "m.py", cwd=tmp_path)
     assert json.loads(out)["findings"][0]["column"] == char_column  # the json format counts characters
 

@@ -1,0 +1,1 @@
+"""Autofix: plan rewrites that give each layer or direction its own cell, and apply them to files."""

@@ -1,0 +1,363 @@
+"""Plan the rewrites that give each layer (RNN101) or each direction (RNN102) an object of its own."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
+
+import libcst as cst
+
+from rnn_reuse_lint import identity
+from rnn_reuse_lint.fixes.fresh import Construction, Rebuilder
+from rnn_reuse_lint.fixes.syntax import Assignment, CannotFollow, SyntaxIndex
+from rnn_reuse_lint.values import ListVal, Obj, Part, Value
+
+if TYPE_CHECKING:
+    from rnn_reuse_lint.evaluator import Evaluator
+
+Shared = Callable[[Value], bool]
+
+
+@dataclass(frozen=True)
+class NodeEdit:
+    """One change, still in terms of nodes: replace an expression, delete a statement line, or insert
+    text before a statement (at its indentation)."""
+
+    action: str  # "replace" | "delete" | "insert"
+    node: cst.CSTNode
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedFix:
+    description: str
+    edits: Tuple[NodeEdit, ...]
+    safe: bool
+    reason: str = ""  # why the fix is unsafe
+
+
+class FixPlanner:
+    """Plans fixes for one module; the syntax index is built only when the first fix is asked for."""
+
+    def __init__(self, module: cst.Module, evaluator: "Evaluator") -> None:
+        self.module = module
+        self.evaluator = evaluator
+        self._index: Optional[SyntaxIndex] = None
+        self._rebuilder: Optional[Rebuilder] = None
+        self._names: Optional[Set[str]] = None
+
+    @property
+    def index(self) -> SyntaxIndex:
+        if self._index is None:
+            self._index = SyntaxIndex(self.module)
+        return self._index
+
+    @property
+    def rebuilder(self) -> Rebuilder:
+        if self._rebuilder is None:
+            self._rebuilder = Rebuilder(self.index, self.evaluator)
+        return self._rebuilder
+
+    # ----- RNN101 ------------------------------------------------------------------------------
+    def for_stack(self, layers: ListVal, owner: Obj, places: Sequence[identity.Placement]) -> Union[PlannedFix, str]:
+        """A fix that gives every layer of `layers` its own copy of `owner`, or why there is none."""
+        try:
+            return self._stack(layers, owner, places)
+        except CannotFollow as exc:
+            return str(exc)
+
+    def _stack(self, layers: ListVal, owner: Obj, places: Sequence[identity.Placement]) -> PlannedFix:
+        by_node: Dict[int, List[identity.Placement]] = {}
+        for place in places:
+            by_node.setdefault(id(layers.parts[place.part_index].node), []).append(place)
+        groups = list(by_node.values())
+        what = _describe(owner)
+        if len(groups) == 1:
+            # One expression puts the object into several layers: rebuild it there, for every layer.
+            group = groups[0]
+            parts = [layers.parts[p.part_index] for p in group]
+            node = parts[0].node
+            if isinstance(node, cst.BinaryOperation):
+                return self._repeat_to_comprehension(node, what)
+            shared = _per_layer_sharing(parts)
+            if isinstance(node, cst.ListComp):
+                refs = self._locate(node.elt, parts[0].value, shared)
+            elif isinstance(node, cst.Call) and _method(node) == "append" and len(node.args) == 1:
+                refs = self._locate(node.args[0].value, parts[0].value, shared)
+            else:
+                raise CannotFollow(f"`{_text(node)}` is not a construct the fixer rewrites")
+            return self._replace_refs(refs, f"Build a new {what} for every layer", abandon=True)
+        if any(p.repeated for group in groups for p in group):
+            raise CannotFollow("several expressions put the object into the stack")
+        # `[cell, other, cell]`: keep the first layer's object, build new ones for the others.
+        first = layers.parts[groups[0][0].part_index]
+        shared = _same_as(first.value)
+        refs: List[cst.CSTNode] = []
+        for group in groups[1:]:
+            part = layers.parts[group[0].part_index]
+            if part.mode != "single" or not isinstance(part.node, cst.BaseExpression):
+                raise CannotFollow(f"`{_text(part.node)}` is not a construct the fixer rewrites")
+            refs.extend(self._locate(part.node, part.value, shared))
+        return self._replace_refs(refs, f"Build a new {what} for each repeated layer", abandon=False)
+
+    def _repeat_to_comprehension(self, node: cst.BinaryOperation, what: str) -> PlannedFix:
+        """`[X] * n` evaluates X once; `[X for _ in range(n)]` evaluates it per layer."""
+        if not isinstance(node.operator, cst.Multiply):
+            raise CannotFollow(f"`{_text(node)}` is not a list repetition")
+        if isinstance(node.left, (cst.List, cst.Tuple)):
+            display, count = node.left, node.right
+        elif isinstance(node.right, (cst.List, cst.Tuple)):
+            display, count = node.right, node.left
+        else:
+            raise CannotFollow(f"`{_text(node)}` is not a list repetition")
+        if len(display.elements) != 1 or isinstance(display.elements[0], cst.StarredElement):
+            raise CannotFollow(f"`{_text(node)}` repeats more than one element")
+        element = display.elements[0].value
+        construction = self.rebuilder.construction(element)
+        self._check_stable(construction, element, node)
+        variable = "_layer" if "_" in construction.free_names else "_"
+        factory = self._factory(construction, element, node)
+        built = factory[1] if factory is not None else self._code(construction.expr)
+        comprehension = f"{built} for {variable} in range({self._code(count)})"
+        text = f"tuple({comprehension})" if isinstance(display, cst.Tuple) else f"[{comprehension}]"
+        edits = [NodeEdit("replace", node, text)]
+        if factory is not None:
+            edits.insert(0, NodeEdit("insert", self.index.statement(node), factory[0]))
+        how = f" (with a local factory `{factory[2]}()`)" if factory is not None else ""
+        return self._finish(f"Build a new {what} for every layer{how}", edits, [(construction, node)],
+                            abandon=True)
+
+    # ----- RNN102 ------------------------------------------------------------------------------
+    def for_directions(self, backward: cst.BaseExpression, fw: Value, bw: Value, owners: Sequence[Obj]
+                       ) -> Union[PlannedFix, str]:
+        """A fix that builds the backward direction its own objects, or why there is none."""
+        try:
+            refs = self._locate(backward, bw, _same_as(fw))
+            what = _describe(owners[0]) if len(owners) == 1 else "cells"
+            return self._replace_refs(refs, f"Build a separate backward {what}", abandon=False)
+        except CannotFollow as exc:
+            return str(exc)
+
+    # ----- shared machinery --------------------------------------------------------------------
+    def _locate(self, expr: cst.BaseExpression, value: Value, shared: Shared) -> List[cst.CSTNode]:
+        """The references inside `expr` (which evaluates to `value`, fresh or not) that hand out a shared
+        object: each must be replaced by a new construction."""
+        kinds = self.evaluator.name_kinds
+        if shared(value):
+            if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
+                return [expr]
+            raise CannotFollow(f"`{_text(expr)}` is the shared object itself")
+        if isinstance(expr, cst.Name) and kinds.get(id(expr)) == "cell":
+            return self._locate(self.index.reaching_assignment(expr).value, value, shared)
+        if isinstance(value, Obj) and value.node is expr and isinstance(expr, cst.Call):
+            if value.kind in ("wrapper", "keras_rnn", "decoder") and value.inner is not None:
+                argument = _argument(expr, _inner_keyword(value), 0)
+                if argument is not None:
+                    return self._locate(argument, value.inner, shared)
+            if value.kind == "stack" and value.layers is not None:
+                argument = _argument(expr, "cells", 0)
+                if argument is not None:
+                    return self._locate(argument, value.layers, shared)
+        if isinstance(value, ListVal) and isinstance(expr, (cst.List, cst.Tuple)):
+            refs: List[cst.CSTNode] = []
+            for part in value.parts:
+                if not any(shared(x) for x in _chain(part.value)):
+                    continue
+                if part.mode != "single" or not self.index.inside(part.node, expr):
+                    raise CannotFollow(f"`{_text(part.node)}` is not a construct the fixer rewrites")
+                refs.extend(self._locate(part.node, part.value, shared))  # type: ignore[arg-type]
+            if refs:
+                return refs
+        raise CannotFollow(f"the fixer cannot tell which part of `{_text(expr)}` is shared")
+
+    def _replace_refs(self, refs: List[cst.CSTNode], description: str, abandon: bool) -> PlannedFix:
+        if not refs:
+            raise CannotFollow("nothing to rewrite")
+        edits: List[NodeEdit] = []
+        built: List[Tuple[Construction, cst.CSTNode]] = []
+        factories: List[str] = []
+        for ref in refs:
+            construction = self.rebuilder.construction(ref)  # type: ignore[arg-type]
+            self._check_stable(construction, ref, ref)
+            factory = self._factory(construction, ref, ref)
+            if factory is not None:
+                edits.append(NodeEdit("insert", self.index.statement(ref), factory[0]))
+                edits.append(NodeEdit("replace", ref, factory[1]))
+                factories.append(factory[2])
+            else:
+                edits.append(NodeEdit("replace", ref, self._code(construction.expr)))
+            built.append((construction, ref))
+        if factories:
+            description += f" (with a local factory `{factories[0]}()`)"
+        return self._finish(description, edits, built, abandon)
+
+    def _check_stable(self, construction: Construction, origin: cst.CSTNode, place: cst.CSTNode) -> None:
+        """The names the construction reads must mean the same where the fix evaluates it."""
+        start = construction.assignments[0].line if construction.assignments else origin
+        changed = self.index.rebound_between(construction.free_names, start, place)
+        if changed is not None:
+            raise CannotFollow(f"`{changed}` changes between where the object is built and where the fix "
+                               f"would build it")
+
+    def _factory(self, construction: Construction, origin: cst.CSTNode, place: cst.CSTNode
+                 ) -> Optional[Tuple[str, str, str]]:
+        """(definition to insert, call, name) when the construction spans several statements."""
+        building = [a for a in construction.assignments if not isinstance(a.value, cst.Name)]
+        if len(building) < 2:
+            return None
+        last = construction.assignments[-1]
+        name = self._fresh_name(f"make_{last.name}")
+        indent = self._indent_of(self.index.statement(place))
+        step = self.module.default_indent
+        lines = [f"def {name}():"]
+        for assignment in construction.assignments:
+            code = self._code(assignment.line.with_changes(leading_lines=())).rstrip("\r\n")
+            lines.extend(f"{indent}{step}{line}" if i == 0 else line for i, line in enumerate(code.split("\n")))
+        lines.append(f"{indent}{step}return {last.name}")
+        newline = self.module.default_newline
+        return newline.join(lines) + newline + indent, f"{name}()", name
+
+    def _finish(self, description: str, edits: List[NodeEdit], built: List[Tuple[Construction, cst.CSTNode]],
+                abandon: bool) -> PlannedFix:
+        impure = sorted({call for construction, _ in built for call in construction.impure})
+        reasons: List[str] = []
+        if impure:
+            reasons.append(f"building it calls {', '.join(impure)}, which would then run once per "
+                           f"{'layer' if abandon else 'direction'}")
+        if abandon:
+            lines = [a for construction, _ in built for a in construction.assignments]
+            used = self._used_elsewhere(lines, [node for _, node in built])
+            if used is not None:
+                reasons.append(f"`{used[0]}` is also used at line {used[1]}, which would keep the old object")
+            elif not impure:
+                edits = edits + [NodeEdit("delete", a.line) for a in _deletable(lines, self.index,
+                                                                                 [n for _, n in built])]
+        return PlannedFix(description, tuple(edits), safe=not reasons, reason="; ".join(reasons))
+
+    def _used_elsewhere(self, lines: List[Assignment], replaced: List[cst.CSTNode]) -> Optional[Tuple[str, int]]:
+        ignore = [a.line for a in lines] + replaced
+        for assignment in lines:
+            scope = self.index.scope(assignment.line)
+            reads = self.index.other_reads(assignment.name, scope, ignore,
+                                           self._rebinding(assignment, lines))
+            if reads:
+                return assignment.name, self.index.line_of(reads[0])
+        return None
+
+    def _rebinding(self, assignment: Assignment, lines: List[Assignment]) -> Optional[cst.CSTNode]:
+        """The next plain `name = ...` in the same block that is not part of the construction."""
+        chain = {id(a.line) for a in lines}
+        block = self.index.block(assignment.line)
+        start = next(i for i, s in enumerate(block) if s is assignment.line)
+        for statement in block[start + 1:]:
+            if id(statement) in chain:
+                continue
+            if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
+                    isinstance(statement.body[0], cst.Assign) and any(
+                        isinstance(t.target, cst.Name) and t.target.value == assignment.name
+                        for t in statement.body[0].targets):
+                return statement
+        return None
+
+    def _indent_of(self, statement: cst.CSTNode) -> str:
+        parts = []
+        for ancestor in self.index.ancestors(statement):
+            if isinstance(ancestor, cst.IndentedBlock):
+                parts.append(ancestor.indent if ancestor.indent is not None else self.module.default_indent)
+        return "".join(reversed(parts))
+
+    def _fresh_name(self, base: str) -> str:
+        if self._names is None:
+            self._names = set()
+            stack: List[cst.CSTNode] = [self.module]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, cst.Name):
+                    self._names.add(node.value)
+                stack.extend(node.children)
+        name, n = base, 2
+        while name in self._names:
+            name, n = f"{base}_{n}", n + 1
+        self._names.add(name)
+        return name
+
+    def _code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+
+def _deletable(lines: List[Assignment], index: SyntaxIndex, keep: List[cst.CSTNode]) -> List[Assignment]:
+    """Assignment lines that can go once nothing reads them (never a block's last statement)."""
+    out = []
+    removed: Dict[int, int] = {}
+    for assignment in lines:
+        if any(index.inside(node, assignment.line) for node in keep):
+            continue
+        block = index.block(assignment.line)
+        if removed.get(id(block), 0) + 1 >= len(block):
+            continue
+        removed[id(block)] = removed.get(id(block), 0) + 1
+        out.append(assignment)
+    return out
+
+
+def _per_layer_sharing(parts: Sequence[Part]) -> Shared:
+    """For a comprehension or an append loop: what the loop does not build anew is shared."""
+    if len(parts) > 1:  # spelled-out comprehension: shared is what two of its layers have in common
+        seen: Dict[int, int] = {}
+        for part in parts:
+            for x in {id(o): o for o in _chain(part.value)}:
+                seen[x] = seen.get(x, 0) + 1
+        return lambda value: seen.get(id(value), 0) > 1
+    loops = parts[0].loops
+    return lambda value: isinstance(value, Obj) and not loops <= identity.loops_of(value)
+
+
+def _same_as(other: Value) -> Shared:
+    ids = {id(x) for x in _chain(other)}
+    return lambda value: id(value) in ids
+
+
+def _chain(value: Value) -> List[Value]:
+    """The objects (and lists) a value is made of: itself, what it wraps, its layers."""
+    out: List[Value] = []
+    stack = [value]
+    while stack and len(out) < 1000:
+        current = stack.pop()
+        if isinstance(current, Obj):
+            out.append(current)
+            if current.inner is not None:
+                stack.append(current.inner)
+            if current.layers is not None:
+                stack.append(current.layers)
+            stack.extend(current.alternatives)
+        elif isinstance(current, ListVal):
+            out.append(current)
+            stack.extend(p.value for p in current.parts)
+    return out
+
+
+def _inner_keyword(value: Obj) -> str:
+    entry = value.entry
+    if entry is not None and entry.wrapper is not None:
+        return entry.wrapper.cell_arg
+    return "cell"
+
+
+def _argument(call: cst.Call, keyword: str, position: int) -> Optional[cst.BaseExpression]:
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    return positional[position].value if position < len(positional) else None
+
+
+def _method(call: cst.Call) -> Optional[str]:
+    return call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+
+
+def _describe(owner: Obj) -> str:
+    return f"`{owner.cls}`" if owner.kind != "join" else "cell"
+
+
+def _text(node: cst.CSTNode) -> str:
+    text = " ".join(cst.Module([]).code_for_node(node).split())
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,374 @@
+"""Where names are bound and read in one module: parents, blocks, reaching assignments, other uses."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
+
+import libcst as cst
+
+_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+_LOOPS = (cst.For, cst.While)
+
+
+class CannotFollow(Exception):
+    """The fixer cannot prove where a name's value comes from; the message says why (for the finding)."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """`name = value` as one statement line of its own: the only binding the fixer follows."""
+
+    name: str
+    line: cst.SimpleStatementLine
+    value: cst.BaseExpression
+
+
+class SyntaxIndex:
+    """Parent links and source order of every node of a module, built in one walk when a fix is planned."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._parent: Dict[int, cst.CSTNode] = {}
+        self._first: Dict[int, int] = {}  # pre-order number
+        self._last: Dict[int, int] = {}  # highest pre-order number inside the node
+        counter = 0
+        stack: List[Tuple[cst.CSTNode, bool]] = [(module, False)]
+        while stack:
+            node, done = stack.pop()
+            if done:
+                self._last[id(node)] = counter
+                continue
+            counter += 1
+            self._first[id(node)] = counter
+            stack.append((node, True))
+            children = node.children
+            for child in reversed(children):
+                self._parent[id(child)] = node
+                stack.append((child, False))
+
+    # ----- structure ---------------------------------------------------------------------------
+    def parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+        return self._parent.get(id(node))
+
+    def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        current = self.parent(node)
+        while current is not None:
+            yield current
+            current = self.parent(current)
+
+    def before(self, a: cst.CSTNode, b: cst.CSTNode) -> bool:
+        """`a` ends before `b` starts in the source."""
+        return self._last[id(a)] < self._first[id(b)]
+
+    def inside(self, node: cst.CSTNode, container: cst.CSTNode) -> bool:
+        return self._first[id(container)] <= self._first[id(node)] <= self._last[id(container)]
+
+    def statement(self, node: cst.CSTNode) -> cst.BaseStatement:
+        """The statement line or compound statement that holds `node` directly in a block."""
+        current: Optional[cst.CSTNode] = node
+        while current is not None:
+            if isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and \
+                    isinstance(self.parent(current), (cst.IndentedBlock, cst.Module)):
+                return current
+            if isinstance(current, cst.SimpleStatementSuite):
+                raise CannotFollow("it sits on a one-line block (`if x: ...`)")
+            current = self.parent(current)
+        raise CannotFollow("it is not inside a statement")
+
+    def block(self, statement: cst.BaseStatement) -> Sequence[cst.BaseStatement]:
+        holder = self.parent(statement)
+        assert isinstance(holder, (cst.IndentedBlock, cst.Module))
+        return holder.body
+
+    def scope(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The function, lambda, class or module whose local names `node` reads."""
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, _SCOPES):
+                return ancestor
+        return self.module
+
+    def enclosing_loops(self, node: cst.CSTNode, stop: cst.CSTNode) -> List[cst.CSTNode]:
+        """for/while statements around `node` inside `stop` (its scope)."""
+        loops = []
+        for ancestor in self.ancestors(node):
+            if ancestor is stop:
+                break
+            if isinstance(ancestor, _LOOPS):
+                loops.append(ancestor)
+        return loops
+
+    # ----- bindings ----------------------------------------------------------------------------
+    def reaching_assignment(self, ref: cst.Name) -> Assignment:
+        """The one `name = value` statement whose value `ref` reads, when that is certain."""
+        name = ref.value
+        for ancestor in self.ancestors(ref):
+            if isinstance(ancestor, _COMPREHENSIONS) and name in _comprehension_targets(ancestor):
+                raise CannotFollow(f"`{name}` is the variable of a comprehension")
+            if isinstance(ancestor, _SCOPES):
+                break
+        current: cst.CSTNode = self.statement(ref)
+        while True:
+            holder = self.parent(current)
+            if isinstance(holder, cst.Module):
+                siblings: Sequence[cst.CSTNode] = holder.body
+            elif isinstance(holder, cst.IndentedBlock):
+                siblings = holder.body
+            else:
+                siblings = ()
+            if siblings:
+                index = next(i for i, s in enumerate(siblings) if s is current)
+                for previous in reversed(siblings[:index]):
+                    if name not in bound_names(previous):
+                        continue
+                    found = _simple_assignment(previous, name)
+                    if found is None:
+                        raise CannotFollow(f"`{name}` is set by a statement the fixer does not rewrite "
+                                           f"(line {self.line_of(previous)})")
+                    return found
+            if isinstance(holder, cst.Module):
+                raise CannotFollow(f"`{name}` is not set in this module before it is used")
+            owner = self._owning_statement(holder)
+            if isinstance(owner, cst.FunctionDef):
+                if name in _parameter_names(owner.params):
+                    raise CannotFollow(f"`{name}` comes from outside the function (a parameter of "
+                                       f"`{owner.name.value}`)")
+                raise CannotFollow(f"`{name}` comes from outside the function `{owner.name.value}`")
+            if isinstance(owner, cst.ClassDef):
+                raise CannotFollow(f"`{name}` is read in a class body")
+            if isinstance(owner, _LOOPS) and (name in bound_names(owner, loop_body_only=True)):
+                raise CannotFollow(f"`{name}` changes from one iteration of the loop to the next")
+            current = owner
+
+    def _owning_statement(self, block: cst.CSTNode) -> cst.CSTNode:
+        """The compound statement (or def/class) a block belongs to, through else/elif/except parts."""
+        current = self.parent(block)
+        while current is not None and not (
+            isinstance(current, (cst.BaseCompoundStatement,)) and isinstance(self.parent(current),
+                                                                            (cst.IndentedBlock, cst.Module))
+        ):
+            current = self.parent(current)
+        if current is None:
+            raise CannotFollow("the block it sits in cannot be followed")
+        return current
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        """1-based line where `node` starts (counts newlines of the code generated before it)."""
+        from rnn_reuse_lint.positions import spans_for
+
+        return spans_for(self.module, [node])[id(node)].line
+
+    def rebound_between(self, names: Set[str], start: cst.CSTNode, end: cst.CSTNode) -> Optional[str]:
+        """A name of `names` that some statement between `start` and `end` (or a loop around `end` that
+        does not hold `start`) binds again, or None."""
+        if not names:
+            return None
+        scope = self.scope(end)
+        stop_first = self._first[id(end)]
+        start_last = self._last[id(start)]
+        regions: List[Tuple[int, int]] = [(start_last + 1, stop_first)]
+        for loop in self.enclosing_loops(end, scope):
+            if not self.inside(start, loop):
+                regions.append((self._first[id(loop)], self._last[id(loop)]))
+        for statement in self._statements_in(scope):
+            first = self._first[id(statement)]
+            if not any(lo <= first <= hi for lo, hi in regions):
+                continue
+            hit = names & bound_names(statement, shallow=True)
+            if hit:
+                return sorted(hit)[0]
+        return None
+
+    def _statements_in(self, scope: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        stack: List[cst.CSTNode] = [scope]
+        while stack:
+            node = stack.pop()
+            for child in node.children:
+                if isinstance(child, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                    yield child
+                if isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                    continue
+                stack.append(child)
+
+    # ----- reads -------------------------------------------------------------------------------
+    def other_reads(
+        self, name: str, scope: cst.CSTNode, ignore: Sequence[cst.CSTNode], rebinding: Optional[cst.CSTNode]
+    ) -> List[cst.Name]:
+        """Reads of `name` in `scope` (nested functions included unless they bind it) outside the `ignore`d
+        subtrees and, in `scope` itself, not after the statement `rebinding` that gives it a new value."""
+        reads: List[cst.Name] = []
+        ignored = [(self._first[id(n)], self._last[id(n)]) for n in ignore]
+        after = self._last[id(rebinding)] if rebinding is not None else None
+        for ref, nested in _reads(scope, name):
+            position = self._first[id(ref)]
+            if any(lo <= position <= hi for lo, hi in ignored):
+                continue
+            if after is not None and position > after and not nested:
+                continue
+            reads.append(ref)
+        return reads
+
+
+def _comprehension_targets(node: cst.CSTNode) -> Set[str]:
+    names: Set[str] = set()
+    clause = getattr(node, "for_in", None)
+    while clause is not None:
+        names |= _target_names(clause.target)
+        clause = clause.inner_for_in
+    return names
+
+
+def _target_names(target: cst.CSTNode) -> Set[str]:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, (cst.Tuple, cst.List)):
+        out: Set[str] = set()
+        for element in target.elements:
+            out |= _target_names(element.value)
+        return out
+    if isinstance(target, cst.StarredElement):
+        return _target_names(target.value)
+    return set()  # attributes and subscripts bind no local name
+
+
+def _parameter_names(params: cst.Parameters) -> Set[str]:
+    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.add(star.name.value)
+    return names
+
+
+def bound_names(node: cst.CSTNode, loop_body_only: bool = False, shallow: bool = False) -> Set[str]:
+    """Names a statement binds in its own scope (nested defs/classes count by their name only).
+
+    `shallow`: only what the statement itself binds, not statements nested in its blocks.
+    `loop_body_only`: for a loop, its target and its body (the else part runs once, after the loop).
+    """
+    names: Set[str] = set()
+    stack: List[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef)):
+            names.add(current.name.value)
+            if current is not node:
+                continue
+            stack.extend(current.decorators)
+            continue
+        if isinstance(current, cst.Lambda) or isinstance(current, _COMPREHENSIONS):
+            continue  # their names are their own (walrus inside them is not followed)
+        if isinstance(current, cst.Assign):
+            for target in current.targets:
+                names |= _target_names(target.target)
+        elif isinstance(current, (cst.AnnAssign, cst.AugAssign)):
+            names |= _target_names(current.target)
+        elif isinstance(current, cst.For):
+            names |= _target_names(current.target)
+        elif isinstance(current, cst.WithItem) and current.asname is not None:
+            names |= _target_names(current.asname.name)
+        elif isinstance(current, cst.ExceptHandler) and current.name is not None:
+            names |= _target_names(current.name.name)
+        elif isinstance(current, cst.NamedExpr):
+            names |= _target_names(current.target)
+        elif isinstance(current, (cst.Import, cst.ImportFrom)) and not isinstance(current.names, cst.ImportStar):
+            for alias in current.names:
+                if alias.asname is not None:
+                    names |= _target_names(alias.asname.name)
+                else:
+                    names.add(_dotted_root(alias.name))
+        elif isinstance(current, (cst.Global, cst.Nonlocal, cst.Del)):
+            # not a plain binding: the fixer gives up on the name
+            if isinstance(current, cst.Del):
+                names |= _target_names(current.target)
+            else:
+                names |= {n.name.value for n in current.names}
+        if shallow and current is not node and isinstance(current, (cst.BaseSuite,)):
+            continue
+        children = current.children
+        if loop_body_only and current is node and isinstance(current, _LOOPS):
+            children = [c for c in children if c is not current.orelse]
+        stack.extend(children)
+    return names
+
+
+def _dotted_root(name: Union[cst.Name, cst.Attribute]) -> str:
+    while isinstance(name, cst.Attribute):
+        name = name.value  # type: ignore[assignment]
+    return name.value if isinstance(name, cst.Name) else ""
+
+
+def _simple_assignment(statement: cst.CSTNode, name: str) -> Optional[Assignment]:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
+            isinstance(small.targets[0].target, cst.Name) and small.targets[0].target.value == name:
+        return Assignment(name, statement, small.value)
+    return None
+
+
+def _reads(scope: cst.CSTNode, name: str) -> Iterator[Tuple[cst.Name, bool]]:
+    """Every Name node reading `name` under `scope`, with whether it sits in a nested function."""
+    stack: List[Tuple[cst.CSTNode, bool]] = [(scope, False)]
+    while stack:
+        node, nested = stack.pop()
+        if isinstance(node, cst.Name):
+            if node.value == name:
+                yield node, nested
+            continue
+        if node is not scope and isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            for default in _defaults(node.params):
+                stack.append((default, nested))
+            if isinstance(node, cst.FunctionDef):
+                stack.extend((d, nested) for d in node.decorators)
+            if name in _parameter_names(node.params) or (
+                isinstance(node, cst.FunctionDef) and name in bound_names(node.body)
+            ):
+                continue  # a local of its own
+            stack.append((node.body, True))
+            continue
+        if node is not scope and isinstance(node, _COMPREHENSIONS) and name in _comprehension_targets(node):
+            stack.append((node.for_in.iter, nested))  # the first iterable is read outside
+            continue
+        if isinstance(node, cst.Attribute):
+            stack.append((node.value, nested))
+            continue
+        if isinstance(node, cst.Arg):
+            stack.append((node.value, nested))
+            continue
+        if isinstance(node, cst.Param):
+            if node.default is not None:
+                stack.append((node.default, nested))
+            continue
+        if isinstance(node, (cst.Assign,)):
+            stack.append((node.value, nested))
+            for target in node.targets:
+                stack.extend((t, nested) for t in _target_reads(target.target))
+            continue
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            stack.append((node.body, nested))
+            continue
+        if isinstance(node, (cst.ImportAlias, cst.ImportFrom, cst.Import)):
+            continue
+        stack.extend((child, nested) for child in node.children)
+
+
+def _defaults(params: cst.Parameters) -> List[cst.BaseExpression]:
+    return [p.default for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+            if p.default is not None]
+
+
+def _target_reads(target: cst.CSTNode) -> List[cst.CSTNode]:
+    """Parts of an assignment target that are read (`a.b = ...` reads `a`, `x[i] = ...` reads x and i)."""
+    if isinstance(target, cst.Name):
+        return []
+    if isinstance(target, (cst.Tuple, cst.List)):
+        out: List[cst.CSTNode] = []
+        for element in target.elements:
+            out.extend(_target_reads(element.value))
+        return out
+    if isinstance(target, cst.StarredElement):
+        return _target_reads(target.value)
+    if isinstance(target, cst.Attribute):
+        return [target.value]
+    return [target]
