@@ -10,6 +10,7 @@ from rnn_reuse_lint import identity
 from rnn_reuse_lint.evaluator import Evaluator
 from rnn_reuse_lint.finding import Edit, Fix, Span
 from rnn_reuse_lint.fixes.plan import FixPlanner, PlannedFix
+from rnn_reuse_lint.fixes.syntax import Because
 from rnn_reuse_lint.model import (
     CellRef,
     DirectionSharing,
@@ -55,20 +56,27 @@ class _Freezer:
         self.planner = planner
         self._nodes: Dict[int, cst.CSTNode] = {}
         self._spans: Dict[int, Span] = {}
-        self._fixes: Dict[Tuple[int, int], Union[PlannedFix, str]] = {}  # (id(stack or driver node), owner key)
+        self._fixes: Dict[Tuple[int, int], Union[PlannedFix, Because]] = {}  # (id(stack/driver node), owner key)
 
-    def _plan(self, key: Tuple[int, int], plan: Union[PlannedFix, str]) -> None:
+    def _plan(self, key: Tuple[int, int], plan: Union[PlannedFix, Because]) -> None:
         self._fixes[key] = plan
+        because = plan if isinstance(plan, Because) else plan.reason
+        if because is not None:
+            for node in because.nodes:
+                self._want(node)
         if isinstance(plan, PlannedFix):
             for edit in plan.edits:
                 self._want(edit.node)
+
+    def _reason(self, because: Optional[Because]) -> str:
+        return because.format([self._span(n).line for n in because.nodes]) if because is not None else ""
 
     def _fix(self, key: Tuple[int, int]) -> Tuple[Optional[Fix], Optional[str]]:
         plan = self._fixes.get(key)
         if plan is None:
             return None, None
-        if isinstance(plan, str):
-            return None, plan
+        if isinstance(plan, Because):
+            return None, self._reason(plan)
         edits = []
         for edit in plan.edits:
             span = self._span(edit.node)
@@ -77,7 +85,8 @@ class _Freezer:
             elif edit.action == "insert":
                 span = Span(span.line, span.column, span.line, span.column)
             edits.append(Edit(span, edit.text))
-        return Fix(plan.description, tuple(sorted(edits, key=lambda e: e.span)), plan.safe, plan.reason), None
+        return Fix(plan.description, tuple(sorted(edits, key=lambda e: e.span)), plan.safe,
+                   self._reason(plan.reason)), None
 
     def _want(self, node: cst.CSTNode) -> None:
         self._nodes[id(node)] = node

@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Set
 import libcst as cst
 
 from rnn_reuse_lint import tf_api
-from rnn_reuse_lint.fixes.syntax import Assignment, CannotFollow, SyntaxIndex, bound_names
+from rnn_reuse_lint.fixes.syntax import CannotFollow, Definition, SyntaxIndex, bound_names, children
 from rnn_reuse_lint.tf_api import Kind
 from rnn_reuse_lint.values import FuncVal, Obj, Partial, QName, Value
 
 if TYPE_CHECKING:
     from rnn_reuse_lint.evaluator import Evaluator
 
-_CONSTRUCTORS = frozenset({Kind.CELL, Kind.WRAPPER, Kind.STACK, Kind.KERAS_RNN, Kind.KERAS_LAYER})
+_CONSTRUCTORS = frozenset({Kind.CELL, Kind.WRAPPER, Kind.STACK, Kind.KERAS_RNN, Kind.KERAS_LAYER, Kind.COPY})
 # Building these has no effect beyond returning a new object, so doing it once per layer is harmless.
 _PURE_TF = re.compile(
-    r"(?i).*(initializer|regularizer|constraint)|zeros|ones|constant|orthogonal|identity|glorot_?(uniform|normal)"
+    r"(?i).*(initializer|regularizer|constraint)|get_variable_scope|zeros|ones|constant|orthogonal|identity|glorot_?(uniform|normal)"
     r"|he_?(uniform|normal)|lecun_?(uniform|normal)|random_?(uniform|normal)|truncated_?normal"
     r"|variance_?scaling|l1|l2|l1_?l2"
 )
@@ -32,9 +32,10 @@ class Construction:
     """A new expression that builds a new object, with everything the fixer must check before using it."""
 
     expr: cst.BaseExpression
-    assignments: List[Assignment] = field(default_factory=list)  # followed `name = value` lines, source order
+    definitions: List[Definition] = field(default_factory=list)  # followed definitions, in source order
     free_names: Set[str] = field(default_factory=set)  # what it reads: must mean the same at its new place
     impure: List[str] = field(default_factory=list)  # calls not proven free of side effects
+    needs_factory: bool = False  # an if-statement decides what is built: only a function can repeat it
 
 
 class Rebuilder:
@@ -56,8 +57,8 @@ class Rebuilder:
         if not self._builds(expr):
             raise CannotFollow(f"`{_text(expr)}` is not built by a constructor call the fixer can repeat")
         order = self.index._first  # source order of the followed lines
-        unique = {id(a.line): a for a in result.assignments}
-        result.assignments = sorted(unique.values(), key=lambda a: order[id(a.line)])
+        unique = {id(d.line): d for d in result.definitions}
+        result.definitions = sorted(unique.values(), key=lambda d: order[id(d.line)])
         return result
 
     def _copy(self, expr: cst.BaseExpression, result: Construction) -> cst.BaseExpression:
@@ -67,24 +68,51 @@ class Rebuilder:
         return copied
 
     def follow(self, ref: cst.CSTNode, result: Construction) -> cst.BaseExpression:
+        """The copy that replaces reference `ref`: its definition's value, or `ref` itself when a local
+        factory will re-run the definitions (an if-statement)."""
         if not isinstance(ref, cst.Name):
             raise CannotFollow(f"`{_text(ref)}` is stored in an attribute or a container that other code may "
                                f"read")
-        assignment = self.index.reaching_assignment(ref)
-        result.assignments.append(assignment)
-        return self._copy(assignment.value, result)
+        definition = self.index.reaching_definition(ref)
+        if definition.simple:
+            result.definitions.append(definition)
+            return self._copy(definition.value, result)
+        self._follow_conditional(definition, result)
+        return ref
+
+    def _follow_conditional(self, definition: Definition, result: Construction) -> None:
+        result.needs_factory = True
+        result.definitions.append(definition)
+        for expr in (*definition.tests, *definition.values):
+            self._copy(expr, result)  # for the names it reads and the calls it makes
+        if definition.falls_through:
+            before = self.index.definition_before(definition.name, definition.line)
+            if before.simple:
+                result.definitions.append(before)
+                self._copy(before.value, result)
+            else:
+                self._follow_conditional(before, result)
 
     def _builds(self, expr: cst.BaseExpression) -> bool:
         """`expr` (original code) makes a new object each time it runs."""
         if isinstance(expr, cst.Name) and self.kinds.get(id(expr)) == "cell":
-            return self._builds(self.index.reaching_assignment(expr).value)
+            return self._definition_builds(self.index.reaching_definition(expr))
         if isinstance(expr, cst.Call):
             return self.call_problem(expr) is None and self._constructs(expr)
         if isinstance(expr, (cst.List, cst.Tuple)):
             return bool(expr.elements) and all(self._builds(e.value) for e in expr.elements)
         if isinstance(expr, cst.ListComp):
             return self._builds(expr.elt)
+        if isinstance(expr, cst.IfExp):
+            return self._builds(expr.body) and self._builds(expr.orelse)
         return False
+
+    def _definition_builds(self, definition: Definition) -> bool:
+        if not all(self._builds(v) for v in definition.values):
+            return False
+        if definition.falls_through:
+            return self._definition_builds(self.index.definition_before(definition.name, definition.line))
+        return True
 
     def _constructs(self, call: cst.Call) -> bool:
         callee = self.callees.get(id(call))
@@ -172,12 +200,9 @@ class Rebuilder:
                 if problem is not None:
                     return problem
             if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)) and self.kinds.get(id(node)) == "cell":
-                root = node
-                while isinstance(root, (cst.Attribute, cst.Subscript)):
-                    root = root.value
                 if not (isinstance(node, cst.Name) and node.value in local):
                     return f"uses `{_text(node)}`, built outside it"
-            stack.extend(node.children)
+            stack.extend(children(node))
         return None
 
 
@@ -190,17 +215,21 @@ class _Copier(cst.CSTTransformer):
         self.result = result
         self.root = root
         self.not_reads: Set[int] = set()  # keyword and attribute names
+        self.keep: Set[int] = set()  # object references copied as they are
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.NamedExpr, cst.Yield, cst.Await)):
             self.result.impure.append(f"`{_text(node)}`")
-        if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)) and \
+        if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)) and id(node) not in self.keep and \
                 self.rebuilder.kinds.get(id(node)) == "cell":
             return False  # replaced whole in on_leave
         if isinstance(node, cst.Call):
             problem = self.rebuilder.call_problem(node)
             if problem is not None:
                 self.result.impure.append(problem)
+            if _is_copy(self.rebuilder.callees.get(id(node))):
+                # copy.deepcopy(template) already makes a new object: `template` itself stays
+                self.keep |= {id(a.value) for a in node.args if isinstance(a.value, cst.Name)}
         elif isinstance(node, cst.Attribute):
             self.not_reads.add(id(node.attr))
         elif isinstance(node, cst.Arg) and node.keyword is not None:
@@ -210,7 +239,7 @@ class _Copier(cst.CSTTransformer):
         return True
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:  # type: ignore[override]
-        if isinstance(original, (cst.Name, cst.Attribute, cst.Subscript)) and \
+        if isinstance(original, (cst.Name, cst.Attribute, cst.Subscript)) and id(original) not in self.keep and \
                 self.rebuilder.kinds.get(id(original)) == "cell":
             return self.rebuilder.follow(original, self.result)
         if isinstance(original, cst.Name) and id(original) not in self.not_reads \
@@ -235,12 +264,19 @@ class _Copier(cst.CSTTransformer):
         return False
 
 
+def _is_copy(callee: Optional[Value]) -> bool:
+    if not isinstance(callee, QName):
+        return False
+    entry = tf_api.lookup(callee.name)
+    return entry is not None and entry.kind == Kind.COPY
+
+
 def _pure_callee(callee: Optional[Value]) -> bool:
     if not isinstance(callee, QName):
         return False
     entry = tf_api.lookup(callee.name)
-    if entry is not None:
-        return entry.kind in _CONSTRUCTORS
+    if entry is not None and entry.kind in _CONSTRUCTORS:
+        return True
     root, _, rest = callee.name.partition(".")
     if root == "builtins":
         return rest in _PURE_BUILTINS

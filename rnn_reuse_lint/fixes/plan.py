@@ -8,7 +8,7 @@ import libcst as cst
 
 from rnn_reuse_lint import identity
 from rnn_reuse_lint.fixes.fresh import Construction, Rebuilder
-from rnn_reuse_lint.fixes.syntax import Assignment, CannotFollow, SyntaxIndex
+from rnn_reuse_lint.fixes.syntax import Because, CannotFollow, Definition, SyntaxIndex, children
 from rnn_reuse_lint.values import ListVal, Obj, Part, Value
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class PlannedFix:
     description: str
     edits: Tuple[NodeEdit, ...]
     safe: bool
-    reason: str = ""  # why the fix is unsafe
+    reason: Optional[Because] = None  # why the fix is unsafe
 
 
 class FixPlanner:
@@ -43,7 +43,6 @@ class FixPlanner:
         self.evaluator = evaluator
         self._index: Optional[SyntaxIndex] = None
         self._rebuilder: Optional[Rebuilder] = None
-        self._names: Optional[Set[str]] = None
 
     @property
     def index(self) -> SyntaxIndex:
@@ -58,12 +57,13 @@ class FixPlanner:
         return self._rebuilder
 
     # ----- RNN101 ------------------------------------------------------------------------------
-    def for_stack(self, layers: ListVal, owner: Obj, places: Sequence[identity.Placement]) -> Union[PlannedFix, str]:
+    def for_stack(self, layers: ListVal, owner: Obj, places: Sequence[identity.Placement]
+                  ) -> Union[PlannedFix, Because]:
         """A fix that gives every layer of `layers` its own copy of `owner`, or why there is none."""
         try:
             return self._stack(layers, owner, places)
         except CannotFollow as exc:
-            return str(exc)
+            return exc.because
 
     def _stack(self, layers: ListVal, owner: Obj, places: Sequence[identity.Placement]) -> PlannedFix:
         by_node: Dict[int, List[identity.Placement]] = {}
@@ -80,9 +80,10 @@ class FixPlanner:
                 return self._repeat_to_comprehension(node, what)
             shared = _per_layer_sharing(parts)
             if isinstance(node, cst.ListComp):
-                refs = self._locate(node.elt, parts[0].value, shared)
+                refs = self._locate(node.elt, parts[0].value, shared, node)
             elif isinstance(node, cst.Call) and _method(node) == "append" and len(node.args) == 1:
-                refs = self._locate(node.args[0].value, parts[0].value, shared)
+                loops = self.index.enclosing_loops(node, self.index.scope(node))
+                refs = self._locate(node.args[0].value, parts[0].value, shared, loops[0] if loops else None)
             else:
                 raise CannotFollow(f"`{_text(node)}` is not a construct the fixer rewrites")
             return self._replace_refs(refs, f"Build a new {what} for every layer", abandon=True)
@@ -128,35 +129,47 @@ class FixPlanner:
 
     # ----- RNN102 ------------------------------------------------------------------------------
     def for_directions(self, backward: cst.BaseExpression, fw: Value, bw: Value, owners: Sequence[Obj]
-                       ) -> Union[PlannedFix, str]:
+                       ) -> Union[PlannedFix, Because]:
         """A fix that builds the backward direction its own objects, or why there is none."""
         try:
             refs = self._locate(backward, bw, _same_as(fw))
             what = _describe(owners[0]) if len(owners) == 1 else "cells"
             return self._replace_refs(refs, f"Build a separate backward {what}", abandon=False)
         except CannotFollow as exc:
-            return str(exc)
+            return exc.because
 
     # ----- shared machinery --------------------------------------------------------------------
-    def _locate(self, expr: cst.BaseExpression, value: Value, shared: Shared) -> List[cst.CSTNode]:
+    def _locate(self, expr: cst.BaseExpression, value: Value, shared: Shared,
+                region: Optional[cst.CSTNode] = None) -> List[cst.CSTNode]:
         """The references inside `expr` (which evaluates to `value`, fresh or not) that hand out a shared
-        object: each must be replaced by a new construction."""
+        object: each must be replaced by a new construction. `region` is the loop or comprehension that
+        runs once per layer, when there is one."""
         kinds = self.evaluator.name_kinds
         if shared(value):
             if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
                 return [expr]
+            if isinstance(expr, cst.Call):
+                raise CannotFollow(f"`{_text(expr)}` returns the same object every time it is called")
             raise CannotFollow(f"`{_text(expr)}` is the shared object itself")
+        if isinstance(value, ListVal) and isinstance(expr, cst.Name) and value.parts and all(
+                any(shared(x) for x in _chain(p.value)) for p in value.parts):
+            return [expr]  # a list of shared objects (two stacks built from one list): rebuild the list
         if isinstance(expr, cst.Name) and kinds.get(id(expr)) == "cell":
-            return self._locate(self.index.reaching_assignment(expr).value, value, shared)
+            definition = self.index.reaching_definition(expr)
+            if definition.simple:
+                return self._locate(definition.value, value, shared, region)
+            if region is None:
+                raise CannotFollow(f"`{expr.value}` is set by an if-statement (line {{0}})", definition.line)
+            return self._locate_in_region(definition, region)
         if isinstance(value, Obj) and value.node is expr and isinstance(expr, cst.Call):
             if value.kind in ("wrapper", "keras_rnn", "decoder") and value.inner is not None:
                 argument = _argument(expr, _inner_keyword(value), 0)
                 if argument is not None:
-                    return self._locate(argument, value.inner, shared)
+                    return self._locate(argument, value.inner, shared, region)
             if value.kind == "stack" and value.layers is not None:
                 argument = _argument(expr, "cells", 0)
                 if argument is not None:
-                    return self._locate(argument, value.layers, shared)
+                    return self._locate(argument, value.layers, shared, region)
         if isinstance(value, ListVal) and isinstance(expr, (cst.List, cst.Tuple)):
             refs: List[cst.CSTNode] = []
             for part in value.parts:
@@ -164,12 +177,47 @@ class FixPlanner:
                     continue
                 if part.mode != "single" or not self.index.inside(part.node, expr):
                     raise CannotFollow(f"`{_text(part.node)}` is not a construct the fixer rewrites")
-                refs.extend(self._locate(part.node, part.value, shared))  # type: ignore[arg-type]
+                refs.extend(self._locate(part.node, part.value, shared, region))  # type: ignore[arg-type]
             if refs:
                 return refs
+        if isinstance(expr, cst.Call) and kinds.get(id(expr.func)) == "function":
+            raise CannotFollow(f"`{_text(expr)}` hands out an object built outside it; make the function "
+                               f"build a new one")
         raise CannotFollow(f"the fixer cannot tell which part of `{_text(expr)}` is shared")
 
+    def _locate_in_region(self, definition: Definition, region: cst.CSTNode) -> List[cst.CSTNode]:
+        """Inside a per-layer loop: the object references whose definition lies outside it (made once)."""
+        refs: List[cst.CSTNode] = []
+        pending = [definition]
+        while pending:
+            current = pending.pop()
+            for expr in current.values:
+                stack: List[cst.CSTNode] = [expr]
+                while stack:
+                    node = stack.pop()
+                    if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)) and \
+                            self.evaluator.name_kinds.get(id(node)) == "cell":
+                        if not isinstance(node, cst.Name):
+                            raise CannotFollow(f"`{_text(node)}` is stored in an attribute or a container")
+                        found = self.index.reaching_definition(node)
+                        if self.index.inside(found.line, region):
+                            pending.append(found)
+                        else:
+                            refs.append(node)
+                        continue
+                    stack.extend(children(node))
+            if current.falls_through:
+                before = self.index.definition_before(current.name, current.line)
+                if self.index.inside(before.line, region):
+                    pending.append(before)
+                else:
+                    raise CannotFollow(f"`{current.name}` may keep the object made before the loop")
+        if not refs:
+            raise CannotFollow("the fixer cannot tell which object the loop shares")
+        return refs
+
     def _replace_refs(self, refs: List[cst.CSTNode], description: str, abandon: bool) -> PlannedFix:
+        refs = list({id(r): r for r in refs}.values())  # one reference can be reached along two paths
         if not refs:
             raise CannotFollow("nothing to rewrite")
         edits: List[NodeEdit] = []
@@ -192,7 +240,7 @@ class FixPlanner:
 
     def _check_stable(self, construction: Construction, origin: cst.CSTNode, place: cst.CSTNode) -> None:
         """The names the construction reads must mean the same where the fix evaluates it."""
-        start = construction.assignments[0].line if construction.assignments else origin
+        start = construction.definitions[0].line if construction.definitions else origin
         changed = self.index.rebound_between(construction.free_names, start, place)
         if changed is not None:
             raise CannotFollow(f"`{changed}` changes between where the object is built and where the fix "
@@ -201,17 +249,20 @@ class FixPlanner:
     def _factory(self, construction: Construction, origin: cst.CSTNode, place: cst.CSTNode
                  ) -> Optional[Tuple[str, str, str]]:
         """(definition to insert, call, name) when the construction spans several statements."""
-        building = [a for a in construction.assignments if not isinstance(a.value, cst.Name)]
-        if len(building) < 2:
+        building = [d for d in construction.definitions if not (d.simple and isinstance(d.value, cst.Name))]
+        if len(building) < 2 and not construction.needs_factory:
             return None
-        last = construction.assignments[-1]
+        last = construction.definitions[-1]
         name = self._fresh_name(f"make_{last.name}")
         indent = self._indent_of(self.index.statement(place))
         step = self.module.default_indent
         lines = [f"def {name}():"]
-        for assignment in construction.assignments:
-            code = self._code(assignment.line.with_changes(leading_lines=())).rstrip("\r\n")
-            lines.extend(f"{indent}{step}{line}" if i == 0 else line for i, line in enumerate(code.split("\n")))
+        for definition in construction.definitions:
+            code = self._code(definition.line.with_changes(leading_lines=())).rstrip("\r\n")
+            if '"""' in code or "'''" in code:
+                raise CannotFollow("the statements that build it hold a multi-line string")
+            # every line one level deeper; lines continued inside brackets stay valid with any indentation
+            lines.extend(f"{indent}{step}{line}" if line.strip() else "" for line in code.split("\n"))
         lines.append(f"{indent}{step}return {last.name}")
         newline = self.module.default_newline
         return newline.join(lines) + newline + indent, f"{name}()", name
@@ -220,30 +271,34 @@ class FixPlanner:
                 abandon: bool) -> PlannedFix:
         impure = sorted({call for construction, _ in built for call in construction.impure})
         reasons: List[str] = []
+        nodes: List[cst.CSTNode] = []
         if impure:
             reasons.append(f"building it calls {', '.join(impure)}, which would then run once per "
                            f"{'layer' if abandon else 'direction'}")
         if abandon:
-            lines = [a for construction, _ in built for a in construction.assignments]
+            lines = list({id(d.line): d for construction, _ in built for d in construction.definitions}.values())
             used = self._used_elsewhere(lines, [node for _, node in built])
             if used is not None:
-                reasons.append(f"`{used[0]}` is also used at line {used[1]}, which would keep the old object")
+                reasons.append(f"`{used[0]}` is also used at line {{0}}, which would keep the old object")
+                nodes.append(used[1])
             elif not impure:
                 edits = edits + [NodeEdit("delete", a.line) for a in _deletable(lines, self.index,
                                                                                  [n for _, n in built])]
-        return PlannedFix(description, tuple(edits), safe=not reasons, reason="; ".join(reasons))
+        reason = Because("; ".join(reasons), *nodes) if reasons else None
+        return PlannedFix(description, tuple(edits), safe=not reasons, reason=reason)
 
-    def _used_elsewhere(self, lines: List[Assignment], replaced: List[cst.CSTNode]) -> Optional[Tuple[str, int]]:
+    def _used_elsewhere(self, lines: List[Definition], replaced: List[cst.CSTNode]
+                        ) -> Optional[Tuple[str, cst.CSTNode]]:
         ignore = [a.line for a in lines] + replaced
         for assignment in lines:
             scope = self.index.scope(assignment.line)
             reads = self.index.other_reads(assignment.name, scope, ignore,
                                            self._rebinding(assignment, lines))
             if reads:
-                return assignment.name, self.index.line_of(reads[0])
+                return assignment.name, reads[0]
         return None
 
-    def _rebinding(self, assignment: Assignment, lines: List[Assignment]) -> Optional[cst.CSTNode]:
+    def _rebinding(self, assignment: Definition, lines: List[Definition]) -> Optional[cst.CSTNode]:
         """The next plain `name = ...` in the same block that is not part of the construction."""
         chain = {id(a.line) for a in lines}
         block = self.index.block(assignment.line)
@@ -266,26 +321,19 @@ class FixPlanner:
         return "".join(reversed(parts))
 
     def _fresh_name(self, base: str) -> str:
-        if self._names is None:
-            self._names = set()
-            stack: List[cst.CSTNode] = [self.module]
-            while stack:
-                node = stack.pop()
-                if isinstance(node, cst.Name):
-                    self._names.add(node.value)
-                stack.extend(node.children)
+        taken = self.index.names
         name, n = base, 2
-        while name in self._names:
+        while name in taken:
             name, n = f"{base}_{n}", n + 1
-        self._names.add(name)
+        taken.add(name)
         return name
 
     def _code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
 
-def _deletable(lines: List[Assignment], index: SyntaxIndex, keep: List[cst.CSTNode]) -> List[Assignment]:
-    """Assignment lines that can go once nothing reads them (never a block's last statement)."""
+def _deletable(lines: List[Definition], index: SyntaxIndex, keep: List[cst.CSTNode]) -> List[Definition]:
+    """Definition lines that can go once nothing reads them (never a block's last statement)."""
     out = []
     removed: Dict[int, int] = {}
     for assignment in lines:
@@ -308,7 +356,8 @@ def _per_layer_sharing(parts: Sequence[Part]) -> Shared:
                 seen[x] = seen.get(x, 0) + 1
         return lambda value: seen.get(id(value), 0) > 1
     loops = parts[0].loops
-    return lambda value: isinstance(value, Obj) and not loops <= identity.loops_of(value)
+    # an object made inside every one of those loops is new per layer (a join made there counts as made there)
+    return lambda value: isinstance(value, Obj) and not loops <= value.loops
 
 
 def _same_as(other: Value) -> Shared:
