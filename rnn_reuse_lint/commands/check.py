@@ -339,6 +339,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
     if missing and not files:
         return EXIT_USAGE
+    if (args.fix or args.diff) and args.diff_base:
+        print("rnn-reuse-lint: --fix and --diff work on whole files; they cannot be combined with --diff-base",
+              file=sys.stderr)
+        return EXIT_USAGE
     changes = None
     if args.diff_base:
         from rnn_reuse_lint.gitdiff import DiffError, changes_since
@@ -350,10 +354,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"rnn-reuse-lint: {exc}", file=sys.stderr)
             return EXIT_USAGE
         files = [f for f in files if changes.changed(f)]
-    if (args.fix or args.diff) and changes is not None:
-        print("rnn-reuse-lint: --fix and --diff work on whole files; they cannot be combined with --diff-base",
-              file=sys.stderr)
-        return EXIT_USAGE
     results = analyze_all(files, settings, args.jobs)
     if changes is not None:
         results = [in_diff(r, changes) for r in results]

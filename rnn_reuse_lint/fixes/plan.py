@@ -80,6 +80,7 @@ class FixPlanner:
                 return self._repeat_to_comprehension(node, what)
             shared = _per_layer_sharing(parts)
             if isinstance(node, cst.ListComp):
+                _not_in_class_body(self.index, node)
                 refs = self._locate(node.elt, parts[0].value, shared, node)
             elif isinstance(node, cst.Call) and _method(node) == "append" and len(node.args) == 1:
                 loops = self.index.enclosing_loops(node, self.index.scope(node))
@@ -113,6 +114,7 @@ class FixPlanner:
         if len(display.elements) != 1 or isinstance(display.elements[0], cst.StarredElement):
             raise CannotFollow(f"`{_text(node)}` repeats more than one element")
         element = display.elements[0].value
+        _not_in_class_body(self.index, node)
         construction = self.rebuilder.construction(element)
         self._check_stable(construction, element, node)
         variable = "_layer" if "_" in construction.free_names else "_"
@@ -330,6 +332,11 @@ class FixPlanner:
 
     def _code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+
+def _not_in_class_body(index: SyntaxIndex, node: cst.CSTNode) -> None:
+    if isinstance(index.scope(node), cst.ClassDef):
+        raise CannotFollow("a comprehension in a class body cannot read the class's names")
 
 
 def _deletable(lines: List[Definition], index: SyntaxIndex, keep: List[cst.CSTNode]) -> List[Definition]:
