@@ -31,6 +31,11 @@ def might_have_rnn(data: bytes) -> bool:
     return b"tensorflow" in data or b"keras" in data or _TF_NAME.search(data) is not None
 
 
+LEGACY_NOTE = "normalized legacy syntax"
+FIXABLE_CODES = ("RNN101", "RNN102")
+_NO_FIX_LEGACY = "the file was read after normalizing Python 2 syntax; fixes are offered for Python 3 code only"
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A successfully parsed module, with the notes about how it was read (e.g. legacy normalization)."""
@@ -79,7 +84,7 @@ def parse(text: str, path: str) -> Union[Parsed, FileError]:
         module = cst.parse_module(normalized.source)
     except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
         return first_error
-    return Parsed(module, ("normalized legacy syntax: " + "; ".join(normalized.changes),),
+    return Parsed(module, (f"{LEGACY_NOTE}: " + "; ".join(normalized.changes),),
                   column_offset=normalized.column_offset)
 
 
@@ -98,7 +103,8 @@ def build(
         return parsed
     from rnn_reuse_lint.builder import build_model
 
-    model = build_model(parsed.module, path, tf_version, defines)
+    # Fix positions would be positions in the normalized text, not in the file: no fixes there.
+    model = build_model(parsed.module, path, tf_version, defines, plan_fixes=not parsed.notes)
     if parsed.notes:
         model = replace(model, notes=model.notes + parsed.notes)
     return model, parsed.column_offset
@@ -118,6 +124,8 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
         return FileResult(path, error=model)
     module_model, column_offset = model
     findings = run_rules(module_model, path, settings)
+    if module_model.notes and any(n.startswith(LEGACY_NOTE) for n in module_model.notes):
+        findings = [replace(f, no_fix=_NO_FIX_LEGACY) if f.code in FIXABLE_CODES else f for f in findings]
     if column_offset:
         findings = [_shift(f, column_offset) for f in findings]
     return FileResult(path, findings=tuple(findings), notes=module_model.notes)

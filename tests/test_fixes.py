@@ -402,3 +402,13 @@ def test_noqa_silenced_findings_are_not_fixed() -> None:
 
 def reason_of(finding: Finding) -> Optional[str]:
     return finding.fix.reason if finding.fix is not None else finding.no_fix
+
+
+def test_python2_files_are_reported_without_fixes() -> None:
+    finding = only("""
+        import tensorflow as tf
+        print "legacy"
+        cell = tf.nn.rnn_cell.LSTMCell(8)
+        stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
+        """, "RNN101")
+    assert finding.fix is None and "Python 2" in (finding.no_fix or "")

@@ -59,8 +59,14 @@ class SameCellInSeveralLayers(Rule):
     stack wrapped in `Bidirectional` is rebuilt from its config (separate weights), so it is not reported.
 
     ## Fix safety
-    Rewriting `[cell] * n` into a comprehension changes the model's parameter count and checkpoint
-    layout: layers 1..n-1 get new variables.
+    `--fix` builds the cell once per layer: `[cell] * n` becomes `[LSTMCell(...) for _ in range(n)]`, a
+    shared base inside a per-layer wrapper or an append loop is built inside it, `[a, b, a]` keeps `a` as
+    layer 0 and builds a new last layer; a construction spread over several statements (or an
+    if-statement, as in the PTB model) becomes a local factory. The fix is safe when the construction
+    only calls TF classes, TF initializers or side-effect-free local functions, the names it reads do not
+    change before the new place, and the old object is used nowhere else; otherwise it is offered under
+    `--unsafe-fixes` or not at all, with the reason in the finding. Either way the model changes on
+    purpose: layers 1..n-1 get new variables, so old checkpoints need a name map.
     """
 
     code = "RNN101"

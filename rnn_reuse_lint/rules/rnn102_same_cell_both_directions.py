@@ -52,8 +52,13 @@ class SameCellBothDirections(Rule):
     Cells whose identity cannot be proven (imported factories, `**kwargs`) are not reported.
 
     ## Fix safety
-    Building a second cell for the backward direction adds variables under `.../bw/...`; checkpoints
-    written with the shared weights no longer load without a name map.
+    `--fix` replaces the backward argument (or the shared base inside the backward wrapper, or the
+    backward list of a stacked driver) by a new construction of the same cell; the forward cell and any
+    other use of it stay as they were. It is safe when the construction only calls TF classes, TF
+    initializers or side-effect-free local functions and the names it reads do not change in between;
+    otherwise it is offered under `--unsafe-fixes` or not at all, with the reason in the finding. The
+    backward direction then gets its own variables under `.../bw/...`; checkpoints written with the
+    shared weights no longer load without a name map.
     """
 
     code = "RNN102"
