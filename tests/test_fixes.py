@@ -412,3 +412,58 @@ def test_python2_files_are_reported_without_fixes() -> None:
         stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
         """, "RNN101")
     assert finding.fix is None and "Python 2" in (finding.no_fix or "")
+
+
+def test_a_comprehension_variable_with_the_same_name_blocks_the_fix() -> None:
+    finding = only("""
+        import tensorflow as tf
+        size = 8
+        cell = tf.nn.rnn_cell.LSTMCell(size)
+        stack = tf.nn.rnn_cell.MultiRNNCell([cell for size in (4, 8)])
+        """, "RNN101")
+    assert finding.fix is None and "`size` means something else inside the comprehension" in (finding.no_fix or "")
+
+
+def test_char_rnn_class_with_chained_assignment() -> None:
+    source = """
+        import tensorflow as tf
+        rnn_cell = tf.nn.rnn_cell
+        class Model():
+            def __init__(self, args):
+                if args.model == 'rnn':
+                    cell_fn = rnn_cell.BasicRNNCell
+                elif args.model == 'gru':
+                    cell_fn = rnn_cell.GRUCell
+                else:
+                    raise Exception("model type not supported: {}".format(args.model))
+                cell = cell_fn(args.rnn_size, state_is_tuple=True)
+                self.cell = cell = rnn_cell.MultiRNNCell([cell] * args.num_layers, state_is_tuple=True)
+                self.initial_state = cell.zero_state(args.batch_size, tf.float32)
+        """
+    out = fixed(source)
+    assert "cell = cell_fn(args.rnn_size, state_is_tuple=True)\n" not in out
+    assert ("self.cell = cell = rnn_cell.MultiRNNCell([cell_fn(args.rnn_size, state_is_tuple=True) for _ in "
+            "range(args.num_layers)], state_is_tuple=True)") in out
+    assert "self.initial_state = cell.zero_state(args.batch_size, tf.float32)" in out
+
+
+def test_branches_that_each_build_a_cell_become_a_factory() -> None:
+    same(fixed("""
+        import tensorflow as tf
+        def build(use_gru, n, k):
+            if use_gru:
+                cell = tf.nn.rnn_cell.GRUCell(n)
+            else:
+                cell = tf.nn.rnn_cell.LSTMCell(n)
+            return tf.nn.rnn_cell.MultiRNNCell([cell] * k)
+        """), """
+        import tensorflow as tf
+        def build(use_gru, n, k):
+            def make_cell():
+                if use_gru:
+                    cell = tf.nn.rnn_cell.GRUCell(n)
+                else:
+                    cell = tf.nn.rnn_cell.LSTMCell(n)
+                return cell
+            return tf.nn.rnn_cell.MultiRNNCell([make_cell() for _ in range(k)])
+        """)

@@ -243,6 +243,10 @@ class FixPlanner:
     def _check_stable(self, construction: Construction, origin: cst.CSTNode, place: cst.CSTNode) -> None:
         """The names the construction reads must mean the same where the fix evaluates it."""
         start = construction.definitions[0].line if construction.definitions else origin
+        shadowed = construction.free_names & self.index.names_bound_around(place)
+        if shadowed:
+            raise CannotFollow(f"`{sorted(shadowed)[0]}` means something else inside the comprehension or "
+                               f"lambda where the fix would build the object")
         changed = self.index.rebound_between(construction.free_names, start, place)
         if changed is not None:
             raise CannotFollow(f"`{changed}` changes between where the object is built and where the fix "

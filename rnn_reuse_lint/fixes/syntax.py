@@ -244,6 +244,18 @@ class SyntaxIndex:
                     continue
                 stack.append(child)
 
+    def names_bound_around(self, node: cst.CSTNode) -> Set[str]:
+        """Names that comprehensions and lambdas around `node` (inside its statement) bind for it."""
+        names: Set[str] = set()
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, _COMPREHENSIONS):
+                names |= _comprehension_targets(ancestor)
+            elif isinstance(ancestor, cst.Lambda):
+                names |= _parameter_names(ancestor.params)
+            elif isinstance(ancestor, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                break
+        return names
+
     # ----- reads -------------------------------------------------------------------------------
     def other_reads(
         self, name: str, scope: cst.CSTNode, ignore: Sequence[cst.CSTNode], rebinding: Optional[cst.CSTNode]
