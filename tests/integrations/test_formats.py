@@ -135,7 +135,8 @@ def test_rdjson_structure_and_utf8_columns(tmp_path: Path) -> None:
                                                           "end": {"line": 3, "column": len(line.encode()) + 1}}}
     assert diag["related_locations"][0]["location"]["range"]["start"] == {"line": 2, "column": 8}
     # the fix rewrites `[cell] * 2`: its range is in UTF-8 bytes too
-    (suggestion,) = diag["suggestions"]
+    deletion, suggestion = diag["suggestions"]  # the dead `cell = ...` line goes, `[cell] * 2` is rewritten
+    assert deletion == {"range": {"start": {"line": 2, "column": 1}, "end": {"line": 3, "column": 1}}, "text": ""}
     start = line.index("[cell]")
     assert suggestion["range"]["start"] == {"line": 3, "column": len(line[:start].encode()) + 1}
     assert suggestion["text"].startswith("[tf.nn.rnn_cell.LSTMCell(")
