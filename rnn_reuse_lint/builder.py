@@ -38,22 +38,29 @@ def build_model(
     tf_version: str = DEFAULT_TF_VERSION,
     defines: Optional[Dict[str, str]] = None,
     plan_fixes: bool = True,
+    describe_runs: bool = True,
 ) -> ModuleModel:
-    """The one pass over a parsed module that every rule reads from."""
+    """The one pass over a parsed module that every rule reads from.
+
+    `describe_runs`: also freeze every run and sharing relation (for `explain`); the rules read only the
+    issues, and positioning every run costs code generation up to the last driver of the file.
+    """
     evaluator = Evaluator(module, defines)
     records = evaluator.run()
     scope_replay = replay(records.drivers, tf_version, evaluator.function_names)
     planner = FixPlanner(module, evaluator) if plan_fixes else None
-    return _Freezer(module, path, planner).freeze(records.stacks, records.drivers, scope_replay)
+    return _Freezer(module, path, planner, describe_runs).freeze(records.stacks, records.drivers, scope_replay)
 
 
 class _Freezer:
     """Turns evaluation records (live values, CST nodes) into frozen, positioned facts."""
 
-    def __init__(self, module: cst.Module, path: str, planner: Optional[FixPlanner] = None) -> None:
+    def __init__(self, module: cst.Module, path: str, planner: Optional[FixPlanner] = None,
+                 describe_runs: bool = True) -> None:
         self.module = module
         self.path = path
         self.planner = planner
+        self.describe_runs = describe_runs
         self._nodes: Dict[int, cst.CSTNode] = {}
         self._spans: Dict[int, Span] = {}
         self._fixes: Dict[Tuple[int, int], Union[PlannedFix, Because]] = {}  # (id(stack/driver node), owner key)
@@ -129,7 +136,7 @@ class _Freezer:
                     self._plan((id(driver.node), 0), self.planner.for_directions(backward, fw, bw, common_sorted))
                 for owner in common_sorted:
                     self._want(_origin(owner))
-        for run in scope_replay.runs:
+        for run in scope_replay.runs if self.describe_runs else ():
             self._want(run.record.node)
             for layer in run.layers:
                 self._want(_origin(_base(layer.cell)))
@@ -150,7 +157,7 @@ class _Freezer:
         )
 
     def _scope_model(self, scope_replay: Replay) -> ScopeModel:
-        runs = tuple(
+        runs = () if not self.describe_runs else tuple(
             RunModel(
                 index=run.index,
                 driver=run.record.name,
@@ -170,7 +177,7 @@ class _Freezer:
         def endpoint(point: Tuple[int, Optional[int], Optional[str]]) -> Endpoint:
             return Endpoint(point[0], runs[point[0]].span.line, point[1], point[2])
 
-        relations = tuple(
+        relations = () if not self.describe_runs else tuple(
             SharingRelation(r.kind, r.code, r.variables, (endpoint(r.first), endpoint(r.second)))
             for r in scope_replay.relations
         )

@@ -89,10 +89,15 @@ def parse(text: str, path: str) -> Union[Parsed, FileError]:
 
 
 def build(
-    data: bytes, path: str, tf_version: str = DEFAULT_TF_VERSION, defines: Optional[Dict[str, str]] = None
+    data: bytes,
+    path: str,
+    tf_version: str = DEFAULT_TF_VERSION,
+    defines: Optional[Dict[str, str]] = None,
+    fixes: bool = True,
+    describe_runs: bool = True,
 ) -> Union[Tuple["ModuleModel", int], FileError, None]:
     """The ModuleModel of a file with the column offset to add back (dedented fragments), its RNN000
-    error, or None when the prefilter rules it out."""
+    error, or None when the prefilter rules it out. `describe_runs` is for `explain` (see builder)."""
     if not might_have_rnn(data):
         return None
     text = decode(data, path)
@@ -104,7 +109,8 @@ def build(
     from rnn_reuse_lint.builder import build_model
 
     # Fix positions would be positions in the normalized text, not in the file: no fixes there.
-    model = build_model(parsed.module, path, tf_version, defines, plan_fixes=not parsed.notes)
+    model = build_model(parsed.module, path, tf_version, defines, plan_fixes=fixes and not parsed.notes,
+                        describe_runs=describe_runs)
     if parsed.notes:
         model = replace(model, notes=model.notes + parsed.notes)
     return model, parsed.column_offset
@@ -113,7 +119,7 @@ def build(
 def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     """All findings the enabled rules report on one file's bytes; never raises."""
     try:
-        model = build(data, path, settings.tf_version, dict(settings.define))
+        model = build(data, path, settings.tf_version, dict(settings.define), settings.fixes, describe_runs=False)
     except RecursionError:
         return FileResult(path, error=FileError(path, 1, 1, "too deeply nested to analyse"))
     except Exception as exc:  # an analyzer bug must not hide the other files' results

@@ -7,7 +7,7 @@ from rnn_reuse_lint import __version__
 from rnn_reuse_lint.settings import Settings
 
 # flake8 decides what is selected, ignored or noqa'd; the plugin reports every rule.
-_ALL_RULES = Settings(select=("RNN",))
+_ALL_RULES = Settings(select=("RNN",), fixes=False)  # flake8 cannot show or apply fixes: do not plan them
 
 
 class Plugin:

@@ -23,6 +23,8 @@ class Settings:
     timeout: float = 60.0
     python: Optional[str] = None
     define: Tuple[Tuple[str, str], ...] = ()
+    # plan fixes for RNN101/RNN102 findings (off in the flake8 adapter, which cannot show them)
+    fixes: bool = True
 
     def enabled(self, code: str) -> bool:
         """The longest matching prefix among select/ignore wins; on a tie ignore wins (as in ruff)."""
