@@ -107,3 +107,15 @@ def test_fix_leaves_notebooks_alone(tmp_path: Path) -> None:
     code, out, _ = run("check", "--isolated", "--fix", "nb.ipynb", cwd=str(tmp_path))
     assert code == 1 and "RNN101" in out and "[*]" not in out
     assert (tmp_path / "nb.ipynb").read_text() == text
+
+
+def test_fix_writes_through_symlinks_and_keeps_the_mode(tmp_path: Path) -> None:
+    real = tmp_path / "real.py"
+    real.write_text(BAD)
+    real.chmod(0o640)
+    (tmp_path / "link.py").symlink_to(real)
+    code, _, err = run("check", "--isolated", "--fix", "link.py", cwd=str(tmp_path))
+    assert code == 0, err
+    assert (tmp_path / "link.py").is_symlink() and real.read_text() == FIXED_BAD
+    assert real.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.py", "real.py"]  # no temporary left behind

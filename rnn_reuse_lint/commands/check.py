@@ -181,7 +181,8 @@ def apply_fixes(results: Sequence[FileResult], settings: Settings, unsafe: bool,
         def lint(candidate: str) -> FileResult:
             return lint_bytes(candidate.encode(encoding), path, settings)
 
-        outcome = fix_text(text, lint, unsafe, first=result)
+        # Lint what is on disk now (not the earlier result): edits must fit the text they are applied to.
+        outcome = fix_text(text, lint, unsafe)
         if outcome.problem:
             problems += 1
             print(f"rnn-reuse-lint: {path}: {outcome.problem}", file=sys.stderr)
@@ -210,12 +211,24 @@ def _encoding(data: bytes) -> str:
 
 
 def _write_source(path: str, text: str, encoding: str, original: bytes) -> Optional[str]:
+    """Replace the file atomically (a temporary file renamed over it, same permissions), through symlinks."""
+    import os
+    import shutil
+    import tempfile
+
     bom = "\ufeff" if original.startswith(b"\xef\xbb\xbf") else ""
+    target = os.path.realpath(path)
+    temporary = None
     try:
         encoded = (bom + text).encode("utf-8" if encoding == "utf-8-sig" else encoding)
-        with open(path, "wb") as handle:
-            handle.write(encoded)
+        handle, temporary = tempfile.mkstemp(prefix=".rnn-reuse-lint-", dir=os.path.dirname(target))
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(encoded)
+        shutil.copymode(target, temporary)
+        os.replace(temporary, target)
     except (OSError, UnicodeEncodeError, LookupError) as exc:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
         return f"cannot write the fixed file: {getattr(exc, 'strerror', None) or exc}"
     return None
 
