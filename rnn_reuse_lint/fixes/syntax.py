@@ -30,8 +30,9 @@ def children(node: cst.CSTNode) -> List[cst.CSTNode]:
     out: List[cst.CSTNode] = []
     for name in names:
         value = getattr(node, name)
-        if type(value) is tuple or type(value) is list:
-            out.extend(x for x in value if isinstance(x, cst.CSTNode))
+        kind = value.__class__
+        if kind is tuple or kind is list:
+            out.extend(value)  # node sequences hold only nodes
         elif isinstance(value, cst.CSTNode):
             out.append(value)
     return out
@@ -90,21 +91,24 @@ class SyntaxIndex:
         self._first: Dict[int, int] = {}  # pre-order number
         self._last: Dict[int, int] = {}  # highest pre-order number inside the node
         self.names: Set[str] = set()  # every identifier in the module (for new, unused names)
+        parent, first, last, names = self._parent, self._first, self._last, self.names
         counter = 0
-        stack: List[Tuple[cst.CSTNode, bool]] = [(module, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                self._last[id(node)] = counter
+        stack: List[object] = [module]
+        while stack:  # one iterative walk; an int on the stack marks the end of that node's subtree
+            node = stack.pop()
+            if node.__class__ is int:
+                last[node] = counter  # type: ignore[index]
                 continue
             counter += 1
-            self._first[id(node)] = counter
-            stack.append((node, True))
-            if isinstance(node, cst.Name):
-                self.names.add(node.value)
-            for child in reversed(children(node)):
-                self._parent[id(child)] = node
-                stack.append((child, False))
+            key = id(node)
+            first[key] = counter
+            stack.append(key)
+            if node.__class__ is cst.Name:
+                names.add(node.value)  # type: ignore[attr-defined]
+                continue
+            for child in reversed(children(node)):  # type: ignore[arg-type]
+                parent[id(child)] = node  # type: ignore[assignment]
+                stack.append(child)
 
     # ----- structure ---------------------------------------------------------------------------
     def parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
