@@ -45,10 +45,11 @@ def hook(tmp_path_factory: pytest.TempPathFactory) -> Tuple[Path, str, Path]:
     return repo, sha, tmp / "pre-commit-home"
 
 
-def _try_repo(hook: Tuple[Path, str, Path], project: Path, *files: str) -> subprocess.CompletedProcess:
+def _try_repo(hook: Tuple[Path, str, Path], project: Path, *files: str,
+              hook_id: str = "rnn-reuse-lint") -> subprocess.CompletedProcess:
     repo, sha, home = hook
     env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", PIP_DISABLE_PIP_VERSION_CHECK="1")
-    return subprocess.run(["pre-commit", "try-repo", str(repo), "rnn-reuse-lint", "--ref", sha,
+    return subprocess.run(["pre-commit", "try-repo", str(repo), hook_id, "--ref", sha,
                            "--files", *files], cwd=str(project), capture_output=True, text=True, env=env,
                           timeout=900)
 
@@ -72,8 +73,19 @@ def test_hook(hook, tmp_path: Path, files, passes: bool, shown) -> None:  # type
     assert "good.py" not in output, output
 
 
+def test_fix_hook_rewrites_the_file_and_fails_the_commit(hook, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project = git_repo(tmp_path / "user-project", {"bad.py": BAD, "good.py": GOOD})
+    done = _try_repo(hook, project, "bad.py", "good.py", hook_id="rnn-reuse-lint-fix")
+    output = done.stdout + done.stderr
+    # pre-commit fails a hook that modified files, so the user reviews the rewrite before committing
+    assert done.returncode == 1 and "files were modified by this hook" in output, output
+    fixed = (project / "bad.py").read_text()
+    assert "for _ in range(2)" in fixed and "[cell] * 2" not in fixed
+    assert (project / "good.py").read_text() == GOOD
+
+
 def test_hook_definition_matches_the_cli() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     for expected in ("id: rnn-reuse-lint", "entry: rnn-reuse-lint check", "language: python",
-                     "types_or: [python, jupyter]"):
+                     "types_or: [python, jupyter]", "id: rnn-reuse-lint-fix", "entry: rnn-reuse-lint check --fix"):
         assert expected in text
