@@ -467,3 +467,28 @@ def test_branches_that_each_build_a_cell_become_a_factory() -> None:
                 return cell
             return tf.nn.rnn_cell.MultiRNNCell([make_cell() for _ in range(k)])
         """)
+
+
+def test_chained_assignment_of_both_directions() -> None:
+    same(fixed("""
+        import tensorflow as tf
+        def encode(x):
+            cell_fw = cell_bw = tf.nn.rnn_cell.GRUCell(64)
+            return tf.nn.bidirectional_dynamic_rnn(cell_fw, cell_bw, x, dtype=tf.float32)
+        """), """
+        import tensorflow as tf
+        def encode(x):
+            cell_fw = cell_bw = tf.nn.rnn_cell.GRUCell(64)
+            return tf.nn.bidirectional_dynamic_rnn(cell_fw, tf.nn.rnn_cell.GRUCell(64), x, dtype=tf.float32)
+        """)
+
+
+def test_chained_assignment_alias_used_elsewhere_is_unsafe() -> None:
+    finding = only("""
+        import tensorflow as tf
+        def build(x):
+            cell = base = tf.nn.rnn_cell.GRUCell(64)
+            stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
+            return stack, base.output_size
+        """, "RNN101")
+    assert finding.fix is not None and not finding.fix.safe and "`base` is also used" in finding.fix.reason

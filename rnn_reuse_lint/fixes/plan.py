@@ -296,25 +296,25 @@ class FixPlanner:
     def _used_elsewhere(self, lines: List[Definition], replaced: List[cst.CSTNode]
                         ) -> Optional[Tuple[str, cst.CSTNode]]:
         ignore = [a.line for a in lines] + replaced
-        for assignment in lines:
-            scope = self.index.scope(assignment.line)
-            reads = self.index.other_reads(assignment.name, scope, ignore,
-                                           self._rebinding(assignment, lines))
-            if reads:
-                return assignment.name, reads[0]
+        for definition in lines:
+            scope = self.index.scope(definition.line)
+            for name in (definition.name, *definition.aliases):  # `fw = bw = cell`: both hold the object
+                reads = self.index.other_reads(name, scope, ignore, self._rebinding(definition.line, name, lines))
+                if reads:
+                    return name, reads[0]
         return None
 
-    def _rebinding(self, assignment: Definition, lines: List[Definition]) -> Optional[cst.CSTNode]:
+    def _rebinding(self, line: cst.CSTNode, name: str, lines: List[Definition]) -> Optional[cst.CSTNode]:
         """The next plain `name = ...` in the same block that is not part of the construction."""
         chain = {id(a.line) for a in lines}
-        block = self.index.block(assignment.line)
-        start = next(i for i, s in enumerate(block) if s is assignment.line)
+        block = self.index.block(line)  # type: ignore[arg-type]
+        start = next(i for i, s in enumerate(block) if s is line)
         for statement in block[start + 1:]:
             if id(statement) in chain:
                 continue
             if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
                     isinstance(statement.body[0], cst.Assign) and any(
-                        isinstance(t.target, cst.Name) and t.target.value == assignment.name
+                        isinstance(t.target, cst.Name) and t.target.value == name
                         for t in statement.body[0].targets):
                 return statement
         return None
@@ -348,8 +348,8 @@ def _deletable(lines: List[Definition], index: SyntaxIndex, keep: List[cst.CSTNo
     out = []
     removed: Dict[int, int] = {}
     for assignment in lines:
-        if any(index.inside(node, assignment.line) for node in keep):
-            continue
+        if any(index.inside(node, assignment.line) for node in keep) or assignment.aliases:
+            continue  # a line that still binds another name stays
         block = index.block(assignment.line)
         if removed.get(id(block), 0) + 1 >= len(block):
             continue

@@ -71,6 +71,7 @@ class Definition:
     values: Tuple[cst.BaseExpression, ...]
     tests: Tuple[cst.BaseExpression, ...] = ()  # the if-statement's conditions
     falls_through: bool = False  # an if without else: the definition before it may reach too
+    aliases: Tuple[str, ...] = ()  # other names the same statement binds to the value (`fw = bw = cell`)
 
     @property
     def simple(self) -> bool:
@@ -369,15 +370,23 @@ def _dotted_root(name: Union[cst.Name, cst.Attribute]) -> str:
 
 def _simple_assignment(statement: cst.CSTNode, name: str) -> Optional[Definition]:
     value = _assigned_value(statement, name)
-    return Definition(name, statement, (value,)) if value is not None else None  # type: ignore[arg-type]
+    if value is None:
+        return None
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    assert isinstance(small, cst.Assign)
+    aliases = tuple(t.target.value for t in small.targets  # type: ignore[attr-defined]
+                    if t.target.value != name)  # type: ignore[attr-defined]
+    return Definition(name, statement, (value,), aliases=aliases)
 
 
 def _assigned_value(statement: cst.CSTNode, name: str) -> Optional[cst.BaseExpression]:
+    """The value of `name = value` or of a chain `a = name = value` whose targets are all plain names."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     small = statement.body[0]
-    if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
-            isinstance(small.targets[0].target, cst.Name) and small.targets[0].target.value == name:
+    if isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) for t in small.targets) and \
+            any(t.target.value == name for t in small.targets):  # type: ignore[attr-defined]
         return small.value
     return None
 
