@@ -313,9 +313,10 @@ def test_tf_initializers_are_pure() -> None:
      """, "`size` changes between where the object is built and where the fix would build it"),
     ("""
      import tensorflow as tf
-     a, b = tf.nn.rnn_cell.LSTMCell(8), tf.nn.rnn_cell.LSTMCell(8)
+     cells = {}
+     a = cells["x"] = tf.nn.rnn_cell.LSTMCell(8)
      stack = tf.nn.rnn_cell.MultiRNNCell([a] * 2)
-     """, "`a` is set by a statement the fixer does not rewrite (line 3)"),
+     """, "`a` is set by a statement the fixer does not rewrite (line 4)"),
 ])
 def test_no_fix_says_why(source: str, reason: str) -> None:
     finding = only(source, "RNN101")
@@ -492,3 +493,19 @@ def test_chained_assignment_alias_used_elsewhere_is_unsafe() -> None:
             return stack, base.output_size
         """, "RNN101")
     assert finding.fix is not None and not finding.fix.safe and "`base` is also used" in finding.fix.reason
+
+
+def test_tuple_unpacking_of_one_cell_into_both_directions() -> None:
+    same(fixed("""
+        import tensorflow as tf
+        def encode(x):
+            cell = tf.nn.rnn_cell.GRUCell(64)
+            cell_fw, cell_bw = cell, cell
+            return tf.nn.bidirectional_dynamic_rnn(cell_fw, cell_bw, x, dtype=tf.float32)
+        """), """
+        import tensorflow as tf
+        def encode(x):
+            cell = tf.nn.rnn_cell.GRUCell(64)
+            cell_fw, cell_bw = cell, cell
+            return tf.nn.bidirectional_dynamic_rnn(cell_fw, tf.nn.rnn_cell.GRUCell(64), x, dtype=tf.float32)
+        """)

@@ -369,6 +369,9 @@ def _dotted_root(name: Union[cst.Name, cst.Attribute]) -> str:
 
 
 def _simple_assignment(statement: cst.CSTNode, name: str) -> Optional[Definition]:
+    unpacked = _unpacked_value(statement, name)
+    if unpacked is not None:
+        return unpacked
     value = _assigned_value(statement, name)
     if value is None:
         return None
@@ -378,6 +381,27 @@ def _simple_assignment(statement: cst.CSTNode, name: str) -> Optional[Definition
     aliases = tuple(t.target.value for t in small.targets  # type: ignore[attr-defined]
                     if t.target.value != name)  # type: ignore[attr-defined]
     return Definition(name, statement, (value,), aliases=aliases)
+
+
+def _unpacked_value(statement: cst.CSTNode, name: str) -> Optional[Definition]:
+    """`fw, bw = cell, cell`: the element that lands in `name`; the other names count as aliases (their
+    reads are uses of the line, and the line is never deleted)."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if not (isinstance(small, cst.Assign) and len(small.targets) == 1):
+        return None
+    target, value = small.targets[0].target, small.value
+    if not (isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List))
+            and len(target.elements) == len(value.elements)):
+        return None
+    names = [e.value.value if isinstance(e, cst.Element) and isinstance(e.value, cst.Name) else None
+             for e in target.elements]
+    if None in names or any(isinstance(e, cst.StarredElement) for e in value.elements) or names.count(name) != 1:
+        return None
+    index = names.index(name)
+    aliases = tuple(n for n in names if n != name)  # type: ignore[misc]
+    return Definition(name, statement, (value.elements[index].value,), aliases=aliases)
 
 
 def _assigned_value(statement: cst.CSTNode, name: str) -> Optional[cst.BaseExpression]:
