@@ -509,3 +509,32 @@ def test_tuple_unpacking_of_one_cell_into_both_directions() -> None:
             cell_fw, cell_bw = cell, cell
             return tf.nn.bidirectional_dynamic_rnn(cell_fw, tf.nn.rnn_cell.GRUCell(64), x, dtype=tf.float32)
         """)
+
+
+def test_seq2seq_tutorial_layout_with_a_branch_the_evaluation_skipped() -> None:
+    # `use_lstm=False` decides the branch for the evaluator; the fixer still knows BasicLSTMCell is a TF class
+    source = """
+        import tensorflow as tf
+        class Seq2SeqModel(object):
+          def __init__(self, size, num_layers, use_lstm=False):
+            single_cell = tf.contrib.rnn.GRUCell(size)
+            if use_lstm:
+              single_cell = tf.contrib.rnn.BasicLSTMCell(size)
+            cell = single_cell
+            if num_layers > 1:
+              cell = tf.contrib.rnn.MultiRNNCell([single_cell] * num_layers)
+            self.cell = cell
+        """
+    finding = only(source, "RNN101")
+    assert finding.fix is not None and not finding.fix.safe
+    assert "`single_cell` is also used at line 8" in finding.fix.reason
+    out = fixed(source, unsafe=True)
+    factory = ("      def make_single_cell():\n"
+               "        single_cell = tf.contrib.rnn.GRUCell(size)\n"
+               "        if use_lstm:\n"
+               "          single_cell = tf.contrib.rnn.BasicLSTMCell(size)\n"
+               "        return single_cell\n"
+               "      cell = tf.contrib.rnn.MultiRNNCell([make_single_cell() for _ in range(num_layers)])\n")
+    assert out == textwrap.dedent(source).replace(
+        "      cell = tf.contrib.rnn.MultiRNNCell([single_cell] * num_layers)\n", factory)
+    assert lint(out).findings == ()

@@ -45,7 +45,26 @@ class Rebuilder:
         self.index = index
         self.kinds = evaluator.name_kinds
         self.callees = evaluator.callees
+        self._module_names = evaluator.module_frame.vars
         self._pure_functions: Dict[int, Optional[str]] = {}
+
+    def callee(self, call: cst.Call) -> Optional[Value]:
+        """What `call` calls: as evaluated, or for code the evaluation skipped (a branch decided by a
+        literal default) the imported name its dotted callee spells."""
+        found = self.callees.get(id(call))
+        if found is not None:
+            return found
+        parts: List[str] = []
+        node: cst.BaseExpression = call.func
+        while isinstance(node, cst.Attribute):
+            parts.append(node.attr.value)
+            node = node.value
+        if not isinstance(node, cst.Name):
+            return None
+        root = self._module_names.get(node.value)
+        if not isinstance(root, QName):
+            return None
+        return QName(".".join([root.name, *reversed(parts)]))
 
     def construction(self, expr: cst.BaseExpression) -> Construction:
         """A copy of `expr` in which every reference to an object is replaced by the code that built it.
@@ -115,7 +134,7 @@ class Rebuilder:
         return True
 
     def _constructs(self, call: cst.Call) -> bool:
-        callee = self.callees.get(id(call))
+        callee = self.callee(call)
         if isinstance(callee, QName):
             entry = tf_api.lookup(callee.name)
             return entry is not None and entry.kind in _CONSTRUCTORS
@@ -124,7 +143,7 @@ class Rebuilder:
     # ----- purity ------------------------------------------------------------------------------
     def call_problem(self, call: cst.Call, depth: int = 0) -> Optional[str]:
         """None when calling `call` once per layer instead of once is harmless, else what it calls."""
-        callee = self.callees.get(id(call))
+        callee = self.callee(call)
         if _pure_callee(callee):
             return None
         if isinstance(callee, Partial):
@@ -227,7 +246,7 @@ class _Copier(cst.CSTTransformer):
             problem = self.rebuilder.call_problem(node)
             if problem is not None:
                 self.result.impure.append(problem)
-            if _is_copy(self.rebuilder.callees.get(id(node))):
+            if _is_copy(self.rebuilder.callee(node)):
                 # copy.deepcopy(template) already makes a new object: `template` itself stays
                 self.keep |= {id(a.value) for a in node.args if isinstance(a.value, cst.Name)}
         elif isinstance(node, cst.Attribute):
