@@ -271,7 +271,7 @@ class _Copier(cst.CSTTransformer):
         index = self.rebuilder.index
         for ancestor in index.ancestors(name):
             if isinstance(ancestor, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
-                clause = ancestor.for_in
+                clause: Optional[cst.CompFor] = ancestor.for_in
                 while clause is not None:
                     if isinstance(clause.target, cst.Name) and clause.target.value == name.value:
                         return True

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -93,13 +93,13 @@ class FixPlanner:
         # `[cell, other, cell]`: keep the first layer's object, build new ones for the others.
         first = layers.parts[groups[0][0].part_index]
         shared = _same_as(first.value)
-        refs: List[cst.CSTNode] = []
+        later: List[cst.CSTNode] = []
         for group in groups[1:]:
             part = layers.parts[group[0].part_index]
             if part.mode != "single" or not isinstance(part.node, cst.BaseExpression):
                 raise CannotFollow(f"`{_text(part.node)}` is not a construct the fixer rewrites")
-            refs.extend(self._locate(part.node, part.value, shared))
-        return self._replace_refs(refs, f"Build a new {what} for each repeated layer", abandon=False)
+            later.extend(self._locate(part.node, part.value, shared))
+        return self._replace_refs(later, f"Build a new {what} for each repeated layer", abandon=False)
 
     def _repeat_to_comprehension(self, node: cst.BinaryOperation, what: str) -> PlannedFix:
         """`[X] * n` evaluates X once; `[X for _ in range(n)]` evaluates it per layer."""

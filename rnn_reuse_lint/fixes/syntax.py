@@ -98,14 +98,14 @@ class SyntaxIndex:
         while stack:  # one iterative walk; an int on the stack marks the end of that node's subtree
             node = stack.pop()
             if node.__class__ is int:
-                last[node] = counter  # type: ignore[index]
+                last[node] = counter
                 continue
             counter += 1
             key = id(node)
             first[key] = counter
             stack.append(key)
             if node.__class__ is cst.Name:
-                names.add(node.value)  # type: ignore[attr-defined]
+                names.add(node.value)
                 continue
             for child in reversed(children(node)):  # type: ignore[arg-type]
                 parent[id(child)] = node  # type: ignore[assignment]
@@ -153,8 +153,8 @@ class SyntaxIndex:
         return self.module
 
     def enclosing_loops(self, node: cst.CSTNode, stop: cst.CSTNode) -> List[cst.CSTNode]:
-        """for/while statements around `node` inside `stop` (its scope)."""
-        loops = []
+        """for/while statements around `node` inside `stop` (its scope), innermost first."""
+        loops: List[cst.CSTNode] = []
         for ancestor in self.ancestors(node):
             if ancestor is stop:
                 break
@@ -189,7 +189,7 @@ class SyntaxIndex:
                         raise CannotFollow(f"`{name}` is set by a statement the fixer does not rewrite "
                                            "(line {0})", previous)
                     return found
-            if isinstance(holder, cst.Module):
+            if holder is None or isinstance(holder, cst.Module):
                 raise CannotFollow(f"`{name}` is not set in this module before it is used")
             owner = self._owning_statement(holder)
             if isinstance(owner, cst.FunctionDef):
@@ -400,7 +400,7 @@ def _unpacked_value(statement: cst.CSTNode, name: str) -> Optional[Definition]:
     if None in names or any(isinstance(e, cst.StarredElement) for e in value.elements) or names.count(name) != 1:
         return None
     index = names.index(name)
-    aliases = tuple(n for n in names if n != name)  # type: ignore[misc]
+    aliases = tuple(n for n in names if n is not None and n != name)
     return Definition(name, statement, (value.elements[index].value,), aliases=aliases)
 
 
