@@ -119,3 +119,22 @@ def test_fix_writes_through_symlinks_and_keeps_the_mode(tmp_path: Path) -> None:
     assert (tmp_path / "link.py").is_symlink() and real.read_text() == FIXED_BAD
     assert real.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.py", "real.py"]  # no temporary left behind
+
+
+def test_rdjson_and_sarif_say_whether_a_fix_is_safe(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(BAD)
+    (tmp_path / "b.py").write_text(UNSAFE)
+    (tmp_path / "c.py").write_text(REFUSED)
+    _, out, _ = run("check", "--isolated", "--format", "rdjson", ".", cwd=str(tmp_path))
+    by_path = {d["location"]["path"]: d for d in json.loads(out)["diagnostics"]}
+    assert "suggestions" in by_path["a.py"] and "not proven safe" not in by_path["a.py"]["message"]
+    assert by_path["b.py"]["message"].endswith(
+        "(the suggested fix is not proven safe: `cell` is also used at line 4, which would keep the old object)")
+    assert "suggestions" not in by_path["c.py"]
+    _, out, _ = run("check", "--isolated", "--format", "sarif", ".", cwd=str(tmp_path))
+    results = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r
+               for r in json.loads(out)["runs"][0]["results"]}
+    assert results["a.py"]["properties"]["fixSafe"] is True and results["a.py"]["fixes"]
+    assert results["b.py"]["properties"]["fixSafe"] is False
+    assert "also used at line 4" in results["b.py"]["properties"]["fixUnsafeBecause"]
+    assert "fixes" not in results["c.py"] and "parameter of `build`" in results["c.py"]["properties"]["noFix"]

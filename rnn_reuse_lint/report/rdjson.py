@@ -49,6 +49,9 @@ def _prefix(where: Location) -> str:
 def diagnostic(result: FileResult, f: Finding, suppressed: bool, lines: SourceLines) -> Dict[str, Any]:
     where = locate(result, f.path, f.span.line, f.span.column, f.span.end_line, f.span.end_column, lines)
     message = _prefix(where) + f.message + (" (suppressed by # noqa)" if suppressed else "")
+    if f.fix is not None and not f.fix.safe and result.notebook is None:
+        # rdjson has no field for it: an unsafe suggestion says so in the message a reviewer reads with it
+        message += f" (the suggested fix is not proven safe: {f.fix.reason})"
     out: Dict[str, Any] = {
         "message": message,
         "location": _location(where),
