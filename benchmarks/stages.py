@@ -5,7 +5,8 @@
 pyinstrument inflates pure-Python code with many small calls (the evaluator, codegen) relative to
 libcst's native parser, so its percentages overstate the analyzer's share. This script times the
 same stages with time.process_time() and no profiler: read, prefilter, decode, guards, libcst parse,
-the model builder (with its span pass measured separately), the rules, and `# noqa` handling. It
+the model builder (with its span pass and its fix planning measured separately), the rules, and `# noqa`
+handling. It
 reaches into the engine's internals on purpose and says so when they have moved.
 """
 from __future__ import annotations
@@ -36,6 +37,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     try:
         from rnn_reuse_lint import builder, engine, guards, noqa, positions
+        from rnn_reuse_lint.fixes.plan import FixPlanner
         from rnn_reuse_lint.settings import Settings
     except ImportError as exc:
         print(f"stages.py: the engine's internals moved ({exc}); update this script", file=sys.stderr)
@@ -43,19 +45,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     t_import = clock() - t0
 
     spent: Dict[str, float] = {k: 0.0 for k in
-                               ("read", "prefilter", "decode", "guards", "parse", "build (w/o spans)", "spans",
-                                "rules", "noqa")}
+                               ("read", "prefilter", "decode", "guards", "parse", "build (w/o spans, fixes)",
+                                "spans", "fix planning", "rules", "noqa")}
     span_time = [0.0]
-    original_spans_for = builder.spans_for
+    fix_time = [0.0]
 
-    def timed_spans_for(module, nodes):  # type: ignore[no-untyped-def]
-        start = clock()
-        try:
-            return original_spans_for(module, nodes)
-        finally:
-            span_time[0] += clock() - start
+    def timed(function, total):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            start = clock()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                total[0] += clock() - start
+        return wrapper
 
-    builder.spans_for = timed_spans_for  # type: ignore[assignment]
+    builder.spans_for = timed(builder.spans_for, span_time)  # type: ignore[assignment]
+    FixPlanner.for_stack = timed(FixPlanner.for_stack, fix_time)  # type: ignore[method-assign]
+    FixPlanner.for_directions = timed(FixPlanner.for_directions, fix_time)  # type: ignore[method-assign]
     settings = Settings()
     lines = 0
     findings = 0
@@ -85,11 +91,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except cst.ParserSyntaxError:
             continue
         spent["parse"] += clock() - t
-        before = span_time[0]
+        before, fixes_before = span_time[0], fix_time[0]
         t = clock()
-        model = builder.build_model(module, path)
-        spent["build (w/o spans)"] += clock() - t - (span_time[0] - before)
-        spent["spans"] += span_time[0] - before
+        # as engine.build calls it for `check`
+        model = builder.build_model(module, path, plan_fixes=settings.fixes, describe_runs=False)
+        spans, fixes = span_time[0] - before, fix_time[0] - fixes_before
+        spent["build (w/o spans, fixes)"] += clock() - t - spans - fixes
+        spent["spans"] += spans
+        spent["fix planning"] += fixes
         t = clock()
         found = engine.run_rules(model, path, settings)
         spent["rules"] += clock() - t
@@ -103,10 +112,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parse = spent["parse"] or float("nan")
     total = sum(spent.values())
     print(f"{len(paths)} files, {lines} lines, {findings} findings; imports {t_import:.2f}s CPU")
-    print(f"{'stage':<20} {'CPU s':>8} {'% of parse':>11} {'% of total':>11}")
+    print(f"{'stage':<26} {'CPU s':>8} {'% of parse':>11} {'% of total':>11}")
     for key, value in spent.items():
-        print(f"{key:<20} {value:8.2f} {100 * value / parse:10.0f}% {100 * value / total:10.0f}%")
-    print(f"{'total':<20} {total:8.2f} {100 * total / parse:10.0f}%")
+        print(f"{key:<26} {value:8.2f} {100 * value / parse:10.0f}% {100 * value / total:10.0f}%")
+    print(f"{'total':<26} {total:8.2f} {100 * total / parse:10.0f}%")
     print(f"throughput estimate (parse / total, imports excluded): {100 * parse / total:.0f}%")
     return 0
 
