@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -370,7 +370,8 @@ class Evaluator:
         if isinstance(node, cst.For):
             iterable = self.eval(node.iter, frame, ctx)
             count = _length(iterable)
-            self._bind(node.target, _element(iterable, count), frame, inner)
+            # The loop variable is a different element each iteration: its identity is not one object.
+            self._bind(node.target, UNKNOWN, frame, inner)
         else:
             self.eval(node.test, frame, ctx)
         before = dict(frame.vars)
@@ -608,8 +609,8 @@ class Evaluator:
         return ListVal(parts, frozenset(ctx.loops), complete)
 
     def _binary(self, node: cst.BinaryOperation, frame: Frame, ctx: Ctx) -> Value:
-        left = _as_list(self.eval(node.left, frame, ctx), ctx)
-        right = _as_list(self.eval(node.right, frame, ctx), ctx)
+        left = self.eval(node.left, frame, ctx)
+        right = self.eval(node.right, frame, ctx)
         op = node.operator
         if isinstance(op, cst.Multiply):
             if isinstance(left, ListVal):
@@ -664,7 +665,7 @@ class Evaluator:
             first = False
             n = _length(iterable)
             count = None if count is None or n is None else count * n
-            self._bind(clause.target, _element(iterable, n), comp_frame, inner_ctx)
+            self._bind(clause.target, UNKNOWN, comp_frame, inner_ctx)  # a different element each time
             for cond in clause.ifs:
                 self.eval(cond.test, comp_frame, inner_ctx)
                 count = None
@@ -830,7 +831,6 @@ class Evaluator:
         target.parts.append(Part(value, node, "each", count, repeat))
 
     def _extend(self, target: ListVal, value: Value, node: cst.CSTNode, ctx: Ctx) -> None:
-        value = _as_list(value, ctx)
         if not isinstance(value, ListVal):
             target.complete = False
             return
@@ -867,8 +867,7 @@ class Evaluator:
             return RangeVal(max(0, len(range(start, stop, step))), start, step)
         if qualname in ("builtins.list", "builtins.tuple"):
             if len(args) == 1:
-                value = _as_list(args[0], ctx)
-                return value.copy() if isinstance(value, ListVal) else UNKNOWN
+                return args[0].copy() if isinstance(args[0], ListVal) else UNKNOWN
             return ListVal([], loops) if not args else UNKNOWN
         if qualname in ("functools.partial", "builtins.partial") and args:
             return Partial(args[0])
@@ -896,9 +895,8 @@ class Evaluator:
             return self._stack(node, entry.name, entry.family, cells, None, ctx, kwargs)
         if entry.kind == Kind.KERAS_RNN:
             cell = kwargs.get("cell", args[0] if args else UNKNOWN)
-            cell_list = _as_list(cell, ctx)
-            if isinstance(cell_list, ListVal):
-                stack = self._stack(node, "RNN", entry.family, cell_list, None, ctx, kwargs)
+            if isinstance(cell, ListVal):
+                stack = self._stack(node, "RNN", entry.family, cell, None, ctx, kwargs)
                 return Obj("keras_rnn", "RNN", entry.family, node, loops, inner=stack, entry=entry)
             return Obj("keras_rnn", "RNN", entry.family, node, loops, inner=cell, entry=entry)
         if entry.kind == Kind.KERAS_BIDIRECTIONAL:
@@ -998,8 +996,7 @@ class Evaluator:
         ctx: Ctx,
         kwargs: Dict[str, Value],
     ) -> Obj:
-        layers = _as_list(cells, ctx)
-        snapshot = layers.copy() if isinstance(layers, ListVal) else ListVal([], frozenset(), complete=False)
+        snapshot = cells.copy() if isinstance(cells, ListVal) else ListVal([], frozenset(), complete=False)
         record = StackRecord(node, kind, role, snapshot)
         obj = Obj("stack", kind, family, node, frozenset(ctx.loops), owns_variables=False, layers=snapshot,
                   kwargs=kwargs, stack_record=record)
@@ -1017,10 +1014,8 @@ class Evaluator:
             value = kwargs.get(keyword, args[position] if position < len(args) else None)
             if value is None:
                 continue
-            if info.stacked:
-                value = _as_list(value, ctx)
-                if isinstance(value, ListVal):
-                    self._stack(node, info.canonical, Family.TF1, value, keyword, ctx, {})
+            if info.stacked and isinstance(value, ListVal):
+                self._stack(node, info.canonical, Family.TF1, value, keyword, ctx, {})
             cells.append((keyword, value))
         scope_arg = kwargs.get("scope")
         path = self._driver_scope(scope_arg, info.default_scope, ctx)
@@ -1098,22 +1093,11 @@ class Evaluator:
             positional = positional[1:]
         for param in positional:
             name = param.name.value
-            if supplied:
-                frame.vars[name] = supplied.pop(0)
-            elif name in kwargs:
-                frame.vars[name] = kwargs[name]
-            elif param.default is not None:
-                frame.vars[name] = self.eval(param.default, func.closure, ctx)
-            else:
-                frame.vars[name] = self.defines.get(name, UNKNOWN) if generic else UNKNOWN
+            # Only a generic pass (nobody's arguments) takes `--define` values for missing parameters.
+            missing = self.defines.get(name, UNKNOWN) if generic else UNKNOWN
+            frame.vars[name] = supplied.pop(0) if supplied else self._param_value(param, kwargs, func, ctx, missing)
         for param in params.kwonly_params:
-            name = param.name.value
-            if name in kwargs:
-                frame.vars[name] = kwargs[name]
-            elif param.default is not None:
-                frame.vars[name] = self.eval(param.default, func.closure, ctx)
-            else:
-                frame.vars[name] = UNKNOWN
+            frame.vars[param.name.value] = self._param_value(param, kwargs, func, ctx, UNKNOWN)
         if isinstance(params.star_arg, cst.Param):
             frame.vars[params.star_arg.name.value] = UNKNOWN
         if params.star_kwarg is not None:
@@ -1121,17 +1105,24 @@ class Evaluator:
         inner = ctx.calling(key, site if site is not None else func.node)
         if isinstance(func.node, cst.Lambda):
             return self.eval(func.node.body, frame, inner)
-        body = func.node.body
-        if isinstance(body, cst.IndentedBlock):
-            self._exec_block(body.body, frame, inner)
-        else:
-            self._exec_block(body.body, frame, inner)
+        self._exec_block(func.node.body.body, frame, inner)
         result: Optional[Value] = None
         for value in frame.returns:
             result = _join(result, value, func.node)
         if result is None:
             return Const(None)
         return result
+
+    def _param_value(
+        self, param: cst.Param, kwargs: Dict[str, Value], func: FuncVal, ctx: Ctx, missing: Value
+    ) -> Value:
+        """A parameter not filled positionally: its keyword argument, else its default, else `missing`."""
+        name = param.name.value
+        if name in kwargs:
+            return kwargs[name]
+        if param.default is not None:
+            return self.eval(param.default, func.closure, ctx)
+        return missing
 
 
 def _reference_kind(value: Value) -> Optional[str]:
@@ -1184,15 +1175,6 @@ def _length(value: Value) -> Optional[int]:
     return None
 
 
-def _element(iterable: Value, count: Optional[int]) -> Value:
-    # The loop variable is a different element each iteration: its identity is not one object.
-    return UNKNOWN
-
-
-def _as_list(value: Value, ctx: Ctx) -> Value:
-    return value
-
-
 def _mark_rebuilt(layer: Value) -> None:
     if isinstance(layer, Obj) and layer.kind == "keras_rnn":
         layer.rebuilt = True
@@ -1201,20 +1183,11 @@ def _mark_rebuilt(layer: Value) -> None:
             inner.rebuilt = True
 
 
-def _fresh_copy(source: Obj, node: cst.CSTNode, loops: frozenset[int]) -> Obj:
-    inner = source.inner
-    if source.kind == "wrapper" and isinstance(inner, Obj):
-        inner = _fresh_copy(inner, node, loops)
-    copy = Obj(source.kind, source.cls, source.family, node, loops, owns_variables=source.owns_variables,
-               inner=inner, layers=source.layers, alternatives=source.alternatives, entry=source.entry,
-               kwargs=source.kwargs, copied_from=source)
-    if source.kind == "join":
-        copy.kind = "cell"
-    return copy
-
-
 def _deep_copy(source: Obj, node: cst.CSTNode, loops: frozenset[int], memo: Optional[Dict[int, Obj]] = None) -> Obj:
-    """copy.deepcopy: new objects all the way down, aliasing inside the copied structure preserved."""
+    """copy.deepcopy: new objects all the way down, aliasing inside the copied structure preserved.
+
+    Only stacks carry `layers`, so the other kinds are copied without them.
+    """
     memo = {} if memo is None else memo
     if source.key in memo:
         return memo[source.key]
@@ -1248,7 +1221,7 @@ def _rebuilt_copy(source: Obj, node: cst.CSTNode, loops: frozenset[int]) -> Obj:
         layers = ListVal(parts, source.layers.loops, source.layers.complete)
         return Obj("stack", source.cls, source.family, node, loops, owns_variables=False, layers=layers,
                    kwargs=source.kwargs, copied_from=source)
-    return _fresh_copy(source, node, loops)
+    return _deep_copy(source, node, loops)
 
 
 def _arith(op: cst.CSTNode, a: object, b: object) -> Value:
