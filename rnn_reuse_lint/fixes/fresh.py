@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Set
 import libcst as cst
 
 from rnn_reuse_lint import tf_api
-from rnn_reuse_lint.fixes.syntax import CannotFollow, Definition, SyntaxIndex, bound_names, children
+from rnn_reuse_lint.fixes.syntax import CannotFollow, Definition, SyntaxIndex, bound_names, children, short_text
 from rnn_reuse_lint.tf_api import Kind
 from rnn_reuse_lint.values import FuncVal, Obj, Partial, QName, Value
 
@@ -74,7 +74,7 @@ class Rebuilder:
         result = Construction(expr)
         result.expr = self._copy(expr, result)
         if not self._builds(expr):
-            raise CannotFollow(f"`{_text(expr)}` is not built by a constructor call the fixer can repeat")
+            raise CannotFollow(f"`{short_text(expr)}` is not built by a constructor call the fixer can repeat")
         order = self.index._first  # source order of the followed lines
         unique = {id(d.line): d for d in result.definitions}
         result.definitions = sorted(unique.values(), key=lambda d: order[id(d.line)])
@@ -90,7 +90,7 @@ class Rebuilder:
         """The copy that replaces reference `ref`: its definition's value, or `ref` itself when a local
         factory will re-run the definitions (an if-statement)."""
         if not isinstance(ref, cst.Name):
-            raise CannotFollow(f"`{_text(ref)}` is stored in an attribute or a container that other code may "
+            raise CannotFollow(f"`{short_text(ref)}` is stored in an attribute or a container that other code may "
                                f"read")
         definition = self.index.reaching_definition(ref)
         if definition.simple:
@@ -159,7 +159,7 @@ class Rebuilder:
             return None
         if callee is None and isinstance(call.func, cst.Name) and call.func.value in _PURE_BUILTINS:
             return None
-        return f"`{_text(call.func)}()`"
+        return f"`{short_text(call.func)}()`"
 
     def function_problem(self, func: FuncVal, depth: int) -> Optional[str]:
         """None when a local function only builds and returns new objects, else what it does besides."""
@@ -203,7 +203,7 @@ class Rebuilder:
                 elif isinstance(small, cst.Pass):
                     problem = None
                 else:
-                    problem = f"`{_text(small)}`"
+                    problem = f"`{short_text(small)}`"
                 if problem is not None:
                     return problem
         return None
@@ -213,14 +213,14 @@ class Rebuilder:
         while stack:
             node = stack.pop()
             if isinstance(node, (cst.NamedExpr, cst.Yield, cst.Await)):
-                return f"`{_text(node)}`"
+                return f"`{short_text(node)}`"
             if isinstance(node, cst.Call):
                 problem = self.call_problem(node, depth)
                 if problem is not None:
                     return problem
             if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)) and self.kinds.get(id(node)) == "cell":
                 if not (isinstance(node, cst.Name) and node.value in local):
-                    return f"uses `{_text(node)}`, built outside it"
+                    return f"uses `{short_text(node)}`, built outside it"
             stack.extend(children(node))
         return None
 
@@ -238,7 +238,7 @@ class _Copier(cst.CSTTransformer):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.NamedExpr, cst.Yield, cst.Await)):
-            self.result.impure.append(f"`{_text(node)}`")
+            self.result.impure.append(f"`{short_text(node)}`")
         if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)) and id(node) not in self.keep and \
                 self.rebuilder.kinds.get(id(node)) == "cell":
             return False  # replaced whole in on_leave
@@ -300,8 +300,3 @@ def _pure_callee(callee: Optional[Value]) -> bool:
     if root == "builtins":
         return rest in _PURE_BUILTINS
     return root in tf_api.TF_ROOTS and bool(_PURE_TF.fullmatch(callee.name.rpartition(".")[2]))
-
-
-def _text(node: cst.CSTNode) -> str:
-    text = " ".join(cst.Module([]).code_for_node(node).split())
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -8,7 +8,7 @@ import libcst as cst
 
 from rnn_reuse_lint import identity
 from rnn_reuse_lint.fixes.fresh import Construction, Rebuilder
-from rnn_reuse_lint.fixes.syntax import Because, CannotFollow, Definition, SyntaxIndex, children
+from rnn_reuse_lint.fixes.syntax import Because, CannotFollow, Definition, SyntaxIndex, children, short_text
 from rnn_reuse_lint.values import ListVal, Obj, Part, Value
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ class FixPlanner:
                 loops = self.index.enclosing_loops(node, self.index.scope(node))
                 refs = self._locate(node.args[0].value, parts[0].value, shared, loops[0] if loops else None)
             else:
-                raise CannotFollow(f"`{_text(node)}` is not a construct the fixer rewrites")
+                raise CannotFollow(f"`{short_text(node)}` is not a construct the fixer rewrites")
             return self._replace_refs(refs, f"Build a new {what} for every layer", abandon=True)
         if any(p.repeated for group in groups for p in group):
             raise CannotFollow("several expressions put the object into the stack")
@@ -97,22 +97,22 @@ class FixPlanner:
         for group in groups[1:]:
             part = layers.parts[group[0].part_index]
             if part.mode != "single" or not isinstance(part.node, cst.BaseExpression):
-                raise CannotFollow(f"`{_text(part.node)}` is not a construct the fixer rewrites")
+                raise CannotFollow(f"`{short_text(part.node)}` is not a construct the fixer rewrites")
             later.extend(self._locate(part.node, part.value, shared))
         return self._replace_refs(later, f"Build a new {what} for each repeated layer", abandon=False)
 
     def _repeat_to_comprehension(self, node: cst.BinaryOperation, what: str) -> PlannedFix:
         """`[X] * n` evaluates X once; `[X for _ in range(n)]` evaluates it per layer."""
         if not isinstance(node.operator, cst.Multiply):
-            raise CannotFollow(f"`{_text(node)}` is not a list repetition")
+            raise CannotFollow(f"`{short_text(node)}` is not a list repetition")
         if isinstance(node.left, (cst.List, cst.Tuple)):
             display, count = node.left, node.right
         elif isinstance(node.right, (cst.List, cst.Tuple)):
             display, count = node.right, node.left
         else:
-            raise CannotFollow(f"`{_text(node)}` is not a list repetition")
+            raise CannotFollow(f"`{short_text(node)}` is not a list repetition")
         if len(display.elements) != 1 or isinstance(display.elements[0], cst.StarredElement):
-            raise CannotFollow(f"`{_text(node)}` repeats more than one element")
+            raise CannotFollow(f"`{short_text(node)}` repeats more than one element")
         element = display.elements[0].value
         _not_in_class_body(self.index, node)
         construction = self.rebuilder.construction(element)
@@ -151,8 +151,8 @@ class FixPlanner:
             if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
                 return [expr]
             if isinstance(expr, cst.Call):
-                raise CannotFollow(f"`{_text(expr)}` returns the same object every time it is called")
-            raise CannotFollow(f"`{_text(expr)}` is the shared object itself")
+                raise CannotFollow(f"`{short_text(expr)}` returns the same object every time it is called")
+            raise CannotFollow(f"`{short_text(expr)}` is the shared object itself")
         if isinstance(value, ListVal) and isinstance(expr, cst.Name) and value.parts and all(
                 any(shared(x) for x in _chain(p.value)) for p in value.parts):
             return [expr]  # a list of shared objects (two stacks built from one list): rebuild the list
@@ -178,14 +178,14 @@ class FixPlanner:
                 if not any(shared(x) for x in _chain(part.value)):
                     continue
                 if part.mode != "single" or not self.index.inside(part.node, expr):
-                    raise CannotFollow(f"`{_text(part.node)}` is not a construct the fixer rewrites")
+                    raise CannotFollow(f"`{short_text(part.node)}` is not a construct the fixer rewrites")
                 refs.extend(self._locate(part.node, part.value, shared, region))  # type: ignore[arg-type]
             if refs:
                 return refs
         if isinstance(expr, cst.Call) and kinds.get(id(expr.func)) == "function":
-            raise CannotFollow(f"`{_text(expr)}` hands out an object built outside it; make the function "
+            raise CannotFollow(f"`{short_text(expr)}` hands out an object built outside it; make the function "
                                f"build a new one")
-        raise CannotFollow(f"the fixer cannot tell which part of `{_text(expr)}` is shared")
+        raise CannotFollow(f"the fixer cannot tell which part of `{short_text(expr)}` is shared")
 
     def _locate_in_region(self, definition: Definition, region: cst.CSTNode) -> List[cst.CSTNode]:
         """Inside a per-layer loop: the object references whose definition lies outside it (made once)."""
@@ -200,7 +200,7 @@ class FixPlanner:
                     if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)) and \
                             self.evaluator.name_kinds.get(id(node)) == "cell":
                         if not isinstance(node, cst.Name):
-                            raise CannotFollow(f"`{_text(node)}` is stored in an attribute or a container")
+                            raise CannotFollow(f"`{short_text(node)}` is stored in an attribute or a container")
                         found = self.index.reaching_definition(node)
                         if self.index.inside(found.line, region):
                             pending.append(found)
@@ -416,8 +416,3 @@ def _method(call: cst.Call) -> Optional[str]:
 
 def _describe(owner: Obj) -> str:
     return f"`{owner.cls}`" if owner.kind != "join" else "cell"
-
-
-def _text(node: cst.CSTNode) -> str:
-    text = " ".join(cst.Module([]).code_for_node(node).split())
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -38,6 +38,12 @@ def children(node: cst.CSTNode) -> List[cst.CSTNode]:
     return out
 
 
+def short_text(node: cst.CSTNode, limit: int = 40) -> str:
+    """A node's code on one line, cut to `limit` characters, for messages."""
+    text = " ".join(cst.Module([]).code_for_node(node).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class Because:
     """A reason for a finding, with line numbers filled in once positions are known: `text` holds
     `{0}`, `{1}`... for the lines of `nodes`."""
