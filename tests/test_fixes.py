@@ -538,3 +538,16 @@ def test_seq2seq_tutorial_layout_with_a_branch_the_evaluation_skipped() -> None:
     assert out == textwrap.dedent(source).replace(
         "      cell = tf.contrib.rnn.MultiRNNCell([single_cell] * num_layers)\n", factory)
     assert lint(out).findings == ()
+
+
+def test_a_stack_built_inside_a_lambda_is_not_rewritten() -> None:
+    # the lambda runs later, when `size` may have changed: moving LSTMCell(size) into it is not the same
+    finding = only("""
+        import tensorflow as tf
+        size = 8
+        cell = tf.nn.rnn_cell.LSTMCell(size)
+        make = lambda: tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
+        size = 16
+        stack = make()
+        """, "RNN101")
+    assert finding.fix is None and "inside a lambda" in (finding.no_fix or "")

@@ -175,6 +175,9 @@ class SyntaxIndex:
         for ancestor in self.ancestors(ref):
             if isinstance(ancestor, _COMPREHENSIONS) and name in _comprehension_targets(ancestor):
                 raise CannotFollow(f"`{name}` is the variable of a comprehension")
+            if isinstance(ancestor, cst.Lambda):
+                # a lambda runs later: the names it reads may mean something else by then
+                raise CannotFollow(f"`{name}` is read inside a lambda, which runs later")
             if isinstance(ancestor, _SCOPES):
                 break
         return self.definition_before(name, self.statement(ref))
