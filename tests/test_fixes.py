@@ -551,3 +551,14 @@ def test_a_stack_built_inside_a_lambda_is_not_rewritten() -> None:
         stack = make()
         """, "RNN101")
     assert finding.fix is None and "inside a lambda" in (finding.no_fix or "")
+
+
+def test_a_config_attribute_changed_in_between_blocks_the_fix() -> None:
+    finding = only("""
+        import tensorflow as tf
+        def build(config):
+            cell = tf.nn.rnn_cell.LSTMCell(config.hidden_size)
+            config.hidden_size = 2 * config.hidden_size
+            return tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
+        """, "RNN101")
+    assert finding.fix is None and "`config` changes between" in (finding.no_fix or "")

@@ -228,7 +228,7 @@ class SyntaxIndex:
 
     def rebound_between(self, names: Set[str], start: cst.CSTNode, end: cst.CSTNode) -> Optional[str]:
         """A name of `names` that some statement between `start` and `end` (or a loop around `end` that
-        does not hold `start`) binds again, or None."""
+        does not hold `start`) binds again or assigns into (`config.size = ...`), or None."""
         if not names:
             return None
         scope = self.scope(end)
@@ -242,7 +242,7 @@ class SyntaxIndex:
             first = self._first[id(statement)]
             if not any(lo <= first <= hi for lo, hi in regions):
                 continue
-            hit = names & bound_names(statement, shallow=True)
+            hit = names & (bound_names(statement, shallow=True) | _assigned_into(statement))
             if hit:
                 return sorted(hit)[0]
         return None
@@ -309,6 +309,25 @@ def _target_names(target: cst.CSTNode) -> Set[str]:
     if isinstance(target, cst.StarredElement):
         return _target_names(target.value)
     return set()  # attributes and subscripts bind no local name
+
+
+def _assigned_into(statement: cst.CSTNode) -> Set[str]:
+    """Names whose attributes or items a statement line assigns (`config.size = 2`, `sizes[0] += 1`)."""
+    roots: Set[str] = set()
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return roots
+    for small in statement.body:
+        targets: List[cst.BaseExpression] = []
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets]
+        elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+            targets = [small.target]
+        for target in targets:
+            while isinstance(target, (cst.Attribute, cst.Subscript)):
+                target = target.value
+                if isinstance(target, cst.Name):
+                    roots.add(target.value)
+    return roots
 
 
 def _parameter_names(params: cst.Parameters) -> Set[str]:
