@@ -561,4 +561,17 @@ def test_a_config_attribute_changed_in_between_blocks_the_fix() -> None:
             config.hidden_size = 2 * config.hidden_size
             return tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
         """, "RNN101")
-    assert finding.fix is None and "`config` changes between" in (finding.no_fix or "")
+    assert finding.fix is None and "`config.hidden_size` changes between" in (finding.no_fix or "")
+
+
+def test_other_attributes_of_self_set_in_between_do_not_block_the_fix() -> None:
+    finding = only("""
+        import tensorflow as tf
+        class Model(object):
+            def __init__(self, config):
+                self.hidden = config.hidden
+                cell = tf.nn.rnn_cell.LSTMCell(self.hidden)
+                self.keep_prob = config.keep_prob
+                self.stack = tf.nn.rnn_cell.MultiRNNCell([cell] * config.layers)
+        """, "RNN101")
+    assert finding.fix is not None and finding.fix.safe

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Set
 import libcst as cst
 
 from rnn_reuse_lint import tf_api
-from rnn_reuse_lint.fixes.syntax import CannotFollow, Definition, SyntaxIndex, bound_names, children, short_text
+from rnn_reuse_lint.fixes.syntax import (CannotFollow, Definition, SyntaxIndex, bound_names, children, dotted_path,
+                                         short_text)
 from rnn_reuse_lint.tf_api import Kind
 from rnn_reuse_lint.values import FuncVal, Obj, Partial, QName, Value
 
@@ -34,6 +35,7 @@ class Construction:
     expr: cst.BaseExpression
     definitions: List[Definition] = field(default_factory=list)  # followed definitions, in source order
     free_names: Set[str] = field(default_factory=set)  # what it reads: must mean the same at its new place
+    read_paths: Set[str] = field(default_factory=set)  # `config.hidden_size`, `self.keep_prob`, `size`
     impure: List[str] = field(default_factory=list)  # calls not proven free of side effects
     needs_factory: bool = False  # an if-statement decides what is built: only a function can repeat it
 
@@ -264,6 +266,13 @@ class _Copier(cst.CSTTransformer):
         if isinstance(original, cst.Name) and id(original) not in self.not_reads \
                 and not self._bound_inside(original):
             self.result.free_names.add(original.value)
+            holder = self.rebuilder.index.parent(original)
+            if not (isinstance(holder, cst.Attribute) and holder.value is original):
+                self.result.read_paths.add(original.value)  # `self` of `self.hidden` reads `self.hidden` only
+        if isinstance(original, cst.Attribute):
+            path = dotted_path(original)
+            if path is not None:
+                self.result.read_paths.add(path)
         return updated
 
     def _bound_inside(self, name: cst.Name) -> bool:

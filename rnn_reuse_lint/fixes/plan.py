@@ -247,7 +247,7 @@ class FixPlanner:
         if shadowed:
             raise CannotFollow(f"`{sorted(shadowed)[0]}` means something else inside the comprehension or "
                                f"lambda where the fix would build the object")
-        changed = self.index.rebound_between(construction.free_names, start, place)
+        changed = self.index.rebound_between(construction.free_names, construction.read_paths, start, place)
         if changed is not None:
             raise CannotFollow(f"`{changed}` changes between where the object is built and where the fix "
                                f"would build it")

@@ -226,10 +226,12 @@ class SyntaxIndex:
             raise CannotFollow("the block it sits in cannot be followed")
         return current
 
-    def rebound_between(self, names: Set[str], start: cst.CSTNode, end: cst.CSTNode) -> Optional[str]:
+    def rebound_between(self, names: Set[str], paths: Set[str], start: cst.CSTNode, end: cst.CSTNode
+                        ) -> Optional[str]:
         """A name of `names` that some statement between `start` and `end` (or a loop around `end` that
-        does not hold `start`) binds again or assigns into (`config.size = ...`), or None."""
-        if not names:
+        does not hold `start`) binds again, or a read path of `paths` it assigns into (`config.size = ...`
+        changes `config.size`, not `config.keep_prob`), or None."""
+        if not names and not paths:
             return None
         scope = self.scope(end)
         stop_first = self._first[id(end)]
@@ -242,9 +244,13 @@ class SyntaxIndex:
             first = self._first[id(statement)]
             if not any(lo <= first <= hi for lo, hi in regions):
                 continue
-            hit = names & (bound_names(statement, shallow=True) | _assigned_into(statement))
+            hit = names & bound_names(statement, shallow=True)
             if hit:
                 return sorted(hit)[0]
+            for written in _assigned_into(statement):
+                for read in paths:
+                    if read == written or read.startswith(written + ".") or written.startswith(read + "."):
+                        return read
         return None
 
     def _statements_in(self, scope: cst.CSTNode) -> Iterator[cst.CSTNode]:
@@ -312,10 +318,11 @@ def _target_names(target: cst.CSTNode) -> Set[str]:
 
 
 def _assigned_into(statement: cst.CSTNode) -> Set[str]:
-    """Names whose attributes or items a statement line assigns (`config.size = 2`, `sizes[0] += 1`)."""
-    roots: Set[str] = set()
+    """Paths a statement line assigns through an attribute or an item: `config.size = 2` writes
+    `config.size`, `sizes[0] += 1` writes `sizes`."""
+    written: Set[str] = set()
     if not isinstance(statement, cst.SimpleStatementLine):
-        return roots
+        return written
     for small in statement.body:
         targets: List[cst.BaseExpression] = []
         if isinstance(small, cst.Assign):
@@ -323,11 +330,25 @@ def _assigned_into(statement: cst.CSTNode) -> Set[str]:
         elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
             targets = [small.target]
         for target in targets:
-            while isinstance(target, (cst.Attribute, cst.Subscript)):
-                target = target.value
-                if isinstance(target, cst.Name):
-                    roots.add(target.value)
-    return roots
+            through_item = False
+            while isinstance(target, cst.Subscript):
+                target, through_item = target.value, True
+            path = dotted_path(target)
+            # a plain `name = ...` is a binding (bound_names); only writes into an object count here
+            if path is not None and (through_item or isinstance(target, cst.Attribute)):
+                written.add(path)
+    return written
+
+
+def dotted_path(node: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` for a chain of plain names, else None."""
+    parts: List[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    return ".".join([node.value, *reversed(parts)])
 
 
 def _parameter_names(params: cst.Parameters) -> Set[str]:
