@@ -9,6 +9,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import libcst as cst
 
 from rnn_reuse_lint import tf_api
+from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family, Kind
 from rnn_reuse_lint.values import (
     UNKNOWN,
@@ -932,7 +933,7 @@ class Evaluator:
         parent = ctx.scope
         name = kwargs.get("name_or_scope", args[0] if args else Const(None))
         default = kwargs.get("default_name", args[1] if len(args) > 1 else Const(None))
-        requested = _reuse_mode(kwargs.get("reuse", Const(None)))
+        requested = reuse_mode(kwargs.get("reuse", Const(None)))
         unique = False
         if isinstance(name, ScopeVal):
             # Re-entering a captured scope object jumps to its absolute path and its reuse flag.
@@ -947,7 +948,7 @@ class Evaluator:
             inherited, unique = parent.reuse, True  # default_name scopes are uniquified: never collide
         else:
             path, inherited = None, parent.reuse
-        frame = ScopeFrame(path, _combine_reuse(inherited, requested, parent.reuse), node)
+        frame = ScopeFrame(path, combine_reuse(inherited, requested, parent.reuse), node)
         frame.unique = unique or parent.unique
         return ScopeVal(frame, opens=True)
 
@@ -966,7 +967,7 @@ class Evaluator:
 
     def _reuse_at(self, scope_arg: Optional[Value], ctx: Ctx) -> str:
         if isinstance(scope_arg, ScopeVal):
-            return _combine_reuse(scope_arg.frame.reuse, "none", ctx.scope.reuse)
+            return combine_reuse(scope_arg.frame.reuse, "none", ctx.scope.reuse)
         return ctx.scope.reuse
 
     def _record_driver(
@@ -1244,35 +1245,6 @@ def _is_cell_like(value: Obj) -> bool:
     if value.kind == "join":
         return all(isinstance(a, Obj) and _is_cell_like(a) for a in value.alternatives)
     return False
-
-
-def _reuse_mode(value: Value) -> str:
-    """What a `reuse=` argument asks for: "none" (inherit), "true", "auto", or "unknown"."""
-    if isinstance(value, Const):
-        if value.value is True:
-            return "true"
-        if value.value is None or value.value is False:
-            return "none"
-        return "unknown"
-    if isinstance(value, AutoReuse):
-        return "auto"
-    if isinstance(value, QName):
-        entry = tf_api.lookup(value.name)
-        if entry is not None and entry.kind == Kind.AUTO_REUSE:
-            return "auto"
-    return "unknown"
-
-
-def _combine_reuse(inherited: str, requested: str, parent: str) -> str:
-    """TF's rule: reuse is inherited and cannot be switched off inside (`reuse=False` means inherit)."""
-    modes = {inherited, requested, parent}
-    if "true" in modes:
-        return "true"
-    if "unknown" in modes:
-        return "unknown"
-    if "auto" in modes:
-        return "auto"
-    return "none"
 
 
 def _literal(text: str) -> Value:

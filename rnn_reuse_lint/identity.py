@@ -73,6 +73,27 @@ def known_owners(value: Value) -> FrozenSet[Obj]:
     return frozenset()
 
 
+def settle_join(join: Obj) -> Optional[Obj]:
+    """The object a join stands for when its branches differ only by variable-free wrappers
+    (`cell = GRUCell(); if training: cell = DropoutWrapper(cell)`), or same-class alternatives."""
+    alts = [a for a in join.alternatives if isinstance(a, Obj)]
+    if not alts or len(alts) != len(join.alternatives):
+        return None
+    stripped = [strip_free_wrappers(a) for a in alts]
+    if all(x is stripped[0] for x in stripped):
+        return stripped[0]
+    if all(a.cls == alts[0].cls for a in alts):
+        return alts[0]
+    return None
+
+
+def strip_free_wrappers(obj: Obj) -> Obj:
+    """The object under any wrappers that own no variables (DropoutWrapper...): the one whose variables it uses."""
+    while obj.kind == "wrapper" and not obj.owns_variables and isinstance(obj.inner, Obj):
+        obj = obj.inner
+    return obj
+
+
 def loops_of(obj: Obj) -> FrozenSet[int]:
     if obj.kind == "join":
         sets = []

@@ -14,7 +14,9 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from rnn_reuse_lint import naming
-from rnn_reuse_lint.identity import layer_indices, loops_of
+# builder.py still imports settle_join and strip_free_wrappers from here: keep both importable.
+from rnn_reuse_lint.identity import layer_indices, loops_of, settle_join, strip_free_wrappers  # noqa: F401
+from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family
 from rnn_reuse_lint.values import Const, DriverRecord, ListVal, Obj, Value
 
@@ -229,7 +231,7 @@ class _Simulation:
         if path is None or obj.family == Family.KERAS:
             return
         key = "/".join(path)
-        mode = _combine(record.reuse, _ctor_reuse(obj))
+        mode = combine_reuse(record.reuse, _ctor_reuse(obj))
         existing = self.store.get(key)
         if existing is not None:
             first_run, first_layer, first_direction = existing
@@ -284,26 +286,6 @@ class _Simulation:
         self.out.issues.append(issue)
 
 
-def settle_join(join: Obj) -> Optional[Obj]:
-    """The object a join stands for when its branches differ only by variable-free wrappers
-    (`cell = GRUCell(); if training: cell = DropoutWrapper(cell)`), or same-class alternatives."""
-    alts = [a for a in join.alternatives if isinstance(a, Obj)]
-    if not alts or len(alts) != len(join.alternatives):
-        return None
-    stripped = [strip_free_wrappers(a) for a in alts]
-    if all(x is stripped[0] for x in stripped):
-        return stripped[0]
-    if all(a.cls == alts[0].cls for a in alts):
-        return alts[0]
-    return None
-
-
-def strip_free_wrappers(obj: Obj) -> Obj:
-    while obj.kind == "wrapper" and not obj.owns_variables and isinstance(obj.inner, Obj):
-        obj = obj.inner
-    return obj
-
-
 def _expand(layers: ListVal) -> List[Tuple[Optional[int], Value, FrozenSet[int]]]:
     """Layers with their indices; a part of unknown length stands for one representative layer."""
     out: List[Tuple[Optional[int], Value, FrozenSet[int]]] = []
@@ -318,18 +300,8 @@ def _expand(layers: ListVal) -> List[Tuple[Optional[int], Value, FrozenSet[int]]
 
 
 def _ctor_reuse(obj: Obj) -> str:
-    from rnn_reuse_lint.evaluator import _reuse_mode
-
     value = obj.kwargs.get("reuse")
-    return "none" if value is None else _reuse_mode(value)
-
-
-def _combine(scope_reuse: str, ctor_reuse: str) -> str:
-    modes = {scope_reuse, ctor_reuse}
-    for mode in ("true", "unknown", "auto"):
-        if mode in modes:
-            return mode
-    return "none"
+    return "none" if value is None else reuse_mode(value)
 
 
 def _reuse_node(obj: Obj) -> Optional[cst.CSTNode]:
