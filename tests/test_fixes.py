@@ -292,11 +292,9 @@ def test_tf_initializers_are_pure() -> None:
      """, "comes from outside the function (a parameter of `build`)"),
     ("""
      import tensorflow as tf
-     class Model:
-         def __init__(self):
-             self.cell = tf.nn.rnn_cell.LSTMCell(8)
-             self.stack = tf.nn.rnn_cell.MultiRNNCell([self.cell] * 2)
-     """, "`self.cell` is stored in an attribute"),
+     cells = [tf.nn.rnn_cell.LSTMCell(8)]
+     stack = tf.nn.rnn_cell.MultiRNNCell([cells[0]] * 2)
+     """, "`cells[0]` is stored in a container"),
     ("""
      import tensorflow as tf
      shared = tf.nn.rnn_cell.GRUCell(8)
@@ -575,3 +573,54 @@ def test_other_attributes_of_self_set_in_between_do_not_block_the_fix() -> None:
                 self.stack = tf.nn.rnn_cell.MultiRNNCell([cell] * config.layers)
         """, "RNN101")
     assert finding.fix is not None and finding.fix.safe
+
+
+def test_attribute_alias_of_the_forward_cell_is_rewritten_where_it_is_set() -> None:
+    same(fixed("""
+        import tensorflow as tf
+        class BiLSTMLayer:
+            def __init__(self, num_units):
+                self.cell_fw = tf.nn.rnn_cell.BasicLSTMCell(num_units)
+                self.cell_bw = self.cell_fw
+
+            def encode(self, inputs):
+                return tf.nn.bidirectional_dynamic_rnn(self.cell_fw, self.cell_bw, inputs, dtype=tf.float32)
+        """), """
+        import tensorflow as tf
+        class BiLSTMLayer:
+            def __init__(self, num_units):
+                self.cell_fw = tf.nn.rnn_cell.BasicLSTMCell(num_units)
+                self.cell_bw = tf.nn.rnn_cell.BasicLSTMCell(num_units)
+
+            def encode(self, inputs):
+                return tf.nn.bidirectional_dynamic_rnn(self.cell_fw, self.cell_bw, inputs, dtype=tf.float32)
+        """)
+
+
+def test_attribute_layer_cell_is_an_unsafe_fix() -> None:
+    source = """
+        import tensorflow as tf
+        class Encoder:
+            def __init__(self, num_units, num_layers):
+                self.cell = tf.nn.rnn_cell.GRUCell(num_units)
+                self.stack = tf.nn.rnn_cell.MultiRNNCell([self.cell for _ in range(num_layers)])
+        """
+    finding = only(source, "RNN101")
+    assert finding.fix is not None and not finding.fix.safe
+    assert "`self.cell` is an attribute other code may read" in finding.fix.reason
+    out = fixed(source, unsafe=True)
+    assert "self.cell = tf.nn.rnn_cell.GRUCell(num_units)" in out  # kept: others may read it
+    assert "MultiRNNCell([tf.nn.rnn_cell.GRUCell(num_units) for _ in range(num_layers)])" in out
+
+
+def test_attribute_set_twice_or_in_another_method_has_no_fix() -> None:
+    finding = only("""
+        import tensorflow as tf
+        class Encoder:
+            def __init__(self, num_units):
+                self.cell = tf.nn.rnn_cell.GRUCell(num_units)
+
+            def build(self, layers):
+                return tf.nn.rnn_cell.MultiRNNCell([self.cell] * layers)
+        """, "RNN101")
+    assert finding.fix is None and "`self.cell` is set in another method (line 5)" in (finding.no_fix or "")

@@ -91,9 +91,15 @@ class Rebuilder:
     def follow(self, ref: cst.CSTNode, result: Construction) -> cst.BaseExpression:
         """The copy that replaces reference `ref`: its definition's value, or `ref` itself when a local
         factory will re-run the definitions (an if-statement)."""
+        if isinstance(ref, cst.Attribute):
+            definition = self.index.attribute_definition(ref)
+            if self.index.scope(definition.line) is not self.index.scope(ref) or \
+                    not self.index.before(definition.line, ref):
+                raise CannotFollow(f"`{definition.name}` is set in another method (line {{0}})", definition.line)
+            result.definitions.append(definition)
+            return self._copy(definition.value, result)
         if not isinstance(ref, cst.Name):
-            raise CannotFollow(f"`{short_text(ref)}` is stored in an attribute or a container that other code may "
-                               f"read")
+            raise CannotFollow(f"`{short_text(ref)}` is stored in a container that other code may read")
         definition = self.index.reaching_definition(ref)
         if definition.simple:
             result.definitions.append(definition)
@@ -118,6 +124,8 @@ class Rebuilder:
         """`expr` (original code) makes a new object each time it runs."""
         if isinstance(expr, cst.Name) and self.kinds.get(id(expr)) == "cell":
             return self._definition_builds(self.index.reaching_definition(expr))
+        if isinstance(expr, cst.Attribute) and self.kinds.get(id(expr)) == "cell":
+            return self._definition_builds(self.index.attribute_definition(expr))
         if isinstance(expr, cst.Call):
             return self.call_problem(expr) is None and self._constructs(expr)
         if isinstance(expr, (cst.List, cst.Tuple)):

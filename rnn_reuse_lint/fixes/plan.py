@@ -226,6 +226,8 @@ class FixPlanner:
         built: List[Tuple[Construction, cst.CSTNode]] = []
         factories: List[str] = []
         for ref in refs:
+            if not abandon:
+                ref = self._retarget(ref)
             construction = self.rebuilder.construction(ref)  # type: ignore[arg-type]
             self._check_stable(construction, ref, ref)
             factory = self._factory(construction, ref, ref)
@@ -239,6 +241,20 @@ class FixPlanner:
         if factories:
             description += f" (with a local factory `{factories[0]}()`)"
         return self._finish(description, edits, built, abandon)
+
+    def _retarget(self, ref: cst.CSTNode) -> cst.CSTNode:
+        """`self.cell_bw` read in another method than the one that sets it as an alias
+        (`self.cell_bw = self.cell_fw`): rewrite that alias instead, where the construction's names exist.
+        Only for one use (a direction, a later layer): every reader of `self.cell_bw` then gets the new cell."""
+        if not isinstance(ref, cst.Attribute):
+            return ref
+        definition = self.index.attribute_definition(ref)
+        if self.index.scope(definition.line) is self.index.scope(ref):
+            return ref
+        value = definition.value
+        if isinstance(value, (cst.Name, cst.Attribute)) and self.evaluator.name_kinds.get(id(value)) == "cell":
+            return value
+        raise CannotFollow(f"`{definition.name}` is set in another method (line {{0}})", definition.line)
 
     def _check_stable(self, construction: Construction, origin: cst.CSTNode, place: cst.CSTNode) -> None:
         """The names the construction reads must mean the same where the fix evaluates it."""
@@ -284,10 +300,14 @@ class FixPlanner:
         if abandon:
             lines = list({id(d.line): d for construction, _ in built for d in construction.definitions}.values())
             used = self._used_elsewhere(lines, [node for _, node in built])
-            if used is not None:
+            attributes = [d.name for d in lines if d.attribute]
+            if attributes:
+                reasons.append(f"`{attributes[0]}` is an attribute other code may read, and it would no longer "
+                               f"be a layer")
+            elif used is not None:
                 reasons.append(f"`{used[0]}` is also used at line {{0}}, which would keep the old object")
                 nodes.append(used[1])
-            elif not impure:
+            if not reasons:
                 edits = edits + [NodeEdit("delete", a.line) for a in _deletable(lines, self.index,
                                                                                  [n for _, n in built])]
         reason = Because("; ".join(reasons), *nodes) if reasons else None
@@ -297,6 +317,8 @@ class FixPlanner:
                         ) -> Optional[Tuple[str, cst.CSTNode]]:
         ignore = [a.line for a in lines] + replaced
         for definition in lines:
+            if definition.attribute:
+                continue  # attributes are never deleted, and always make the fix unsafe (see _finish)
             scope = self.index.scope(definition.line)
             for name in (definition.name, *definition.aliases):  # `fw = bw = cell`: both hold the object
                 reads = self.index.other_reads(name, scope, ignore, self._rebinding(definition.line, name, lines))
@@ -348,7 +370,7 @@ def _deletable(lines: List[Definition], index: SyntaxIndex, keep: List[cst.CSTNo
     out = []
     removed: Dict[int, int] = {}
     for assignment in lines:
-        if any(index.inside(node, assignment.line) for node in keep) or assignment.aliases:
+        if any(index.inside(node, assignment.line) for node in keep) or assignment.aliases or assignment.attribute:
             continue  # a line that still binds another name stays
         block = index.block(assignment.line)
         if removed.get(id(block), 0) + 1 >= len(block):

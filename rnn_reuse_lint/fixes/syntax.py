@@ -78,6 +78,7 @@ class Definition:
     tests: Tuple[cst.BaseExpression, ...] = ()  # the if-statement's conditions
     falls_through: bool = False  # an if without else: the definition before it may reach too
     aliases: Tuple[str, ...] = ()  # other names the same statement binds to the value (`fw = bw = cell`)
+    attribute: bool = False  # `self.cell = value`: other methods (and other modules) may read it
 
     @property
     def simple(self) -> bool:
@@ -214,6 +215,35 @@ class SyntaxIndex:
                 raise CannotFollow(f"`{name}` is read inside a `{type(owner).__name__.lower()}` block")
             current = owner
 
+    def attribute_definition(self, ref: cst.Attribute) -> Definition:
+        """The one `self.attr = value` line of the class whose method reads `self.attr` in `ref`."""
+        method = self.scope(ref)
+        owner = self.scope(method) if isinstance(method, cst.FunctionDef) else None
+        if not (isinstance(ref.value, cst.Name) and isinstance(owner, cst.ClassDef)
+                and isinstance(method, cst.FunctionDef) and _self_name(method) == ref.value.value):
+            raise CannotFollow(f"`{short_text(ref)}` is stored in an attribute or a container that other code "
+                               f"may write")
+        attr = ref.attr.value
+        found: List[Definition] = []
+        for statement in owner.body.body:
+            if not isinstance(statement, cst.FunctionDef) or _self_name(statement) is None:
+                continue
+            this = _self_name(statement)
+            for line in self._statements_in(statement):
+                for target in _attribute_targets(line):
+                    if isinstance(target.value, cst.Name) and target.value.value == this and \
+                            target.attr.value == attr:
+                        value = _attribute_value(line)
+                        if value is None or not isinstance(line, cst.SimpleStatementLine):
+                            raise CannotFollow(f"`self.{attr}` is set by a statement the fixer does not rewrite "
+                                               "(line {0})", line)
+                        found.append(Definition(f"self.{attr}", line, (value,), attribute=True))
+        if not found:
+            raise CannotFollow(f"`self.{attr}` is not set in the class")
+        if len(found) > 1:
+            raise CannotFollow(f"`self.{attr}` is set {len(found)} times in the class")
+        return found[0]
+
     def _owning_statement(self, block: cst.CSTNode) -> cst.CSTNode:
         """The compound statement (or def/class) a block belongs to, through else/elif/except parts."""
         current = self.parent(block)
@@ -349,6 +379,44 @@ def dotted_path(node: cst.BaseExpression) -> Optional[str]:
     if not isinstance(node, cst.Name):
         return None
     return ".".join([node.value, *reversed(parts)])
+
+
+def _self_name(method: cst.FunctionDef) -> Optional[str]:
+    """The name of a method's first parameter (`self`), None for static methods and no parameters."""
+    if any(isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in method.decorators):
+        return None
+    params = [*method.params.posonly_params, *method.params.params]
+    return params[0].name.value if params else None
+
+
+def _attribute_targets(statement: cst.CSTNode) -> List[cst.Attribute]:
+    """`x.attr` targets of a statement line (plain, augmented, annotated or unpacking assignments)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return []
+    out: List[cst.Attribute] = []
+    for small in statement.body:
+        targets: List[cst.BaseExpression] = []
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets]
+        elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+            targets = [small.target]
+        while targets:
+            target = targets.pop()
+            if isinstance(target, cst.Attribute):
+                out.append(target)
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                targets.extend(e.value for e in target.elements)
+    return out
+
+
+def _attribute_value(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
+    """The value of `self.attr = value` when that is the whole line and its only target."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
+                isinstance(small.targets[0].target, cst.Attribute):
+            return small.value
+    return None
 
 
 def _parameter_names(params: cst.Parameters) -> Set[str]:
