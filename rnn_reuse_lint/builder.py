@@ -24,7 +24,7 @@ from rnn_reuse_lint.model import (
     SharingRelation,
     StackModel,
 )
-from rnn_reuse_lint.runs import Replay, replay, settle_join, strip_free_wrappers
+from rnn_reuse_lint.runs import Replay, replay
 from rnn_reuse_lint.settings import DEFAULT_TF_VERSION
 from rnn_reuse_lint.positions import spans_for
 from rnn_reuse_lint.values import DriverRecord, ListVal, Obj, StackRecord, Value
@@ -295,9 +295,9 @@ def _origin(owner: Obj) -> cst.CSTNode:
 def _base(obj: Obj) -> Obj:
     """The cell inside variable-free wrappers (what a layer *is*, for explain)."""
     if obj.kind == "join":
-        settled = settle_join(obj)
+        settled = identity.settle_join(obj)
         obj = settled if settled is not None else obj
-    return strip_free_wrappers(obj)
+    return identity.strip_free_wrappers(obj)
 
 
 def _class_name(owner: Obj) -> str:
