@@ -41,7 +41,7 @@ class Run:
 
 @dataclass
 class Relation:
-    kind: str
+    kind: str  # "intended" | "suspicious" (code says which rule) | "unknown" (a scope or reuse is not known)
     code: Optional[str]
     variables: Tuple[str, ...]
     first: Tuple[int, Optional[int], Optional[str]]
@@ -260,17 +260,12 @@ class _Simulation:
         first = captured.run
         if first is run:
             return  # layers/directions of one call: RNN101/RNN102's business
-        same_place = path is not None and path == captured.prefix
-        if obj.family == Family.KERAS:
-            same_place = first.record.cells == run.record.cells
-        intended = same_place or run.record.reuse in ("true", "auto") or run.record.name == "keras_rnn" and same_place
-        code = None if intended else "RNN103"
-        self.out.relations.append(Relation("intended" if intended else "suspicious", code,
-                                           tuple(captured.variables),
+        kind = _sharing_kind(first, run, obj, path, captured.prefix)
+        code = "RNN103" if kind == "suspicious" else None
+        self.out.relations.append(Relation(kind, code, tuple(captured.variables),
                                            (first.index, captured.layer, captured.direction),
                                            (run.index, layer.index, layer.direction)))
-        known_scopes = obj.family == Family.KERAS or (run.record.scope is not None and first.record.scope is not None)
-        if code is None or not known_scopes or run.record.reuse == "unknown" and obj.family != Family.KERAS:
+        if code is None:
             return
         key = ("RNN103", first.index, run.index)
         if key in self.reported:
@@ -284,6 +279,20 @@ class _Simulation:
 
     def _issue(self, issue: Issue) -> None:
         self.out.issues.append(issue)
+
+
+def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]], prefix: Tuple[str, ...]) -> str:
+    """How a second run of an object that already has variables uses them: "intended" (same place, or reuse
+    asked for), "suspicious" (RNN103), or "unknown" when a scope or the reuse mode is not known (then there
+    is no RNN103 finding either, and the relation must not claim one)."""
+    if obj.family == Family.KERAS:
+        return "intended" if first.record.cells == run.record.cells or run.record.reuse in ("true", "auto") \
+            else "suspicious"
+    if path is not None and path == prefix or run.record.reuse in ("true", "auto"):
+        return "intended"
+    if run.record.scope is None or first.record.scope is None or run.record.reuse == "unknown":
+        return "unknown"
+    return "suspicious"
 
 
 def _expand(layers: ListVal) -> List[Tuple[Optional[int], Value, FrozenSet[int]]]:

@@ -123,3 +123,27 @@ def test_comprehension_using_its_index_is_spelled_out() -> None:
     layers = _variables("cells = [tf.nn.rnn_cell.LSTMCell(4, name='lstm_%d' % i) for i in range(2)]\n"
                         "out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell(cells), x, dtype=tf.float32)\n")
     assert [v[0] for v in layers] == ["rnn/multi_rnn_cell/cell_0/lstm_0/kernel", "rnn/multi_rnn_cell/cell_1/lstm_1/kernel"]
+
+
+def test_sharing_with_an_unknown_scope_or_reuse_is_unknown_not_rnn103(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # RNN103 needs both scopes and the reuse mode; where one is unknown explain must not claim RNN103 either.
+    from rnn_reuse_lint.commands.explain import render_text
+
+    path = tmp_path / "m.py"
+    path.write_text("import tensorflow as tf\n"
+                    "cell = tf.nn.rnn_cell.LSTMCell(4)\n"
+                    "with tf.variable_scope('encoder'):\n"
+                    "    a, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
+                    "with tf.variable_scope(name):\n"
+                    "    b, _ = tf.nn.dynamic_rnn(cell, y, dtype=tf.float32)\n"
+                    "with tf.variable_scope('decoder', reuse=flag):\n"
+                    "    c, _ = tf.nn.dynamic_rnn(cell, y, dtype=tf.float32)\n"
+                    "with tf.variable_scope('other'):\n"
+                    "    d, _ = tf.nn.dynamic_rnn(cell, y, dtype=tf.float32)\n")
+    doc = explain_file(str(path), Settings())
+    assert [(s["kind"], s["code"], s["between"][1]["line"]) for s in doc["sharing"]] == [
+        ("unknown", None, 6), ("unknown", None, 8), ("suspicious", "RNN103", 10)]
+    findings = analyze_bytes(path.read_bytes(), str(path), Settings()).findings
+    assert [(f.code, f.span.line) for f in findings] == [("RNN103", 10)]
+    assert "    unknown: run 0 (line 4) layer 0 and run 1 (line 6) layer 0 use encoder/rnn/lstm_cell/kernel" \
+        in render_text(doc)

@@ -47,7 +47,7 @@ def render_text(doc: Dict[str, Any]) -> str:
         lines.append("  sharing:")
         for rel in doc["sharing"]:
             a, b = rel["between"]
-            label = rel["code"] or "intended"
+            label = rel["code"] or rel["kind"]  # "intended", or "unknown" when a scope or reuse is not known
             lines.append(f"    {label}: run {a['run']} (line {a['line']}) layer {a['layer']} and run {b['run']} "
                          f"(line {b['line']}) layer {b['layer']} use {rel['variables'][0] if rel['variables'] else '?'}"
                          + (" ..." if len(rel["variables"]) > 1 else ""))
