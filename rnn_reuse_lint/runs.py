@@ -235,12 +235,13 @@ class _Simulation:
         existing = self.store.get(key)
         if existing is not None:
             first_run, first_layer, first_direction = existing
+            first = (first_run.index, first_layer, first_direction)
             if mode in ("true", "auto"):
-                self.out.relations.append(Relation("intended", None, tuple(variables),
-                                                   (first_run.index, first_layer, first_direction),
-                                                   (run.index, layer.index, layer.direction)))
+                self._relate("intended", None, variables, first, run, layer)
                 layer.borrows_from = (first_run.index, first_layer)
             elif mode == "none" and not record.uniquified and first_run is not run:
+                # Not sharing but a collision (TF raises on the second run); explain lists it with the sharing.
+                self._relate("suspicious", "RNN104", variables, first, run, layer)
                 self._issue(Issue("RNN104", _report_node(first_run.record, record), run, key,
                                   variables[0] if variables else key, other=first_run,
                                   other_scope=_scope_text(first_run.record.scope),
@@ -262,9 +263,7 @@ class _Simulation:
             return  # layers/directions of one call: RNN101/RNN102's business
         kind = _sharing_kind(first, run, obj, path, captured.prefix)
         code = "RNN103" if kind == "suspicious" else None
-        self.out.relations.append(Relation(kind, code, tuple(captured.variables),
-                                           (first.index, captured.layer, captured.direction),
-                                           (run.index, layer.index, layer.direction)))
+        self._relate(kind, code, captured.variables, (first.index, captured.layer, captured.direction), run, layer)
         if code is None:
             return
         key = ("RNN103", first.index, run.index)
@@ -276,6 +275,13 @@ class _Simulation:
                           captured.variables[0] if captured.variables else None, other=first,
                           other_scope=_scope_text(first.record.scope), cell=obj,
                           other_node=_report_node(run.record, first.record)))
+
+    def _relate(
+        self, kind: str, code: Optional[str], variables: Sequence[str],
+        first: Tuple[int, Optional[int], Optional[str]], run: Run, layer: LayerRun,
+    ) -> None:
+        self.out.relations.append(Relation(kind, code, tuple(variables), first,
+                                           (run.index, layer.index, layer.direction)))
 
     def _issue(self, issue: Issue) -> None:
         self.out.issues.append(issue)

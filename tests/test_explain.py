@@ -147,3 +147,19 @@ def test_sharing_with_an_unknown_scope_or_reuse_is_unknown_not_rnn103(tmp_path) 
     assert [(f.code, f.span.line) for f in findings] == [("RNN103", 10)]
     assert "    unknown: run 0 (line 4) layer 0 and run 1 (line 6) layer 0 use encoder/rnn/lstm_cell/kernel" \
         in render_text(doc)
+
+
+def test_rnn104_collisions_are_listed_with_the_sharing() -> None:
+    _variables("a, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(2) for _ in range(2)]), "
+               "x, dtype=tf.float32)\n"
+               "b, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(2) for _ in range(2)]), "
+               "x, dtype=tf.float32)\n")
+    path = os.path.join(ROOT, "build", "explain_case.py")
+    doc = explain_file(path, Settings())
+    relations = [(s["kind"], s["code"], [(e["run"], e["layer"]) for e in s["between"]], s["variables"][0])
+                 for s in doc["sharing"]]
+    expected = [("suspicious", "RNN104", [(0, i), (1, i)], f"rnn/multi_rnn_cell/cell_{i}/gru_cell/gates/kernel")
+                for i in range(2)]
+    assert relations == expected
+    with open(path, "rb") as handle:
+        assert {f.code for f in analyze_bytes(handle.read(), path, Settings()).findings} == {"RNN104"}

@@ -48,8 +48,10 @@ def render_text(doc: Dict[str, Any]) -> str:
         for rel in doc["sharing"]:
             a, b = rel["between"]
             label = rel["code"] or rel["kind"]  # "intended", or "unknown" when a scope or reuse is not known
+            verb = "both create" if rel["code"] == "RNN104" else "use"  # a collision: neither borrows
             lines.append(f"    {label}: run {a['run']} (line {a['line']}) layer {a['layer']} and run {b['run']} "
-                         f"(line {b['line']}) layer {b['layer']} use {rel['variables'][0] if rel['variables'] else '?'}"
+                         f"(line {b['line']}) layer {b['layer']} {verb} "
+                         f"{rel['variables'][0] if rel['variables'] else '?'}"
                          + (" ..." if len(rel["variables"]) > 1 else ""))
     return "\n".join(lines) + "\n"
 
