@@ -2,7 +2,8 @@
 
 Paths stay relative (`uriBaseId` `%SRCROOT%`), columns count Unicode code points. A notebook location
 points at the line of the .ipynb file that holds the code line, and `properties` say the cell and the
-line and column inside it.
+line and column inside it. A file that cannot be analysed (RNN000) and notes on how a file was read (legacy
+syntax normalized...) are the invocation's `toolExecutionNotifications`.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from urllib.parse import quote
 
 from rnn_reuse_lint import __version__
-from rnn_reuse_lint.finding import FileResult, Finding
+from rnn_reuse_lint.finding import FileError, FileResult, Finding
 from rnn_reuse_lint.report import Location, ReportOptions, locate, section
 from rnn_reuse_lint.settings import Settings
 
@@ -125,6 +126,26 @@ def result_dict(result: FileResult, f: Finding, rule_index: Dict[str, int], supp
     return out
 
 
+def error_notification(result: FileResult, e: FileError) -> Dict[str, Any]:
+    """RNN000: the file could not be analysed."""
+    where = locate(result, e.path, e.line, e.column)
+    note: Dict[str, Any] = {
+        "level": "error",
+        "message": {"text": e.message},
+        "locations": [{"physicalLocation": physical(where)}],
+        "descriptor": {"id": e.code},
+    }
+    if where.cell is not None:
+        note["properties"] = cell_properties(where)
+    return note
+
+
+def file_notes(result: FileResult) -> List[Dict[str, Any]]:
+    """How a file was read (e.g. "normalized legacy syntax: ..."): results then point at the original text."""
+    location = {"physicalLocation": {"artifactLocation": artifact(result.path)}}
+    return [{"level": "note", "message": {"text": text}, "locations": [location]} for text in result.notes]
+
+
 def document(
     results: Sequence[FileResult], settings: Settings, options: ReportOptions = ReportOptions()
 ) -> Dict[str, Any]:
@@ -134,17 +155,8 @@ def document(
     notifications: List[Dict[str, Any]] = []
     for result in results:
         if result.error is not None:
-            e = result.error
-            where = locate(result, e.path, e.line, e.column)
-            note: Dict[str, Any] = {
-                "level": "error",
-                "message": {"text": e.message},
-                "locations": [{"physicalLocation": physical(where)}],
-                "descriptor": {"id": e.code},
-            }
-            if where.cell is not None:
-                note["properties"] = cell_properties(where)
-            notifications.append(note)
+            notifications.append(error_notification(result, result.error))
+        notifications.extend(file_notes(result))
         items = [(f, False) for f in result.findings]
         if options.show_suppressed:
             items += [(f, True) for f in result.suppressed]

@@ -94,6 +94,23 @@ def test_sarif_without_show_suppressed_has_no_suppressed_results() -> None:
     assert all("suppressions" not in r for r in doc["runs"][0]["results"])
 
 
+def test_sarif_carries_file_notes_as_notifications(sarif_validator: Any, tmp_path: Path) -> None:
+    # A Python 2 file is read through the legacy normalization: SARIF says so (as the json format does).
+    write(tmp_path, {"py2.py": 'print "x"\n' + BAD})
+    code, out, err = run_cli("check", "--format", "sarif", "py2.py", cwd=tmp_path)
+    assert code == 1, err
+    doc = json.loads(out)
+    assert _errors(sarif_validator, doc) == []
+    (run,) = doc["runs"]
+    assert [r["ruleId"] for r in run["results"]] == ["RNN101"]
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert note == {
+        "level": "note",
+        "message": {"text": "normalized legacy syntax: print statement on line 1"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "py2.py", "uriBaseId": "%SRCROOT%"}}}],
+    }
+
+
 # --------------------------------------------------------------------------------------------------
 # GitHub workflow commands
 
