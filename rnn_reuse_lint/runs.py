@@ -14,8 +14,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from rnn_reuse_lint import naming
-# builder.py still imports settle_join and strip_free_wrappers from here: keep both importable.
-from rnn_reuse_lint.identity import layer_indices, loops_of, settle_join, strip_free_wrappers  # noqa: F401
+from rnn_reuse_lint.identity import layer_indices, loops_of, settle_join
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family
 from rnn_reuse_lint.values import Const, DriverRecord, ListVal, Obj, Value
