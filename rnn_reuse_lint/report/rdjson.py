@@ -51,7 +51,7 @@ def diagnostic(result: FileResult, f: Finding, suppressed: bool, lines: SourceLi
     message = _prefix(where) + f.message + (" (suppressed by # noqa)" if suppressed else "")
     if f.fix is not None and not f.fix.safe and result.notebook is None:
         # rdjson has no field for it: an unsafe suggestion says so in the message a reviewer reads with it
-        message += f" (the suggested fix is not proven safe: {f.fix.reason})"
+        message += f" (the suggested fix is not proven safe{': ' + f.fix.reason if f.fix.reason else ''})"
     out: Dict[str, Any] = {
         "message": message,
         "location": _location(where),
