@@ -90,9 +90,10 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class SharingRelation:
-    """Two runs' layers using the same variables: intended (reuse asked for) or suspicious (a rule's code)."""
+    """Two runs' layers using the same variables: intended (reuse asked for), suspicious (a rule's code:
+    RNN103 borrowing, RNN104 both creating), or unknown (a scope or reuse mode the pass cannot tell)."""
 
-    kind: str  # "intended" | "suspicious"
+    kind: str  # "intended" | "suspicious" | "unknown"
     code: Optional[str]
     variables: Tuple[str, ...]
     between: Tuple[Endpoint, Endpoint]
