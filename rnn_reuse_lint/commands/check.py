@@ -115,8 +115,21 @@ def lint_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
         return FileResult(path, error=FileError(path, 1, 1, f"internal error: {type(exc).__name__}: {exc}"))
 
 
+def _tune_gc() -> None:
+    """Make the cyclic garbage collector cheaper for a parse-heavy run (measured: its time per corpus file
+    halves, ~5% of `check`). Objects alive after the imports are frozen out of every collection, and the
+    young generation is collected less often: while libcst builds a tree, each collection of the middle
+    generation rescans the whole tree built so far."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(10000, 20, 10)
+
+
 def analyze_all(files: Sequence[str], settings: Settings, jobs: int) -> List[FileResult]:
     """Results in the order of `files`, whatever the number of processes."""
+    if len(files) > 1:
+        _tune_gc()  # before the pool forks: the workers inherit it
     if jobs <= 1 or len(files) < 2:
         return [lint_file(path, settings) for path in files]
     import concurrent.futures
