@@ -351,22 +351,14 @@ def _assigned_into(statement: cst.CSTNode) -> Set[str]:
     """Paths a statement line assigns through an attribute or an item: `config.size = 2` writes
     `config.size`, `sizes[0] += 1` writes `sizes`."""
     written: Set[str] = set()
-    if not isinstance(statement, cst.SimpleStatementLine):
-        return written
-    for small in statement.body:
-        targets: List[cst.BaseExpression] = []
-        if isinstance(small, cst.Assign):
-            targets = [t.target for t in small.targets]
-        elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
-            targets = [small.target]
-        for target in targets:
-            through_item = False
-            while isinstance(target, cst.Subscript):
-                target, through_item = target.value, True
-            path = dotted_path(target)
-            # a plain `name = ...` is a binding (bound_names); only writes into an object count here
-            if path is not None and (through_item or isinstance(target, cst.Attribute)):
-                written.add(path)
+    for target in _line_targets(statement):
+        through_item = False
+        while isinstance(target, cst.Subscript):
+            target, through_item = target.value, True
+        path = dotted_path(target)
+        # a plain `name = ...` is a binding (bound_names); only writes into an object count here
+        if path is not None and (through_item or isinstance(target, cst.Attribute)):
+            written.add(path)
     return written
 
 
@@ -391,22 +383,27 @@ def _self_name(method: cst.FunctionDef) -> Optional[str]:
 
 def _attribute_targets(statement: cst.CSTNode) -> List[cst.Attribute]:
     """`x.attr` targets of a statement line (plain, augmented, annotated or unpacking assignments)."""
-    if not isinstance(statement, cst.SimpleStatementLine):
-        return []
     out: List[cst.Attribute] = []
-    for small in statement.body:
-        targets: List[cst.BaseExpression] = []
-        if isinstance(small, cst.Assign):
-            targets = [t.target for t in small.targets]
-        elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
-            targets = [small.target]
-        while targets:
-            target = targets.pop()
-            if isinstance(target, cst.Attribute):
-                out.append(target)
-            elif isinstance(target, (cst.Tuple, cst.List)):
-                targets.extend(e.value for e in target.elements)
+    targets = _line_targets(statement)
+    while targets:
+        target = targets.pop()
+        if isinstance(target, cst.Attribute):
+            out.append(target)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            targets.extend(e.value for e in target.elements)
     return out
+
+
+def _line_targets(statement: cst.CSTNode) -> List[cst.BaseExpression]:
+    """The assignment targets of a statement line (plain, augmented and annotated assignments)."""
+    targets: List[cst.BaseExpression] = []
+    if isinstance(statement, cst.SimpleStatementLine):
+        for small in statement.body:
+            if isinstance(small, cst.Assign):
+                targets.extend(t.target for t in small.targets)
+            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+                targets.append(small.target)
+    return targets
 
 
 def _attribute_value(statement: cst.CSTNode) -> Optional[cst.BaseExpression]:
