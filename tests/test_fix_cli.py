@@ -33,7 +33,7 @@ def test_diff_prints_a_patch_and_writes_nothing(tmp_path: Path) -> None:
     assert "+stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8) for _ in range(2)])\n" in out
     assert "would fix 1 finding in 1 file" in err
     assert (tmp_path / "m.py").read_text() == BAD
-    # the patch applies with the real `patch` semantics: what --fix would write
+    # nothing to fix: no patch, exit 0
     (tmp_path / "g.py").write_text(GOOD)
     code, out, _ = run("check", "--isolated", "--diff", "g.py", cwd=str(tmp_path))
     assert (code, out) == (0, "")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import textwrap
-from typing import List, Optional
 
 import pytest
 
@@ -386,10 +385,6 @@ def test_a_fix_that_would_break_the_file_is_not_applied() -> None:
     assert outcome.text == source and "does not parse" in outcome.problem
 
 
-def _codes(result: FileResult) -> List[str]:
-    return sorted(f.code for f in result.findings)
-
-
 def test_noqa_silenced_findings_are_not_fixed() -> None:
     source = textwrap.dedent("""
         import tensorflow as tf
@@ -397,10 +392,6 @@ def test_noqa_silenced_findings_are_not_fixed() -> None:
         stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 3)  # noqa: RNN101
         """)
     assert fix_text(source, lint).text == source
-
-
-def reason_of(finding: Finding) -> Optional[str]:
-    return finding.fix.reason if finding.fix is not None else finding.no_fix
 
 
 def test_python2_files_are_reported_without_fixes() -> None:
