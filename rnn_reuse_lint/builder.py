@@ -148,6 +148,8 @@ class _Freezer:
                 self._want(_origin(issue.cell))
             if issue.reuse_node is not None:
                 self._want(issue.reuse_node)
+            if issue.loop_node is not None:
+                self._want(issue.loop_node)
         self._spans = spans_for(self.module, self._nodes.values())
         return ModuleModel(
             path=self.path,
@@ -192,6 +194,7 @@ class _Freezer:
                 other_scope=i.other_scope,
                 cell=self._cell_ref(i.cell) if i.cell is not None else None,
                 reuse_span=self._span(i.reuse_node) if i.reuse_node is not None else None,
+                loop_span=self._span(i.loop_node) if i.loop_node is not None else None,
             )
             for i in scope_replay.issues
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -56,6 +56,7 @@ class Ctx:
     calls: Tuple[int, ...] = ()  # id() of function nodes being inlined (no recursion)
     sites: Tuple[cst.CSTNode, ...] = ()  # the call expressions that led here from the root
     root: int = 0  # 0: the module's top level; else id() of a function evaluated with unknown arguments
+    guarded: FrozenSet[int] = frozenset()  # loops in whose current iteration this point sits behind a condition
 
     @property
     def scope(self) -> ScopeFrame:
@@ -129,6 +130,7 @@ class Evaluator:
         self._generic_done: set[int] = set()
         self._pending: List[Tuple[FuncVal, Optional[Instance]]] = []
         self._loop_counts: Dict[int, Optional[int]] = {}
+        self._skipping: set[int] = set()  # loops whose body has a path that leaves the iteration early
         self.function_names: Dict[int, str] = {}
         # For the fixer (fixes/): what names and calls stood for. A name that was ever a cell-like value
         # is "cell", one bound to a local function is "function"; a call remembers what it called.
@@ -341,6 +343,8 @@ class Evaluator:
         before = dict(frame.vars)
         before_attrs = dict(frame.self_attrs)
         before_reuse = [scope.reuse for scope in ctx.scopes]
+        if len(branches) > 1:
+            ctx = replace(ctx, guarded=ctx.guarded | frozenset(ctx.loops))
         outcomes: List[Tuple[Dict[str, Value], Dict[str, Value]]] = []
         reuse_outcomes: List[List[str]] = []
         for body in branches:
@@ -353,6 +357,9 @@ class Evaluator:
             if not frame.dead:
                 outcomes.append((frame.vars, frame.self_attrs))
                 reuse_outcomes.append([scope.reuse for scope in ctx.scopes])
+        if len(outcomes) < len(branches):
+            # A path left early (break/continue/return): later calls in these loops' bodies may be skipped.
+            self._skipping.update(ctx.loops)
         # `if t > 0: scope.reuse_variables()`: after the branches, reuse is whatever every path agrees on.
         for index, scope in enumerate(ctx.scopes):
             seen = {states[index] for states in reuse_outcomes} or {before_reuse[index]}
@@ -378,7 +385,10 @@ class Evaluator:
         before = dict(frame.vars)
         before_attrs = dict(frame.self_attrs)
         self._loop_counts[loop] = count
+        first_driver = len(self.records.drivers)
         self._exec_block(node.body.body, frame, inner)
+        if not frame.dead:  # every path ends in break/return (or continue): do not claim a second pass
+            self._mark_repeats(loop, node, count, first_driver)
         after, after_attrs = frame.vars, frame.self_attrs
         frame.dead = False
         # The loop may run zero times, or stop early: names hold either value afterwards.
@@ -386,6 +396,22 @@ class Evaluator:
         frame.self_attrs = _merge([before_attrs, after_attrs], node)
         if node.orelse is not None:
             self._exec_block(node.orelse.body.body, frame, ctx)
+
+    def _mark_repeats(self, loop: int, node: cst.CSTNode, count: Optional[int], first_driver: int) -> None:
+        """Calls of this loop's body that the next iteration makes again with reuse still off.
+
+        Evaluated at the end of the body, so `tf.get_variable_scope().reuse_variables()` after the call (the
+        intended "share across iterations" idiom) switches it off; a call behind a condition is left out.
+        """
+        if count is not None and count < 2:
+            return
+        for record in self.records.drivers[first_driver:]:
+            if loop in record.guarded:
+                continue
+            if record.scope is None or record.uniquified or record.reuse != "none" \
+                    or any(f.reuse != "none" or f.unique for f in record.frames):
+                continue
+            record.repeats += ((loop, node),)
 
     def _exec_with(self, node: cst.With, frame: Frame, ctx: Ctx) -> None:
         inner = ctx
@@ -661,6 +687,7 @@ class Evaluator:
         count: Optional[int] = 1
         clause: Optional[cst.CompFor] = node.for_in
         first = True
+        first_driver = len(self.records.drivers)
         while clause is not None:
             iterable = self.eval(clause.iter, frame if first else comp_frame, ctx if first else inner_ctx)
             first = False
@@ -670,12 +697,14 @@ class Evaluator:
             for cond in clause.ifs:
                 self.eval(cond.test, comp_frame, inner_ctx)
                 count = None
+                inner_ctx = replace(inner_ctx, guarded=inner_ctx.guarded | {loop})
             clause = clause.inner_for_in
         if isinstance(node, cst.DictComp):
             self.eval(node.key, comp_frame, inner_ctx)
             self.eval(node.value, comp_frame, inner_ctx)
             return UNKNOWN
         element = self.eval(node.elt, comp_frame, inner_ctx)
+        self._mark_repeats(loop, node, count, first_driver)
         if isinstance(node, cst.SetComp):
             return UNKNOWN
         return ListVal([Part(element, node, "each", count, frozenset({loop}))], frozenset(ctx.loops))
@@ -769,7 +798,7 @@ class Evaluator:
             return UNKNOWN
         path = self._driver_scope(kwargs.get("scope"), None, ctx)
         self._record_driver(node, "cell_call", (("cell", func),), False, False, ctx, path, False,
-                            reuse=self._reuse_at(kwargs.get("scope"), ctx))
+                            reuse=self._reuse_at(kwargs.get("scope"), ctx), scope_arg=kwargs.get("scope"))
         return TupleVal((UNKNOWN, UNKNOWN))
 
     def _call_join(
@@ -948,7 +977,7 @@ class Evaluator:
             inherited, unique = parent.reuse, True  # default_name scopes are uniquified: never collide
         else:
             path, inherited = None, parent.reuse
-        frame = ScopeFrame(path, combine_reuse(inherited, requested, parent.reuse), node)
+        frame = ScopeFrame(path, combine_reuse(inherited, requested, parent.reuse), node, loops=frozenset(ctx.loops))
         frame.unique = unique or parent.unique
         return ScopeVal(frame, opens=True)
 
@@ -981,11 +1010,16 @@ class Evaluator:
         path: Optional[Tuple[str, ...]],
         uniquified: bool,
         reuse: Optional[str] = None,
+        scope_arg: Optional[Value] = None,
     ) -> None:
+        loops = frozenset(ctx.loops)
+        frames = ctx.scopes + ((scope_arg.frame,) if isinstance(scope_arg, ScopeVal) else ())
         self.records.drivers.append(DriverRecord(
             node, name, cells, bidirectional, stacked, scope=path,
             reuse=reuse if reuse is not None else ctx.scope.reuse, root=ctx.root, sites=ctx.sites + (node,),
-            loops=frozenset(ctx.loops), uniquified=uniquified or any(f.unique for f in ctx.scopes)))
+            loops=loops, uniquified=uniquified or any(f.unique for f in ctx.scopes), frames=frames,
+            explicit_scope=scope_arg is not None and not (isinstance(scope_arg, Const) and scope_arg.value is None),
+            guarded=ctx.guarded | (loops & self._skipping)))
 
     def _stack(
         self,
@@ -1023,7 +1057,7 @@ class Evaluator:
         # dynamic_decode opens variable_scope(scope, "decoder"): a default_name, uniquified (decoder_1...).
         uniquified = info.canonical == "dynamic_decode" and scope_arg is None
         self._record_driver(node, info.canonical, tuple(cells), info.bidirectional, info.stacked, ctx, path,
-                            uniquified, reuse=self._reuse_at(scope_arg, ctx))
+                            uniquified, reuse=self._reuse_at(scope_arg, ctx), scope_arg=scope_arg)
         if len(cells) == 1 and info.canonical != "dynamic_decode":
             return TupleVal((UNKNOWN, UNKNOWN))
         return UNKNOWN

@@ -112,6 +112,7 @@ class ScopeIssue:
     other_scope: Optional[str] = None
     cell: Optional[CellRef] = None
     reuse_span: Optional[Span] = None  # RNN105: where reuse was requested
+    loop_span: Optional[Span] = None  # RNN104 within one call: the loop whose next iteration collides
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,9 @@ from rnn_reuse_lint.tf_api import Family
 from rnn_reuse_lint.values import Const, DriverRecord, ListVal, Obj, Value
 
 
+NAMES_UNIQUIFIED = ("1.15", "2")  # LayerRNNCell: direct calls in one open scope get `_1`, `_2` (§1.2)
+
+
 @dataclass
 class LayerRun:
     index: Optional[int]
@@ -59,6 +62,7 @@ class Issue:
     cell: Optional[Obj] = None
     reuse_node: Optional[cst.CSTNode] = None
     other_node: Optional[cst.CSTNode] = None  # where the first run is reached from the same root
+    loop_node: Optional[cst.CSTNode] = None  # RNN104 within one call: the loop whose next iteration collides
 
 
 @dataclass
@@ -99,6 +103,8 @@ class _Simulation:
         self.store: Dict[str, Tuple[Run, Optional[int], Optional[str]]] = {}
         self.captures: Dict[Tuple[int, Optional[int]], _Capture] = {}
         self.reported: set[Tuple[str, int, int]] = set()
+        # Cell scope names opened by direct calls per open `with` block: TF ≥1.5 uniquifies them (§1.2).
+        self.openings: Dict[Tuple[int, str], int] = {}
 
     def run(self, records: List[DriverRecord]) -> None:
         for record in records:
@@ -215,12 +221,17 @@ class _Simulation:
         per_layer = bool(layer.loops) and layer.loops <= loops_of(obj)
         instance = (obj.key, layer.index if per_layer else None)
         captured = self.captures.get(instance)
+        if captured is not None and path is not None and self._uniquifies(record, obj, path) \
+                and captured.prefix[:-1] == path[:-1]:
+            path = captured.prefix  # called again in the same parent scope: back in its (uniquified) level
         if captured is not None:
             layer.variables.extend(captured.variables)
             if captured.run is not run or captured.layer != layer.index or captured.direction != layer.direction:
                 layer.borrows_from = layer.borrows_from or (captured.run.index, captured.layer)
                 self._shared_object(run, layer, obj, path, captured)
             return
+        if path is not None and self._uniquifies(record, obj, path):
+            path = self._unique_level(record, path)
         variables = ["/".join(path + (leaf,)) for leaf in leaves] if path is not None else []
         if obj.family == Family.KERAS:
             # Keras weight names depend on global layer counters; the cell's own name is what the code says.
@@ -253,6 +264,39 @@ class _Simulation:
             return
         if mode in ("none", "auto"):
             self.store[key] = (run, layer.index, layer.direction)
+        if mode == "none" and not record.uniquified:
+            self._next_iteration(run, layer, obj, key, variables)
+
+    def _uniquifies(self, record: DriverRecord, obj: Obj, path: Tuple[str, ...]) -> bool:
+        """A cell called directly with no `scope=` opens its own level with a default_name from TF 1.5 on:
+        a second cell of the same name in the same open `with` block gets `_1` (TF_RNN_SEMANTICS.md §1.2)."""
+        return (record.name == "cell_call" and not record.explicit_scope and self.tf_version in NAMES_UNIQUIFIED
+                and record.scope is not None and len(path) == len(record.scope) + 1
+                and _ctor_reuse(obj) == "none" and bool(record.frames))
+
+    def _unique_level(self, record: DriverRecord, path: Tuple[str, ...]) -> Tuple[str, ...]:
+        key = (id(record.frames[-1]), "/".join(path))
+        count = self.openings.get(key, 0)
+        self.openings[key] = count + 1
+        return path if count == 0 else path[:-1] + (f"{path[-1]}_{count}",)
+
+    def _next_iteration(self, run: Run, layer: LayerRun, obj: Obj, key: str, variables: List[str]) -> None:
+        """RNN104 within one call: a loop builds a new cell each iteration and runs it in the same scope."""
+        record = run.record
+        for loop, loop_node in record.repeats:
+            if loop not in loops_of(obj):
+                continue  # the same object every iteration: it returns to its captured scope
+            if record.name == "cell_call" and not record.explicit_scope and self.tf_version in NAMES_UNIQUIFIED \
+                    and loop not in record.frames[-1].loops:
+                continue  # the enclosing `with` stays open across iterations: TF names the next one `_1`
+            point = (run.index, layer.index, layer.direction)
+            self._relate("suspicious", "RNN104", variables, point, run, layer)
+            if ("RNN104-loop", run.index, loop) not in self.reported:
+                self.reported.add(("RNN104-loop", run.index, loop))
+                self._issue(Issue("RNN104", record.node, run, key, variables[0] if variables else key, other=run,
+                                  other_scope=_scope_text(record.scope), cell=obj, other_node=record.node,
+                                  loop_node=loop_node))
+            return
 
     def _shared_object(
         self, run: Run, layer: LayerRun, obj: Obj, path: Optional[Tuple[str, ...]], captured: _Capture

@@ -168,6 +168,7 @@ class ScopeFrame:
     reuse: str
     node: Optional[cst.CSTNode] = None
     unique: bool = False  # opened with default_name: TF uniquifies it, so nothing under it collides
+    loops: FrozenSet[int] = frozenset()  # the loops around the `with` that opened it: re-opened per iteration
 
 
 @dataclass(eq=False)
@@ -213,6 +214,11 @@ class DriverRecord:
     sites: Tuple[cst.CSTNode, ...] = ()  # call sites from the root down to this call
     loops: FrozenSet[int] = frozenset()
     uniquified: bool = False  # the driver scope is a default_name (decoder, decoder_1...): never collides
+    frames: Tuple["ScopeFrame", ...] = ()  # the open scopes at the call (and a `scope=` object's), outermost first
+    explicit_scope: bool = False  # a `scope=` argument was given
+    guarded: FrozenSet[int] = frozenset()  # loops in whose body this call sits behind a condition or a skip
+    # Loops (id, statement) whose next iteration runs this call again with reuse still off (set after the body).
+    repeats: Tuple[Tuple[int, cst.CSTNode], ...] = ()
 
 
 class Frame:

@@ -31,7 +31,7 @@ def render_text(doc: Dict[str, Any]) -> str:
     for run in doc["runs"]:
         reuse = {True: "reuse", False: "create", "auto": "auto-reuse", None: "reuse unknown"}[run["reuse"]]
         context = "" if run["context"] == "module" else f", in {run['context']}"
-        lines.append(f"  run {run['run']}: line {run['line']} {run['driver']} scope={run['scope'] or ('(keras)' if run['driver'].startswith('keras') else '?')} "
+        lines.append(f"  run {run['run']}: line {run['line']} {run['driver']} scope={_scope_label(run)} "
                      f"({reuse}{context})")
         for layer in run["layers"]:
             index = "?" if layer["index"] is None else layer["index"]
@@ -49,11 +49,24 @@ def render_text(doc: Dict[str, Any]) -> str:
             a, b = rel["between"]
             label = rel["code"] or rel["kind"]  # "intended", or "unknown" when a scope or reuse is not known
             verb = "both create" if rel["code"] == "RNN104" else "use"  # a collision: neither borrows
+            if a == b:  # RNN104 within one call: a loop runs it again with a new cell
+                lines.append(f"    {label}: run {a['run']} (line {a['line']}) layer {a['layer']} creates "
+                             f"{rel['variables'][0] if rel['variables'] else '?'} again on the loop's next pass"
+                             + (" ..." if len(rel["variables"]) > 1 else ""))
+                continue
             lines.append(f"    {label}: run {a['run']} (line {a['line']}) layer {a['layer']} and run {b['run']} "
                          f"(line {b['line']}) layer {b['layer']} {verb} "
                          f"{rel['variables'][0] if rel['variables'] else '?'}"
                          + (" ..." if len(rel["variables"]) > 1 else ""))
     return "\n".join(lines) + "\n"
+
+
+def _scope_label(run: dict) -> str:
+    if run["scope"]:
+        return str(run["scope"])
+    if run["driver"].startswith("keras"):
+        return "(keras)"
+    return "(root)" if run["scope"] == "" else "?"
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

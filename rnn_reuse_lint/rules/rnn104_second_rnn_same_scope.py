@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding, Related
-from rnn_reuse_lint.model import ModuleModel
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid
+from rnn_reuse_lint.model import ModuleModel, ScopeIssue
+from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, created_here
 
 
 class SecondRnnSameScope(Rule):
@@ -13,7 +13,8 @@ class SecondRnnSameScope(Rule):
     ## What it does
     Finds an RNN call whose new cell would create variables that an earlier call in the same module
     already created, without reuse: two `dynamic_rnn` calls with the default scope, two cells with the
-    same `name=`, or one helper that builds an RNN called twice without a reuse scope around the second call.
+    same `name=`, one helper that builds an RNN called twice without a reuse scope around the second call,
+    or a loop that builds a new cell on every pass and runs it in the same scope each time.
 
     ## Why is this bad?
     Graph construction fails with `ValueError: Variable rnn/lstm_cell/kernel already exists, disallowed.
@@ -32,9 +33,15 @@ class SecondRnnSameScope(Rule):
     out_b, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(64), b, dtype=tf.float32, scope="rnn_b")
     ```
 
+    In a loop, name the scope after the loop index (`tf.variable_scope("layer_%d" % i)`) for separate
+    weights, or call `tf.get_variable_scope().reuse_variables()` after the first pass to share them.
+
     ## Known problems
     Only fully known scope paths are compared; scopes named from variables or `default_name` (which
-    TensorFlow uniquifies) are not.
+    TensorFlow uniquifies) are not. A loop counts only when it may run more than once and the call is not
+    behind a condition or after an early `continue`/`break` in its body. Cells called directly
+    (`cell(x, state)`) in one open `variable_scope` block are uniquified by TensorFlow 1.5+
+    (`lstm_cell`, `lstm_cell_1`) and do not collide.
     """
 
     code = "RNN104"
@@ -51,6 +58,18 @@ class SecondRnnSameScope(Rule):
               "def tower(x):\n    with tf.variable_scope('tower', reuse=tf.AUTO_REUSE):\n"
               "        return tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32)\n"
               "left = tower(a)\nright = tower(b)\n"),
+        Valid("loop-scope-per-layer",
+              "import tensorflow as tf\nout = x\nfor i in range(3):\n"
+              "    with tf.variable_scope('layer_%d' % i):\n"
+              "        out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), out, dtype=tf.float32)\n"),
+        Valid("loop-reuse-after-first-pass",
+              "import tensorflow as tf\nwith tf.variable_scope('tower'):\n    for x in inputs:\n"
+              "        out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32)\n"
+              "        tf.get_variable_scope().reuse_variables()\n"),
+        Valid("direct-calls-one-block",
+              "import tensorflow as tf\nwith tf.variable_scope('s'):\n"
+              "    a = tf.nn.rnn_cell.GRUCell(4)\n    b = tf.nn.rnn_cell.GRUCell(4)\n"
+              "    h, _ = a(x, s0)\n    g, _ = b(x, s0)\n"),
     )
     INVALID = (
         Invalid("two-default-scopes",
@@ -63,14 +82,35 @@ class SecondRnnSameScope(Rule):
                 "def encode(x):\n    with tf.variable_scope('encoder'):\n"
                 "        return tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32)\n"
                 "first = encode(a)\nsecond = encode(b)\n", line=6, contains="line 5"),
+        Invalid("new-cell-every-pass",
+                "import tensorflow as tf\nout = x\nfor i in range(3):\n"
+                "    cell = tf.nn.rnn_cell.LSTMCell(4)\n"
+                "    out, _ = tf.nn.dynamic_rnn(cell, out, dtype=tf.float32)\n",
+                line=5, contains="next pass of the loop at line 3"),
     )
 
     def check(self, model: ModuleModel, context: RuleContext) -> Iterator[Finding]:
         for issue in model.scopes.issues:
             if issue.code != self.code or issue.other_span is None:
                 continue
+            if issue.loop_span is not None and issue.cell is not None:
+                yield self._next_pass(context, issue)
+                continue
             message = (f"`{issue.variable}` is created again here (by a `{issue.driver}`) after line "
                        f"{issue.other_span.line} created it without reuse: TensorFlow raises \"Variable "
                        f"{issue.variable} already exists, disallowed\"")
             related = (Related(context.path, issue.other_span, f"`{issue.variable}` is first created here"),)
             yield self.finding(context, issue.span, message, related)
+
+    def _next_pass(self, context: RuleContext, issue: ScopeIssue) -> Finding:
+        assert issue.loop_span is not None and issue.cell is not None
+        cell = issue.cell
+        message = (f"`{issue.variable}` is created again by this `{issue.driver}` on the next pass of the loop at line "
+                   f"{issue.loop_span.line}: `{cell.label}` (line {cell.span.line}) is a new `{cell.cls}` on every "
+                   f"pass, run under the same scope without reuse; TensorFlow raises \"Variable {issue.variable} "
+                   f"already exists, disallowed\"")
+        related = (
+            Related(context.path, issue.loop_span, f"this loop runs the call again with a new `{cell.cls}`"),
+            created_here(context, cell, f"`{cell.label}` ({cell.cls}) is created anew on every pass here"),
+        )
+        return self.finding(context, issue.span, message, related)
