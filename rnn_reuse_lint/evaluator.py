@@ -526,9 +526,9 @@ class Evaluator:
         if isinstance(node, cst.Subscript):
             return self._note_kind(node, self._subscript(node, frame, ctx))
         if isinstance(node, cst.NamedExpr):
-            value = self.eval(node.value, frame, ctx)
-            self._bind(node.target, value, frame, ctx)
-            return value
+            named = self.eval(node.value, frame, ctx)
+            self._bind(node.target, named, frame, ctx)
+            return named
         # Evaluate children for their side effects (calls nested in dicts, f-strings, comparisons...).
         for child in node.children:
             if isinstance(child, cst.BaseExpression):
@@ -593,7 +593,8 @@ class Evaluator:
             if attr == "reuse_variables":
                 return BoundMethod(base, attr)
             if attr == "reuse":
-                return {"true": Const(True), "none": Const(None), "auto": AutoReuse()}.get(base.frame.reuse, UNKNOWN)
+                flags: Dict[str, Value] = {"true": Const(True), "none": Const(None), "auto": AutoReuse()}
+                return flags.get(base.frame.reuse, UNKNOWN)
             if attr in ("name", "original_name_scope") and base.frame.path is not None:
                 return Const("/".join(base.frame.path))
             return UNKNOWN
@@ -941,10 +942,10 @@ class Evaluator:
         if entry.kind == Kind.KERAS_LAYER:
             # LSTM/GRU/SimpleRNN layers build their own cell (LSTMCell...): a fresh cell per layer object.
             cell_entry = tf_api.lookup(f"keras.layers.{entry.name.replace('CuDNN', '')}Cell")
-            cell: Value = UNKNOWN
+            own_cell: Value = UNKNOWN
             if cell_entry is not None:
-                cell = Obj("cell", cell_entry.name, entry.family, node, loops, entry=cell_entry, kwargs=kwargs)
-            return Obj("keras_rnn", entry.name, entry.family, node, loops, inner=cell, entry=entry)
+                own_cell = Obj("cell", cell_entry.name, entry.family, node, loops, entry=cell_entry, kwargs=kwargs)
+            return Obj("keras_rnn", entry.name, entry.family, node, loops, inner=own_cell, entry=entry)
         if entry.kind == Kind.DRIVER:
             return self._driver(node, entry, args, kwargs, ctx)
         if entry.kind == Kind.SEQ2SEQ:

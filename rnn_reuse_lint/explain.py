@@ -9,7 +9,8 @@ from rnn_reuse_lint.settings import Settings
 
 
 def _reuse(value: str) -> Union[bool, str, None]:
-    return {"none": False, "true": True, "auto": "auto"}.get(value)
+    flags: Dict[str, Union[bool, str, None]] = {"none": False, "true": True, "auto": "auto"}
+    return flags.get(value)
 
 
 def explain_model(model: ModuleModel, tf_version: str) -> Dict[str, Any]:

@@ -48,7 +48,7 @@ class _TargetedPositionState(CodegenState):
         self._line, self._column, self._seen = line, column, len(tokens)
         return line, column
 
-    def record_syntactic_position(
+    def record_syntactic_position(  # type: ignore[override]  # returns a shared no-op context, not a generator's
         self,
         node: cst.CSTNode,
         *,

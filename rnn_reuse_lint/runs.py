@@ -129,7 +129,7 @@ class _Simulation:
             return [(role, value, None, "fw" if role.endswith("fw") else "bw") for role, value in record.cells]
         if not record.bidirectional:
             return [(role, value, base, None) for role, value in record.cells]
-        out = []
+        out: List[Tuple[str, Value, Optional[Tuple[str, ...]], Optional[str]]] = []
         for role, value in record.cells:
             direction = "fw" if role.endswith("fw") else "bw"
             out.append((role, value, base, direction))
@@ -173,7 +173,7 @@ class _Simulation:
     ) -> List[Tuple[Optional[int], Value, Optional[Tuple[str, ...]], FrozenSet[int]]]:
         if not isinstance(value, ListVal):
             return []
-        out = []
+        out: List[Tuple[Optional[int], Value, Optional[Tuple[str, ...]], FrozenSet[int]]] = []
         for index, layer, loops in _expand(value):
             if prefix is None or index is None:
                 out.append((index, layer, None, loops))

@@ -187,10 +187,10 @@ def apply_fixes(results: Sequence[FileResult], settings: Settings, unsafe: bool,
             continue
         data = engine.read_source(result.path)
         text = engine.decode(data, result.path) if isinstance(data, bytes) else data
-        if not isinstance(text, str):
+        if not isinstance(data, bytes) or not isinstance(text, str):
             out.append(result)
             continue
-        encoding = _encoding(data) if isinstance(data, bytes) else "utf-8"
+        encoding = _encoding(data)
         path = result.path
 
         def lint(candidate: str) -> FileResult:

@@ -61,7 +61,7 @@ def render_text(doc: Dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _scope_label(run: dict) -> str:
+def _scope_label(run: Dict[str, Any]) -> str:
     if run["scope"]:
         return str(run["scope"])
     if run["driver"].startswith("keras"):

@@ -1,7 +1,7 @@
 """RNN105: reuse is requested where nothing created the variables first."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Tuple
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel
@@ -75,7 +75,7 @@ class ReuseBeforeCreate(Rule):
             message = (f"this `{issue.driver}` asks to reuse `{issue.variable}`, but nothing in this module created "
                        f"it before: TensorFlow raises \"Variable {issue.variable} does not exist ... Did you mean "
                        f"to set {hint} in VarScope?\"")
-            related = ()
+            related: Tuple[Related, ...] = ()
             if issue.reuse_span is not None and issue.reuse_span.line != issue.span.line:
                 related = (Related(context.path, issue.reuse_span, "reuse is requested here"),)
             yield self.finding(context, issue.span, message, related)
