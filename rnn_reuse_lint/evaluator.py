@@ -16,6 +16,7 @@ from rnn_reuse_lint.values import (
     BoundMethod,
     ClassInfo,
     Const,
+    DictVal,
     DriverRecord,
     Frame,
     FuncVal,
@@ -466,8 +467,8 @@ class Evaluator:
                 self._set_instance_attr(base, target.attr.value, value, frame)
         elif isinstance(target, cst.Subscript):
             base = self.eval(target.value, frame, ctx)
-            if isinstance(base, ListVal):
-                base.complete = False  # `cells[i] = ...`: no longer know what each layer is
+            if isinstance(base, (ListVal, DictVal)):
+                base.complete = False  # `cells[i] = ...`: no longer know what each layer (or entry) is
         elif isinstance(target, cst.StarredElement):
             self._bind(target.value, UNKNOWN, frame, ctx)
 
@@ -503,6 +504,8 @@ class Evaluator:
             return Const(value) if isinstance(value, str) else UNKNOWN
         if isinstance(node, (cst.List, cst.Tuple)):
             return self._sequence(node, frame, ctx)
+        if isinstance(node, cst.Dict):
+            return self._dict(node, frame, ctx)
         if isinstance(node, cst.BinaryOperation):
             return self._binary(node, frame, ctx)
         if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
@@ -572,6 +575,8 @@ class Evaluator:
         attr = node.attr.value
         if isinstance(base, QName):
             return base.attr(attr)
+        if isinstance(base, DictVal) and attr not in ("get", "keys", "values", "items", "copy"):
+            base.complete = False  # `update`, `setdefault`, `pop`...: the entries change
         if base is UNKNOWN and self.defines:
             # `--define config.num_layers=2`: a value for an attribute of an unknown argument.
             dotted = _dotted(node)
@@ -613,6 +618,8 @@ class Evaluator:
                 for child in element.slice.children:
                     if isinstance(child, cst.BaseExpression):
                         self.eval(child, frame, ctx)
+        if isinstance(base, DictVal):
+            return self._dict_item(base, index, node)
         if isinstance(index, Const) and isinstance(index.value, int) and not isinstance(index.value, bool):
             if isinstance(base, TupleVal) and -len(base.items) <= index.value < len(base.items):
                 return base.items[index.value]
@@ -620,6 +627,35 @@ class Evaluator:
                     and -len(base.parts) <= index.value < len(base.parts):
                 return base.parts[index.value].value
         return UNKNOWN
+
+    def _dict(self, node: cst.Dict, frame: Frame, ctx: Ctx) -> Value:
+        keys: List[Value] = []
+        values: List[Value] = []
+        complete = True
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                keys.append(self.eval(element.key, frame, ctx))
+                values.append(self.eval(element.value, frame, ctx))
+            else:  # `**other`: entries not seen
+                self.eval(element.value, frame, ctx)
+                complete = False
+        return DictVal(tuple(keys), tuple(values), complete)
+
+    @staticmethod
+    def _dict_item(table: DictVal, key: Value, node: cst.CSTNode) -> Value:
+        """`CELLS[name]`: the entry a literal key picks; for an unknown key, any of the values."""
+        if not table.complete or not table.values:
+            return UNKNOWN
+        if isinstance(key, Const):
+            for candidate, value in zip(table.keys, table.values):
+                if isinstance(candidate, Const) and candidate.value == key.value:
+                    return value
+            if all(isinstance(candidate, Const) for candidate in table.keys):
+                return UNKNOWN  # a KeyError at run time
+        result: Optional[Value] = None
+        for value in table.values:
+            result = _join(result, value, node)
+        return result if result is not None else UNKNOWN
 
     def _sequence(self, node: Union[cst.List, cst.Tuple], frame: Frame, ctx: Ctx) -> Value:
         parts: List[Part] = []

@@ -179,13 +179,22 @@ class ScopeVal:
     opens: bool = False  # the result of a variable_scope(...) call: entering it pushes `frame`
 
 
+@dataclass(eq=False)
+class DictVal:
+    """A dict display (`{"lstm": LSTMCell, "gru": GRUCell}`): its values, for dispatch tables of cell classes."""
+
+    keys: Tuple["Value", ...]
+    values: Tuple["Value", ...]
+    complete: bool = True  # False once an item is assigned or the dict is changed in place: values unknown
+
+
 @dataclass(frozen=True)
 class AutoReuse:
     """tf.AUTO_REUSE."""
 
 
 Value = Union[Unknown, QName, Const, RangeVal, Obj, ListVal, FuncVal, Partial, ClassInfo, Instance, BoundMethod,
-              TupleVal, ScopeVal, AutoReuse]
+              TupleVal, ScopeVal, AutoReuse, DictVal]
 
 
 @dataclass(eq=False)
