@@ -17,6 +17,7 @@ from rnn_reuse_lint.values import (
     ClassInfo,
     Const,
     DictVal,
+    GraphVal,
     DriverRecord,
     Frame,
     FuncVal,
@@ -101,6 +102,16 @@ def _dotted(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
+def _graph_call(qualname: str) -> Optional[str]:
+    """"Graph" for `tf.Graph`, "reset_default_graph" for `tf.reset_default_graph` (also under compat.v1)."""
+    root, _, rest = qualname.partition(".")
+    if root != "tensorflow":
+        return None
+    if rest.startswith("compat.v1."):
+        rest = rest[len("compat.v1."):]
+    return rest if rest in ("Graph", "reset_default_graph") else None
+
+
 def _join(a: Optional[Value], b: Optional[Value], node: cst.CSTNode) -> Optional[Value]:
     """The value of a name after two paths merge."""
     if a is None:
@@ -132,6 +143,9 @@ class Evaluator:
         self._pending: List[Tuple[FuncVal, Optional[Instance]]] = []
         self._loop_counts: Dict[int, Optional[int]] = {}
         self._skipping: set[int] = set()  # loops whose body has a path that leaves the iteration early
+        self._graph_resets: Dict[int, int] = {}  # id(root scope) -> tf.reset_default_graph() calls so far
+        self._resetting: set[int] = set()  # loops whose body resets the default graph
+        self._loop_parts: List[Part] = []  # list elements added once per pass of a loop, in order
         self.function_names: Dict[int, str] = {}
         # For the fixer (fixes/): what names and calls stood for. A name that was ever a cell-like value
         # is "cell", one bound to a local function is "function"; a call remembers what it called.
@@ -290,6 +304,8 @@ class Evaluator:
                 if info.base_entry is None:
                     info.base_entry = base.base_entry
                 info.methods.update(base.methods)
+                for name, values in base.attrs.items():
+                    info.attrs[name] = list(values)
                 info.overrides_call = info.overrides_call or base.overrides_call
         body_frame = Frame(frame, "class")
         try:
@@ -299,6 +315,9 @@ class Evaluator:
                 if isinstance(value, FuncVal):
                     value.owner = info
                     info.methods[name] = value
+                else:
+                    # `class SmallConfig: num_layers = 2`: the value until an instance assigns another one.
+                    info.attrs[name] = [value]
             if "__call__" in body_frame.vars:
                 info.overrides_call = True
         frame.vars[node.name.value] = info
@@ -387,7 +406,9 @@ class Evaluator:
         before_attrs = dict(frame.self_attrs)
         self._loop_counts[loop] = count
         first_driver = len(self.records.drivers)
+        first_part = len(self._loop_parts)
         self._exec_block(node.body.body, frame, inner)
+        self._carried_elements(loop, before, frame.vars, first_part)
         if not frame.dead:  # every path ends in break/return (or continue): do not claim a second pass
             self._mark_repeats(loop, node, count, first_driver)
         after, after_attrs = frame.vars, frame.self_attrs
@@ -398,15 +419,28 @@ class Evaluator:
         if node.orelse is not None:
             self._exec_block(node.orelse.body.body, frame, ctx)
 
+    def _carried_elements(self, loop: int, before: Dict[str, Value], after: Dict[str, Value], first_part: int) -> None:
+        """`cells.append(cell); cell = LSTMCell(h)`: the first pass appends the object bound before the loop,
+        later passes the one bound at the end of the previous pass. One evaluated pass cannot tell the layers
+        apart, so such an element becomes unknown rather than "the same object every pass"."""
+        carried = [value for name, value in before.items() if after.get(name) is not value]
+        if not carried:
+            return
+        for part in self._loop_parts[first_part:]:
+            if loop in part.loops and any(part.value is value for value in carried):
+                part.value = UNKNOWN
+
     def _mark_repeats(self, loop: int, node: cst.CSTNode, count: Optional[int], first_driver: int) -> None:
         """Calls of this loop's body that the next iteration makes again with reuse still off.
 
         Evaluated at the end of the body, so `tf.get_variable_scope().reuse_variables()` after the call (the
         intended "share across iterations" idiom) switches it off; a call behind a condition is left out.
         """
-        if count is not None and count < 2:
-            return
+        if count is not None and count < 2 or loop in self._resetting:
+            return  # runs once, or every pass builds in a new graph
         for record in self.records.drivers[first_driver:]:
+            if record.frames and loop in record.frames[0].loops:
+                continue  # `with tf.Graph().as_default():` inside the loop: a new graph every pass
             if loop in record.guarded:
                 continue
             if record.scope is None or record.uniquified or record.reuse != "none" \
@@ -421,6 +455,9 @@ class Evaluator:
             if isinstance(value, ScopeVal) and value.opens:
                 inner = inner.in_scope(value.frame)
                 value = ScopeVal(value.frame)
+            elif isinstance(value, GraphVal) and value.entering:
+                inner = replace(inner, scopes=(value.root,))  # a graph starts with its own, empty scope stack
+                value = GraphVal(value.root)
             if item.asname is not None:
                 self._bind(item.asname.name, value, frame, inner)
         self._exec_block(node.body.body, frame, inner)
@@ -575,6 +612,8 @@ class Evaluator:
         attr = node.attr.value
         if isinstance(base, QName):
             return base.attr(attr)
+        if isinstance(base, GraphVal) and attr == "as_default":
+            return BoundMethod(base, attr)
         if isinstance(base, DictVal) and attr not in ("get", "keys", "values", "items", "copy"):
             base.complete = False  # `update`, `setdefault`, `pop`...: the entries change
         if base is UNKNOWN and self.defines:
@@ -592,6 +631,9 @@ class Evaluator:
             if len(values) == 1:
                 return values[0]
             return UNKNOWN
+        if isinstance(base, ClassInfo):
+            class_values = base.attrs.get(attr, [])
+            return class_values[0] if len(class_values) == 1 else UNKNOWN
         if isinstance(base, ListVal) and attr in ("append", "extend", "insert"):
             return BoundMethod(base, attr)
         if isinstance(base, ScopeVal):
@@ -822,7 +864,8 @@ class Evaluator:
             inner = func.inner
             if inner is None:
                 return UNKNOWN
-            self._record_driver(node, "keras_rnn", (("cell", inner),), False, False, ctx, ctx.scope.path, False)
+            self._record_driver(node, "keras_rnn", (("cell", inner),), False, False, ctx, ctx.scope.path, False,
+                                layer=func)
             return UNKNOWN
         if func.kind == "keras_bidirectional":
             # Bidirectional rebuilds the wrapped layer from its config for each direction: two new cells.
@@ -867,6 +910,8 @@ class Evaluator:
 
     def _call_method(self, node: cst.Call, method: BoundMethod, args: List[Value], ctx: Ctx) -> Value:
         target = method.target
+        if isinstance(target, GraphVal) and method.name == "as_default":
+            return GraphVal(target.root, entering=True)
         if isinstance(target, ScopeVal) and method.name == "reuse_variables":
             # Reuse for the rest of that scope's block; on the root scope it leaks into the whole graph.
             target.frame.reuse = "true"
@@ -895,7 +940,9 @@ class Evaluator:
         for loop in repeat:
             n = self._loop_counts.get(loop)
             count = None if count is None or n is None else count * n
-        target.parts.append(Part(value, node, "each", count, repeat))
+        part = Part(value, node, "each", count, repeat)
+        target.parts.append(part)
+        self._loop_parts.append(part)
 
     def _extend(self, target: ListVal, value: Value, node: cst.CSTNode, ctx: Ctx) -> None:
         if not isinstance(value, ListVal):
@@ -924,6 +971,16 @@ class Evaluator:
         ctx: Ctx,
     ) -> Value:
         loops = frozenset(ctx.loops)
+        graph_call = _graph_call(qualname)
+        if graph_call == "Graph":
+            return GraphVal(ScopeFrame((), "none", loops=loops))
+        if graph_call == "reset_default_graph":
+            # A new default graph: a new variable store, and the root scope's reuse flag starts over.
+            root = ctx.scopes[0]
+            self._graph_resets[id(root)] = self._graph_resets.get(id(root), 0) + 1
+            root.reuse = "none"
+            self._resetting.update(ctx.loops)
+            return UNKNOWN
         if qualname == "builtins.range":
             consts = [a.value if isinstance(a, Const) and isinstance(a.value, int) else None for a in args]
             if None in consts or not consts:
@@ -1048,6 +1105,7 @@ class Evaluator:
         uniquified: bool,
         reuse: Optional[str] = None,
         scope_arg: Optional[Value] = None,
+        layer: Optional[Obj] = None,
     ) -> None:
         loops = frozenset(ctx.loops)
         frames = ctx.scopes + ((scope_arg.frame,) if isinstance(scope_arg, ScopeVal) else ())
@@ -1056,6 +1114,7 @@ class Evaluator:
             reuse=reuse if reuse is not None else ctx.scope.reuse, root=ctx.root, sites=ctx.sites + (node,),
             loops=loops, uniquified=uniquified or any(f.unique for f in ctx.scopes), frames=frames,
             explicit_scope=scope_arg is not None and not (isinstance(scope_arg, Const) and scope_arg.value is None),
+            graph=(id(ctx.scopes[0]), self._graph_resets.get(id(ctx.scopes[0]), 0)), layer=layer,
             guarded=ctx.guarded | (loops & self._skipping)))
 
     def _stack(

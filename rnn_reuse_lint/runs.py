@@ -100,7 +100,8 @@ class _Simulation:
         self.tf_version = tf_version
         self.context = context
         self.top_level = top_level
-        self.store: Dict[str, Tuple[Run, Optional[int], Optional[str]]] = {}
+        # Variables created so far, per graph (see DriverRecord.graph) and full name.
+        self.store: Dict[Tuple[Tuple[int, int], str], Tuple[Run, Optional[int], Optional[str]]] = {}
         self.captures: Dict[Tuple[int, Optional[int]], _Capture] = {}
         self.reported: set[Tuple[str, int, int]] = set()
         # Cell scope names opened by direct calls per open `with` block: TF ≥1.5 uniquifies them (§1.2).
@@ -242,7 +243,7 @@ class _Simulation:
             return
         key = "/".join(path)
         mode = combine_reuse(record.reuse, _ctor_reuse(obj))
-        existing = self.store.get(key)
+        existing = self.store.get((record.graph, key))
         if existing is not None:
             first_run, first_layer, first_direction = existing
             first = (first_run.index, first_layer, first_direction)
@@ -252,6 +253,9 @@ class _Simulation:
             elif mode == "none" and not record.uniquified and first_run is not run:
                 # Not sharing but a collision (TF raises on the second run); explain lists it with the sharing.
                 self._relate("suspicious", "RNN104", variables, first, run, layer)
+                if ("RNN104", first_run.index, run.index) in self.reported:
+                    return  # one finding per pair of runs, at its first colliding variable
+                self.reported.add(("RNN104", first_run.index, run.index))
                 self._issue(Issue("RNN104", _report_node(first_run.record, record), run, key,
                                   variables[0] if variables else key, other=first_run,
                                   other_scope=_scope_text(first_run.record.scope),
@@ -263,7 +267,7 @@ class _Simulation:
                                   reuse_node=_reuse_node(obj)))
             return
         if mode in ("none", "auto"):
-            self.store[key] = (run, layer.index, layer.direction)
+            self.store[(record.graph, key)] = (run, layer.index, layer.direction)
         if mode == "none" and not record.uniquified:
             self._next_iteration(run, layer, obj, key, variables)
 
@@ -335,8 +339,9 @@ def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]
     asked for), "suspicious" (RNN103), or "unknown" when a scope or the reuse mode is not known (then there
     is no RNN103 finding either, and the relation must not claim one)."""
     if obj.family == Family.KERAS:
-        return "intended" if first.record.cells == run.record.cells or run.record.reuse in ("true", "auto") \
-            else "suspicious"
+        # One Keras layer called twice shares by design; a second layer around the same cell object does not.
+        same_layer = first.record.layer is not None and first.record.layer is run.record.layer
+        return "intended" if same_layer or run.record.reuse in ("true", "auto") else "suspicious"
     if path is not None and path == prefix or run.record.reuse in ("true", "auto"):
         return "intended"
     if run.record.scope is None or first.record.scope is None or run.record.reuse == "unknown":

@@ -180,6 +180,14 @@ class ScopeVal:
 
 
 @dataclass(eq=False)
+class GraphVal:
+    """A `tf.Graph()`: its own variable store, entered with `with graph.as_default():`."""
+
+    root: "ScopeFrame"  # the graph's root variable scope
+    entering: bool = False  # the result of `graph.as_default()`: a `with` enters the graph
+
+
+@dataclass(eq=False)
 class DictVal:
     """A dict display (`{"lstm": LSTMCell, "gru": GRUCell}`): its values, for dispatch tables of cell classes."""
 
@@ -194,7 +202,7 @@ class AutoReuse:
 
 
 Value = Union[Unknown, QName, Const, RangeVal, Obj, ListVal, FuncVal, Partial, ClassInfo, Instance, BoundMethod,
-              TupleVal, ScopeVal, AutoReuse, DictVal]
+              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal]
 
 
 @dataclass(eq=False)
@@ -225,6 +233,8 @@ class DriverRecord:
     uniquified: bool = False  # the driver scope is a default_name (decoder, decoder_1...): never collides
     frames: Tuple["ScopeFrame", ...] = ()  # the open scopes at the call (and a `scope=` object's), outermost first
     explicit_scope: bool = False  # a `scope=` argument was given
+    graph: Tuple[int, int] = (0, 0)  # which variable store: (id of the graph's root scope, resets of it so far)
+    layer: Optional["Obj"] = None  # a Keras `RNN` layer call: the layer object (calling one layer twice shares)
     guarded: FrozenSet[int] = frozenset()  # loops in whose body this call sits behind a condition or a skip
     # Loops (id, statement) whose next iteration runs this call again with reuse still off (set after the body).
     repeats: Tuple[Tuple[int, cst.CSTNode], ...] = ()
