@@ -59,6 +59,7 @@ class Ctx:
     sites: Tuple[cst.CSTNode, ...] = ()  # the call expressions that led here from the root
     root: int = 0  # 0: the module's top level; else id() of a function evaluated with unknown arguments
     guarded: FrozenSet[int] = frozenset()  # loops in whose current iteration this point sits behind a condition
+    loop_targets: Tuple[Tuple[str, int], ...] = ()  # names bound by the enclosing `for` targets of this function
 
     @property
     def scope(self) -> ScopeFrame:
@@ -71,7 +72,7 @@ class Ctx:
         return replace(self, scopes=self.scopes + (frame,))
 
     def calling(self, func: int, site: cst.CSTNode) -> "Ctx":
-        return replace(self, calls=self.calls + (func,), sites=self.sites + (site,))
+        return replace(self, calls=self.calls + (func,), sites=self.sites + (site,), loop_targets=())
 
 
 def root_ctx(root: int = 0) -> Ctx:
@@ -400,6 +401,8 @@ class Evaluator:
             count = _length(iterable)
             # The loop variable is a different element each iteration: its identity is not one object.
             self._bind(node.target, UNKNOWN, frame, inner)
+            targets = tuple((n.value, loop) for n in _names(node.target) if isinstance(n, cst.Name))
+            inner = replace(inner, loop_targets=inner.loop_targets + targets)
         else:
             self.eval(node.test, frame, ctx)
         before = dict(frame.vars)
@@ -443,10 +446,12 @@ class Evaluator:
                 continue  # `with tf.Graph().as_default():` inside the loop: a new graph every pass
             if loop in record.guarded:
                 continue
-            if record.scope is None or record.uniquified or record.reuse != "none" \
-                    or any(f.reuse != "none" or f.unique for f in record.frames):
+            if record.uniquified or record.reuse != "none" or any(f.reuse != "none" or f.unique for f in record.frames):
                 continue
-            record.repeats += ((loop, node),)
+            if record.scope is not None:
+                record.repeats += ((loop, node),)
+            elif loop in record.varies:
+                record.renamed += ((loop, node),)
 
     def _exec_with(self, node: cst.With, frame: Frame, ctx: Ctx) -> None:
         inner = ctx
@@ -1072,6 +1077,8 @@ class Evaluator:
         else:
             path, inherited = None, parent.reuse
         frame = ScopeFrame(path, combine_reuse(inherited, requested, parent.reuse), node, loops=frozenset(ctx.loops))
+        if path is None and not isinstance(name, ScopeVal):
+            frame.varies = _varies_with(_argument(node, "name_or_scope", 0), ctx)
         frame.unique = unique or parent.unique
         return ScopeVal(frame, opens=True)
 
@@ -1115,6 +1122,7 @@ class Evaluator:
             loops=loops, uniquified=uniquified or any(f.unique for f in ctx.scopes), frames=frames,
             explicit_scope=scope_arg is not None and not (isinstance(scope_arg, Const) and scope_arg.value is None),
             graph=(id(ctx.scopes[0]), self._graph_resets.get(id(ctx.scopes[0]), 0)), layer=layer,
+            varies=frozenset().union(*(f.varies for f in frames), _varies_with(_argument(node, "scope", None), ctx)),
             guarded=ctx.guarded | (loops & self._skipping)))
 
     def _stack(
@@ -1385,6 +1393,27 @@ def _literal(text: str) -> Value:
     if text in ("True", "False", "None"):
         return Const({"True": True, "False": False, "None": None}[text])
     return Const(text.strip("'\""))
+
+
+def _argument(call: cst.CSTNode, keyword: str, position: Optional[int]) -> Optional[cst.BaseExpression]:
+    """The expression passed for a parameter of a call, by keyword or position."""
+    if not isinstance(call, cst.Call):
+        return None
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    if position is not None and position < len(positional):
+        return positional[position].value
+    return None
+
+
+def _varies_with(expression: Optional[cst.BaseExpression], ctx: Ctx) -> FrozenSet[int]:
+    """The loops whose loop variable appears in a scope name: `"layer_%d" % i`, `f"enc{i}"`, `name`."""
+    if expression is None or not ctx.loop_targets:
+        return frozenset()
+    used = {n.value for n in _names(expression) if isinstance(n, cst.Name)}
+    return frozenset(loop for name, loop in ctx.loop_targets if name in used)
 
 
 def _names(node: cst.CSTNode) -> List[cst.CSTNode]:

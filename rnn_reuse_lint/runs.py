@@ -239,6 +239,8 @@ class _Simulation:
             variables = [f"{naming.cell_scope(obj, self.tf_version) or obj.cls}/{leaf}" for leaf in leaves]
         layer.variables.extend(variables)
         self.captures[instance] = _Capture(run, layer.index, layer.direction, path or (), variables)
+        if path is None and record.renamed and obj.family != Family.KERAS:
+            self._renamed_next_pass(run, obj)
         if path is None or obj.family == Family.KERAS:
             return
         key = "/".join(path)
@@ -270,6 +272,20 @@ class _Simulation:
             self.store[(record.graph, key)] = (run, layer.index, layer.direction)
         if mode == "none" and not record.uniquified:
             self._next_iteration(run, layer, obj, key, variables)
+
+    def _renamed_next_pass(self, run: Run, obj: Obj) -> None:
+        """RNN103 within one call: a loop runs one cell object under a scope named after the loop variable."""
+        record = run.record
+        if record.name == "cell_call":
+            return  # a hand-unrolled time loop shares its cell across steps on purpose
+        for loop, loop_node in record.renamed:
+            if loop in loops_of(obj):
+                continue  # a new cell every pass: each gets the pass's scope
+            if ("RNN103-loop", run.index, loop) not in self.reported:
+                self.reported.add(("RNN103-loop", run.index, loop))
+                self._issue(Issue("RNN103", record.node, run, "?", None, other=run, other_scope="?", cell=obj,
+                                  other_node=record.node, loop_node=loop_node))
+            return
 
     def _uniquifies(self, record: DriverRecord, obj: Obj, path: Tuple[str, ...]) -> bool:
         """A cell called directly with no `scope=` opens its own level with a default_name from TF 1.5 on:

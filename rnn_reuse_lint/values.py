@@ -169,6 +169,7 @@ class ScopeFrame:
     node: Optional[cst.CSTNode] = None
     unique: bool = False  # opened with default_name: TF uniquifies it, so nothing under it collides
     loops: FrozenSet[int] = frozenset()  # the loops around the `with` that opened it: re-opened per iteration
+    varies: FrozenSet[int] = frozenset()  # loops whose loop variable names it (`"layer_%d" % i`): path unknown
 
 
 @dataclass(eq=False)
@@ -235,6 +236,9 @@ class DriverRecord:
     explicit_scope: bool = False  # a `scope=` argument was given
     graph: Tuple[int, int] = (0, 0)  # which variable store: (id of the graph's root scope, resets of it so far)
     layer: Optional["Obj"] = None  # a Keras `RNN` layer call: the layer object (calling one layer twice shares)
+    varies: FrozenSet[int] = frozenset()  # loops whose loop variable names one of its scopes
+    # Loops (id, statement) whose next pass runs this call under another scope name, reuse off (set after the body).
+    renamed: Tuple[Tuple[int, cst.CSTNode], ...] = ()
     guarded: FrozenSet[int] = frozenset()  # loops in whose body this call sits behind a condition or a skip
     # Loops (id, statement) whose next iteration runs this call again with reuse still off (set after the body).
     repeats: Tuple[Tuple[int, cst.CSTNode], ...] = ()

@@ -21,7 +21,8 @@ class CellDrivenInTwoScopes(Rule):
     ## What it does
     Finds one cell object — or a layer of a stack — that is run by two RNN calls under different variable
     scopes, e.g. the same cell in `dynamic_rnn(..., scope="encoder")` and `dynamic_rnn(..., scope="decoder")`,
-    or `decoder_cell = encoder_cell`. For Keras, one cell object given to two different `RNN` layers.
+    or `decoder_cell = encoder_cell`, or one cell run in a loop under `tf.variable_scope("layer_%d" % i)`.
+    For Keras, one cell object given to two different `RNN` layers.
 
     ## Why is this bad?
     From TF 1.2 an RNN cell is a layer that captures the scope of its first call and always returns to
@@ -64,6 +65,9 @@ class CellDrivenInTwoScopes(Rule):
               "import tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(8)\n"
               "with tf.variable_scope('tower'):\n    a, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n"
               "with tf.variable_scope('tower', reuse=True):\n    b, _ = tf.nn.dynamic_rnn(cell, y, dtype=tf.float32)\n"),
+        Valid("time-steps-share-on-purpose",
+              "import tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(8)\nfor t in range(4):\n"
+              "    with tf.variable_scope('step_%d' % t):\n        out, state = cell(steps[t], state)\n"),
     )
     INVALID = (
         Invalid("scope-arguments",
@@ -76,6 +80,11 @@ class CellDrivenInTwoScopes(Rule):
                 "with tf.variable_scope('encoder'):\n    a, _ = tf.nn.dynamic_rnn(enc, x, dtype=tf.float32)\n"
                 "with tf.variable_scope('decoder'):\n    b, _ = tf.nn.dynamic_rnn(dec, y, dtype=tf.float32)\n",
                 line=7, contains="`decoder/rnn`"),
+        Invalid("one-cell-per-layer-scope",
+                "import tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(8)\nfor i in range(3):\n"
+                "    with tf.variable_scope('layer_%d' % i):\n"
+                "        x, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n",
+                line=5, contains="every pass of the loop at line 3"),
     )
 
     def check(self, model: ModuleModel, context: RuleContext) -> Iterator[Finding]:
@@ -84,6 +93,16 @@ class CellDrivenInTwoScopes(Rule):
             if issue.code != self.code or issue.cell is None or issue.other_span is None:
                 continue
             cell = issue.cell
+            if issue.loop_span is not None:
+                message = (f"`{cell.label}` (line {cell.span.line}) is run by this `{issue.driver}` on every pass of the "
+                           f"loop at line {issue.loop_span.line}, under a scope named after the loop variable; a cell "
+                           f"keeps the scope of its first run, so every later pass silently reuses the first pass's "
+                           f"weights: create the cell inside the loop")
+                yield self.finding(context, issue.span, message, (
+                    Related(context.path, issue.loop_span, f"every pass of this loop runs `{cell.label}` again"),
+                    created_here(context, cell, f"`{cell.label}` ({cell.cls}) is created once, before the loop"),
+                ))
+                continue
             if issue.scope == "keras":
                 message = (f"`{cell.label}` (line {cell.span.line}) already runs in the `RNN` layer at line "
                            f"{issue.other_span.line}; this second `RNN` layer shares its weights")
