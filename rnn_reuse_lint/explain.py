@@ -24,6 +24,8 @@ def explain_model(model: ModuleModel, tf_version: str) -> Dict[str, Any]:
                 entry["direction"] = layer.direction
             if layer.borrows_from is not None:
                 entry["borrows_from"] = {"run": layer.borrows_from[0], "layer": layer.borrows_from[1]}
+                if layer.borrows_from[2] is not None:
+                    entry["borrows_from"]["direction"] = layer.borrows_from[2]
             layers.append(entry)
         runs.append({"run": run.index, "line": run.span.line, "driver": run.driver, "scope": run.scope,
                      "reuse": _reuse(run.reuse), "context": run.context, "layers": layers})

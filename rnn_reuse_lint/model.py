@@ -64,7 +64,8 @@ class LayerModel:
     cell: str
     cell_span: Span
     variables: Tuple[str, ...]  # what the layer uses: borrowed names when it borrows
-    borrows_from: Optional[Tuple[int, Optional[int]]] = None  # (run index, layer index) it reuses
+    # (run index, layer index, direction) whose variables it reuses
+    borrows_from: Optional[Tuple[int, Optional[int], Optional[str]]] = None
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ class LayerRun:
     cell: Obj  # the layer's outermost object (wrapper or cell)
     loops: FrozenSet[int] = frozenset()  # the loops that made one element per layer (see identity.Part)
     variables: List[str] = field(default_factory=list)
-    borrows_from: Optional[Tuple[int, Optional[int]]] = None
+    borrows_from: Optional[Tuple[int, Optional[int], Optional[str]]] = None
 
 
 @dataclass
@@ -228,7 +228,7 @@ class _Simulation:
         if captured is not None:
             layer.variables.extend(captured.variables)
             if captured.run is not run or captured.layer != layer.index or captured.direction != layer.direction:
-                layer.borrows_from = layer.borrows_from or (captured.run.index, captured.layer)
+                layer.borrows_from = layer.borrows_from or (captured.run.index, captured.layer, captured.direction)
                 self._shared_object(run, layer, obj, path, captured)
             return
         if path is not None and self._uniquifies(record, obj, path):
@@ -251,7 +251,7 @@ class _Simulation:
             first = (first_run.index, first_layer, first_direction)
             if mode in ("true", "auto"):
                 self._relate("intended", None, variables, first, run, layer)
-                layer.borrows_from = (first_run.index, first_layer)
+                layer.borrows_from = (first_run.index, first_layer, first_direction)
             elif mode == "none" and not record.uniquified and first_run is not run:
                 # Not sharing but a collision (TF raises on the second run); explain lists it with the sharing.
                 self._relate("suspicious", "RNN104", variables, first, run, layer)

@@ -39,7 +39,8 @@ def render_text(doc: Dict[str, Any]) -> str:
             borrowed = ""
             if "borrows_from" in layer:
                 b = layer["borrows_from"]
-                borrowed = f"  <- borrows run {b['run']} layer {'?' if b['layer'] is None else b['layer']}"
+                borrowed = (f"  <- borrows run {b['run']} layer {'?' if b['layer'] is None else b['layer']}"
+                            + (f" {b['direction']}" if "direction" in b else ""))
             variables = ", ".join(layer["variables"]) or "(not predicted)"
             lines.append(f"    layer {index}{direction}: {layer['cell']} (line {layer['cell_line']}) "
                          f"{variables}{borrowed}")

@@ -80,7 +80,8 @@ def _run_shape(run: Mapping[str, Any], dynamic: bool) -> Tuple[Any, ...]:
             else:
                 src = lay.get("borrows_from")
                 same = next((j for j, other in enumerate(layers) if src is not None
-                             and other.get("index") == src.get("layer")), k)
+                             and other.get("index") == src.get("layer")
+                             and other.get("direction") == src.get("direction", other.get("direction"))), k)
             shape.append((_layer_key(lay), same))
         return tuple(shape)
     return tuple((_layer_key(lay), tuple(lay.get("variables") or [])) for lay in layers)
@@ -127,6 +128,7 @@ def _edges(doc: Mapping[str, Any], dynamic: bool) -> Set[Tuple[FrozenSet[Place],
                 if src is None or src.get("run") != i:
                     continue
                 owner_layer = next((o for o in run["layers"] if o.get("index") == src.get("layer")
+                                    and o.get("direction") == src.get("direction", o.get("direction"))
                                     and (o is not lay)), None)
                 direction = owner_layer.get("direction") if owner_layer else None
                 a = _place(doc, i, src.get("layer"), direction)
