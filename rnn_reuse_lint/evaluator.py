@@ -509,7 +509,13 @@ class Evaluator:
                 self._set_instance_attr(base, target.attr.value, value, frame)
         elif isinstance(target, cst.Subscript):
             base = self.eval(target.value, frame, ctx)
-            if isinstance(base, (ListVal, DictVal)):
+            index = _literal_index(target)
+            if isinstance(base, ListVal) and base.complete and index is not None \
+                    and all(p.mode == "single" for p in base.parts) and -len(base.parts) <= index < len(base.parts):
+                # `cells[1] = cells[0]`: that layer is now this object.
+                old = base.parts[index]
+                base.parts[index] = Part(value, old.node, "single")
+            elif isinstance(base, (ListVal, DictVal)):
                 base.complete = False  # `cells[i] = ...`: no longer know what each layer (or entry) is
         elif isinstance(target, cst.StarredElement):
             self._bind(target.value, UNKNOWN, frame, ctx)
@@ -1393,6 +1399,22 @@ def _literal(text: str) -> Value:
     if text in ("True", "False", "None"):
         return Const({"True": True, "False": False, "None": None}[text])
     return Const(text.strip("'\""))
+
+
+def _literal_index(target: cst.Subscript) -> Optional[int]:
+    """`cells[1]`, `cells[-1]`: the index when it is a plain integer literal."""
+    if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+        return None
+    value = target.slice[0].slice.value
+    sign = 1
+    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
+        value, sign = value.expression, -1
+    if isinstance(value, cst.Integer):
+        try:
+            return sign * int(value.value.replace("_", ""), 0)
+        except ValueError:
+            return None
+    return None
 
 
 def _argument(call: cst.CSTNode, keyword: str, position: Optional[int]) -> Optional[cst.BaseExpression]:
