@@ -27,12 +27,15 @@ class _Exit(BaseException):
 
 
 class SynthBuiltins(dict):
-    """The user's builtins: missing names fall back to synthesized values, created lazily in the current graph."""
+    """The user's builtins: missing names fall back to synthesized values, created lazily in the current graph
+    (one value per graph: after tf.reset_default_graph() or in a `with tf.Graph().as_default():` block a name
+    gets a placeholder of that graph, not one of a graph the code no longer builds)."""
 
-    def __init__(self, base, specs, factory):
+    def __init__(self, base, specs, factory, graph_key):
         dict.__init__(self, base)
         self.specs = specs
         self.factory = factory
+        self.graph_key = graph_key
         self.cache = {}
         self.used = {}
 
@@ -40,10 +43,11 @@ class SynthBuiltins(dict):
         spec = self.specs.get(key)
         if spec is None:
             raise KeyError(key)
-        if key not in self.cache:
-            self.cache[key] = self.factory.make(key, spec)
+        where = (self.graph_key(), key)
+        if where not in self.cache:
+            self.cache[where] = self.factory.make(key, spec)
             self.used[key] = describe_spec(spec)
-        return self.cache[key]
+        return self.cache[where]
 
 
 def describe_spec(spec):
@@ -172,15 +176,44 @@ def describe_error(tracer, exc, tb, default_line=None):
             "line": lines[-1] if lines else default_line, "stack": lines}
 
 
+class _NoContext(object):
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _graph_mode_factory():
+    """context.graph_mode where TF has eager execution (1.5+), else a no-op context (resolved before lockdown)."""
+    try:
+        from tensorflow.python.eager import context
+        return context.graph_mode
+    except Exception:
+        return _NoContext
+
+
 class FileRunner(object):
     def __init__(self, tracer, info, tf1):
         self.tracer = tracer
         self.info = info
         self.tf1 = tf1
         self.contrib_hooked = info.get("tf2", False)
+        from tensorflow.python.framework import ops
+        self.ops = ops
+        self.graph_mode = _graph_mode_factory()
 
-    def _graph(self):
-        return self.tf1.Graph()
+    def _fresh_graph(self):
+        """Start a unit the way a script starts: in a new *global* default graph with no `as_default()` nesting,
+        so the user's own tf.reset_default_graph() (or Keras clear_session) works; it refuses to run inside a
+        `with g.as_default():`. User code's own `with tf.Graph().as_default():` blocks nest on top as usual."""
+        ops = self.ops
+        try:
+            ops.reset_default_graph()
+        except AssertionError:
+            # a graph entered and never left (g.as_default().__enter__(), a suspended generator): drop the nesting
+            ops._default_graph_stack.reset()
+        return ops.get_default_graph()
 
     def trace(self, request, deadline):
         path = request["path"]
@@ -207,7 +240,7 @@ class FileRunner(object):
         entered = set()
         factory = Factory(self.tf1)
         specs = dict(plan.get("free", {}))
-        tb = SynthBuiltins(vars(builtins), specs, factory)
+        tb = SynthBuiltins(vars(builtins), specs, factory, self.tracer.graph_id)
         tb["__rrl_enter__"] = entered.add
         if self.info.get("user_import") is not None:
             tb["__import__"] = self.info["user_import"]
@@ -220,12 +253,14 @@ class FileRunner(object):
         state = {"index": 0}
 
         def unit(name, fn):
-            graph = self._graph()
+            self._fresh_graph()
             tb.cache = {}
             self.tracer.begin_unit(name, path)
             error = None
             stopped = None
-            with graph.as_default():
+            # graph mode as `with graph.as_default()` gives it (TF 2), restored afterwards even if the file
+            # turned eager execution on, so the next unit and the next file build graphs again
+            with self.graph_mode():
                 try:
                     fn()
                 except StopTrace as s:
@@ -264,6 +299,7 @@ class FileRunner(object):
         old_argv = sys.argv
         sys.argv = [path]
         old_exit = os._exit
+        self.tracer.graphs = {}
 
         def _no_exit(code=0):
             raise _Exit(code)
@@ -285,6 +321,10 @@ class FileRunner(object):
                 sys.meta_path.remove(user_finder)
             except ValueError:
                 pass
+            # let the file's graphs go (the warm child traces many files)
+            self.tracer.graphs = {}
+            tb.cache = {}
+            self._fresh_graph()
         for key, text in tb.used.items():
             result["synthesized"][key] = text
         return result

@@ -127,6 +127,7 @@ class Tracer(object):
         self.originals = {}      # function id -> wrapper (drivers)
         self.patched_classes = set()
         self.stop_calls = True
+        self.graphs = {}         # graph id -> graph, for the file being traced (see graph_id)
 
     # ---------------------------------------------------------------- source lines
     def _line_of(self, frame, lasti=None):
@@ -186,11 +187,16 @@ class Tracer(object):
         return "auto"
 
     def graph_id(self):
+        """id() of the default graph; the graph is kept alive until the file is done, so that after
+        tf.reset_default_graph() (or a `with tf.Graph().as_default():` block) a freed graph's id cannot come back
+        as the id of a different graph."""
         try:
             from tensorflow.python.framework import ops
-            return id(ops.get_default_graph())
+            graph = ops.get_default_graph()
         except Exception:
             return 0
+        self.graphs[id(graph)] = graph
+        return id(graph)
 
     # ---------------------------------------------------------------- units
     def begin_unit(self, name, filename):
