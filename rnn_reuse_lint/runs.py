@@ -325,6 +325,8 @@ class _Simulation:
         if first is run:
             return  # layers/directions of one call: RNN101/RNN102's business
         kind = _sharing_kind(first, run, obj, path, captured.prefix)
+        if kind == "intended" and self._reuses_nothing(run, path, captured.prefix):
+            kind = "suspicious"
         code = "RNN103" if kind == "suspicious" else None
         self._relate(kind, code, captured.variables, (first.index, captured.layer, captured.direction), run, layer)
         if code is None:
@@ -338,6 +340,15 @@ class _Simulation:
                           captured.variables[0] if captured.variables else None, other=first,
                           other_scope=_scope_text(first.record.scope), cell=obj,
                           other_node=_report_node(run.record, first.record)))
+
+    def _reuses_nothing(self, run: Run, path: Optional[Tuple[str, ...]], prefix: Tuple[str, ...]) -> bool:
+        """`with tf.variable_scope("decoder", reuse=True)` around the encoder's cell: reuse was asked for under a
+        scope where nothing was created, so the run only works because the cell returns to its first scope."""
+        record = run.record
+        if record.reuse != "true" or record.scope is None or path is None or path == prefix or not record.scope:
+            return False
+        under = "/".join(record.scope) + "/"
+        return not any(graph == record.graph and key.startswith(under) for graph, key in self.store)
 
     def _relate(
         self, kind: str, code: Optional[str], variables: Sequence[str],

@@ -48,7 +48,9 @@ class CellDrivenInTwoScopes(Rule):
 
     ## Known problems
     When the second scope asks for reuse (`reuse=True`, `tf.AUTO_REUSE`, `reuse_variables()`) the sharing is
-    taken as intended and shown by `explain` only. Runs inside functions nobody in the module calls are
+    taken as intended and shown by `explain` only — unless `reuse=True` names a scope where nothing was created
+    (`variable_scope("decoder", reuse=True)` around the encoder's cell): then the run works only because the cell
+    returns to its first scope, and it is reported. Runs inside functions nobody in the module calls are
     compared only with runs of the same function.
     """
 
