@@ -345,9 +345,13 @@ class _Simulation:
         """`with tf.variable_scope("decoder", reuse=True)` around the encoder's cell: reuse was asked for under a
         scope where nothing was created, so the run only works because the cell returns to its first scope."""
         record = run.record
-        if record.reuse != "true" or record.scope is None or path is None or path == prefix or not record.scope:
+        if record.reuse != "true" or path is None or path == prefix:
             return False
-        under = "/".join(record.scope) + "/"
+        # The outermost scope in reuse mode is where reuse was asked for (inner scopes inherit it).
+        asking = next((f for f in record.frames if f.reuse == "true"), None)
+        if asking is None or asking.path is None:
+            return False
+        under = "/".join(asking.path) + "/" if asking.path else ""
         return not any(graph == record.graph and key.startswith(under) for graph, key in self.store)
 
     def _relate(
