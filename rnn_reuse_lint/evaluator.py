@@ -11,6 +11,7 @@ import libcst as cst
 from rnn_reuse_lint import tf_api
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family, Kind
+from rnn_reuse_lint.values import _ids as _obj_ids  # new identities for spelled-out list elements
 from rnn_reuse_lint.values import (
     UNKNOWN,
     BoundMethod,
@@ -510,8 +511,8 @@ class Evaluator:
         elif isinstance(target, cst.Subscript):
             base = self.eval(target.value, frame, ctx)
             index = _literal_index(target)
-            if isinstance(base, ListVal) and base.complete and index is not None \
-                    and all(p.mode == "single" for p in base.parts) and -len(base.parts) <= index < len(base.parts):
+            if isinstance(base, ListVal) and index is not None and _spell_out(base) \
+                    and -len(base.parts) <= index < len(base.parts):
                 # `cells[1] = cells[0]`: that layer is now this object.
                 old = base.parts[index]
                 base.parts[index] = Part(value, old.node, "single")
@@ -674,6 +675,8 @@ class Evaluator:
         if isinstance(base, DictVal):
             return self._dict_item(base, index, node)
         if isinstance(index, Const) and isinstance(index.value, int) and not isinstance(index.value, bool):
+            if isinstance(base, ListVal):
+                _spell_out(base)
             if isinstance(base, TupleVal) and -len(base.items) <= index.value < len(base.items):
                 return base.items[index.value]
             if isinstance(base, ListVal) and base.complete and all(p.mode == "single" for p in base.parts) \
@@ -1399,6 +1402,43 @@ def _literal(text: str) -> Value:
     if text in ("True", "False", "None"):
         return Const({"True": True, "False": False, "None": None}[text])
     return Const(text.strip("'\""))
+
+
+def _spell_out(items: ListVal) -> bool:
+    """Rewrite a list of known length as one element per layer (`[GRUCell(h) for _ in range(2)]` becomes two
+    distinct cells) so that `cells[1]` can name a layer. False, and nothing changed, when it cannot."""
+    if not items.complete:
+        return False
+    if all(p.mode == "single" for p in items.parts):
+        return True
+    parts: List[Part] = []
+    for part in items.parts:
+        if part.mode == "single":
+            parts.append(part)
+            continue
+        if part.count is None or len(parts) + part.count > 16:
+            return False
+        for k in range(part.count):
+            value = part.value if part.mode == "same" or k == 0 else _per_pass_copy(part.value, part.loops)
+            if value is None:
+                return False
+            parts.append(Part(value, part.node, "single"))
+    items.parts[:] = parts
+    return True
+
+
+def _per_pass_copy(value: Value, loops: FrozenSet[int]) -> Optional[Value]:
+    """Another pass's element: what that pass built is a new object, what it reused stays the same object."""
+    if not isinstance(value, Obj) or not loops <= value.loops:
+        return value
+    if value.kind == "cell":
+        return replace(value, key=next(_obj_ids))
+    if value.kind == "wrapper":
+        inner = _per_pass_copy(value.inner, loops) if value.inner is not None else None
+        if value.inner is not None and inner is None:
+            return None
+        return replace(value, key=next(_obj_ids), inner=inner)
+    return None  # stacks, joins, Keras layers: not spelled out
 
 
 def _literal_index(target: cst.Subscript) -> Optional[int]:
