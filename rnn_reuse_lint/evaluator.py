@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
@@ -490,6 +490,8 @@ class Evaluator:
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = [e for e in target.elements]
             items: Optional[Sequence[Value]] = None
+            if isinstance(value, ListVal):
+                _spell_out(value)  # `fw, bw = [GRUCell(h) for _ in range(2)]`: two cells
             if isinstance(value, TupleVal) and len(value.items) == len(elements):
                 items = value.items
             elif isinstance(value, ListVal) and all(p.mode == "single" for p in value.parts) \
@@ -577,6 +579,8 @@ class Evaluator:
             return _join(left, right, node) or UNKNOWN
         if isinstance(node, cst.Subscript):
             return self._note_kind(node, self._subscript(node, frame, ctx))
+        if isinstance(node, cst.Comparison):
+            return self._comparison(node, frame, ctx)
         if isinstance(node, cst.NamedExpr):
             named = self.eval(node.value, frame, ctx)
             self._bind(node.target, named, frame, ctx)
@@ -591,6 +595,17 @@ class Evaluator:
                     if isinstance(grandchild, cst.BaseExpression):
                         self.eval(grandchild, frame, ctx)
         return UNKNOWN
+
+    def _comparison(self, node: cst.Comparison, frame: Frame, ctx: Ctx) -> Value:
+        """`num_layers > 1` on known numbers decides a branch; anything else is unknown."""
+        left = self.eval(node.left, frame, ctx)
+        result: Optional[bool] = True
+        for target in node.comparisons:
+            right = self.eval(target.comparator, frame, ctx)
+            outcome = _compare(target.operator, left, right)
+            result = None if outcome is None or result is None else result and outcome
+            left = right
+        return Const(result) if result is not None else UNKNOWN
 
     def _note_kind(self, node: cst.BaseExpression, value: Value) -> Value:
         kind = _reference_kind(value)
@@ -1402,6 +1417,29 @@ def _literal(text: str) -> Value:
     if text in ("True", "False", "None"):
         return Const({"True": True, "False": False, "None": None}[text])
     return Const(text.strip("'\""))
+
+
+_COMPARE: Dict[type, Callable[[Any, Any], Any]] = {
+    cst.Equal: lambda a, b: a == b, cst.NotEqual: lambda a, b: a != b, cst.LessThan: lambda a, b: a < b,
+    cst.LessThanEqual: lambda a, b: a <= b, cst.GreaterThan: lambda a, b: a > b,
+    cst.GreaterThanEqual: lambda a, b: a >= b, cst.Is: lambda a, b: a is b, cst.IsNot: lambda a, b: a is not b,
+}
+
+
+def _compare(operator: cst.BaseCompOp, left: Value, right: Value) -> Optional[bool]:
+    if not (isinstance(left, Const) and isinstance(right, Const)):
+        return None
+    a, b = left.value, right.value
+    if isinstance(operator, (cst.Is, cst.IsNot)) and not (a is None or b is None or isinstance(a, bool)):
+        return None  # identity of numbers and strings is an implementation detail
+    numbers = isinstance(a, (int, float)) and isinstance(b, (int, float))
+    if not (numbers or type(a) is type(b) or a is None or b is None):
+        return None
+    compare = _COMPARE.get(type(operator))
+    try:
+        return bool(compare(a, b)) if compare is not None else None
+    except TypeError:
+        return None
 
 
 def _spell_out(items: ListVal) -> bool:
