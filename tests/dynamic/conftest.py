@@ -28,4 +28,20 @@ def fixture_traces() -> Dict[str, Dict[str, Any]]:
     return {path: trace for path, trace in zip(DYNAMIC_FIXTURES, traces)}
 
 
-__all__ = ["DYNAMIC_FIXTURES", "expected_markers", "fixture_id"]
+def trace_sources(folder: str, sources: Dict[str, str]) -> Dict[str, Dict[str, Any]]:
+    """Write each named source to `folder/<name>.py` and trace them all with one warm child."""
+    from rnn_reuse_lint.dynamic.api import is_available, trace_files
+
+    ok, why = is_available()
+    if not ok:
+        pytest.fail("the dynamic tests need TensorFlow in this interpreter: %s" % why)
+    paths: List[str] = []
+    for name, source in sources.items():
+        path = os.path.join(folder, name + ".py")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(source)
+        paths.append(path)
+    return {name: trace for name, trace in zip(sources, trace_files(paths, timeout=120.0))}
+
+
+__all__ = ["DYNAMIC_FIXTURES", "expected_markers", "fixture_id", "trace_sources"]

@@ -1,10 +1,11 @@
 """Loops that make a new cell on every pass, traced with real TensorFlow: the static RNN104 verdict matches."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+
+from tests.dynamic.conftest import trace_sources
 
 from rnn_reuse_lint.engine import analyze_file
 from rnn_reuse_lint.settings import Settings
@@ -43,18 +44,8 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Dict[str, Any]]:
-    from rnn_reuse_lint.dynamic.api import is_available, trace_files
-
-    ok, why = is_available()
-    if not ok:
-        pytest.fail("the dynamic tests need TensorFlow in this interpreter: %s" % why)
-    folder = tmp_path_factory.mktemp("loops")
-    paths: List[str] = []
-    for name, body in CASES.items():
-        path = folder / f"{name}.py"
-        path.write_text(HEADER + body, encoding="utf-8")
-        paths.append(str(path))
-    return {Path(p).stem: trace for p, trace in zip(paths, trace_files(paths, timeout=120.0))}
+    sources = {name: HEADER + body for name, body in CASES.items()}
+    return trace_sources(str(tmp_path_factory.mktemp("loops")), sources)
 
 
 def _static_codes(trace: Dict[str, Any]) -> List[tuple]:

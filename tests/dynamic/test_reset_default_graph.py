@@ -6,10 +6,11 @@ default graph, so a reset starts a new graph (a new variable store) and the trac
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+
+from tests.dynamic.conftest import trace_sources
 
 pytestmark = pytest.mark.dynamic
 
@@ -78,18 +79,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def traced(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Dict[str, Any]]:
-    from rnn_reuse_lint.dynamic.api import is_available, trace_files
-
-    ok, why = is_available()
-    if not ok:
-        pytest.fail("the dynamic tests need TensorFlow in this interpreter: %s" % why)
-    folder = tmp_path_factory.mktemp("reset")
-    paths: List[str] = []
-    for name, source in CASES.items():
-        path = folder / f"{name}.py"
-        path.write_text(source, encoding="utf-8")
-        paths.append(str(path))
-    return {Path(p).stem: trace for p, trace in zip(paths, trace_files(paths, timeout=120.0))}
+    return trace_sources(str(tmp_path_factory.mktemp("reset")), CASES)
 
 
 def _graphs_of_runs(trace: Dict[str, Any]) -> List[int]:
