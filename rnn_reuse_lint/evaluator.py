@@ -19,6 +19,7 @@ from rnn_reuse_lint.values import (
     Const,
     DictVal,
     GraphVal,
+    TemplateVal,
     DriverRecord,
     Frame,
     FuncVal,
@@ -105,13 +106,13 @@ def _dotted(node: cst.BaseExpression) -> Optional[str]:
 
 
 def _graph_call(qualname: str) -> Optional[str]:
-    """"Graph" for `tf.Graph`, "reset_default_graph" for `tf.reset_default_graph` (also under compat.v1)."""
+    """The name of `tf.Graph`, `tf.reset_default_graph` or `tf.make_template` (also under compat.v1), else None."""
     root, _, rest = qualname.partition(".")
     if root != "tensorflow":
         return None
     if rest.startswith("compat.v1."):
         rest = rest[len("compat.v1."):]
-    return rest if rest in ("Graph", "reset_default_graph") else None
+    return rest if rest in ("Graph", "reset_default_graph", "make_template") else None
 
 
 def _join(a: Optional[Value], b: Optional[Value], node: cst.CSTNode) -> Optional[Value]:
@@ -879,6 +880,8 @@ class Evaluator:
                 return UNKNOWN
         if isinstance(func, Partial):
             return self._apply(node, func.func, args, kwargs, has_star, frame, ctx)
+        if isinstance(func, TemplateVal):
+            return self._call_template(node, func, args, kwargs, has_star, frame, ctx)
         if isinstance(func, ClassInfo):
             return self._instantiate(node, func, args, kwargs, has_star, ctx)
         if isinstance(func, Obj) and func.kind == "join" and not _is_cell_like(func):
@@ -936,6 +939,21 @@ class Evaluator:
                 joined = _join(joined, r, node)
             return joined or UNKNOWN
         return UNKNOWN
+
+    def _call_template(
+        self, node: cst.Call, template: TemplateVal, args: List[Value], kwargs: Dict[str, Value], has_star: bool,
+        frame: Frame, ctx: Ctx,
+    ) -> Value:
+        """First call: `variable_scope(None, default_name=name)` (uniquified); later calls: that scope, reuse."""
+        if template.frame is None:
+            parent = ctx.scope
+            path = parent.path + (template.name,) if parent.path is not None and template.name else None
+            template.frame = ScopeFrame(path, parent.reuse, node, unique=True, loops=frozenset(ctx.loops))
+            inner = ctx.in_scope(template.frame)
+        else:
+            again = ScopeFrame(template.frame.path, "true", node, unique=True, loops=frozenset(ctx.loops))
+            inner = ctx.in_scope(again)
+        return self._apply(node, template.func, args, {**template.kwargs, **kwargs}, has_star, frame, inner)
 
     def _call_method(self, node: cst.Call, method: BoundMethod, args: List[Value], ctx: Ctx) -> Value:
         target = method.target
@@ -1001,6 +1019,13 @@ class Evaluator:
     ) -> Value:
         loops = frozenset(ctx.loops)
         graph_call = _graph_call(qualname)
+        if graph_call == "make_template":
+            name = args[0] if args else kwargs.pop("name_", UNKNOWN)
+            func = args[1] if len(args) > 1 else kwargs.pop("func_", UNKNOWN)
+            for flag in ("create_scope_now_", "unique_name_", "custom_getter_"):
+                kwargs.pop(flag, None)
+            label = name.value if isinstance(name, Const) and isinstance(name.value, str) else None
+            return TemplateVal(func, label, dict(kwargs))
         if graph_call == "Graph":
             return GraphVal(ScopeFrame((), "none", loops=loops))
         if graph_call == "reset_default_graph":

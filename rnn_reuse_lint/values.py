@@ -181,6 +181,16 @@ class ScopeVal:
 
 
 @dataclass(eq=False)
+class TemplateVal:
+    """`tf.make_template(name, func)`: the first call runs `func` in a new `name` scope, later calls reuse it."""
+
+    func: "Value"
+    name: Optional[str]  # None: not a literal, so the scope is not known
+    kwargs: Dict[str, "Value"] = field(default_factory=dict)
+    frame: Optional["ScopeFrame"] = None  # the scope captured by the first call
+
+
+@dataclass(eq=False)
 class GraphVal:
     """A `tf.Graph()`: its own variable store, entered with `with graph.as_default():`."""
 
@@ -203,7 +213,7 @@ class AutoReuse:
 
 
 Value = Union[Unknown, QName, Const, RangeVal, Obj, ListVal, FuncVal, Partial, ClassInfo, Instance, BoundMethod,
-              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal]
+              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal, TemplateVal]
 
 
 @dataclass(eq=False)
