@@ -148,6 +148,7 @@ class Evaluator:
         self._skipping: set[int] = set()  # loops whose body has a path that leaves the iteration early
         self._graph_resets: Dict[int, int] = {}  # id(root scope) -> tf.reset_default_graph() calls so far
         self._resetting: set[int] = set()  # loops whose body resets the default graph
+        self._default_names: Dict[Tuple[int, str], int] = {}  # (id(parent scope), default_name) -> times opened
         self._loop_parts: List[Part] = []  # list elements added once per pass of a loop, in order
         self.function_names: Dict[int, str] = {}
         # For the fixer (fixes/): what names and calls stood for. A name that was ever a cell-like value
@@ -1121,8 +1122,12 @@ class Evaluator:
             inherited = parent.reuse
         elif isinstance(name, Const) and name.value is None and isinstance(default, Const) \
                 and isinstance(default.value, str):
-            path = parent.path + (default.value,) if parent.path is not None else None
-            inherited, unique = parent.reuse, True  # default_name scopes are uniquified: never collide
+            # default_name scopes are uniquified (encoder, encoder_1, ...) under the open parent: never collide.
+            count = self._default_names.get((id(parent), default.value), 0)
+            self._default_names[(id(parent), default.value)] = count + 1
+            level = default.value if count == 0 else f"{default.value}_{count}"
+            path = parent.path + (level,) if parent.path is not None else None
+            inherited, unique = parent.reuse, True
         else:
             path, inherited = None, parent.reuse
         frame = ScopeFrame(path, combine_reuse(inherited, requested, parent.reuse), node, loops=frozenset(ctx.loops))
