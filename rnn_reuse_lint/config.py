@@ -12,7 +12,7 @@ from rnn_reuse_lint.settings import TF_VERSIONS
 SECTION = "rnn-reuse-lint"
 _HEADER = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?rnn-reuse-lint[\"']?\s*[\].]", re.MULTILINE)
 _CODE = re.compile(r"^RNN\d{0,3}$")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")  # `n_layers`, `FLAGS.num_layers`
 
 
 class ConfigError(Exception):
@@ -175,7 +175,7 @@ def define_item(item: str) -> Tuple[str, str]:
     name, sep, text = item.partition("=")
     name = name.strip()
     if not sep or not _NAME.match(name):
-        raise ValueError(f"{item!r} is not NAME=VALUE with NAME a Python identifier")
+        raise ValueError(f"{item!r} is not NAME=VALUE with NAME a Python identifier or dotted name (FLAGS.num_layers)")
     return name, text.strip()
 
 
@@ -187,7 +187,7 @@ def _define(value: Any, base: str) -> Tuple[Tuple[str, str], ...]:
     out = []
     for name, item in value.items():
         if not _NAME.match(name):
-            raise ValueError(f"{name!r} is not a Python identifier")
+            raise ValueError(f"{name!r} is not a Python identifier or dotted name")
         if isinstance(item, bool):
             text = "True" if item else "False"
         elif isinstance(item, (int, float, str)):

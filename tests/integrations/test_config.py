@@ -82,6 +82,17 @@ def test_define(tmp_path: Path) -> None:
     assert show_settings(tmp_path)["define"] == [["n_layers", "3"], ["hidden", "128"], ["bidi", "True"]]
 
 
+def test_dotted_define_decides_a_condition(tmp_path: Path) -> None:
+    source = ("import tensorflow as tf\nfw = tf.nn.rnn_cell.LSTMCell(4)\n"
+              "bw = fw if FLAGS.tie else tf.nn.rnn_cell.LSTMCell(4)\n"
+              "tf.nn.bidirectional_dynamic_rnn(fw, bw, x, dtype=tf.float32)\n")
+    project(tmp_path, '[tool.rnn-reuse-lint.define]\n"FLAGS.tie" = 1', {"m.py": source})
+    code, doc = check_json("m.py", cwd=tmp_path)
+    assert code == 1 and codes_at(doc) == [("m.py", 4, "RNN102")]
+    code, _, err = run_cli("check", "--define", "FLAGS.tie=0", "m.py", cwd=tmp_path)
+    assert code == 0, err  # the flag adds to the file's defines and wins for the same name
+
+
 def test_dynamic_settings_reach_the_trace_command(tmp_path: Path) -> None:
     """`trace` reads timeout/python/define from the same Settings: a missing interpreter from the config
     is reported by trace itself, before any TensorFlow is started."""
