@@ -19,6 +19,7 @@ from rnn_reuse_lint.values import (
     Const,
     DictVal,
     GraphVal,
+    SuperVal,
     TemplateVal,
     DriverRecord,
     Frame,
@@ -62,6 +63,7 @@ class Ctx:
     root: int = 0  # 0: the module's top level; else id() of a function evaluated with unknown arguments
     guarded: FrozenSet[int] = frozenset()  # loops in whose current iteration this point sits behind a condition
     loop_targets: Tuple[Tuple[str, int], ...] = ()  # names bound by the enclosing `for` targets of this function
+    unrolling: Optional[cst.CSTNode] = None  # the innermost `for` being run pass by pass (see _exec_unrolled)
 
     @property
     def scope(self) -> ScopeFrame:
@@ -305,6 +307,7 @@ class Evaluator:
                     info.base_entry = entry
             elif isinstance(base, ClassInfo):
                 bases.append(base)
+                info.bases.append(base)
                 if info.base_entry is None:
                     info.base_entry = base.base_entry
                 info.methods.update(base.methods)
@@ -401,6 +404,9 @@ class Evaluator:
         count: Optional[int] = None
         if isinstance(node, cst.For):
             iterable = self.eval(node.iter, frame, ctx)
+            if isinstance(iterable, RangeVal) and _unrollable(node, iterable):
+                self._exec_unrolled(node, iterable, frame, ctx)
+                return
             count = _length(iterable)
             # The loop variable is a different element each iteration: its identity is not one object.
             self._bind(node.target, UNKNOWN, frame, inner)
@@ -422,6 +428,17 @@ class Evaluator:
         # The loop may run zero times, or stop early: names hold either value afterwards.
         frame.vars = _merge([before, after], node)
         frame.self_attrs = _merge([before_attrs, after_attrs], node)
+        if node.orelse is not None:
+            self._exec_block(node.orelse.body.body, frame, ctx)
+
+    def _exec_unrolled(self, node: cst.For, iterable: RangeVal, frame: Frame, ctx: Ctx) -> None:
+        """`for i in range(3):` whose body uses `i` (`variable_scope("layer_%d" % i)`): run the body once per
+        value, so each pass gets its own names and objects, exactly as Python runs it."""
+        assert iterable.length is not None
+        ctx = replace(ctx, unrolling=node)
+        for k in range(iterable.length):
+            self._bind(node.target, Const(iterable.start + k * iterable.step), frame, ctx)
+            self._exec_block(node.body.body, frame, ctx)
         if node.orelse is not None:
             self._exec_block(node.orelse.body.body, frame, ctx)
 
@@ -512,6 +529,13 @@ class Evaluator:
                     value.label = label
                 frame.self_attrs[target.attr.value] = value
                 self._set_instance_attr(base, target.attr.value, value, frame)
+            elif base is UNKNOWN and isinstance(target.value, cst.Name):
+                # `self.cell = ...` in a pasted snippet, `args.cell = ...`: the attribute of one unknown object
+                # holds this value until it is set again (kept like a variable under its dotted name).
+                dotted = f"{target.value.value}.{target.attr.value}"
+                if isinstance(value, Obj) and value.label is None:
+                    value.label = dotted
+                frame.vars[dotted] = value
         elif isinstance(target, cst.Subscript):
             base = self.eval(target.value, frame, ctx)
             index = _literal_index(target)
@@ -564,7 +588,10 @@ class Evaluator:
         if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp, cst.DictComp)):
             return self._comprehension(node, frame, ctx)
         if isinstance(node, cst.IfExp):
-            self.eval(node.test, frame, ctx)
+            test = self.eval(node.test, frame, ctx)
+            if isinstance(test, Const) and not isinstance(test.value, str):
+                # A known condition picks its branch (`flag = False` ... `bw = LSTMCell(h) if flag else fw`).
+                return self.eval(node.body if test.value else node.orelse, frame, ctx)
             return _join(self.eval(node.body, frame, ctx), self.eval(node.orelse, frame, ctx), node) or UNKNOWN
         if isinstance(node, cst.Lambda):
             return FuncVal(node, frame, "<lambda>")
@@ -609,6 +636,14 @@ class Evaluator:
             left = right
         return Const(result) if result is not None else UNKNOWN
 
+    def _call_property(self, method: FuncVal, instance: Value, node: cst.CSTNode, ctx: Ctx) -> Value:
+        """`self.cell` where `cell` is a `@property`: what the getter returns."""
+        getter = FuncVal(method.node, method.closure, method.name, method.owner, bound_self=instance)
+        try:
+            return self._call_function(getter, [], {}, ctx, instance=instance, site=node)
+        except _Budget:
+            return UNKNOWN
+
     def _note_kind(self, node: cst.BaseExpression, value: Value) -> Value:
         kind = _reference_kind(value)
         if kind is not None and self.name_kinds.get(id(node)) != "cell":
@@ -632,7 +667,7 @@ class Evaluator:
             return self.defines[name]
         if name in _IMPLICIT_MODULES:
             return QName(_IMPLICIT_MODULES[name])
-        if name in ("range", "list", "tuple", "len", "partial", "deepcopy"):
+        if name in ("range", "list", "tuple", "len", "partial", "deepcopy", "super"):
             return QName(f"builtins.{name}")
         return UNKNOWN
 
@@ -645,24 +680,41 @@ class Evaluator:
             return BoundMethod(base, attr)
         if isinstance(base, DictVal) and attr not in ("get", "keys", "values", "items", "copy"):
             base.complete = False  # `update`, `setdefault`, `pop`...: the entries change
+        if base is UNKNOWN and isinstance(node.value, cst.Name):
+            held = frame.lookup(f"{node.value.value}.{attr}")
+            if held is not None:
+                return held
         if base is UNKNOWN and self.defines:
             # `--define config.num_layers=2`: a value for an attribute of an unknown argument.
             dotted = _dotted(node)
             if dotted is not None and dotted in self.defines:
                 return self.defines[dotted]
         if isinstance(base, Instance):
+            method = _find_method(base.cls, attr)
+            if method is not None and _decorated(method, "property", "cached_property"):
+                return self._call_property(method, base, node, ctx)
             if attr in frame.self_attrs:
                 return frame.self_attrs[attr]
-            method = _find_method(base.cls, attr)
             if method is not None:
-                return FuncVal(method.node, method.closure, method.name, method.owner, bound_self=base)
+                return _bound(method, base, base.cls)
             values = base.cls.attrs.get(attr, [])
             if len(values) == 1:
                 return values[0]
             return UNKNOWN
         if isinstance(base, ClassInfo):
+            method = _find_method(base, attr)
+            if method is not None:
+                return _bound(method, None, base)  # `Model.make_cell(h)`, `Base.__init__(self, h)`
             class_values = base.attrs.get(attr, [])
             return class_values[0] if len(class_values) == 1 else UNKNOWN
+        if isinstance(base, SuperVal):
+            for parent in base.cls.bases:
+                method = _find_method(parent, attr)
+                if method is not None:
+                    if _decorated(method, "property", "cached_property"):
+                        return self._call_property(method, base.instance, node, ctx)
+                    return _bound(method, base.instance, parent)
+            return UNKNOWN
         if isinstance(base, ListVal) and attr in ("append", "extend", "insert"):
             return BoundMethod(base, attr)
         if isinstance(base, ScopeVal):
@@ -868,6 +920,8 @@ class Evaluator:
         frame: Frame,
         ctx: Ctx,
     ) -> Value:
+        if isinstance(func, QName) and func.name == "builtins.super":
+            return self._super(args, frame)
         if isinstance(func, QName):
             return self._call_api(node, func.name, args, kwargs, has_star, ctx)
         if isinstance(func, BoundMethod):
@@ -939,6 +993,17 @@ class Evaluator:
             for r in results:
                 joined = _join(joined, r, node)
             return joined or UNKNOWN
+        return UNKNOWN
+
+    @staticmethod
+    def _super(args: List[Value], frame: Frame) -> Value:
+        """`super(Tagger, self)` names both; a bare `super()` uses the method's `self` and its class."""
+        if len(args) == 2 and isinstance(args[0], ClassInfo):
+            return SuperVal(args[0], args[1])
+        if not args:
+            instance = frame.vars.get("self")
+            if isinstance(instance, Instance):
+                return SuperVal(instance.cls, instance)
         return UNKNOWN
 
     def _call_template(
@@ -1176,6 +1241,7 @@ class Evaluator:
             loops=loops, uniquified=uniquified or any(f.unique for f in ctx.scopes), frames=frames,
             explicit_scope=scope_arg is not None and not (isinstance(scope_arg, Const) and scope_arg.value is None),
             graph=(id(ctx.scopes[0]), self._graph_resets.get(id(ctx.scopes[0]), 0)), layer=layer,
+            unrolled=ctx.unrolling,
             varies=frozenset().union(*(f.varies for f in frames), _varies_with(_argument(node, "scope", None), ctx)),
             guarded=ctx.guarded | (loops & self._skipping)))
 
@@ -1358,6 +1424,28 @@ def _find_method(cls: ClassInfo, name: str) -> Optional[FuncVal]:
     return cls.methods.get(name)
 
 
+def _decorated(func: FuncVal, *names: str) -> bool:
+    """Whether a `def` carries one of these decorators (`@property`, `@functools.cached_property`...)."""
+    if not isinstance(func.node, cst.FunctionDef):
+        return False
+    for decorator in func.node.decorators:
+        expression = decorator.decorator
+        name = expression.attr.value if isinstance(expression, cst.Attribute) else \
+            expression.value if isinstance(expression, cst.Name) else None
+        if name in names:
+            return True
+    return False
+
+
+def _bound(method: FuncVal, instance: Optional[Value], cls: ClassInfo) -> FuncVal:
+    """A method looked up on an instance or a class: static methods take no `self`, class methods get the class."""
+    if _decorated(method, "staticmethod"):
+        return FuncVal(method.node, method.closure, method.name, None)
+    if _decorated(method, "classmethod"):
+        return FuncVal(method.node, method.closure, method.name, method.owner, bound_self=cls)
+    return FuncVal(method.node, method.closure, method.name, method.owner, bound_self=instance)
+
+
 def _length(value: Value) -> Optional[int]:
     if isinstance(value, RangeVal):
         return value.length
@@ -1470,6 +1558,28 @@ def _compare(operator: cst.BaseCompOp, left: Value, right: Value) -> Optional[bo
         return bool(compare(a, b)) if compare is not None else None
     except TypeError:
         return None
+
+
+MAX_UNROLLED = 8  # passes spelled out for a loop over a small known range
+
+
+def _unrollable(node: cst.For, iterable: RangeVal) -> bool:
+    """A short known range, a plain loop variable the body reads, and no statement that leaves a pass early."""
+    if iterable.length is None or not 0 < iterable.length <= MAX_UNROLLED or not isinstance(node.target, cst.Name):
+        return False
+    target = node.target.value
+    uses = False
+    stack: List[cst.CSTNode] = [node.body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.Break, cst.Continue, cst.Return, cst.Raise, cst.Yield)):
+            return False
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(current, cst.Name) and current.value == target:
+            uses = True
+        stack.extend(current.children)
+    return uses
 
 
 def _spell_out(items: ListVal) -> bool:

@@ -14,7 +14,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from rnn_reuse_lint import naming
-from rnn_reuse_lint.identity import layer_indices, loops_of, settle_join
+from rnn_reuse_lint.identity import layer_indices, loops_of, settle_join, strip_free_wrappers
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family
 from rnn_reuse_lint.values import Const, DriverRecord, ListVal, Obj, Value
@@ -190,8 +190,10 @@ class _Simulation:
         """Walk wrapper levels down to the cell, collecting variables and checking each owner."""
         current: Optional[Value] = obj
         path = prefix
+        known = True  # False under a join of distinct objects: names can be predicted, identity cannot
         while isinstance(current, Obj):
             if current.kind == "join":
+                known = known and _one_object(current)
                 current = settle_join(current)
                 if current is None:
                     return
@@ -200,7 +202,7 @@ class _Simulation:
                 if current.owns_variables:
                     scope = naming.cell_scope(current, self.tf_version)
                     own_path = path + (scope,) if path is not None and scope else path
-                    self._owner(run, layer, current, own_path)
+                    self._owner(run, layer, current, own_path, known)
                     if self.tf_version not in naming.LEGACY_VERSIONS and path is not None and scope:
                         path = own_path  # 1.2+: the inner cell nests under the wrapper (§3)
                 current = current.inner
@@ -212,12 +214,17 @@ class _Simulation:
                 cell_path = path + (scope,) if path is not None and scope is not None else None
                 if current.family == Family.KERAS:
                     cell_path = ("<keras>", str(current.key))
-                self._owner(run, layer, current, cell_path)
+                self._owner(run, layer, current, cell_path, known)
             return
 
-    def _owner(self, run: Run, layer: LayerRun, obj: Obj, path: Optional[Tuple[str, ...]]) -> None:
+    def _owner(self, run: Run, layer: LayerRun, obj: Obj, path: Optional[Tuple[str, ...]], known: bool = True) -> None:
         record = run.record
         leaves = naming.cell_leaves(obj, self.tf_version)
+        if not known:
+            # `bw = fw if FLAGS.tie else LSTMCell(h)`: the names the class would create, no capture, no borrowing.
+            if path is not None:
+                layer.variables.extend("/".join(path + (leaf,)) for leaf in leaves)
+            return
         # One abstract object made inside the loop that built the layer list is a new object per layer.
         per_layer = bool(layer.loops) and layer.loops <= loops_of(obj)
         instance = (obj.key, layer.index if per_layer else None)
@@ -255,13 +262,13 @@ class _Simulation:
             elif mode == "none" and not record.uniquified and first_run is not run:
                 # Not sharing but a collision (TF raises on the second run); explain lists it with the sharing.
                 self._relate("suspicious", "RNN104", variables, first, run, layer)
-                if ("RNN104", first_run.index, run.index) in self.reported:
-                    return  # one finding per pair of runs, at its first colliding variable
-                self.reported.add(("RNN104", first_run.index, run.index))
+                if not self._first_report("RNN104", first_run, run):
+                    return  # one finding per pair of runs (or call site), at its first colliding variable
+                loop = record.unrolled if first_run.record.node is record.node else None
                 self._issue(Issue("RNN104", _report_node(first_run.record, record), run, key,
                                   variables[0] if variables else key, other=first_run,
-                                  other_scope=_scope_text(first_run.record.scope),
-                                  other_node=_report_node(record, first_run.record)))
+                                  other_scope=_scope_text(first_run.record.scope), cell=obj if loop else None,
+                                  other_node=_report_node(record, first_run.record), loop_node=loop))
             return
         if mode == "true":
             if self.top_level and not record.uniquified:
@@ -329,17 +336,23 @@ class _Simulation:
             kind = "suspicious"
         code = "RNN103" if kind == "suspicious" else None
         self._relate(kind, code, captured.variables, (first.index, captured.layer, captured.direction), run, layer)
-        if code is None:
+        if code is None or not self._first_report("RNN103", first, run):
             return
-        key = ("RNN103", first.index, run.index)
-        if key in self.reported:
-            return
-        self.reported.add(key)
+        loop = run.record.unrolled if first.record.node is run.record.node else None
         self._issue(Issue("RNN103", _report_node(first.record, run.record), run,
                           _scope_text(run.record.scope) if obj.family != Family.KERAS else "keras",
                           captured.variables[0] if captured.variables else None, other=first,
                           other_scope=_scope_text(first.record.scope), cell=obj,
-                          other_node=_report_node(run.record, first.record)))
+                          other_node=_report_node(run.record, first.record), loop_node=loop))
+
+    def _first_report(self, code: str, first: Run, run: Run) -> bool:
+        """Once per pair of runs; for the passes of one spelled-out loop, once per call site."""
+        same_site = first.record.node is run.record.node and run.record.unrolled is not None
+        key = (code, id(run.record.node), -1) if same_site else (code, first.index, run.index)
+        if key in self.reported:
+            return False
+        self.reported.add(key)
+        return True
 
     def _reuses_nothing(self, run: Run, path: Optional[Tuple[str, ...]], prefix: Tuple[str, ...]) -> bool:
         """`with tf.variable_scope("decoder", reuse=True)` around the encoder's cell: reuse was asked for under a
@@ -375,9 +388,20 @@ def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]
         return "intended" if same_layer or run.record.reuse in ("true", "auto") else "suspicious"
     if path is not None and path == prefix or run.record.reuse in ("true", "auto"):
         return "intended"
+    if run.record.name == "cell_call" and first.record.node is run.record.node and run.record.unrolled is not None:
+        return "intended"  # a hand-unrolled time loop (`with variable_scope("step_%d" % t): cell(x, s)`) shares on purpose
     if run.record.scope is None or first.record.scope is None or run.record.reuse == "unknown":
         return "unknown"
     return "suspicious"
+
+
+def _one_object(join: Obj) -> bool:
+    """Whether every branch of a join is the same object once variable-free wrappers are stripped."""
+    alts = [a for a in join.alternatives if isinstance(a, Obj)]
+    if len(alts) != len(join.alternatives) or not alts:
+        return False
+    stripped = [strip_free_wrappers(a) for a in alts]
+    return all(x is stripped[0] for x in stripped)
 
 
 def _expand(layers: ListVal) -> List[Tuple[Optional[int], Value, FrozenSet[int]]]:

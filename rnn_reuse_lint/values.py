@@ -128,6 +128,7 @@ class ClassInfo:
     attrs: Dict[str, List["Value"]] = field(default_factory=dict)
     base_entry: Optional[ApiEntry] = None  # TF cell class or cell base it derives from
     overrides_call: bool = False
+    bases: List["ClassInfo"] = field(default_factory=list)  # module classes it derives from, in order
 
     @property
     def is_cell(self) -> bool:
@@ -181,6 +182,14 @@ class ScopeVal:
 
 
 @dataclass(eq=False)
+class SuperVal:
+    """`super().` / `super(C, self).`: the methods of C's bases, bound to the instance."""
+
+    cls: "ClassInfo"
+    instance: "Value"
+
+
+@dataclass(eq=False)
 class TemplateVal:
     """`tf.make_template(name, func)`: the first call runs `func` in a new `name` scope, later calls reuse it."""
 
@@ -213,7 +222,7 @@ class AutoReuse:
 
 
 Value = Union[Unknown, QName, Const, RangeVal, Obj, ListVal, FuncVal, Partial, ClassInfo, Instance, BoundMethod,
-              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal, TemplateVal]
+              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal, TemplateVal, SuperVal]
 
 
 @dataclass(eq=False)
@@ -247,6 +256,7 @@ class DriverRecord:
     graph: Tuple[int, int] = (0, 0)  # which variable store: (id of the graph's root scope, resets of it so far)
     layer: Optional["Obj"] = None  # a Keras `RNN` layer call: the layer object (calling one layer twice shares)
     varies: FrozenSet[int] = frozenset()  # loops whose loop variable names one of its scopes
+    unrolled: Optional[cst.CSTNode] = None  # the innermost loop spelled out pass by pass around this call
     # Loops (id, statement) whose next pass runs this call under another scope name, reuse off (set after the body).
     renamed: Tuple[Tuple[int, cst.CSTNode], ...] = ()
     guarded: FrozenSet[int] = frozenset()  # loops in whose body this call sits behind a condition or a skip

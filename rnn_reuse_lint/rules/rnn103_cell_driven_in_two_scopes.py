@@ -97,7 +97,7 @@ class CellDrivenInTwoScopes(Rule):
             cell = issue.cell
             if issue.loop_span is not None:
                 message = (f"`{cell.label}` (line {cell.span.line}) is run by this `{issue.driver}` on every pass of the "
-                           f"loop at line {issue.loop_span.line}, under a scope named after the loop variable; a cell "
+                           f"loop at line {issue.loop_span.line}, under a different scope on every pass; a cell "
                            f"keeps the scope of its first run, so every later pass silently reuses the first pass's "
                            f"weights: create the cell inside the loop")
                 yield self.finding(context, issue.span, message, (

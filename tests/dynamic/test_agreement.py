@@ -16,11 +16,7 @@ pytestmark = pytest.mark.dynamic
 
 # Disagreements found by this test where the trace is right and the static pass is not (yet). Each is a strict
 # xfail: the day the static side is fixed the test passes, strict turns that into a failure, and the entry goes.
-KNOWN_STATIC_GAPS: Dict[Tuple[str, str], str] = {
-    ("variable_paths", "rnn103_one_cell_per_layer_scope"):
-        "scope names built from a loop variable (`'layer_%d' % i`) are not evaluated: the static pass reports the "
-        "sharing (RNN103) but predicts no variable paths for the loop's passes",
-}
+KNOWN_STATIC_GAPS: Dict[Tuple[str, str], str] = {}
 
 
 def cases(test: str) -> List[Any]:
