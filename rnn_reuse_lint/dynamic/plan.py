@@ -23,6 +23,10 @@ _SIZE_KEYWORDS = {"num_units", "units", "num_layers", "hidden_size", "batch_size
 _SIZE_CALLEES = {"range", "zero_state", "Dense", "Embedding", "LSTM", "GRU", "SimpleRNN", "get_variable"}
 _SEQ_CALLEES = {"unstack", "unpack", "transpose", "reverse_sequence", "reverse"}
 _TENSOR_ATTRS = {"get_shape", "shape", "dtype", "name", "op", "eval", "graph", "set_shape", "consumers"}
+# Conventional module aliases that pasted snippets use without importing them. The static pass reads a free `tf`
+# as TensorFlow (evaluator._IMPLICIT_MODULES); the child binds it to what `import tensorflow as tf` gives there
+# (compat.v1 on TF 2) instead of synthesizing a value from how the name is used.
+IMPLICIT_MODULES = {"tf": "tensorflow"}
 _PRIORITY = ("list_input", "seq_input", "step_input", "seq_len", "namespace", "int", "tensor")
 
 
@@ -330,6 +334,8 @@ def make_plan(source: str, filename: str, defines: Mapping[str, str]) -> Dict[st
         names = free_names(source, filename)
     except (SyntaxError, ValueError):
         return {"free": parsed, "entries": []}
-    free = _infer(names, [tree])
+    free = _infer(names - set(IMPLICIT_MODULES), [tree])
+    for name in sorted(names & set(IMPLICIT_MODULES)):
+        free[name] = {"kind": "module", "module": IMPLICIT_MODULES[name]}
     free.update(parsed)
     return {"free": free, "entries": entries(tree, source, parsed)}

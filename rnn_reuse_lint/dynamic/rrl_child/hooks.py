@@ -46,6 +46,12 @@ _CONTRIB_DRIVER_MODULES = (
 _INTERESTING = ("Layer", "RNNCell", "_RNNCell", "RNN", "StackedRNNCells", "Bidirectional", "AbstractRNNCell")
 _STOP_METHODS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
                  "fit_generator", "evaluate_generator", "predict_generator")
+# Where AutoGraph loads the module it generates from converted code (TF 2.2+; TF 1.13 - 2.1), returning the
+# module and the map of its lines back to the converted source (see Tracer.note_generated).
+_AUTOGRAPH_LOADERS = (
+    ("tensorflow.python.autograph.pyct.loader", "load_ast"),
+    ("tensorflow.python.autograph.pyct.compiler", "ast_to_object"),
+)
 _MODEL_MODULES = ("tf_keras.src.engine.training", "tf_keras.src.engine.training_v1",
                   "tensorflow.python.keras.engine.training")
 
@@ -132,6 +138,30 @@ def _stop_method(tracer, cls, meth, what):
     setattr(cls, meth, stop)
 
 
+def _hook_autograph(tracer):
+    """Keras runs an AutoGraph-converted copy of a subclassed layer's or model's `call` (tf.function of its
+    function): record each generated module's source map so the copy's lines count as the user's."""
+    for modname, fname in _AUTOGRAPH_LOADERS:
+        mod = sys.modules.get(modname) or _try_import(modname)
+        orig = getattr(mod, fname, None) if mod is not None else None
+        if orig is None or getattr(orig, "_rrl", False):
+            continue
+
+        def make(orig):
+            def load(*args, **kwargs):
+                result = orig(*args, **kwargs)
+                try:
+                    tracer.note_generated(result)
+                except Exception:
+                    pass
+                return result
+            return load
+        load = make(orig)
+        load._rrl = True
+        load.__wrapped__ = orig
+        setattr(mod, fname, load)
+
+
 def _driver_functions(modules):
     found = []
     for name in modules:
@@ -150,6 +180,7 @@ def install(tracer, info):
     _hook_get_variable(tracer)
     _hook_classes(tracer, _CLASS_MODULES)
     _hook_stops(tracer)
+    _hook_autograph(tracer)
     tracer.patch_drivers(_driver_functions(_DRIVER_MODULES))
 
 

@@ -56,6 +56,8 @@ def describe_spec(spec):
         return "placeholder %s %s" % (spec.get("dtype", "float32"), _shape_text(spec.get("shape")))
     if kind == "placeholders":
         return "%d placeholders %s %s" % (spec.get("count", 3), spec.get("dtype", "float32"), _shape_text(spec.get("shape")))
+    if kind == "module":
+        return "module %s" % spec.get("module")
     if kind == "namespace":
         return "namespace(%s)" % ", ".join("%s=%s" % (k, describe_spec(v) if isinstance(v, dict) else v)
                                           for k, v in sorted(spec.get("attrs", {}).items()))
@@ -77,12 +79,23 @@ class _Namespace(object):
 class Factory(object):
     """Materialize a synthesized-value spec inside the current default graph."""
 
-    def __init__(self, tf1):
+    def __init__(self, tf1, user_import=None):
         self.tf1 = tf1
+        self.user_import = user_import
+
+    def module(self, name):
+        """The module `import <name>` gives user code (`tensorflow`: compat.v1 on TF 2, see shim.user_import)."""
+        importer = self.user_import or builtins.__import__
+        mod = importer(name, {}, {}, (), 0)
+        for part in name.split(".")[1:]:
+            mod = getattr(mod, part)
+        return mod
 
     def make(self, name, spec):
         kind = spec.get("kind")
         tf1 = self.tf1
+        if kind == "module":
+            return self.module(spec.get("module"))
         safe = "".join(c if c.isalnum() or c in "_." else "_" for c in name) or "synth"
         if kind == "placeholder":
             return tf1.placeholder(getattr(tf1, spec.get("dtype", "float32")), spec.get("shape"), name=safe)
@@ -105,11 +118,18 @@ def _is_docstring(stmt):
 
 
 class _EnterMarker(ast.NodeTransformer):
-    """Insert `__rrl_enter__(<def line>)` at the top of every function so we know which ones the top level reached."""
+    """Insert `__rrl_enter__(<def line>)` at the top of every function so we know which ones the top level reached.
+    spans: first body line -> (that line, last line of the function)."""
+
+    def __init__(self):
+        ast.NodeTransformer.__init__(self)
+        self.spans = {}
 
     def _mark(self, node):
         self.generic_visit(node)
         first = node.body[0]
+        last = max(getattr(sub, "lineno", first.lineno) for sub in ast.walk(node))
+        self.spans[first.lineno] = (first.lineno, last)
         # keyed by the first body line: a decorated def's own lineno differs between Python 3.6 and 3.8+
         stmt = ast.parse("__rrl_enter__(%d)" % first.lineno).body[0]
         for sub in ast.walk(stmt):
@@ -224,7 +244,8 @@ class FileRunner(object):
                   "python": "%d.%d.%d" % sys.version_info[:3]}
         try:
             tree = ast.parse(source, path)
-            tree = _EnterMarker().visit(tree)
+            marker = _EnterMarker()
+            tree = marker.visit(tree)
             ast.fix_missing_locations(tree)
             code = compile(tree, path, "exec", dont_inherit=True)
         except SyntaxError as e:
@@ -238,7 +259,7 @@ class FileRunner(object):
             hooks.install_contrib(self.tracer)
             self.contrib_hooked = True
         entered = set()
-        factory = Factory(self.tf1)
+        factory = Factory(self.tf1, self.info.get("user_import"))
         specs = dict(plan.get("free", {}))
         tb = SynthBuiltins(vars(builtins), specs, factory, self.tracer.graph_id)
         tb["__rrl_enter__"] = entered.add
@@ -300,6 +321,7 @@ class FileRunner(object):
         sys.argv = [path]
         old_exit = os._exit
         self.tracer.graphs = {}
+        self.tracer.generated = {}
 
         def _no_exit(code=0):
             raise _Exit(code)
@@ -307,7 +329,7 @@ class FileRunner(object):
             os._exit = _no_exit
             unit("<module>", lambda: exec(code, globs))
             for entry in plan.get("entries", []):
-                if entry.get("line") in entered:
+                if entry.get("line") in entered or self._converted(path, marker.spans.get(entry.get("line"))):
                     continue
                 if time.time() > deadline:
                     result["entries"].append({"name": entry["name"], "runs": 0, "error": None,
@@ -323,11 +345,24 @@ class FileRunner(object):
                 pass
             # let the file's graphs go (the warm child traces many files)
             self.tracer.graphs = {}
+            self.tracer.generated = {}
             tb.cache = {}
             self._fresh_graph()
         for key, text in tb.used.items():
             result["synthesized"][key] = text
         return result
+
+    def _converted(self, path, span):
+        """Whether AutoGraph converted code of the function spanning these lines: an AutoGraph-converted copy runs
+        instead of the function (Keras `call`, tf.function), so its __rrl_enter__ never runs, yet it was reached
+        (code is converted when it is called)."""
+        if span is None:
+            return False
+        for lines in self.tracer.generated.values():
+            for filename, line in lines.values():
+                if filename == path and span[0] <= line <= span[1]:
+                    return True
+        return False
 
     def _call_entry(self, globs, entry, factory, result):
         def make_args(prefix, specs):

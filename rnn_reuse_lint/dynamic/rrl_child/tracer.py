@@ -128,6 +128,7 @@ class Tracer(object):
         self.patched_classes = set()
         self.stop_calls = True
         self.graphs = {}         # graph id -> graph, for the file being traced (see graph_id)
+        self.generated = {}      # AutoGraph's generated file -> {generated line: (original file, line)}
 
     # ---------------------------------------------------------------- source lines
     def _line_of(self, frame, lasti=None):
@@ -142,13 +143,30 @@ class Tracer(object):
                 return pos[i]
         return frame.f_lineno
 
+    def source_line(self, frame, lasti=None, line=None):
+        """The line of the user's file that frame runs (at line, or at lasti), or None. Frames of a copy of user
+        code that AutoGraph generated (Keras converts the `call` of subclassed layers and models, tf.function its
+        function) count as the user's lines they were converted from."""
+        filename = frame.f_code.co_filename
+        if filename != self.filename and filename not in self.generated:
+            return None
+        if line is None:
+            line = self._line_of(frame, lasti)
+        if filename == self.filename:
+            return line
+        origin = self.generated[filename].get(line)
+        if origin is not None and origin[0] == self.filename:
+            return origin[1]
+        return None
+
     def user_lines(self, frame=None):
         """Lines of the user's file on the current stack, outermost first."""
         f = frame or sys._getframe(1)
         lines = []
         while f is not None:
-            if f.f_code.co_filename == self.filename:
-                lines.append(self._line_of(f))
+            line = self.source_line(f)
+            if line is not None:
+                lines.append(line)
             f = f.f_back
         lines.reverse()
         return lines
@@ -156,13 +174,46 @@ class Tracer(object):
     def tb_lines(self, tb):
         lines = []
         while tb is not None:
-            f = tb.tb_frame
-            if f.f_code.co_filename == self.filename:
-                lasti = getattr(tb, "tb_lasti", None)
-                line = self._line_of(f, lasti) if lasti is not None and lasti >= 0 else tb.tb_lineno
+            lasti = getattr(tb, "tb_lasti", None)
+            if lasti is not None and lasti >= 0:
+                line = self.source_line(tb.tb_frame, lasti)
+            else:
+                line = self.source_line(tb.tb_frame, line=tb.tb_lineno)
+            if line is not None:
                 lines.append(line)
             tb = tb.tb_next
         return lines
+
+    def note_generated(self, result):
+        """AutoGraph loaded the module it generated from converted code: result is (module, ..., source map).
+        Keep the map of its lines back to the lines they were converted from (see source_line)."""
+        if not isinstance(result, tuple) or len(result) < 2:
+            return
+        source_map = result[-1]
+        filename = getattr(result[0], "__file__", None)
+        if not filename or not isinstance(source_map, dict):
+            return
+        lines = {}
+        for key, origin in source_map.items():
+            loc = getattr(origin, "loc", None)
+            lineno = getattr(key, "lineno", None)
+            if loc is None or lineno is None or getattr(key, "filename", filename) != filename:
+                continue
+            lines[lineno] = (loc.filename, loc.lineno)
+        if lines:
+            self.generated[filename] = lines
+
+    def user_caller(self, frame):
+        """frame if it runs user code, else the first frame below it that does, seen through AutoGraph's own
+        calls (converted_call, between a converted copy and what it calls); None when other code called."""
+        f = frame
+        while f is not None:
+            if self.source_line(f) is not None:
+                return f
+            if not _is_autograph(f.f_code.co_filename):
+                return None
+            f = f.f_back
+        return None
 
     def user_line(self):
         lines = self.user_lines(sys._getframe(1))
@@ -480,8 +531,8 @@ class Tracer(object):
         run = self.active_run()
         started = False
         if run is None:
-            caller = sys._getframe(3)
-            if caller.f_code.co_filename != self.filename:
+            caller = self.user_caller(sys._getframe(3))
+            if caller is None:
                 return orig(obj, *args, **kwargs)
             lines = self.user_lines(caller)
             scope_arg = kwargs.get("scope") if isinstance(kwargs, dict) else None
@@ -655,6 +706,10 @@ class Tracer(object):
         lines = self.user_lines(sys._getframe(2))
         if self.active and self.stop_calls and lines:
             raise StopTrace(what, lines[-1])
+
+
+def _is_autograph(filename):
+    return "/autograph/" in filename.replace("\\", "/")
 
 
 def _reuse_text(reuse):
