@@ -106,11 +106,13 @@ class _Simulation:
         self.reported: set[Tuple[str, int, int]] = set()
         # Cell scope names opened by direct calls per open `with` block: TF ≥1.5 uniquifies them (§1.2).
         self.openings: Dict[Tuple[int, str], int] = {}
+        self.run_scopes: List[Tuple[Tuple[int, int], Optional[Tuple[str, ...]]]] = []  # (graph, scope) of runs so far
 
     def run(self, records: List[DriverRecord]) -> None:
         for record in records:
             run = Run(len(self.out.runs), record, [], self.context)
             self.out.runs.append(run)
+            self.run_scopes.append((record.graph, record.scope))
             for role, value, prefix, direction in self._directions(record):
                 for index, layer_value, layer_prefix, loops in self._layers(value, prefix, record, direction):
                     if not isinstance(layer_value, Obj):
@@ -364,6 +366,9 @@ class _Simulation:
         asking = next((f for f in record.frames if f.reuse == "true"), None)
         if asking is None or asking.path is None:
             return False
+        if any(graph == record.graph and scope is not None and scope[:len(asking.path)] == asking.path
+               for graph, scope in self.run_scopes[:-1]):
+            return False  # an earlier run there (a training decoder with its output layer...): reuse has a target
         under = "/".join(asking.path) + "/" if asking.path else ""
         return not any(graph == record.graph and key.startswith(under) for graph, key in self.store)
 
@@ -383,9 +388,12 @@ def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]
     asked for), "suspicious" (RNN103), or "unknown" when a scope or the reuse mode is not known (then there
     is no RNN103 finding either, and the relation must not claim one)."""
     if obj.family == Family.KERAS:
-        # One Keras layer called twice shares by design; a second layer around the same cell object does not.
-        same_layer = first.record.layer is not None and first.record.layer is run.record.layer
-        return "intended" if same_layer or run.record.reuse in ("true", "auto") else "suspicious"
+        # One Keras layer called twice shares by design; a second `RNN` layer around the same cell object does not.
+        if first.record.layer is not None and run.record.layer is not None:
+            same = first.record.layer is run.record.layer
+        else:  # a layer object called directly (`enc(x1)`, `enc(x2)`): the functional API's intended sharing
+            same = first.record.cells == run.record.cells
+        return "intended" if same or run.record.reuse in ("true", "auto") else "suspicious"
     if path is not None and path == prefix or run.record.reuse in ("true", "auto"):
         return "intended"
     if run.record.name == "cell_call" and first.record.node is run.record.node and run.record.unrolled is not None:
