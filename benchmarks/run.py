@@ -6,8 +6,9 @@ Prepares both corpora (the standard library of this interpreter as the no-RNN co
 RNN-dense corpus from make_corpus.py), times every command as a separate process (wall clock with
 time.perf_counter around the whole process, start-up included; median of --repeat runs after one
 untimed warm-up, the commands of one round interleaved so that machine drift hits all of them alike),
-and prints one table of ratios, each with its target and PASS/FAIL. Exit status 0 when every target
-holds, 1 otherwise. Exit status 1 of a linter (it found something) is expected, not an error.
+and prints one table of ratios, each with its target and PASS/FAIL. A target's value is the median over
+rounds of that round's A/B (a paired ratio: both ran back to back in one machine state); the A and B
+columns show the medians of A and B alone. Exit status 0 when every target holds, 1 otherwise. Exit status 1 of a linter (it found something) is expected, not an error.
 
 PROFILE-GUIDED PASS (2026-11-27, commit 57e7416; `python benchmarks/run.py --profile OUT` for pyinstrument,
 `python benchmarks/stages.py` for per-stage CPU time without profiler skew; 2-core machine shared with
@@ -572,10 +573,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     def ok(c: Optional[Cmd]) -> bool:
         return c is not None and c.error is None and bool(c.times)
 
+    def paired(a_times: List[float], b_times: List[float], fallback: Tuple[float, float]) -> Tuple[float, float]:
+        """Median over rounds of A/B, as (ratio, 1.0) for `compute`. A and B run back to back in every round
+        (order rotated), so each round's ratio sees one machine state; medians of A and of B taken apart
+        can pair a quiet round's A with a loaded round's B (the VM's external load swings rounds by 2x)."""
+        if len(a_times) != len(b_times) or not a_times:
+            return fallback
+        return statistics.median(x / y for x, y in zip(a_times, b_times) if y > 0), 1.0
+
     def target_row(corpus: str, what: str, a: Optional[Cmd], b: Optional[Cmd], compute, target: str, passes) -> None:
         if ok(a) and ok(b):
-            value, shown = compute(a.median, b.median)
-            _, cpu_shown = compute(a.cpu_median, b.cpu_median)
+            value, shown = compute(*paired(a.times, b.times, (a.median, b.median)))
+            _, cpu_shown = compute(*paired(a.cpu, b.cpu, (a.cpu_median, b.cpu_median)))
             good = passes(value)
             rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), shown, target, "PASS" if good else "FAIL", cpu_shown))
             verdicts.append(good)

@@ -62,7 +62,7 @@ class Issue:
     cell: Optional[Obj] = None
     reuse_node: Optional[cst.CSTNode] = None
     other_node: Optional[cst.CSTNode] = None  # where the first run is reached from the same root
-    loop_node: Optional[cst.CSTNode] = None  # RNN104 within one call: the loop whose next iteration collides
+    loop_node: Optional[cst.CSTNode] = None  # RNN103/RNN104 within one call site: the loop whose next pass clashes
 
 
 @dataclass
