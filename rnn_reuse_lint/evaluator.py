@@ -64,6 +64,7 @@ class Ctx:
     guarded: FrozenSet[int] = frozenset()  # loops in whose current iteration this point sits behind a condition
     loop_targets: Tuple[Tuple[str, int], ...] = ()  # names bound by the enclosing `for` targets of this function
     unrolling: Optional[cst.CSTNode] = None  # the innermost `for` being run pass by pass (see _exec_unrolled)
+    passes: int = 1  # product of the pass counts of the enclosing spelled-out loops
 
     @property
     def scope(self) -> ScopeFrame:
@@ -160,7 +161,10 @@ class Evaluator:
 
     # ----- entry point -------------------------------------------------------------------------
     def run(self) -> Records:
-        self._exec_block(self.module.body, self.module_frame, root_ctx())
+        try:
+            self._exec_block(self.module.body, self.module_frame, root_ctx())
+        except _Budget:
+            return self.records  # what was recorded before the step budget ran out (huge generated modules)
         # Functions and methods nobody in this module calls still build RNNs: evaluate each once
         # with unknown parameters, methods of a class with `__init__` first so `self.x` is known.
         index = 0
@@ -404,7 +408,8 @@ class Evaluator:
         count: Optional[int] = None
         if isinstance(node, cst.For):
             iterable = self.eval(node.iter, frame, ctx)
-            if isinstance(iterable, RangeVal) and _unrollable(node, iterable):
+            if isinstance(iterable, RangeVal) and _unrollable(node, iterable) \
+                    and ctx.passes * (iterable.length or 0) <= MAX_UNROLLED:
                 self._exec_unrolled(node, iterable, frame, ctx)
                 return
             count = _length(iterable)
@@ -435,7 +440,7 @@ class Evaluator:
         """`for i in range(3):` whose body uses `i` (`variable_scope("layer_%d" % i)`): run the body once per
         value, so each pass gets its own names and objects, exactly as Python runs it."""
         assert iterable.length is not None
-        ctx = replace(ctx, unrolling=node)
+        ctx = replace(ctx, unrolling=node, passes=ctx.passes * iterable.length)
         for k in range(iterable.length):
             self._bind(node.target, Const(iterable.start + k * iterable.step), frame, ctx)
             self._exec_block(node.body.body, frame, ctx)
@@ -1560,7 +1565,7 @@ def _compare(operator: cst.BaseCompOp, left: Value, right: Value) -> Optional[bo
         return None
 
 
-MAX_UNROLLED = 8  # passes spelled out for a loop over a small known range
+MAX_UNROLLED = 8  # passes spelled out for loops over small known ranges, nested loops multiplied
 
 
 def _unrollable(node: cst.For, iterable: RangeVal) -> bool:

@@ -53,7 +53,12 @@ def explain_file(path: str, settings: Settings) -> Dict[str, Any]:
     data = read_source(path)
     if isinstance(data, FileError):
         return _error_doc(path, settings, data)
-    built = build(data, path, settings.tf_version, dict(settings.define))
+    try:
+        built = build(data, path, settings.tf_version, dict(settings.define))
+    except RecursionError:
+        return _error_doc(path, settings, FileError(path, 1, 1, "too deeply nested to analyse"))
+    except Exception as exc:  # an analyzer bug is reported like check reports it, never as a traceback
+        return _error_doc(path, settings, FileError(path, 1, 1, f"internal error: {type(exc).__name__}: {exc}"))
     if built is None:
         return explain_model(ModuleModel(path), settings.tf_version)
     if isinstance(built, FileError):

@@ -371,3 +371,24 @@ def test_random_bytes_never_raise(data: bytes) -> None:
 
     _check_result(analyze_bytes(PREFIX + data, "x.py", Settings()))
     _check_result(analyze_bytes(EXAMPLE + data, "x.py", Settings()))
+
+
+def test_nested_known_loops_are_spelled_out_within_a_budget(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Six nested `for i in range(8)` loops naming scopes by their variables: 8**6 passes if all were run
+    pass by pass. Only the first few are; the file is analysed (no RNN000, no traceback from explain)."""
+    from rnn_reuse_lint.engine import analyze_file
+    from rnn_reuse_lint.explain import explain_file
+    from rnn_reuse_lint.settings import Settings
+
+    lines = ["import tensorflow as tf", "x = tf.zeros([2, 3, 4])"]
+    for depth in range(6):
+        lines.append("    " * depth + f"for i{depth} in range(8):")
+    body = "    " * 6
+    lines.append(body + "with tf.variable_scope('s_%d_%d_%d_%d_%d_%d' % (i0, i1, i2, i3, i4, i5)):")
+    lines.append(body + "    out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32)")
+    path = tmp_path / "deep_loops.py"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = analyze_file(str(path), Settings())
+    assert result.error is None and not result.findings
+    doc = explain_file(str(path), Settings())
+    assert "error" not in doc and 1 <= len(doc["runs"]) <= 8
