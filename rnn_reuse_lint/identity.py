@@ -79,12 +79,20 @@ def settle_join(join: Obj) -> Optional[Obj]:
     alts = [a for a in join.alternatives if isinstance(a, Obj)]
     if not alts or len(alts) != len(join.alternatives):
         return None
-    stripped = [strip_free_wrappers(a) for a in alts]
-    if all(x is stripped[0] for x in stripped):
-        return stripped[0]
+    if one_object(join):
+        return strip_free_wrappers(alts[0])
     if all(a.cls == alts[0].cls for a in alts):
         return alts[0]
     return None
+
+
+def one_object(join: Obj) -> bool:
+    """Whether every branch of a join is the same object once variable-free wrappers are stripped."""
+    alts = [a for a in join.alternatives if isinstance(a, Obj)]
+    if not alts or len(alts) != len(join.alternatives):
+        return False
+    stripped = [strip_free_wrappers(a) for a in alts]
+    return all(x is stripped[0] for x in stripped)
 
 
 def strip_free_wrappers(obj: Obj) -> Obj:

@@ -14,7 +14,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from rnn_reuse_lint import naming
-from rnn_reuse_lint.identity import layer_indices, loops_of, settle_join, strip_free_wrappers
+from rnn_reuse_lint.identity import layer_indices, loops_of, one_object, settle_join
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family
 from rnn_reuse_lint.values import Const, DriverRecord, ListVal, Obj, Value
@@ -195,7 +195,7 @@ class _Simulation:
         known = True  # False under a join of distinct objects: names can be predicted, identity cannot
         while isinstance(current, Obj):
             if current.kind == "join":
-                known = known and _one_object(current)
+                known = known and one_object(current)
                 current = settle_join(current)
                 if current is None:
                     return
@@ -401,15 +401,6 @@ def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]
     if run.record.scope is None or first.record.scope is None or run.record.reuse == "unknown":
         return "unknown"
     return "suspicious"
-
-
-def _one_object(join: Obj) -> bool:
-    """Whether every branch of a join is the same object once variable-free wrappers are stripped."""
-    alts = [a for a in join.alternatives if isinstance(a, Obj)]
-    if len(alts) != len(join.alternatives) or not alts:
-        return False
-    stripped = [strip_free_wrappers(a) for a in alts]
-    return all(x is stripped[0] for x in stripped)
 
 
 def _expand(layers: ListVal) -> List[Tuple[Optional[int], Value, FrozenSet[int]]]:
