@@ -543,7 +543,7 @@ class Evaluator:
                 frame.vars[dotted] = value
         elif isinstance(target, cst.Subscript):
             base = self.eval(target.value, frame, ctx)
-            index = _literal_index(target)
+            index = self._index(target, frame, ctx)
             if isinstance(base, ListVal) and index is not None and _spell_out(base) \
                     and -len(base.parts) <= index < len(base.parts):
                 # `cells[1] = cells[0]`: that layer is now this object.
@@ -757,6 +757,15 @@ class Evaluator:
                     and -len(base.parts) <= index.value < len(base.parts):
                 return base.parts[index.value].value
         return UNKNOWN
+
+    def _index(self, target: cst.Subscript, frame: Frame, ctx: Ctx) -> Optional[int]:
+        """`cells[1]`, `cells[-1]`, `cells[n - 1]` with `n` known: the index, when it is one known integer."""
+        if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+            return None
+        value = self.eval(target.slice[0].slice.value, frame, ctx)
+        if isinstance(value, Const) and isinstance(value.value, int) and not isinstance(value.value, bool):
+            return value.value
+        return None
 
     def _dict(self, node: cst.Dict, frame: Frame, ctx: Ctx) -> Value:
         keys: List[Value] = []
@@ -1622,22 +1631,6 @@ def _per_pass_copy(value: Value, loops: FrozenSet[int]) -> Optional[Value]:
             return None
         return replace(value, key=next(_obj_ids), inner=inner)
     return None  # stacks, joins, Keras layers: not spelled out
-
-
-def _literal_index(target: cst.Subscript) -> Optional[int]:
-    """`cells[1]`, `cells[-1]`: the index when it is a plain integer literal."""
-    if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
-        return None
-    value = target.slice[0].slice.value
-    sign = 1
-    if isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus):
-        value, sign = value.expression, -1
-    if isinstance(value, cst.Integer):
-        try:
-            return sign * int(value.value.replace("_", ""), 0)
-        except ValueError:
-            return None
-    return None
 
 
 def _argument(call: cst.CSTNode, keyword: str, position: Optional[int]) -> Optional[cst.BaseExpression]:
