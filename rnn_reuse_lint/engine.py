@@ -3,33 +3,19 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import stat
 import tokenize
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple, Union
 
 from rnn_reuse_lint.finding import FileError, FileResult, Finding, Span
+from rnn_reuse_lint.prefilter import might_have_rnn
 from rnn_reuse_lint.settings import DEFAULT_TF_VERSION, Settings
 
 if TYPE_CHECKING:  # libcst is imported lazily: a run that meets no RNN file never loads it
     import libcst as cst
 
     from rnn_reuse_lint.model import ModuleModel
-
-# Every finding needs a stack or a driver, and all of their names contain one of these tokens
-# (MultiRNNCell, StackedRNNCells, RNN(...), dynamic_rnn, ..., LSTMCell, GRUCell), and a TensorFlow or
-# Keras name (`tf.` counts: snippets use it unimported). Plain substring tests run at memchr speed,
-# ~6x faster than one alternation regex (benchmarks/run.py), and the TF token keeps stdlib files with
-# "returnnull" or base64 noise out of the parser.
-_TF_NAME = re.compile(rb"(?<![\w.])tf\.")
-
-
-def might_have_rnn(data: bytes) -> bool:
-    if not (b"LSTM" in data or b"GRU" in data or b"RNN" in data or b"rnn" in data.lower()):
-        return False
-    return b"tensorflow" in data or b"keras" in data or _TF_NAME.search(data) is not None
-
 
 LEGACY_NOTE = "normalized legacy syntax"
 FIXABLE_CODES = ("RNN101", "RNN102")

@@ -1,13 +1,29 @@
 """The flake8 adapter: the engine's findings as flake8 results; flake8 handles noqa and selection."""
 from __future__ import annotations
 
-from typing import Any, Iterator, List, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Sequence, Tuple
 
 from rnn_reuse_lint import __version__
-from rnn_reuse_lint.settings import Settings
+from rnn_reuse_lint.prefilter import might_have_rnn
 
-# flake8 decides what is selected, ignored or noqa'd; the plugin reports every rule.
-_ALL_RULES = Settings(select=("RNN",), fixes=False)  # flake8 cannot show or apply fixes: do not plan them
+if TYPE_CHECKING:
+    from rnn_reuse_lint.settings import Settings
+
+# flake8 loads every plugin at start-up, also for one file in a pre-commit hook, so only the byte
+# prefilter is imported with the plugin: the engine (~25 ms of imports) loads with the first file
+# that might hold RNN code.
+_settings: Optional["Settings"] = None
+
+
+def _all_rules() -> "Settings":
+    """flake8 decides what is selected, ignored or noqa'd: the plugin reports every rule. flake8 cannot
+    show or apply fixes, so none are planned."""
+    global _settings
+    if _settings is None:
+        from rnn_reuse_lint.settings import Settings
+
+        _settings = Settings(select=("RNN",), fixes=False)
+    return _settings
 
 
 class Plugin:
@@ -21,11 +37,13 @@ class Plugin:
         self._filename = filename
 
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
+        source = "".join(self._lines).encode("utf-8", "surrogatepass")
+        if not might_have_rnn(source):
+            return
         from rnn_reuse_lint.engine import analyze_bytes
 
-        source = "".join(self._lines).encode("utf-8", "surrogatepass")
         try:
-            result = analyze_bytes(source, self._filename, _ALL_RULES)
+            result = analyze_bytes(source, self._filename, _all_rules())
         except Exception:  # the engine already turns errors into RNN000; be doubly sure flake8 never dies
             return
         findings: List[Tuple[int, int, str, type]] = [

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import List
 
 CHECK = """
 import sys
@@ -26,3 +27,32 @@ def test_engine_imports_no_tensorflow_flake8_argparse_or_tomllib() -> None:
 
 def test_file_without_rnn_tokens_never_loads_libcst() -> None:
     assert _loaded(b"import os\nprint(os.getcwd())\n") == ""
+
+
+PLUGIN = """
+import sys
+from rnn_reuse_lint.flake8_plugin import Plugin
+lines = {lines!r}
+print(list(Plugin(None, lines, "x.py").run()))
+print(",".join(sorted(m for m in sys.modules if m.startswith("rnn_reuse_lint"))))
+"""
+
+
+def _plugin_run(lines: List[str]) -> List[str]:
+    proc = subprocess.run([sys.executable, "-c", PLUGIN.format(lines=lines)], capture_output=True, text=True,
+                          check=True)
+    return proc.stdout.strip().splitlines()
+
+
+def test_flake8_plugin_loads_only_the_prefilter_for_files_without_rnn() -> None:
+    # flake8 imports every plugin at start-up, also for a one-file pre-commit run
+    found, modules = _plugin_run(["import os\n", "print(os.getcwd())\n"])
+    assert found == "[]"
+    assert modules == "rnn_reuse_lint,rnn_reuse_lint.flake8_plugin,rnn_reuse_lint.prefilter"
+
+
+def test_flake8_plugin_loads_the_engine_for_a_file_with_rnn_code() -> None:
+    found, modules = _plugin_run(["import tensorflow as tf\n",
+                                  "stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(2)] * 2)\n"])
+    assert "RNN101" in found
+    assert "rnn_reuse_lint.engine" in modules.split(",")
