@@ -21,15 +21,11 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 
 class CountError(Exception):
     """valgrind is missing, or a counted command failed."""
-
-
-def valgrind() -> Optional[str]:
-    return shutil.which("valgrind")
 
 
 def real_python() -> str:
@@ -39,7 +35,7 @@ def real_python() -> str:
 
 def count(commands: Dict[str, Sequence[str]], ok_codes: Tuple[int, ...] = (0, 1)) -> Dict[str, int]:
     """Instructions executed by each command (key -> count), the commands run side by side."""
-    tool = valgrind()
+    tool = shutil.which("valgrind")
     if tool is None:
         raise CountError("valgrind is not installed (apt install valgrind)")
     env = dict(os.environ, PYTHONHASHSEED="0")

@@ -664,8 +664,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     f8_on, f8_off = no_rnn.get("flake8_on"), no_rnn.get("flake8_off")
     if instr and ok(f8_on) and ok(f8_off):
         assert f8_on is not None and f8_off is not None
-        wall = statistics.median(a / b for a, b in zip(f8_on.times, f8_off.times))
-        cpu = statistics.median(a / b for a, b in zip(f8_on.cpu, f8_off.cpu))
+        wall_a, wall_b = paired(f8_on.times, f8_off.times, (f8_on.median, f8_off.median))
+        cpu_a, cpu_b = paired(f8_on.cpu, f8_off.cpu, (f8_on.cpu_median, f8_off.cpu_median))
+        wall, cpu = wall_a / wall_b, cpu_a / cpu_b
         rows.append(Row("no-RNN", "flake8 with plugin / without (-j 1), wall clock (VM noise: +-5-8% per run)",
                         fmt_s(f8_on), fmt_s(f8_off), f"{100 * (wall - 1):+.1f}%", "(<= +3%)", "info",
                         f"{100 * (cpu - 1):+.1f}%"))

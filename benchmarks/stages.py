@@ -36,7 +36,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     import libcst as cst
 
     try:
-        from rnn_reuse_lint import builder, engine, guards, noqa, positions
+        from rnn_reuse_lint import builder, engine, guards, noqa, positions, prefilter
         from rnn_reuse_lint.fixes.plan import FixPlanner
         from rnn_reuse_lint.settings import Settings
     except ImportError as exc:
@@ -71,7 +71,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         spent["read"] += clock() - t
         lines += data.count(b"\n")
         t = clock()
-        keep = engine.might_have_rnn(data)
+        keep = prefilter.might_have_rnn(data)
         spent["prefilter"] += clock() - t
         if not keep:
             continue

@@ -1,7 +1,8 @@
 """The flake8 adapter: the engine's findings as flake8 results; flake8 handles noqa and selection."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Sequence, Tuple
+import functools
+from typing import TYPE_CHECKING, Any, Iterator, List, Sequence, Tuple
 
 from rnn_reuse_lint import __version__
 from rnn_reuse_lint.prefilter import might_have_rnn
@@ -9,21 +10,17 @@ from rnn_reuse_lint.prefilter import might_have_rnn
 if TYPE_CHECKING:
     from rnn_reuse_lint.settings import Settings
 
+
 # flake8 loads every plugin at start-up, also for one file in a pre-commit hook, so only the byte
 # prefilter is imported with the plugin: the engine (~25 ms of imports) loads with the first file
 # that might hold RNN code.
-_settings: Optional["Settings"] = None
-
-
+@functools.lru_cache(maxsize=None)
 def _all_rules() -> "Settings":
     """flake8 decides what is selected, ignored or noqa'd: the plugin reports every rule. flake8 cannot
     show or apply fixes, so none are planned."""
-    global _settings
-    if _settings is None:
-        from rnn_reuse_lint.settings import Settings
+    from rnn_reuse_lint.settings import Settings
 
-        _settings = Settings(select=("RNN",), fixes=False)
-    return _settings
+    return Settings(select=("RNN",), fixes=False)
 
 
 class Plugin:
