@@ -39,13 +39,14 @@ def build_model(
     defines: Optional[Dict[str, str]] = None,
     plan_fixes: bool = True,
     describe_runs: bool = True,
+    source: Optional[str] = None,
 ) -> ModuleModel:
     """The one pass over a parsed module that every rule reads from.
 
     `describe_runs`: also freeze every run and sharing relation (for `explain`); the rules read only the
     issues, and positioning every run costs code generation up to the last driver of the file.
     """
-    evaluator = Evaluator(module, defines)
+    evaluator = Evaluator(module, defines, source)
     records = evaluator.run()
     scope_replay = replay(records.drivers, tf_version, evaluator.function_names)
     planner = FixPlanner(module, evaluator) if plan_fixes else None
@@ -275,6 +276,7 @@ class _Freezer:
             family=owner.family.value,
             label=owner.label or self._text(origin),
             span=self._span(origin),
+            assumes=owner.assumes,
         )
 
     def _text(self, node: cst.CSTNode) -> str:
@@ -283,7 +285,7 @@ class _Freezer:
 
 
 def _reportable(owner: Obj) -> bool:
-    return owner.kind in ("cell", "wrapper", "join")
+    return owner.kind in ("cell", "wrapper", "join", "opaque")
 
 
 def _origin(owner: Obj) -> cst.CSTNode:
@@ -304,6 +306,8 @@ def _base(obj: Obj) -> Obj:
 
 
 def _class_name(owner: Obj) -> str:
+    if owner.kind == "opaque":
+        return "class not known"
     if owner.kind == "join":
         names = sorted({_class_name(a) for a in owner.alternatives if isinstance(a, Obj)})
         return " or ".join(names) if names else "cell"

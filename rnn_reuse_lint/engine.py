@@ -96,7 +96,7 @@ def build(
 
     # Fix positions would be positions in the normalized text, not in the file: no fixes there.
     model = build_model(parsed.module, path, tf_version, defines, plan_fixes=fixes and not parsed.notes,
-                        describe_runs=describe_runs)
+                        describe_runs=describe_runs, source=text)
     if parsed.notes:
         model = replace(model, notes=model.notes + parsed.notes)
     return model, parsed.column_offset

@@ -47,6 +47,7 @@ MAX_UNROLL = 16  # `[a, b] * n` is spelled out when n is a small literal
 MAX_PARTS = 256  # a list built past this (`l += l` in a loop) is no longer followed: stays linear in memory
 
 _loop_ids = itertools.count(1)
+_CALLED = re.compile(r"(?<!\bdef )\b([A-Za-z_]\w*)\s*\(")
 # Only plain `%s`/`%d` names are formatted: widths or `%c` on arbitrary constants can allocate or raise.
 _SIMPLE_FORMAT = re.compile(r"(?:[^%]|%%|%[sdi]){0,200}")
 
@@ -65,6 +66,7 @@ class Ctx:
     loop_targets: Tuple[Tuple[str, int], ...] = ()  # names bound by the enclosing `for` targets of this function
     unrolling: Optional[cst.CSTNode] = None  # the innermost `for` being run pass by pass (see _exec_unrolled)
     passes: int = 1  # product of the pass counts of the enclosing spelled-out loops
+    branches: Tuple[Tuple[int, int], ...] = ()  # (id of an if/match, branch index) this point sits in
 
     @property
     def scope(self) -> ScopeFrame:
@@ -138,8 +140,12 @@ def _join(a: Optional[Value], b: Optional[Value], node: cst.CSTNode) -> Optional
 class Evaluator:
     """Walks statements in execution order, binding names to abstract values and recording RNN facts."""
 
-    def __init__(self, module: cst.Module, defines: Optional[Dict[str, str]] = None) -> None:
+    def __init__(self, module: cst.Module, defines: Optional[Dict[str, str]] = None,
+                 source: Optional[str] = None) -> None:
         self.module = module
+        # Names written as calls somewhere (`build(`, `self.build(`): such functions are evaluated with their
+        # callers' arguments first; only what no caller reached gets a pass with unknown arguments.
+        self._called = frozenset(_CALLED.findall(source)) if source is not None else frozenset()
         # `--define NAME=VALUE`: values for names a snippet uses but never binds (`n_layers`, `nstates`).
         self.defines = {name: _literal(text) for name, text in (defines or {}).items()}
         self.records = Records()
@@ -154,6 +160,11 @@ class Evaluator:
         self._default_names: Dict[Tuple[int, str], int] = {}  # (id(parent scope), default_name) -> times opened
         self._loop_parts: List[Part] = []  # list elements added once per pass of a loop, in order
         self.function_names: Dict[int, str] = {}
+        # One opaque object per free name and per attribute of an opaque object: reading `cell` or
+        # `self.cell` twice gives the same object, whatever its class is.
+        self._free: Dict[str, Obj] = {}
+        self._opaque_attrs: Dict[Tuple[int, str], Obj] = {}
+        self._cached_results: Dict[Tuple[object, ...], Value] = {}  # lru_cache'd factories: one result per args
         # For the fixer (fixes/): what names and calls stood for. A name that was ever a cell-like value
         # is "cell", one bound to a local function is "function"; a call remembers what it called.
         self.name_kinds: Dict[int, str] = {}
@@ -168,10 +179,15 @@ class Evaluator:
         # Functions and methods nobody in this module calls still build RNNs: evaluate each once
         # with unknown parameters, methods of a class with `__init__` first so `self.x` is known.
         index = 0
+        postponed: set[int] = set()
         while index < len(self._pending):
             func, instance = self._pending[index]
             index += 1
             if id(func.node) in self._generic_done:
+                continue
+            if func.owner is None and func.name in self._called and id(func.node) not in postponed:
+                postponed.add(id(func.node))
+                self._pending.append((func, instance))  # after its callers: maybe reached with real arguments
                 continue
             self._generic_done.add(id(func.node))
             owner = f"{func.owner.name}." if func.owner is not None else ""
@@ -215,7 +231,8 @@ class Evaluator:
         elif isinstance(stmt, (cst.Try, cst.TryStar)):
             self._exec_try(stmt, frame, ctx)
         elif isinstance(stmt, cst.Match):
-            self._exec_branches(frame, ctx, [c.body.body for c in stmt.cases], stmt, subject=stmt.subject)
+            self._exec_branches(frame, ctx, [c.body.body for c in stmt.cases], stmt, subject=stmt.subject,
+                                exclusive=True)
         elif isinstance(stmt, cst.IndentedBlock):
             self._exec_block(stmt.body, frame, ctx)
 
@@ -293,12 +310,20 @@ class Evaluator:
         self._bind(node.target, UNKNOWN, frame, ctx)
 
     def _exec_def(self, node: cst.FunctionDef, frame: Frame, ctx: Ctx) -> None:
-        func = FuncVal(node, frame, node.name.value)
+        func = FuncVal(node, frame, node.name.value, defaults=self._defaults(node.params, frame, ctx))
         for deco in node.decorators:
             self.eval(deco.decorator, frame, ctx)
         frame.vars[node.name.value] = func
         if frame.kind != "class":
             self._pending.append((func, None))
+
+    def _defaults(self, params: cst.Parameters, frame: Frame, ctx: Ctx) -> Dict[str, Value]:
+        """Default values are evaluated once, when the `def` runs: `def make(unit=GRUCell(32))` shares one cell."""
+        out: Dict[str, Value] = {}
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.default is not None:
+                out[param.name.value] = self.eval(param.default, frame, ctx)
+        return out
 
     def _exec_class(self, node: cst.ClassDef, frame: Frame, ctx: Ctx) -> None:
         info = ClassInfo(node, node.name.value, frame)
@@ -359,7 +384,7 @@ class Evaluator:
             live.append(body)
         else:
             live.append(branches[-1])
-        self._exec_branches(frame, ctx, live, node)
+        self._exec_branches(frame, ctx, live, node, exclusive=True)
 
     def _exec_branches(
         self,
@@ -368,7 +393,9 @@ class Evaluator:
         branches: Sequence[Sequence[cst.CSTNode]],
         node: cst.CSTNode,
         subject: Optional[cst.BaseExpression] = None,
+        exclusive: bool = False,
     ) -> None:
+        """Run each path from the same state and merge; `exclusive`: one of them runs (if/match, not try)."""
         if subject is not None:
             self.eval(subject, frame, ctx)
         before = dict(frame.vars)
@@ -378,13 +405,15 @@ class Evaluator:
             ctx = replace(ctx, guarded=ctx.guarded | frozenset(ctx.loops))
         outcomes: List[Tuple[Dict[str, Value], Dict[str, Value]]] = []
         reuse_outcomes: List[List[str]] = []
-        for body in branches:
+        for index, body in enumerate(branches):
             frame.vars = dict(before)
             frame.self_attrs = dict(before_attrs)
             frame.dead = False
             for scope, reuse in zip(ctx.scopes, before_reuse):
                 scope.reuse = reuse
-            self._exec_block(body, frame, ctx)
+            path = replace(ctx, branches=ctx.branches + ((id(node), index),)) if exclusive and len(branches) > 1 \
+                else ctx
+            self._exec_block(body, frame, path)
             if not frame.dead:
                 outcomes.append((frame.vars, frame.self_attrs))
                 reuse_outcomes.append([scope.reuse for scope in ctx.scopes])
@@ -534,7 +563,7 @@ class Evaluator:
                     value.label = label
                 frame.self_attrs[target.attr.value] = value
                 self._set_instance_attr(base, target.attr.value, value, frame)
-            elif base is UNKNOWN and isinstance(target.value, cst.Name):
+            elif (base is UNKNOWN or _is_opaque(base)) and isinstance(target.value, cst.Name):
                 # `self.cell = ...` in a pasted snippet, `args.cell = ...`: the attribute of one unknown object
                 # holds this value until it is set again (kept like a variable under its dotted name).
                 dotted = f"{target.value.value}.{target.attr.value}"
@@ -571,7 +600,7 @@ class Evaluator:
         if node is None:
             return UNKNOWN
         if isinstance(node, cst.Name):
-            return self._note_kind(node, self._lookup(node.value, frame))
+            return self._note_kind(node, self._lookup(node.value, frame, node))
         if isinstance(node, cst.Attribute):
             return self._note_kind(node, self._attribute(node, frame, ctx))
         if isinstance(node, cst.Call):
@@ -599,7 +628,7 @@ class Evaluator:
                 return self.eval(node.body if test.value else node.orelse, frame, ctx)
             return _join(self.eval(node.body, frame, ctx), self.eval(node.orelse, frame, ctx), node) or UNKNOWN
         if isinstance(node, cst.Lambda):
-            return FuncVal(node, frame, "<lambda>")
+            return FuncVal(node, frame, "<lambda>", defaults=self._defaults(node.params, frame, ctx))
         if isinstance(node, cst.UnaryOperation):
             operand = self.eval(node.expression, frame, ctx)
             if isinstance(node.operator, cst.Minus) and isinstance(operand, Const) and isinstance(operand.value, int):
@@ -643,7 +672,7 @@ class Evaluator:
 
     def _call_property(self, method: FuncVal, instance: Value, node: cst.CSTNode, ctx: Ctx) -> Value:
         """`self.cell` where `cell` is a `@property`: what the getter returns."""
-        getter = FuncVal(method.node, method.closure, method.name, method.owner, bound_self=instance)
+        getter = replace(method, bound_self=instance)
         try:
             return self._call_function(getter, [], {}, ctx, instance=instance, site=node)
         except _Budget:
@@ -655,7 +684,26 @@ class Evaluator:
             self.name_kinds[id(node)] = kind
         return value
 
-    def _lookup(self, name: str, frame: Frame) -> Value:
+    def _free_name(self, node: cst.Name) -> Obj:
+        """A name the file never binds (a pasted snippet's `cell`, a star import's export): one object."""
+        obj = self._free.get(node.value)
+        if obj is None:
+            obj = _opaque(node, frozenset(), node.value, f"`{node.value}` is a cell that creates new variables on "
+                                                         "every call")
+            self._free[node.value] = obj
+        return obj
+
+    def _opaque_attribute(self, base: Obj, node: cst.Attribute) -> Obj:
+        """`cfg.cell`, `self.cell` of an object whose class is not known: the same object every time it is read."""
+        key = (base.key, node.attr.value)
+        obj = self._opaque_attrs.get(key)
+        if obj is None:
+            text = _dotted(node) or node.attr.value
+            obj = _opaque(node, base.loops, text, f"`{text}` is a cell that creates new variables on every call")
+            self._opaque_attrs[key] = obj
+        return obj
+
+    def _lookup(self, name: str, frame: Frame, node: Optional[cst.Name] = None) -> Value:
         value = frame.lookup(name)
         if value is not None:
             return value
@@ -672,8 +720,10 @@ class Evaluator:
             return self.defines[name]
         if name in _IMPLICIT_MODULES:
             return QName(_IMPLICIT_MODULES[name])
-        if name in ("range", "list", "tuple", "len", "partial", "deepcopy", "super"):
+        if name in ("range", "list", "tuple", "len", "partial", "deepcopy", "super", "map", "zip", "enumerate"):
             return QName(f"builtins.{name}")
+        if node is not None and name not in _NOT_OBJECTS:
+            return self._free_name(node)
         return UNKNOWN
 
     def _attribute(self, node: cst.Attribute, frame: Frame, ctx: Ctx) -> Value:
@@ -685,11 +735,12 @@ class Evaluator:
             return BoundMethod(base, attr)
         if isinstance(base, DictVal) and attr not in ("get", "keys", "values", "items", "copy"):
             base.complete = False  # `update`, `setdefault`, `pop`...: the entries change
-        if base is UNKNOWN and isinstance(node.value, cst.Name):
+        vague = base is UNKNOWN or _is_opaque(base)
+        if vague and isinstance(node.value, cst.Name):
             held = frame.lookup(f"{node.value.value}.{attr}")
             if held is not None:
                 return held
-        if base is UNKNOWN and self.defines:
+        if vague and self.defines:
             # `--define config.num_layers=2`: a value for an attribute of an unknown argument.
             dotted = _dotted(node)
             if dotted is not None and dotted in self.defines:
@@ -734,6 +785,8 @@ class Evaluator:
         if isinstance(base, ClassInfo):
             method = _find_method(base, attr)
             return method if method is not None else UNKNOWN
+        if isinstance(base, Obj) and _is_opaque(base):
+            return self._opaque_attribute(base, node)
         return UNKNOWN
 
     def _subscript(self, node: cst.Subscript, frame: Frame, ctx: Ctx) -> Value:
@@ -915,7 +968,13 @@ class Evaluator:
         has_star = False
         for arg in node.args:
             value = self.eval(arg.value, frame, ctx)
-            if arg.star:
+            if arg.star == "**" and _known_keywords(value):
+                assert isinstance(value, DictVal)
+                kwargs.update((k.value, v) for k, v in zip(value.keys, value.values) if isinstance(k, Const)
+                              and isinstance(k.value, str))
+            elif arg.star == "*" and _known_items(value) is not None:
+                args.extend(_known_items(value) or ())
+            elif arg.star:
                 has_star = True
             elif arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
@@ -942,7 +1001,10 @@ class Evaluator:
             return self._call_method(node, func, args, ctx)
         if isinstance(func, FuncVal):
             if has_star:
-                return UNKNOWN  # `**kwargs` hides what the factory receives
+                # `**kwargs` the pass cannot read hides what the factory receives: its result is one object.
+                return self._unknown_result(node, ctx)
+            if _decorated(func, "lru_cache", "cache"):
+                return self._cached_call(node, func, args, kwargs, ctx)
             try:
                 return self._call_function(func, args, kwargs, ctx, instance=func.bound_self, site=node)
             except _Budget:
@@ -957,7 +1019,40 @@ class Evaluator:
             return self._call_join(node, func, args, kwargs, has_star, frame, ctx)
         if isinstance(func, Obj) and (_is_cell_like(func) or func.kind in ("keras_rnn", "keras_bidirectional")):
             return self._cell_call(node, func, kwargs, ctx)
+        if func is UNKNOWN or _is_opaque(func):
+            return self._unknown_result(node, ctx)
         return UNKNOWN
+
+    def _unknown_result(self, node: cst.Call, ctx: Ctx) -> Obj:
+        """What a call the pass cannot follow returns: one object per evaluation (a new one per loop pass)."""
+        callee = _dotted(node.func)
+        return _opaque(node, frozenset(ctx.loops), None,
+                       f"`{callee}` returns a cell that creates new variables on every call" if callee else
+                       "that call returns a cell that creates new variables on every call")
+
+    def _cached_call(
+        self, node: cst.Call, func: FuncVal, args: List[Value], kwargs: Dict[str, Value], ctx: Ctx
+    ) -> Value:
+        """`@functools.lru_cache` factories return the object of the first call for the same arguments."""
+        key: Optional[Tuple[object, ...]] = (id(func.node),)
+        for value in list(args) + [kwargs[k] for k in sorted(kwargs)]:
+            if isinstance(value, Const) and isinstance(value.value, (int, str, bool, type(None))):
+                key = key + (value.value,) if key is not None else None
+            elif isinstance(value, Obj):
+                key = key + (value.key,) if key is not None else None
+            else:
+                key = None  # an argument that may differ between calls: nothing is known to be cached
+        if key is not None and key in self._cached_results:
+            return self._cached_results[key]
+        # Built once, outside whatever loop asked first: the same object for every later call.
+        once = replace(ctx, loops=()) if key is not None else ctx
+        try:
+            result = self._call_function(func, args, kwargs, once, instance=func.bound_self, site=node)
+        except _Budget:
+            return UNKNOWN
+        if key is not None:
+            self._cached_results[key] = result
+        return result
 
     def _cell_call(self, node: cst.Call, func: Obj, kwargs: Dict[str, Value], ctx: Ctx) -> Value:
         """`cell(inputs, state)` runs the cell in the current scope; a keras `RNN(cell)(x)` runs its cell."""
@@ -1002,7 +1097,7 @@ class Evaluator:
                       kwargs=kwargs)
             return obj
         results = [self._apply(node, alt, list(args), dict(kwargs), has_star, frame, ctx) for alt in func.alternatives]
-        if all(isinstance(r, Obj) and r.kind in ("cell", "wrapper") for r in results):
+        if all(isinstance(r, Obj) and r.kind in ("cell", "wrapper", "opaque") for r in results):
             joined = None
             for r in results:
                 joined = _join(joined, r, node)
@@ -1131,7 +1226,9 @@ class Evaluator:
             return Partial(args[0])
         entry = tf_api.lookup(qualname)
         if entry is None:
-            return UNKNOWN
+            if qualname.split(".")[0] in tf_api.TF_ROOTS or qualname.startswith("builtins."):
+                return UNKNOWN  # TensorFlow's other functions (placeholders, ops) never hand out a cell
+            return self._unknown_result(node, ctx)  # `utils.make_cell(h)`: a function of another module
         if entry.kind == Kind.COPY:
             source = args[0] if args else UNKNOWN
             if isinstance(source, Obj) and source.kind in ("cell", "wrapper", "join", "stack"):
@@ -1257,7 +1354,7 @@ class Evaluator:
             graph=(id(ctx.scopes[0]), self._graph_resets.get(id(ctx.scopes[0]), 0)), layer=layer,
             unrolled=ctx.unrolling,
             varies=frozenset().union(*(f.varies for f in frames), _varies_with(_argument(node, "scope", None), ctx)),
-            guarded=ctx.guarded | (loops & self._skipping)))
+            guarded=ctx.guarded | (loops & self._skipping), branches=ctx.branches))
 
     def _stack(
         self,
@@ -1365,12 +1462,10 @@ class Evaluator:
             frame.vars[positional[0].name.value] = instance
             positional = positional[1:]
         for param in positional:
-            name = param.name.value
-            # Only a generic pass (nobody's arguments) takes `--define` values for missing parameters.
-            missing = self.defines.get(name, UNKNOWN) if generic else UNKNOWN
-            frame.vars[name] = supplied.pop(0) if supplied else self._param_value(param, kwargs, func, ctx, missing)
+            frame.vars[param.name.value] = supplied.pop(0) if supplied else \
+                self._param_value(param, kwargs, func, generic)
         for param in params.kwonly_params:
-            frame.vars[param.name.value] = self._param_value(param, kwargs, func, ctx, UNKNOWN)
+            frame.vars[param.name.value] = self._param_value(param, kwargs, func, generic)
         if isinstance(params.star_arg, cst.Param):
             frame.vars[params.star_arg.name.value] = UNKNOWN
         if params.star_kwarg is not None:
@@ -1386,22 +1481,63 @@ class Evaluator:
             return Const(None)
         return result
 
-    def _param_value(
-        self, param: cst.Param, kwargs: Dict[str, Value], func: FuncVal, ctx: Ctx, missing: Value
-    ) -> Value:
-        """A parameter not filled positionally: its keyword argument, else its default, else `missing`."""
+    def _param_value(self, param: cst.Param, kwargs: Dict[str, Value], func: FuncVal, generic: bool) -> Value:
+        """A parameter not filled positionally: its keyword argument, else its default, else what a generic pass
+        (nobody's arguments) knows of it: a `--define` value, or one object of unknown class."""
         name = param.name.value
         if name in kwargs:
             return kwargs[name]
-        if param.default is not None:
-            return self.eval(param.default, func.closure, ctx)
-        return missing
+        if name in func.defaults:
+            value = func.defaults[name]
+            if generic and isinstance(value, Const) and type(value.value) is int and value.value <= 1:
+                # `def tower(seq, depth=1)`: a default count is what callers override, not a fact.
+                return UNKNOWN
+            return value
+        if not generic:
+            return UNKNOWN
+        if name in self.defines:
+            return self.defines[name]
+        return _opaque(param, frozenset(), name, f"`{name}` is a cell that creates new variables on every call")
+
+
+# Names that never stand for a cell object: reading them gives nothing to track.
+_NOT_OBJECTS = frozenset({
+    "print", "len", "int", "float", "str", "bool", "isinstance", "hasattr", "open", "dict", "set", "min", "max",
+    "sum", "abs", "round", "sorted", "type", "object", "Exception", "ValueError", "NotImplementedError",
+    "TypeError", "KeyError", "format", "repr", "iter", "next", "__name__", "__file__", "Ellipsis",
+})
+
+
+def _opaque(node: cst.CSTNode, loops: FrozenSet[int], label: Optional[str], assumes: str) -> Obj:
+    """An object of unknown class: identity is all that is known of it."""
+    return Obj("opaque", "", Family.TF1, node, loops, label=label, assumes=assumes)
+
+
+def _is_opaque(value: Value) -> bool:
+    return isinstance(value, Obj) and value.kind == "opaque"
+
+
+def _known_keywords(value: Value) -> bool:
+    """`**params` with a dict display of string keys the pass can read."""
+    return isinstance(value, DictVal) and value.complete and all(
+        isinstance(k, Const) and isinstance(k.value, str) for k in value.keys)
+
+
+def _known_items(value: Value) -> Optional[Tuple[Value, ...]]:
+    """`*args` with a tuple or list of known length."""
+    if isinstance(value, TupleVal):
+        return value.items
+    if isinstance(value, ListVal) and value.complete and all(p.mode == "single" for p in value.parts):
+        return tuple(p.value for p in value.parts)
+    return None
 
 
 def _reference_kind(value: Value) -> Optional[str]:
     """What a name, attribute or subscript stood for, as the fixer needs it: an object ("cell"), a local
     function ("function"), or nothing worth noting (None)."""
     if isinstance(value, Obj):
+        if value.kind == "opaque":
+            return None  # of unknown class (a parameter like `units`): plain data to the fixer, never rebuilt
         if value.kind == "join" and not any(isinstance(a, (Obj, ListVal)) for a in value.alternatives):
             return "function" if any(isinstance(a, (FuncVal, Partial)) for a in value.alternatives) else None
         return "cell"
@@ -1444,6 +1580,8 @@ def _decorated(func: FuncVal, *names: str) -> bool:
         return False
     for decorator in func.node.decorators:
         expression = decorator.decorator
+        if isinstance(expression, cst.Call):
+            expression = expression.func  # `@functools.lru_cache(maxsize=None)`
         name = expression.attr.value if isinstance(expression, cst.Attribute) else \
             expression.value if isinstance(expression, cst.Name) else None
         if name in names:
@@ -1454,10 +1592,10 @@ def _decorated(func: FuncVal, *names: str) -> bool:
 def _bound(method: FuncVal, instance: Optional[Value], cls: ClassInfo) -> FuncVal:
     """A method looked up on an instance or a class: static methods take no `self`, class methods get the class."""
     if _decorated(method, "staticmethod"):
-        return FuncVal(method.node, method.closure, method.name, None)
+        return replace(method, owner=None, bound_self=None)
     if _decorated(method, "classmethod"):
-        return FuncVal(method.node, method.closure, method.name, method.owner, bound_self=cls)
-    return FuncVal(method.node, method.closure, method.name, method.owner, bound_self=instance)
+        return replace(method, bound_self=cls)
+    return replace(method, bound_self=instance)
 
 
 def _length(value: Value) -> Optional[int]:

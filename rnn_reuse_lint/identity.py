@@ -15,7 +15,7 @@ def owners(value: Value) -> Optional[FrozenSet[Obj]]:
     whichever branch ran, so it stands for itself.
     """
     if isinstance(value, Obj):
-        if value.kind == "cell":
+        if value.kind in ("cell", "opaque"):
             return frozenset({value})
         if value.kind == "wrapper":
             inner = owners(value.inner) if value.inner is not None else None

@@ -16,6 +16,7 @@ class CellRef:
     family: str  # "tf1" | "keras"
     label: str  # how the code names it: `cell`, `self.cell`, `LSTMCell(num_units)`
     span: Span  # where it is created
+    assumes: Optional[str] = None  # a class the pass cannot see: what a finding about it takes for granted
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,9 @@ class Obj:
     loops/comprehensions whose body made it, so a list built by one of them holds a new object per element.
     """
 
-    kind: str  # "cell" | "wrapper" | "stack" | "keras_rnn" | "keras_bidirectional" | "decoder" | "join"
+    # "opaque": an object whose class is not known (a parameter, a free name, what an unknown callable
+    # returned): its identity is still certain, so `[x] * n` is one object whatever `x` is.
+    kind: str  # "cell" | "wrapper" | "stack" | "keras_rnn" | "keras_bidirectional" | "decoder" | "join" | "opaque"
     cls: str
     family: Family
     node: cst.CSTNode
@@ -74,6 +76,7 @@ class Obj:
     copied_from: Optional["Value"] = None
     stack_record: Optional["StackRecord"] = None
     rebuilt: bool = False  # keras Bidirectional rebuilds what it wraps from config: no object sharing
+    assumes: Optional[str] = None  # opaque objects: what a finding about them takes for granted, for messages
 
 
 @dataclass
@@ -108,6 +111,7 @@ class FuncVal:
     name: str
     owner: Optional["ClassInfo"] = None  # set for methods
     bound_self: Optional["Value"] = None
+    defaults: Dict[str, "Value"] = field(default_factory=dict)  # evaluated once, when the `def` ran (Python)
 
 
 @dataclass(eq=False)
@@ -262,6 +266,8 @@ class DriverRecord:
     guarded: FrozenSet[int] = frozenset()  # loops in whose body this call sits behind a condition or a skip
     # Loops (id, statement) whose next iteration runs this call again with reuse still off (set after the body).
     repeats: Tuple[Tuple[int, cst.CSTNode], ...] = ()
+    # (id of an if/match statement, branch taken) around the call: calls in other branches of it never both run.
+    branches: Tuple[Tuple[int, int], ...] = ()
 
 
 class Frame:

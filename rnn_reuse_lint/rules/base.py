@@ -81,7 +81,15 @@ class Rule:
 
 def created_here(context: RuleContext, cell: CellRef, what: Optional[str] = None) -> Related:
     """The related location every sharing finding carries: where the shared object is made."""
+    if what is None and cell.assumes is not None:
+        what = f"`{cell.label}` comes from here (its class is not visible to the analysis)"
     return Related(context.path, cell.span, what or f"`{cell.label}` ({cell.cls}) is created here")
+
+
+def unless(*cells: CellRef) -> str:
+    """What a finding about objects of unknown class assumes, as a clause: ` unless `make_cell` returns ...`."""
+    clauses = list(dict.fromkeys(c.assumes for c in cells if c.assumes is not None))
+    return f" unless {' or '.join(clauses)}" if clauses else ""
 
 
 def ordinal_list(indices: Sequence[int]) -> str:
