@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tup
 import libcst as cst
 
 from rnn_reuse_lint import tf_api
+from rnn_reuse_lint.identity import strip_free_wrappers
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family, Kind
 from rnn_reuse_lint.values import _ids as _obj_ids  # new identities for spelled-out list elements
@@ -127,8 +128,11 @@ def _join(a: Optional[Value], b: Optional[Value], node: cst.CSTNode) -> Optional
     if b is None or a is b or a == b:
         return a
     alts: List[Value] = []
-    for v in (a, b):
-        for x in (v.alternatives if isinstance(v, Obj) and v.kind == "join" else (v,)):
+    for v, other in ((a, b), (b, a)):
+        # `fw = self.cell; if training: fw = DropoutWrapper(fw)`: when the other path wraps this very join, the
+        # join stays whole so both paths still strip down to one object.
+        whole = isinstance(other, Obj) and strip_free_wrappers(other) is v
+        for x in (v.alternatives if isinstance(v, Obj) and v.kind == "join" and not whole else (v,)):
             if not any(x is y for y in alts):
                 alts.append(x)
     if all(isinstance(x, QName) for x in alts) or any(isinstance(x, (Obj, QName, FuncVal, Partial)) for x in alts):
@@ -407,7 +411,7 @@ class Evaluator:
         reuse_outcomes: List[List[str]] = []
         for index, body in enumerate(branches):
             frame.vars = dict(before)
-            frame.self_attrs = dict(before_attrs)
+            _set_attrs(frame, before_attrs)
             frame.dead = False
             for scope, reuse in zip(ctx.scopes, before_reuse):
                 scope.reuse = reuse
@@ -415,7 +419,7 @@ class Evaluator:
                 else ctx
             self._exec_block(body, frame, path)
             if not frame.dead:
-                outcomes.append((frame.vars, frame.self_attrs))
+                outcomes.append((frame.vars, dict(frame.self_attrs)))
                 reuse_outcomes.append([scope.reuse for scope in ctx.scopes])
         if len(outcomes) < len(branches):
             # A path left early (break/continue/return): later calls in these loops' bodies may be skipped.
@@ -425,11 +429,12 @@ class Evaluator:
             seen = {states[index] for states in reuse_outcomes} or {before_reuse[index]}
             scope.reuse = seen.pop() if len(seen) == 1 else "unknown"
         if not outcomes:
-            frame.vars, frame.self_attrs, frame.dead = before, before_attrs, True
+            frame.vars, frame.dead = before, True
+            _set_attrs(frame, before_attrs)
             return
         frame.dead = False
         frame.vars = _merge([o[0] for o in outcomes], node)
-        frame.self_attrs = _merge([o[1] for o in outcomes], node)
+        _set_attrs(frame, _merge([o[1] for o in outcomes], node, "self."))
 
     def _exec_loop(self, node: Union[cst.For, cst.While], frame: Frame, ctx: Ctx) -> None:
         loop = next(_loop_ids)
@@ -457,11 +462,11 @@ class Evaluator:
         self._carried_elements(loop, before, frame.vars, first_part)
         if not frame.dead:  # every path ends in break/return (or continue): do not claim a second pass
             self._mark_repeats(loop, node, count, first_driver)
-        after, after_attrs = frame.vars, frame.self_attrs
+        after, after_attrs = frame.vars, dict(frame.self_attrs)
         frame.dead = False
         # The loop may run zero times, or stop early: names hold either value afterwards.
         frame.vars = _merge([before, after], node)
-        frame.self_attrs = _merge([before_attrs, after_attrs], node)
+        _set_attrs(frame, _merge([before_attrs, after_attrs], node, "self."))
         if node.orelse is not None:
             self._exec_block(node.orelse.body.body, frame, ctx)
 
@@ -561,7 +566,7 @@ class Evaluator:
                 label = f"{_dotted(target.value) or 'self'}.{target.attr.value}"
                 if isinstance(value, Obj) and value.label is None:
                     value.label = label
-                frame.self_attrs[target.attr.value] = value
+                base.state[target.attr.value] = value
                 self._set_instance_attr(base, target.attr.value, value, frame)
             elif (base is UNKNOWN or _is_opaque(base)) and isinstance(target.value, cst.Name):
                 # `self.cell = ...` in a pasted snippet, `args.cell = ...`: the attribute of one unknown object
@@ -749,8 +754,8 @@ class Evaluator:
             method = _find_method(base.cls, attr)
             if method is not None and _decorated(method, "property", "cached_property"):
                 return self._call_property(method, base, node, ctx)
-            if attr in frame.self_attrs:
-                return frame.self_attrs[attr]
+            if attr in base.state:
+                return base.state[attr]  # set earlier on this object, in this method or one it called
             if method is not None:
                 return _bound(method, base, base.cls)
             values = base.cls.attrs.get(attr, [])
@@ -1460,6 +1465,9 @@ class Evaluator:
         supplied = list(args)
         if instance is not None and func.owner is not None and positional:
             frame.vars[positional[0].name.value] = instance
+            if isinstance(instance, Instance):
+                # `self.x = ...` in this method is state of the object: seen by its caller and by later calls.
+                frame.self_attrs = instance.state
             positional = positional[1:]
         for param in positional:
             frame.vars[param.name.value] = supplied.pop(0) if supplied else \
@@ -1550,7 +1558,7 @@ def _reference_kind(value: Value) -> Optional[str]:
     return None
 
 
-def _merge(envs: Sequence[Dict[str, Value]], node: cst.CSTNode) -> Dict[str, Value]:
+def _merge(envs: Sequence[Dict[str, Value]], node: cst.CSTNode, prefix: str = "") -> Dict[str, Value]:
     if len(envs) == 1:
         return envs[0]
     names: Dict[str, None] = {}
@@ -1566,8 +1574,17 @@ def _merge(envs: Sequence[Dict[str, Value]], node: cst.CSTNode) -> Dict[str, Val
                 continue
             result = _join(result, value, node)
         if result is not None:
+            if isinstance(result, Obj) and result.label is None:
+                result.label = prefix + name  # the join is what this name holds after the branches
             merged[name] = result
     return merged
+
+
+def _set_attrs(frame: Frame, values: Dict[str, Value]) -> None:
+    """Replace the attributes a method has set in place: the dict is the object's state (Instance.state)."""
+    if values is not frame.self_attrs:
+        frame.self_attrs.clear()
+        frame.self_attrs.update(values)
 
 
 def _find_method(cls: ClassInfo, name: str) -> Optional[FuncVal]:

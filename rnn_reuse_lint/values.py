@@ -144,6 +144,7 @@ class Instance:
     """An instance of a class of this module (`self` inside its methods)."""
 
     cls: ClassInfo
+    state: Dict[str, "Value"] = field(default_factory=dict)  # `self.x = ...` as evaluated so far, latest value
 
 
 @dataclass(eq=False)
