@@ -9,12 +9,13 @@ from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tup
 import libcst as cst
 
 from rnn_reuse_lint import tf_api
-from rnn_reuse_lint.identity import strip_free_wrappers
+from rnn_reuse_lint.identity import loops_of, strip_free_wrappers
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family, Kind
 from rnn_reuse_lint.values import _ids as _obj_ids  # new identities for spelled-out list elements
 from rnn_reuse_lint.values import (
     UNKNOWN,
+    ZipVal,
     BoundMethod,
     ClassInfo,
     Const,
@@ -447,8 +448,9 @@ class Evaluator:
                 self._exec_unrolled(node, iterable, frame, ctx)
                 return
             count = _length(iterable)
-            # The loop variable is a different element each iteration: its identity is not one object.
-            self._bind(node.target, UNKNOWN, frame, inner)
+            # The loop variable is a different element each iteration, unless every element is one object
+            # (`for cell in [cell] * 3`, `for fw, bw in zip(cells, cells)`).
+            self._bind(node.target, self._element(node.iter, iterable, inner, {}), frame, inner)
             targets = tuple((n.value, loop) for n in _names(node.target) if isinstance(n, cst.Name))
             inner = replace(inner, loop_targets=inner.loop_targets + targets)
         else:
@@ -469,6 +471,31 @@ class Evaluator:
         _set_attrs(frame, _merge([before_attrs, after_attrs], node, "self."))
         if node.orelse is not None:
             self._exec_block(node.orelse.body.body, frame, ctx)
+
+    def _element(self, node: cst.CSTNode, iterable: Value, inner: Ctx, seen: Dict[int, Value]) -> Value:
+        """What the loop variable holds on one pass: the one object every element is, a tuple of such for
+        `zip`/`enumerate`, or an object of this pass (new every pass) when the elements differ."""
+        if isinstance(iterable, ZipVal):
+            return TupleVal(tuple(self._element(node, item, inner, seen) for item in iterable.items))
+        if not isinstance(iterable, ListVal) or not iterable.parts:
+            return UNKNOWN
+        if id(iterable) in seen:
+            return seen[id(iterable)]  # `zip(cells, cells)`: the same element of the same list
+        values = [p.value for p in iterable.parts]
+        first = values[0]
+        if iterable.complete and isinstance(first, Obj) and all(v is first for v in values) \
+                and all(p.mode != "each" or not p.loops <= loops_of(first) for p in iterable.parts):
+            element: Value = first
+        elif iterable.complete and all(isinstance(v, Obj) and v.kind == "cell" and v.entry is not None
+                                       and v.entry == first.entry for v in values):
+            # Distinct cells of one class (`[GRUCell(h) for _ in range(n)]`): a new one of that class every pass.
+            assert isinstance(first, Obj)
+            element = replace(first, key=next(_obj_ids), loops=frozenset(inner.loops), label=None)
+        else:
+            element = _opaque(node, frozenset(inner.loops), None,
+                              "the elements of that list are cells that create new variables on every call")
+        seen[id(iterable)] = element
+        return element
 
     def _exec_unrolled(self, node: cst.For, iterable: RangeVal, frame: Frame, ctx: Ctx) -> None:
         """`for i in range(3):` whose body uses `i` (`variable_scope("layer_%d" % i)`): run the body once per
@@ -643,8 +670,16 @@ class Evaluator:
             return UNKNOWN
         if isinstance(node, cst.BooleanOperation):
             left = self.eval(node.left, frame, ctx)
+            truth = _truth(left)
+            if truth is not None:
+                # `scope or "encoder"` with scope=None, `flag and cell`: Python's short circuit on a known left.
+                if truth == isinstance(node.operator, cst.Or):
+                    return left
+                return self.eval(node.right, frame, ctx)
             right = self.eval(node.right, frame, ctx)
             return _join(left, right, node) or UNKNOWN
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, frame, ctx)
         if isinstance(node, cst.Subscript):
             return self._note_kind(node, self._subscript(node, frame, ctx))
         if isinstance(node, cst.Comparison):
@@ -663,6 +698,23 @@ class Evaluator:
                     if isinstance(grandchild, cst.BaseExpression):
                         self.eval(grandchild, frame, ctx)
         return UNKNOWN
+
+    def _fstring(self, node: cst.FormattedString, frame: Frame, ctx: Ctx) -> Value:
+        """f"layer_{i}" with every piece known (no conversions or format specs): the string."""
+        pieces: List[str] = []
+        known = True
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                pieces.append(part.value)
+                continue
+            assert isinstance(part, cst.FormattedStringExpression)
+            value = self.eval(part.expression, frame, ctx)
+            if part.conversion is not None or part.format_spec is not None or not isinstance(value, Const) \
+                    or not isinstance(value.value, (str, int)) or isinstance(value.value, bool):
+                known = False
+            else:
+                pieces.append(str(value.value))
+        return Const("".join(pieces)) if known else UNKNOWN
 
     def _comparison(self, node: cst.Comparison, frame: Frame, ctx: Ctx) -> Value:
         """`num_layers > 1` on known numbers decides a branch; anything else is unknown."""
@@ -736,6 +788,8 @@ class Evaluator:
         attr = node.attr.value
         if isinstance(base, QName):
             return base.attr(attr)
+        if isinstance(base, Const) and isinstance(base.value, str) and attr == "format":
+            return BoundMethod(base, attr)
         if isinstance(base, GraphVal) and attr == "as_default":
             return BoundMethod(base, attr)
         if isinstance(base, DictVal) and attr not in ("get", "keys", "values", "items", "copy"):
@@ -883,12 +937,20 @@ class Evaluator:
                 return ListVal([], frozenset(ctx.loops), complete=False)
             return ListVal(left.parts + right.parts, frozenset(ctx.loops), left.complete and right.complete)
         if isinstance(op, cst.Modulo) and isinstance(left, Const) and isinstance(left.value, str) \
-                and isinstance(right, Const) and isinstance(right.value, (int, str)) \
                 and _SIMPLE_FORMAT.fullmatch(left.value):
-            try:
-                return Const(left.value % right.value)  # "lstm_%d" % i
-            except (TypeError, ValueError, OverflowError):
-                return UNKNOWN
+            operands = _known_items(right) if isinstance(right, (TupleVal, ListVal)) else (right,)
+            operands = operands if operands is not None else (UNKNOWN,)
+            if all(isinstance(o, Const) and isinstance(o.value, (int, str)) for o in operands):
+                try:
+                    # "lstm_%d" % i, "%s/%d" % (prefix, i)
+                    return Const(left.value % tuple(o.value for o in operands if isinstance(o, Const)))
+                except (TypeError, ValueError, OverflowError):
+                    return UNKNOWN
+            return UNKNOWN
+        if isinstance(op, cst.Add) and isinstance(left, Const) and isinstance(right, Const) \
+                and isinstance(left.value, str) and isinstance(right.value, str) \
+                and len(left.value) + len(right.value) <= 1000:
+            return Const(left.value + right.value)  # prefix + "_fw"
         if isinstance(left, Const) and isinstance(right, Const):
             return _arith(op, left.value, right.value)
         return UNKNOWN
@@ -1137,6 +1199,8 @@ class Evaluator:
 
     def _call_method(self, node: cst.Call, method: BoundMethod, args: List[Value], ctx: Ctx) -> Value:
         target = method.target
+        if isinstance(target, Const) and isinstance(target.value, str) and method.name == "format":
+            return _format(target.value, args)
         if isinstance(target, GraphVal) and method.name == "as_default":
             return GraphVal(target.root, entering=True)
         if isinstance(target, ScopeVal) and method.name == "reuse_variables":
@@ -1223,6 +1287,14 @@ class Evaluator:
             start, stop = (0, nums[0]) if len(nums) == 1 else (nums[0], nums[1])
             step = nums[2] if len(nums) > 2 and nums[2] else 1
             return RangeVal(max(0, len(range(start, stop, step))), start, step)
+        if qualname in ("builtins.zip", "builtins.enumerate") and not has_star:
+            return ZipVal(((RangeVal(None),) if qualname == "builtins.enumerate" else ()) + tuple(args[:1] if
+                          qualname == "builtins.enumerate" else args))
+        if qualname == "builtins.map" and len(args) == 2 and not has_star:
+            # `list(map(lambda _: cell, range(n)))`: the function runs once per element, like a comprehension.
+            loop = next(_loop_ids)
+            element = self._apply(node, args[0], [UNKNOWN], {}, False, self.module_frame, ctx.in_loop(loop))
+            return ListVal([Part(element, node, "each", _length(args[1]), frozenset({loop}))], loops)
         if qualname in ("builtins.list", "builtins.tuple"):
             if len(args) == 1:
                 return args[0].copy() if isinstance(args[0], ListVal) else UNKNOWN
@@ -1497,8 +1569,10 @@ class Evaluator:
             return kwargs[name]
         if name in func.defaults:
             value = func.defaults[name]
-            if generic and isinstance(value, Const) and type(value.value) is int and value.value <= 1:
-                # `def tower(seq, depth=1)`: a default count is what callers override, not a fact.
+            if generic and isinstance(value, Const) and (type(value.value) is bool or
+                                                         type(value.value) is int and value.value <= 1):
+                # `def tower(seq, depth=1)`, `bidirectional=False`: a default is what callers override, not a
+                # fact; a count of 2 or more, a name or None stays (`scope or "encoder"`).
                 return UNKNOWN
             return value
         if not generic:
@@ -1622,6 +1696,10 @@ def _length(value: Value) -> Optional[int]:
         return sum(p.count or 0 for p in value.parts)
     if isinstance(value, TupleVal):
         return len(value.items)
+    if isinstance(value, ZipVal):
+        lengths = [_length(item) for item in value.items]
+        known = [n for n in lengths if n is not None]
+        return min(known) if known else None
     return None
 
 
@@ -1714,6 +1792,9 @@ _COMPARE: Dict[type, Callable[[Any, Any], Any]] = {
 
 
 def _compare(operator: cst.BaseCompOp, left: Value, right: Value) -> Optional[bool]:
+    if isinstance(operator, (cst.Is, cst.IsNot)) and (_never_none(left) and _is_none(right)
+                                                      or _is_none(left) and _never_none(right)):
+        return isinstance(operator, cst.IsNot)  # `if unit is None:` when a caller passed a cell
     if not (isinstance(left, Const) and isinstance(right, Const)):
         return None
     a, b = left.value, right.value
@@ -1727,6 +1808,44 @@ def _compare(operator: cst.BaseCompOp, left: Value, right: Value) -> Optional[bo
         return bool(compare(a, b)) if compare is not None else None
     except TypeError:
         return None
+
+
+def _truth(value: Value) -> Optional[bool]:
+    """Python truthiness of a value the pass knows, None when it does not."""
+    if isinstance(value, Const) and isinstance(value.value, (str, int, float, type(None))):
+        return bool(value.value)
+    if _never_none(value) and isinstance(value, Obj):
+        return True  # a cell object is truthy
+    return None
+
+
+_FIELD = re.compile(r"\{(\d*)\}")
+
+
+def _format(template: str, args: List[Value]) -> Value:
+    """`"{}_b".format(prefix)` with plain `{}`/`{0}` fields and known arguments; anything fancier is unknown."""
+    if len(template) > 1000 or re.search(r"\{(?!\d*\})", template.replace("{{", "").replace("}}", "")):
+        return UNKNOWN
+    values = [a.value if isinstance(a, Const) and isinstance(a.value, (str, int)) and not isinstance(a.value, bool)
+              else None for a in args]
+    if any(v is None for v in values):
+        return UNKNOWN
+    try:
+        return Const(template.format(*values))
+    except (IndexError, KeyError, ValueError):
+        return UNKNOWN
+
+
+def _is_none(value: Value) -> bool:
+    return isinstance(value, Const) and value.value is None
+
+
+def _never_none(value: Value) -> bool:
+    """A value the pass built itself (a cell, a list, a function...): certainly not None. An opaque one may be."""
+    if isinstance(value, Obj):
+        return value.kind != "opaque" and not (value.kind == "join" and any(
+            _is_none(a) or not _never_none(a) for a in value.alternatives))
+    return isinstance(value, (ListVal, TupleVal, FuncVal, ClassInfo, Instance, DictVal, RangeVal))
 
 
 MAX_UNROLLED = 8  # passes spelled out for loops over small known ranges, nested loops multiplied

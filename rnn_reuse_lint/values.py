@@ -221,13 +221,20 @@ class DictVal:
     complete: bool = True  # False once an item is assigned or the dict is changed in place: values unknown
 
 
+@dataclass(eq=False)
+class ZipVal:
+    """`zip(a, b)` / `enumerate(a)` (a RangeVal first): iterated, each pass gives one element of every item."""
+
+    items: Tuple["Value", ...]
+
+
 @dataclass(frozen=True)
 class AutoReuse:
     """tf.AUTO_REUSE."""
 
 
 Value = Union[Unknown, QName, Const, RangeVal, Obj, ListVal, FuncVal, Partial, ClassInfo, Instance, BoundMethod,
-              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal, TemplateVal, SuperVal]
+              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal, TemplateVal, SuperVal, ZipVal]
 
 
 @dataclass(eq=False)
