@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Dict, List, Optional, Set, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -27,7 +27,7 @@ from rnn_reuse_lint.model import (
 from rnn_reuse_lint.runs import Replay, replay
 from rnn_reuse_lint.settings import DEFAULT_TF_VERSION
 from rnn_reuse_lint.positions import spans_for
-from rnn_reuse_lint.values import DriverRecord, ListVal, Obj, StackRecord, Value
+from rnn_reuse_lint.values import DriverRecord, ListVal, Obj, SlotFailure, StackRecord, Value
 
 _LABEL_LIMIT = 40
 
@@ -50,7 +50,8 @@ def build_model(
     records = evaluator.run()
     scope_replay = replay(records.drivers, tf_version, evaluator.function_names)
     planner = FixPlanner(module, evaluator) if plan_fixes else None
-    return _Freezer(module, path, planner, describe_runs).freeze(records.stacks, records.drivers, scope_replay)
+    return _Freezer(module, path, planner, describe_runs).freeze(records.stacks, records.drivers, scope_replay,
+                                                                 records.slot_failures)
 
 
 class _Freezer:
@@ -102,7 +103,8 @@ class _Freezer:
     def _span(self, node: cst.CSTNode) -> Span:
         return self._spans[id(node)]
 
-    def freeze(self, stacks: List[StackRecord], drivers: List[DriverRecord], scope_replay: Replay) -> ModuleModel:
+    def freeze(self, stacks: List[StackRecord], drivers: List[DriverRecord], scope_replay: Replay,
+               slot_failures: Sequence[SlotFailure] = ()) -> ModuleModel:
         stack_facts: List[Tuple[StackRecord, Dict[Obj, List[identity.Placement]]]] = []
         for record in stacks:
             if record.obj is not None and record.obj.rebuilt:
@@ -151,12 +153,23 @@ class _Freezer:
                 self._want(issue.reuse_node)
             if issue.loop_node is not None:
                 self._want(issue.loop_node)
+        for failure in slot_failures:
+            self._want(failure.node)
+            self._want(failure.reuse_node)
         self._spans = spans_for(self.module, self._nodes.values())
+        scopes = self._scope_model(scope_replay)
+        if slot_failures:
+            slots = tuple(ScopeIssue(code="RNN105", span=self._span(f.node), driver=f.optimizer,
+                                     scope=f.optimizer[:-len("Optimizer")] if f.optimizer.endswith("Optimizer")
+                                     else f.optimizer, variable=None, reuse_span=self._span(f.reuse_node),
+                                     slot_variables=True)
+                          for f in slot_failures)
+            scopes = replace(scopes, issues=tuple(sorted(set(scopes.issues + slots), key=lambda i: (i.span, i.code))))
         return ModuleModel(
             path=self.path,
             stacks=self._stack_models(stack_facts),
             bidirectional=self._bidi_models(bidi_facts),
-            scopes=self._scope_model(scope_replay),
+            scopes=scopes,
         )
 
     def _scope_model(self, scope_replay: Replay) -> ScopeModel:

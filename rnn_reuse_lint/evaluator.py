@@ -15,6 +15,8 @@ from rnn_reuse_lint.tf_api import Family, Kind
 from rnn_reuse_lint.values import _ids as _obj_ids  # new identities for spelled-out list elements
 from rnn_reuse_lint.values import (
     UNKNOWN,
+    OptimizerVal,
+    SlotFailure,
     ZipVal,
     BoundMethod,
     ClassInfo,
@@ -92,6 +94,7 @@ def root_ctx(root: int = 0) -> Ctx:
 class Records:
     stacks: List[StackRecord] = field(default_factory=list)
     drivers: List[DriverRecord] = field(default_factory=list)
+    slot_failures: List[SlotFailure] = field(default_factory=list)
     keras_bidirectional: List[Obj] = field(default_factory=list)
 
 
@@ -455,6 +458,12 @@ class Evaluator:
             inner = replace(inner, loop_targets=inner.loop_targets + targets)
         else:
             self.eval(node.test, frame, ctx)
+        counters = _counters(node.body)
+        if counters:
+            # `layer_id += 1` in the body: like a loop variable, a different value on every pass.
+            for name in counters:
+                frame.vars[name] = UNKNOWN
+            inner = replace(inner, loop_targets=inner.loop_targets + tuple((name, loop) for name in counters))
         before = dict(frame.vars)
         before_attrs = dict(frame.self_attrs)
         self._loop_counts[loop] = count
@@ -789,6 +798,8 @@ class Evaluator:
         if isinstance(base, QName):
             return base.attr(attr)
         if isinstance(base, Const) and isinstance(base.value, str) and attr == "format":
+            return BoundMethod(base, attr)
+        if isinstance(base, OptimizerVal) and attr in ("minimize", "apply_gradients"):
             return BoundMethod(base, attr)
         if isinstance(base, GraphVal) and attr == "as_default":
             return BoundMethod(base, attr)
@@ -1206,6 +1217,13 @@ class Evaluator:
         if isinstance(target, ScopeVal) and method.name == "reuse_variables":
             # Reuse for the rest of that scope's block; on the root scope it leaks into the whole graph.
             target.frame.reuse = "true"
+            target.frame.reuse_node = node
+            return UNKNOWN
+        if isinstance(target, OptimizerVal):
+            scope = ctx.scope
+            # Reuse on the root scope cannot be turned off again: whoever called this, the slots fail.
+            if target.slots and scope.reuse == "true" and scope.reuse_node is not None:
+                self.records.slot_failures.append(SlotFailure(node, target.name, scope.reuse_node))
             return UNKNOWN
         if isinstance(target, ListVal):
             if method.name == "append" and len(args) == 1:
@@ -1354,6 +1372,8 @@ class Evaluator:
         if entry.kind == Kind.DECODER:
             cell = kwargs.get("cell", args[0] if args else UNKNOWN)
             return Obj("decoder", entry.name, entry.family, node, loops, inner=cell, entry=entry)
+        if entry.kind == Kind.OPTIMIZER:
+            return OptimizerVal(node, entry.name, entry.name in tf_api.SLOT_OPTIMIZERS)
         if entry.kind == Kind.GET_VARIABLE_SCOPE:
             return ScopeVal(ctx.scope)
         if entry.kind == Kind.VARIABLE_SCOPE:
@@ -1384,6 +1404,8 @@ class Evaluator:
         else:
             path, inherited = None, parent.reuse
         frame = ScopeFrame(path, combine_reuse(inherited, requested, parent.reuse), node, loops=frozenset(ctx.loops))
+        if frame.reuse == "true":
+            frame.reuse_node = node if requested == "true" else parent.reuse_node
         if path is None and not isinstance(name, ScopeVal):
             frame.varies = _varies_with(_argument(node, "name_or_scope", 0), ctx)
         frame.unique = unique or parent.unique
@@ -1926,6 +1948,27 @@ def _varies_with(expression: Optional[cst.BaseExpression], ctx: Ctx) -> FrozenSe
         return frozenset()
     used = {n.value for n in _names(expression) if isinstance(n, cst.Name)}
     return frozenset(loop for name, loop in ctx.loop_targets if name in used)
+
+
+def _counters(body: cst.CSTNode) -> Tuple[str, ...]:
+    """Names a loop body advances (`i += 1`, `i = i + 1`), outside nested functions and classes."""
+    found: Dict[str, None] = {}
+    stack: List[cst.CSTNode] = [body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(current, cst.AugAssign) and isinstance(current.target, cst.Name):
+            found[current.target.value] = None
+        elif isinstance(current, cst.Assign) and len(current.targets) == 1 \
+                and isinstance(current.targets[0].target, cst.Name) and isinstance(current.value, cst.BinaryOperation):
+            name = current.targets[0].target.value
+            if isinstance(current.value.left, cst.Name) and current.value.left.value == name:
+                found[name] = None
+        if isinstance(current, (cst.BaseExpression,)) and not isinstance(current, cst.Lambda):
+            continue  # statements hold the assignments; expressions cannot (but for `:=`, left alone)
+        stack.extend(current.children)
+    return tuple(found)
 
 
 def _names(node: cst.CSTNode) -> List[cst.CSTNode]:

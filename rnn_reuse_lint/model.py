@@ -115,6 +115,7 @@ class ScopeIssue:
     cell: Optional[CellRef] = None
     reuse_span: Optional[Span] = None  # RNN105: where reuse was requested
     loop_span: Optional[Span] = None  # RNN104 within one call: the loop whose next iteration collides
+    slot_variables: bool = False  # RNN105 at an optimizer: its slot variables are created under reuse
 
 
 @dataclass(frozen=True)
@@ -135,3 +136,4 @@ class ModuleModel:
     bidirectional: Tuple[DirectionSharing, ...] = ()
     notes: Tuple[str, ...] = ()
     scopes: ScopeModel = ScopeModel()
+    repairs: Tuple[Tuple[int, str], ...] = ()  # (line, why): lines skipped or re-indented to read the rest

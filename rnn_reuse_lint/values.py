@@ -176,6 +176,7 @@ class ScopeFrame:
     unique: bool = False  # opened with default_name: TF uniquifies it, so nothing under it collides
     loops: FrozenSet[int] = frozenset()  # the loops around the `with` that opened it: re-opened per iteration
     varies: FrozenSet[int] = frozenset()  # loops whose loop variable names it (`"layer_%d" % i`): path unknown
+    reuse_node: Optional[cst.CSTNode] = None  # the `reuse_variables()` call that turned reuse on for the block
 
 
 @dataclass(eq=False)
@@ -228,13 +229,31 @@ class ZipVal:
     items: Tuple["Value", ...]
 
 
+@dataclass(eq=False)
+class OptimizerVal:
+    """A TF1 optimizer object; `slots`: its minimize/apply_gradients create slot variables."""
+
+    node: cst.CSTNode
+    name: str
+    slots: bool
+
+
+@dataclass(frozen=True)
+class SlotFailure:
+    """An optimizer that creates slot variables while the scope reuses: "Variable .../Adam/ does not exist"."""
+
+    node: cst.CSTNode  # the minimize / apply_gradients call
+    optimizer: str
+    reuse_node: cst.CSTNode  # where reuse was turned on for that scope
+
+
 @dataclass(frozen=True)
 class AutoReuse:
     """tf.AUTO_REUSE."""
 
 
 Value = Union[Unknown, QName, Const, RangeVal, Obj, ListVal, FuncVal, Partial, ClassInfo, Instance, BoundMethod,
-              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal, TemplateVal, SuperVal, ZipVal]
+              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal, TemplateVal, SuperVal, ZipVal, OptimizerVal]
 
 
 @dataclass(eq=False)
