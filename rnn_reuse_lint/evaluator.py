@@ -102,7 +102,6 @@ class _Budget(Exception):
     """Raised inside inlining when the step budget is spent; the call becomes unknown."""
 
 
-_IMPLICIT_MODULES = {"tf": "tensorflow"}  # pasted snippets use `tf.` without importing it
 _STAR_SUBMODULES = frozenset({"nn", "contrib", "keras", "compat", "layers", "rnn_cell", "rnn", "seq2seq"})
 
 
@@ -446,9 +445,9 @@ class Evaluator:
         count: Optional[int] = None
         if isinstance(node, cst.For):
             iterable = self.eval(node.iter, frame, ctx)
-            if isinstance(iterable, RangeVal) and _unrollable(node, iterable) \
-                    and ctx.passes * (iterable.length or 0) <= MAX_UNROLLED:
-                self._exec_unrolled(node, iterable, frame, ctx)
+            passes = _passes(iterable)
+            if passes is not None and _unrollable(node, len(passes)) and ctx.passes * len(passes) <= MAX_UNROLLED:
+                self._exec_unrolled(node, passes, frame, ctx)
                 return
             count = _length(iterable)
             # The loop variable is a different element each iteration, unless every element is one object
@@ -506,13 +505,13 @@ class Evaluator:
         seen[id(iterable)] = element
         return element
 
-    def _exec_unrolled(self, node: cst.For, iterable: RangeVal, frame: Frame, ctx: Ctx) -> None:
-        """`for i in range(3):` whose body uses `i` (`variable_scope("layer_%d" % i)`): run the body once per
-        value, so each pass gets its own names and objects, exactly as Python runs it."""
-        assert iterable.length is not None
-        ctx = replace(ctx, unrolling=node, passes=ctx.passes * iterable.length)
-        for k in range(iterable.length):
-            self._bind(node.target, Const(iterable.start + k * iterable.step), frame, ctx)
+    def _exec_unrolled(self, node: cst.For, passes: Sequence[Value], frame: Frame, ctx: Ctx) -> None:
+        """`for i in range(3):` whose body uses `i` (`variable_scope("layer_%d" % i)`) or advances a counter
+        (`layer_id += 1`): run the body once per value, so each pass gets its own names and objects, exactly as
+        Python runs it."""
+        ctx = replace(ctx, unrolling=node, passes=ctx.passes * len(passes))
+        for value in passes:
+            self._bind(node.target, value, frame, ctx)
             self._exec_block(node.body.body, frame, ctx)
         if node.orelse is not None:
             self._exec_block(node.orelse.body.body, frame, ctx)
@@ -784,8 +783,8 @@ class Evaluator:
                 return QName(candidate)
         if name in self.defines:
             return self.defines[name]
-        if name in _IMPLICIT_MODULES:
-            return QName(_IMPLICIT_MODULES[name])
+        if name in tf_api.IMPLICIT_MODULES:
+            return QName(tf_api.IMPLICIT_MODULES[name])
         if name in ("range", "list", "tuple", "len", "partial", "deepcopy", "super", "map", "zip", "enumerate"):
             return QName(f"builtins.{name}")
         if node is not None and name not in _NOT_OBJECTS:
@@ -1873,12 +1872,23 @@ def _never_none(value: Value) -> bool:
 MAX_UNROLLED = 8  # passes spelled out for loops over small known ranges, nested loops multiplied
 
 
-def _unrollable(node: cst.For, iterable: RangeVal) -> bool:
-    """A short known range, a plain loop variable the body reads, and no statement that leaves a pass early."""
-    if iterable.length is None or not 0 < iterable.length <= MAX_UNROLLED or not isinstance(node.target, cst.Name):
+def _passes(iterable: Value) -> Optional[List[Value]]:
+    """The values a `for` loop binds, one per pass, when the iterable is a short known range, list or tuple."""
+    if isinstance(iterable, RangeVal) and iterable.length is not None and iterable.length <= MAX_UNROLLED:
+        return [Const(iterable.start + k * iterable.step) for k in range(iterable.length)]
+    items = _known_items(iterable) if isinstance(iterable, (ListVal, TupleVal)) else None
+    if items is not None and len(items) <= MAX_UNROLLED:
+        return list(items)
+    return None
+
+
+def _unrollable(node: cst.For, length: int) -> bool:
+    """A short loop whose body reads its plain loop variable or advances a counter (`layer_id += 1`), and no
+    statement that leaves a pass early."""
+    if not 0 < length <= MAX_UNROLLED or not isinstance(node.target, cst.Name):
         return False
     target = node.target.value
-    uses = False
+    uses = bool(_counters(node.body))
     stack: List[cst.CSTNode] = [node.body]
     while stack:
         current = stack.pop()

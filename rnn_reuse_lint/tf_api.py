@@ -180,6 +180,16 @@ LEGACY_SEQ2SEQ: Dict[str, Seq2SeqInfo] = {
 
 TF_ROOTS = frozenset({"tensorflow", "keras", "tf_keras"})
 
+# Names pasted snippets use without importing them, and the module the snippet's context implies. Only names the
+# file never binds are read this way (a file that imports or assigns `rnn` means its own `rnn`).
+IMPLICIT_MODULES = {
+    "tf": "tensorflow",
+    "keras": "tensorflow.keras",
+    "layers": "tensorflow.keras.layers",
+    "rnn": "tensorflow.contrib.rnn",
+    "rnn_cell": "tensorflow.nn.rnn_cell",
+}
+
 # Prefixes that are the same API under another spelling.
 _PREFIX_ALIASES = (
     ("tensorflow.compat.v1.", "tensorflow."),
