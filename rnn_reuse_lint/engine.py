@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # libcst is imported lazily: a run that meets no RNN file nev
 
 LEGACY_NOTE = "normalized legacy syntax"
 REPAIR_NOTE = "lines Python rejects were skipped or re-indented; fixes are not offered"
+COOKIE_NOTE = "the coding cookie names the wrong encoding; fixes are not offered"
 FIXABLE_CODES = ("RNN101", "RNN102")
 _NO_FIX_LEGACY = "the file was read after normalizing Python 2 syntax; fixes are offered for Python 3 code only"
 
@@ -31,7 +32,7 @@ class Parsed:
     notes: Tuple[str, ...]
     line_offset: int = 0
     column_offset: int = 0
-    repairs: Tuple[Tuple[int, str], ...] = ()  # (line, why) of lines skipped or re-indented to read the rest
+    repairs: Tuple[Tuple[int, str, int], ...] = ()  # (line, why, column shift) of lines skipped or re-indented
 
 
 def decode(data: bytes, path: str) -> Union[str, FileError]:
@@ -68,9 +69,9 @@ class _Misdeclared(str):
         self.declared, self.line = declared, line
         return self
 
-    def warning(self) -> Tuple[int, str]:
+    def warning(self) -> Tuple[int, str, int]:
         return (self.line, f"the coding cookie says {self.declared}, but the text is not {self.declared}; it was "
-                           f"read as UTF-8 (Python itself would refuse this file)")
+                           f"read as UTF-8 (Python itself would refuse this file)", 0)
 
 
 def parse(text: str, path: str) -> Union[Parsed, FileError]:
@@ -107,7 +108,7 @@ def parse(text: str, path: str) -> Union[Parsed, FileError]:
     except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
         return first_error
     return Parsed(module, notes + (REPAIR_NOTE,), column_offset=normalized.column_offset if normalized else 0,
-                  repairs=tuple((r.line, r.message) for r in repaired.repairs))
+                  repairs=tuple((r.line, r.message, r.shift) for r in repaired.repairs))
 
 
 def build(
@@ -138,7 +139,7 @@ def build(
     if parsed.notes:
         model = replace(model, notes=model.notes + parsed.notes, repairs=parsed.repairs)
     if isinstance(text, _Misdeclared):
-        model = replace(model, repairs=(text.warning(),) + model.repairs)
+        model = replace(model, repairs=(text.warning(),) + model.repairs, notes=model.notes + (COOKIE_NOTE,))
     return model, parsed.column_offset
 
 
@@ -156,14 +157,28 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
         return FileResult(path, error=model)
     module_model, column_offset = model
     findings = run_rules(module_model, path, settings)
-    if module_model.notes and any(n.startswith(LEGACY_NOTE) for n in module_model.notes):
-        findings = [replace(f, no_fix=_NO_FIX_LEGACY) if f.code in FIXABLE_CODES else f for f in findings]
+    no_fix = _no_fix_reason(module_model.notes)
+    if no_fix is not None:
+        findings = [replace(f, no_fix=no_fix) if f.code in FIXABLE_CODES and f.fix is None else f for f in findings]
     if column_offset:
         findings = [_shift(f, column_offset) for f in findings]
-    for line, why in module_model.repairs:
+    shifts = {line: shift for line, _, shift in module_model.repairs if shift}
+    if shifts:
+        findings = [_unshift(f, shifts) for f in findings]
+    for line, why, _ in module_model.repairs:
         findings.append(Finding("RNN000", "unreadable-line", "error", path, Span(line, 1, line, 1), why))
     findings.sort(key=lambda f: f.sort_key)
     return FileResult(path, findings=tuple(findings), notes=module_model.notes)
+
+
+def _no_fix_reason(notes: Tuple[str, ...]) -> Optional[str]:
+    """Why a file read in a special way gets no fixes (the text analysed is not the text on disk)."""
+    for note in notes:
+        if note.startswith(LEGACY_NOTE):
+            return _NO_FIX_LEGACY
+        if note in (REPAIR_NOTE, COOKIE_NOTE):
+            return note.split("; ")[0] + ": fixes are offered only for files Python itself reads"
+    return None
 
 
 def read_source(path: str) -> Union[bytes, FileError]:
@@ -206,6 +221,19 @@ def _unique(findings: Iterable[Finding]) -> List[Finding]:
             seen.add(key)
             out.append(finding)
     return out
+
+
+def _unshift(finding: Finding, shifts: Dict[int, int]) -> Finding:
+    """Put columns on re-indented lines (see repair.py) back where the file has them."""
+
+    def move(span: Span) -> Span:
+        if span.line not in shifts:
+            return span
+        end = span.end_column - shifts[span.line] if span.end_line == span.line else span.end_column
+        return Span(span.line, max(1, span.column - shifts[span.line]), span.end_line, max(1, end))
+
+    related = tuple(replace(r, span=move(r.span)) for r in finding.related)
+    return replace(finding, span=move(finding.span), related=related)
 
 
 def _shift(finding: Finding, columns: int) -> Finding:

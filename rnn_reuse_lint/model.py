@@ -136,4 +136,4 @@ class ModuleModel:
     bidirectional: Tuple[DirectionSharing, ...] = ()
     notes: Tuple[str, ...] = ()
     scopes: ScopeModel = ScopeModel()
-    repairs: Tuple[Tuple[int, str], ...] = ()  # (line, why): lines skipped or re-indented to read the rest
+    repairs: Tuple[Tuple[int, str, int], ...] = ()  # (line, why, column shift): lines skipped or re-indented

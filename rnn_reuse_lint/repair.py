@@ -17,6 +17,7 @@ class Repair:
 
     line: int  # 1-based
     message: str
+    shift: int = 0  # columns the line's code moved right (re-indented): findings there move back by as much
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ def repair(source: str) -> Optional[Repaired]:
             if level is None or level == _INDENT.match(text).group(0):  # type: ignore[union-attr]
                 return None
             lines[index] = level + text.lstrip(" \t")
-            repairs.append(Repair(number, f"{message}; re-indented to match its block and analysed"))
+            shift = len(level) - (len(text) - len(text.lstrip(" \t")))
+            repairs.append(Repair(number, f"{message}; re-indented to match its block and analysed", shift))
             continue
         indent = _INDENT.match(text).group(0)  # type: ignore[union-attr]
         opens_block = body.endswith(":")
