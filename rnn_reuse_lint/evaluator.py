@@ -8,13 +8,16 @@ from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tup
 
 import libcst as cst
 
-from rnn_reuse_lint import tf_api
-from rnn_reuse_lint.identity import loops_of, strip_free_wrappers
+from rnn_reuse_lint import project, tf_api
+from rnn_reuse_lint.modules import Loaded, Loader
+from rnn_reuse_lint.identity import known_owners, loops_of, strip_free_wrappers
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family, Kind
 from rnn_reuse_lint.values import _ids as _obj_ids  # new identities for spelled-out list elements
 from rnn_reuse_lint.values import (
     UNKNOWN,
+    Lazy,
+    ModuleVal,
     OptimizerVal,
     SlotFailure,
     ZipVal,
@@ -71,6 +74,8 @@ class Ctx:
     unrolling: Optional[cst.CSTNode] = None  # the innermost `for` being run pass by pass (see _exec_unrolled)
     passes: int = 1  # product of the pass counts of the enclosing spelled-out loops
     branches: Tuple[Tuple[int, int], ...] = ()  # (id of an if/match, branch index) this point sits in
+    foreign: bool = False  # inside a function of another project module, inlined from this file
+    handed: FrozenSet[int] = frozenset()  # keys of the objects this file passed into that function
 
     @property
     def scope(self) -> ScopeFrame:
@@ -148,8 +153,9 @@ class Evaluator:
     """Walks statements in execution order, binding names to abstract values and recording RNN facts."""
 
     def __init__(self, module: cst.Module, defines: Optional[Dict[str, str]] = None,
-                 source: Optional[str] = None) -> None:
+                 source: Optional[str] = None, loader: Optional[Loader] = None) -> None:
         self.module = module
+        self.loader = loader  # follows imports of the project's own modules (None: this file alone)
         # Names written as calls somewhere (`build(`, `self.build(`): such functions are evaluated with their
         # callers' arguments first; only what no caller reached gets a pass with unknown arguments.
         self._called = frozenset(_CALLED.findall(source)) if source is not None else frozenset()
@@ -178,6 +184,14 @@ class Evaluator:
         self.callees: Dict[int, Value] = {}
 
     # ----- entry point -------------------------------------------------------------------------
+    def run_top_level(self) -> Frame:
+        """Only the module's own statements (an imported module: its names, classes and module-level objects)."""
+        try:
+            self._exec_block(self.module.body, self.module_frame, root_ctx())
+        except _Budget:
+            pass
+        return self.module_frame
+
     def run(self) -> Records:
         try:
             self._exec_block(self.module.body, self.module_frame, root_ctx())
@@ -270,16 +284,39 @@ class Evaluator:
                 if full is None:
                     continue
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    frame.vars[alias.asname.name.value] = QName(full)
+                    frame.vars[alias.asname.name.value] = self._project_module(full) or QName(full)
                 else:
                     head = full.split(".")[0]
-                    frame.vars[head] = QName(head)
+                    frame.vars[head] = self._project_module(head) or QName(head)
         elif isinstance(small, cst.ImportFrom):
             self._exec_import_from(small, frame)
         elif isinstance(small, cst.Del):
             self._unbind(small.target, frame)
 
+    def _project_module(self, dotted: Optional[str], level: int = 0) -> Optional[Lazy]:
+        """The project's own module a dotted name (with leading dots) names, read on first use; None outside it."""
+        if self.loader is None:
+            return None
+        found = project.resolve(self.loader.path, dotted, level)
+        return Lazy(found[0], found[1], None) if found is not None else None
+
     def _exec_import_from(self, node: cst.ImportFrom, frame: Frame) -> None:
+        level = len(node.relative)
+        dotted = _dotted(node.module) if node.module is not None else None
+        source = self._project_module(dotted, level) if node.module is None or dotted is not None else None
+        if source is not None:
+            if isinstance(node.names, cst.ImportStar):
+                loaded = self._load(source)
+                if loaded is not None:  # `from layers import *`: its public names, and what it star-imported
+                    public = _public_names(loaded.frame)
+                    frame.vars.update((name, loaded.frame.vars[name]) for name in public)
+                    frame.star_modules.extend(m for m in loaded.frame.star_modules if m not in frame.star_modules)
+                return
+            for alias in node.names:
+                bound = alias.asname.name if alias.asname else alias.name
+                if isinstance(bound, cst.Name) and isinstance(alias.name, cst.Name):
+                    frame.vars[bound.value] = Lazy(source.path, source.is_package, alias.name.value)
+            return
         if node.relative or node.module is None:
             names = node.names
             if not isinstance(names, cst.ImportStar):
@@ -749,6 +786,27 @@ class Evaluator:
             self.name_kinds[id(node)] = kind
         return value
 
+    def _load(self, lazy: Lazy) -> Optional[Loaded]:
+        return self.loader.load(lazy.path, lazy.is_package) if self.loader is not None else None
+
+    def _resolve(self, lazy: Lazy) -> Value:
+        """What an imported name of the project is: the module's value for it, or a submodule of a package."""
+        loaded = self._load(lazy)
+        if loaded is None:
+            return UNKNOWN  # a cycle, a module that does not parse, or past the budget: not followed
+        if lazy.name is None:
+            return ModuleVal(loaded)
+        value = loaded.frame.vars.get(lazy.name)
+        if isinstance(value, Lazy):
+            value = self._resolve(value)
+        if value is not None:
+            return value
+        if loaded.is_package:  # `from nets import cells`: the submodule
+            found = project.resolve(loaded.path, lazy.name, 1)
+            if found is not None:
+                return self._resolve(Lazy(found[0], found[1], None))
+        return UNKNOWN
+
     def _free_name(self, node: cst.Name) -> Obj:
         """A name the file never binds (a pasted snippet's `cell`, a star import's export): one object."""
         obj = self._free.get(node.value)
@@ -770,6 +828,9 @@ class Evaluator:
 
     def _lookup(self, name: str, frame: Frame, node: Optional[cst.Name] = None) -> Value:
         value = frame.lookup(name)
+        if isinstance(value, Lazy):
+            value = self._resolve(value)
+            frame.rebind(name, value)  # evaluated once: later reads see the value itself
         if value is not None:
             return value
         if name in ("True", "False", "None"):
@@ -796,6 +857,8 @@ class Evaluator:
         attr = node.attr.value
         if isinstance(base, QName):
             return base.attr(attr)
+        if isinstance(base, ModuleVal):
+            return self._resolve(Lazy(base.loaded.path, base.loaded.is_package, attr))
         if isinstance(base, Const) and isinstance(base.value, str) and attr == "format":
             return BoundMethod(base, attr)
         if isinstance(base, OptimizerVal) and attr in ("minimize", "apply_gradients"):
@@ -1452,7 +1515,8 @@ class Evaluator:
             graph=(id(ctx.scopes[0]), self._graph_resets.get(id(ctx.scopes[0]), 0)), layer=layer,
             unrolled=ctx.unrolling,
             varies=frozenset().union(*(f.varies for f in frames), _varies_with(_argument(node, "scope", None), ctx)),
-            guarded=ctx.guarded | (loops & self._skipping), branches=ctx.branches))
+            guarded=ctx.guarded | (loops & self._skipping), branches=ctx.branches, foreign=ctx.foreign,
+            handed=ctx.handed))
 
     def _stack(
         self,
@@ -1465,7 +1529,8 @@ class Evaluator:
         kwargs: Dict[str, Value],
     ) -> Obj:
         snapshot = cells.copy() if isinstance(cells, ListVal) else ListVal([], frozenset(), complete=False)
-        record = StackRecord(node, kind, role, snapshot)
+        record = StackRecord(node, kind, role, snapshot, sites=ctx.sites + (node,), foreign=ctx.foreign,
+                             handed=ctx.handed)
         obj = Obj("stack", kind, family, node, frozenset(ctx.loops), owns_variables=False, layers=snapshot,
                   kwargs=kwargs, stack_record=record)
         record.obj = obj
@@ -1572,6 +1637,13 @@ class Evaluator:
         if params.star_kwarg is not None:
             frame.vars[params.star_kwarg.name.value] = UNKNOWN
         inner = ctx.calling(key, site if site is not None else func.node)
+        foreign = func.closure.module() is not self.module_frame
+        if foreign and not inner.foreign:
+            # Entering another module's function: what this file hands it decides whose finding a sharing is.
+            handed = frozenset(o.key for v in (*args, *kwargs.values()) for o in known_owners(v))
+            inner = replace(inner, foreign=True, handed=handed)
+        elif not foreign and inner.foreign:
+            inner = replace(inner, foreign=False, handed=frozenset())
         if isinstance(func.node, cst.Lambda):
             return self.eval(func.node.body, frame, inner)
         self._exec_block(func.node.body.body, frame, inner)
@@ -1633,6 +1705,15 @@ def _known_items(value: Value) -> Optional[Tuple[Value, ...]]:
     if isinstance(value, ListVal) and value.complete and all(p.mode == "single" for p in value.parts):
         return tuple(p.value for p in value.parts)
     return None
+
+
+def _public_names(frame: Frame) -> List[str]:
+    """What `from module import *` binds: `__all__` when it is a known list, else names without a leading `_`."""
+    listed = frame.vars.get("__all__")
+    items = _known_items(listed) if isinstance(listed, (ListVal, TupleVal)) else None
+    if items is not None and all(isinstance(i, Const) and isinstance(i.value, str) for i in items):
+        return [str(i.value) for i in items if isinstance(i, Const) and str(i.value) in frame.vars]
+    return [name for name in frame.vars if not name.startswith("_") and "." not in name]
 
 
 def _reference_kind(value: Value) -> Optional[str]:

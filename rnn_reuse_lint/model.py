@@ -17,6 +17,7 @@ class CellRef:
     label: str  # how the code names it: `cell`, `self.cell`, `LSTMCell(num_units)`
     span: Span  # where it is created
     assumes: Optional[str] = None  # a class the pass cannot see: what a finding about it takes for granted
+    path: Optional[str] = None  # the project module it is created in, when not the linted file
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class ScopeIssue:
     reuse_span: Optional[Span] = None  # RNN105: where reuse was requested
     loop_span: Optional[Span] = None  # RNN104 within one call: the loop whose next iteration collides
     slot_variables: bool = False  # RNN105 at an optimizer: its slot variables are created under reuse
+    other_path: Optional[str] = None  # the project module of other_span, when not the linted file
 
 
 @dataclass(frozen=True)

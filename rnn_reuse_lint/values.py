@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
 
 from rnn_reuse_lint.tf_api import ApiEntry, Family
+
+if TYPE_CHECKING:
+    from rnn_reuse_lint.modules import Loaded
 
 _ids = itertools.count(1)
 
@@ -247,13 +250,30 @@ class SlotFailure:
     reuse_node: cst.CSTNode  # where reuse was turned on for that scope
 
 
+@dataclass(eq=False)
+class ModuleVal:
+    """One of the project's own modules (`import nets.cells`, `from . import decoding`)."""
+
+    loaded: "Loaded"
+
+
+@dataclass(eq=False)
+class Lazy:
+    """A name imported from one of the project's modules, read (and the module evaluated) on first use."""
+
+    path: str
+    is_package: bool
+    name: Optional[str]  # None: the module itself
+
+
 @dataclass(frozen=True)
 class AutoReuse:
     """tf.AUTO_REUSE."""
 
 
 Value = Union[Unknown, QName, Const, RangeVal, Obj, ListVal, FuncVal, Partial, ClassInfo, Instance, BoundMethod,
-              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal, TemplateVal, SuperVal, ZipVal, OptimizerVal]
+              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal, TemplateVal, SuperVal, ZipVal, OptimizerVal,
+              ModuleVal, Lazy]
 
 
 @dataclass(eq=False)
@@ -265,6 +285,9 @@ class StackRecord:
     role: Optional[str]  # "cells_fw" / "cells_bw" for stacked bidirectional drivers
     layers: ListVal
     obj: Optional[Obj] = None
+    sites: Tuple[cst.CSTNode, ...] = ()  # call sites from the evaluation root down to this call
+    foreign: bool = False  # made inside a function of another project module
+    handed: FrozenSet[int] = frozenset()  # keys of the objects this file passed into that function
 
 
 @dataclass(eq=False)
@@ -295,6 +318,8 @@ class DriverRecord:
     repeats: Tuple[Tuple[int, cst.CSTNode], ...] = ()
     # (id of an if/match statement, branch taken) around the call: calls in other branches of it never both run.
     branches: Tuple[Tuple[int, int], ...] = ()
+    foreign: bool = False  # made inside a function of another project module
+    handed: FrozenSet[int] = frozenset()  # keys of the objects this file passed into that function
 
 
 class Frame:
@@ -321,6 +346,17 @@ class Frame:
             while frame is not None and frame.kind == "class":
                 frame = frame.parent
         return None
+
+    def rebind(self, name: str, value: "Value") -> None:
+        """Set `name` in the frame that holds it (the one lookup() finds)."""
+        frame: Optional[Frame] = self
+        while frame is not None:
+            if name in frame.vars:
+                frame.vars[name] = value
+                return
+            frame = frame.parent
+            while frame is not None and frame.kind == "class":
+                frame = frame.parent
 
     def module(self) -> "Frame":
         frame = self

@@ -1,6 +1,7 @@
 """What a rule is: code, name, docs with fixed sections, VALID/INVALID examples, and a check over the model."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import ClassVar, Iterator, Optional, Sequence, Tuple
 
@@ -83,7 +84,15 @@ def created_here(context: RuleContext, cell: CellRef, what: Optional[str] = None
     """The related location every sharing finding carries: where the shared object is made."""
     if what is None and cell.assumes is not None:
         what = f"`{cell.label}` comes from here (its class is not visible to the analysis)"
-    return Related(context.path, cell.span, what or f"`{cell.label}` ({cell.cls}) is created here")
+    return Related(cell.path or context.path, cell.span, what or f"`{cell.label}` ({cell.cls}) is created here")
+
+
+def at(cell: CellRef, context: RuleContext) -> str:
+    """`line 12`, or `nets/cells.py line 12` for an object made in another module of the project."""
+    if cell.path is None or cell.path == context.path:
+        return f"line {cell.span.line}"
+    here = os.path.dirname(os.path.abspath(context.path))
+    return f"{os.path.relpath(cell.path, here)} line {cell.span.line}"
 
 
 def unless(*cells: CellRef) -> str:

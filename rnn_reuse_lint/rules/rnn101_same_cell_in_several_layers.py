@@ -5,15 +5,7 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel, Sharing, StackModel
-from rnn_reuse_lint.rules.base import (
-    Invalid,
-    Rule,
-    RuleContext,
-    Valid,
-    created_here,
-    ordinal_list,
-    unless,
-)
+from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here, ordinal_list, unless
 
 _WHAT_VERSION_DOES = {
     "1.0": "TF 1.0 gives each layer separate variables here, but every later version shares them",
@@ -158,7 +150,7 @@ class SameCellInSeveralLayers(Rule):
             where = f"several layers of {container} (`{'`, `'.join(sharing.via_text)}`)"
         if sharing.layers is None:
             where += " once there is more than one layer"
-        message = (f"`{cell.label}` (line {cell.span.line}) is {where}, so those layers share one set of weights"
+        message = (f"`{cell.label}` ({at(cell, context)}) is {where}, so those layers share one set of weights"
                    f"{unless(cell)}; "
                    f"{_WHAT_VERSION_DOES.get(context.settings.tf_version, _WHAT_VERSION_DOES['2'])}")
         related = [created_here(context, cell)]
