@@ -178,6 +178,7 @@ class Evaluator:
         self._free: Dict[str, Obj] = {}
         self._opaque_attrs: Dict[Tuple[int, str], Obj] = {}
         self._cached_results: Dict[Tuple[object, ...], Value] = {}  # lru_cache'd factories: one result per args
+        self._slots_made: set[Tuple[int, int, str]] = set()  # (graph, resets, optimizer class) that made slots
         # For the fixer (fixes/): what names and calls stood for. A name that was ever a cell-like value
         # is "cell", one bound to a local function is "function"; a call remembers what it called.
         self.name_kinds: Dict[int, str] = {}
@@ -789,8 +790,12 @@ class Evaluator:
     def _load(self, lazy: Lazy) -> Optional[Loaded]:
         return self.loader.load(lazy.path, lazy.is_package) if self.loader is not None else None
 
-    def _resolve(self, lazy: Lazy) -> Value:
+    def _resolve(self, lazy: Lazy, seen: Optional[set[Tuple[str, Optional[str]]]] = None) -> Value:
         """What an imported name of the project is: the module's value for it, or a submodule of a package."""
+        seen = set() if seen is None else seen
+        if (lazy.path, lazy.name) in seen or len(seen) > 32:
+            return UNKNOWN  # `from pkg import sub` inside pkg/__init__.py names itself until `sub` is loaded
+        seen.add((lazy.path, lazy.name))
         loaded = self._load(lazy)
         if loaded is None:
             return UNKNOWN  # a cycle, a module that does not parse, or past the budget: not followed
@@ -798,13 +803,15 @@ class Evaluator:
             return ModuleVal(loaded)
         value = loaded.frame.vars.get(lazy.name)
         if isinstance(value, Lazy):
-            value = self._resolve(value)
-        if value is not None:
+            value = self._resolve(value, seen)
+            if value is not UNKNOWN:
+                return value
+        elif value is not None:
             return value
         if loaded.is_package:  # `from nets import cells`: the submodule
             found = project.resolve(loaded.path, lazy.name, 1)
             if found is not None:
-                return self._resolve(Lazy(found[0], found[1], None))
+                return self._resolve(Lazy(found[0], found[1], None), seen)
         return UNKNOWN
 
     def _free_name(self, node: cst.Name) -> Obj:
@@ -1281,10 +1288,14 @@ class Evaluator:
             target.frame.reuse = "true"
             target.frame.reuse_node = node
             return UNKNOWN
-        if isinstance(target, OptimizerVal):
+        if isinstance(target, OptimizerVal) and target.slots:
             scope = ctx.scope
-            # Reuse on the root scope cannot be turned off again: whoever called this, the slots fail.
-            if target.slots and scope.reuse == "true" and scope.reuse_node is not None:
+            graph = (id(ctx.scopes[0]), self._graph_resets.get(id(ctx.scopes[0]), 0), target.name)
+            if scope.reuse == "none":
+                self._slots_made.add(graph)
+            # Reuse on the root scope cannot be turned off again: whoever called this, the slots fail, unless an
+            # earlier optimizer of the same kind made them (a test model built under reuse=True reuses those).
+            elif scope.reuse == "true" and scope.reuse_node is not None and graph not in self._slots_made:
                 self.records.slot_failures.append(SlotFailure(node, target.name, scope.reuse_node))
             return UNKNOWN
         if isinstance(target, ListVal):
@@ -1589,6 +1600,12 @@ class Evaluator:
     def _instantiate(
         self, node: cst.Call, cls: ClassInfo, args: List[Value], kwargs: Dict[str, Value], has_star: bool, ctx: Ctx
     ) -> Value:
+        if cls.base_entry is not None and cls.name.endswith(("MultiRNNCell", "StackedRNNCells")) \
+                and (args or "cells" in kwargs):
+            # A project's own MultiRNNCell (a TF cell subclass that runs a list of cells, one scope per layer):
+            # one cell object in two places of that list is one set of weights there too.
+            cells = kwargs.get("cells", args[0] if args else UNKNOWN)
+            return self._stack(node, cls.name, cls.base_entry.family, cells, None, ctx, kwargs)
         if cls.is_cell:
             entry = cls.base_entry
             assert entry is not None
@@ -1639,8 +1656,10 @@ class Evaluator:
         inner = ctx.calling(key, site if site is not None else func.node)
         foreign = func.closure.module() is not self.module_frame
         if foreign and not inner.foreign:
-            # Entering another module's function: what this file hands it decides whose finding a sharing is.
-            handed = frozenset(o.key for v in (*args, *kwargs.values()) for o in known_owners(v))
+            # Entering another module's function: an object this file hands it more than once (`wrapper(cell,
+            # cell)`, `build([cell, cell])`) makes a sharing there this file's finding; one the other module
+            # duplicates by itself is found when that module is linted.
+            handed = _handed_twice((*args, *kwargs.values()))
             inner = replace(inner, foreign=True, handed=handed)
         elif not foreign and inner.foreign:
             inner = replace(inner, foreign=False, handed=frozenset())
@@ -1705,6 +1724,26 @@ def _known_items(value: Value) -> Optional[Tuple[Value, ...]]:
     if isinstance(value, ListVal) and value.complete and all(p.mode == "single" for p in value.parts):
         return tuple(p.value for p in value.parts)
     return None
+
+
+def _handed_twice(values: Sequence[Value]) -> FrozenSet[int]:
+    """Keys of the objects that appear more than once among call arguments (list elements counted)."""
+    seen: Dict[int, int] = {}
+
+    def count(value: Value, times: int) -> None:
+        if isinstance(value, ListVal):
+            for part in value.parts:
+                count(part.value, 1 if part.mode == "single" or part.count == 1 else 2)
+        elif isinstance(value, TupleVal):
+            for item in value.items:
+                count(item, 1)
+        else:
+            for owner in known_owners(value):
+                seen[owner.key] = seen.get(owner.key, 0) + times
+
+    for value in values:
+        count(value, 1)
+    return frozenset(key for key, n in seen.items() if n > 1)
 
 
 def _public_names(frame: Frame) -> List[str]:
