@@ -9,9 +9,10 @@ if TYPE_CHECKING:
     from rnn_reuse_lint.ignorefiles import IgnoreRules
 
 SOURCE_SUFFIXES = (".py", ".ipynb")
-# Folders that never hold a project's own code. Names such as `env`, `build` or `dist` are not here: RL projects
-# keep environments in `env/`; a build output is skipped when .gitignore says so, a virtualenv by its pyvenv.cfg.
-_SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "__pypackages__"})
+# Folders that never hold a project's own code (`venv` as in ruff's defaults). `env`, `build` and `dist` are not
+# here: RL projects keep environments in `env/`; build output is skipped when .gitignore says so, and any
+# virtualenv by its pyvenv.cfg.
+_SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "__pypackages__", "venv"})
 
 
 def _is_virtualenv(path: str) -> bool:
