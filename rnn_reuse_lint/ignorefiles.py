@@ -83,7 +83,7 @@ class IgnoreRules:
         top = os.path.abspath(top)
         kept = []
         for directory, spec in self._governing(top):
-            if directory != top and spec.check_file(_relative(top, directory) + "/").include:
+            if directory != top and _verdict(spec, _relative(top, directory) + "/"):
                 continue  # the user named an ignored folder: its own parent's rule does not hide its contents
             kept.append((directory, spec))
         return Walk(self, top, kept)
@@ -107,10 +107,19 @@ class Walk:
                 specs.append((directory, spec))
             directory = os.path.dirname(directory)
         for base, spec in specs + self._above:
-            verdict = spec.check_file(_relative(full, base) + ("/" if is_dir else "")).include
+            verdict = _verdict(spec, _relative(full, base) + ("/" if is_dir else ""))
             if verdict is not None:
                 return bool(verdict)
         return False
+
+
+def _verdict(spec: "pathspec.PathSpec", path: str) -> Optional[bool]:
+    """True: ignored; False: re-included by a `!pattern`; None: no pattern of this file speaks of it."""
+    check = getattr(spec, "check_file", None)
+    if check is None:  # pathspec before check_file(): a negation cannot be told from no match
+        return True if spec.match_file(path) else None
+    include: Optional[bool] = check(path).include
+    return include
 
 
 def _relative(path: str, base: str) -> str:
