@@ -29,7 +29,7 @@ class IgnoreRules:
     """
 
     def __init__(self) -> None:
-        self._specs: Dict[str, Optional["pathspec.PathSpec"]] = {}
+        self._specs: Dict[str, Optional["pathspec.GitIgnoreSpec"]] = {}
         self._repo_roots: Dict[str, Optional[str]] = {}
 
     def repo_root(self, directory: str) -> Optional[str]:
@@ -45,7 +45,7 @@ class IgnoreRules:
                 self._repo_roots[directory] = self.repo_root(parent)
         return self._repo_roots[directory]
 
-    def _spec(self, directory: str) -> Optional["pathspec.PathSpec"]:
+    def _spec(self, directory: str) -> Optional["pathspec.GitIgnoreSpec"]:
         if directory in self._specs:
             return self._specs[directory]
         in_repo = self.repo_root(directory) is not None
@@ -64,7 +64,7 @@ class IgnoreRules:
         self._specs[directory] = spec
         return spec
 
-    def _governing(self, directory: str) -> List[Tuple[str, "pathspec.PathSpec"]]:
+    def _governing(self, directory: str) -> List[Tuple[str, "pathspec.GitIgnoreSpec"]]:
         """(directory, spec) pairs that apply inside `directory`, deepest first."""
         directory = os.path.abspath(directory)
         out = []
@@ -92,14 +92,14 @@ class IgnoreRules:
 class Walk:
     """Ignore decisions below one named directory."""
 
-    def __init__(self, rules: IgnoreRules, top: str, above: List[Tuple[str, "pathspec.PathSpec"]]) -> None:
+    def __init__(self, rules: IgnoreRules, top: str, above: List[Tuple[str, "pathspec.GitIgnoreSpec"]]) -> None:
         self._rules = rules
         self._top = top
         self._above = above  # rules of `top` and the folders above it, deepest first
 
     def ignored(self, path: str, is_dir: bool) -> bool:
         full = os.path.abspath(path)
-        specs: List[Tuple[str, "pathspec.PathSpec"]] = []
+        specs: List[Tuple[str, "pathspec.GitIgnoreSpec"]] = []
         directory = os.path.dirname(full)
         while directory.startswith(self._top + os.sep):
             spec = self._rules._spec(directory)
@@ -113,7 +113,7 @@ class Walk:
         return False
 
 
-def _verdict(spec: "pathspec.PathSpec", path: str) -> Optional[bool]:
+def _verdict(spec: "pathspec.GitIgnoreSpec", path: str) -> Optional[bool]:
     """True: ignored; False: re-included by a `!pattern`; None: no pattern of this file speaks of it."""
     check = getattr(spec, "check_file", None)
     if check is None:  # pathspec before check_file(): a negation cannot be told from no match
