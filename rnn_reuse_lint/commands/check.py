@@ -437,6 +437,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
     if missing and not files:
         return EXIT_USAGE
+    if not files and not args.quiet:  # as ruff warns: a walk that skipped everything should say so
+        print(f"rnn-reuse-lint: warning: no Python files or notebooks under {', '.join(args.paths)} (ignore files, "
+              f"hidden folders, `venv` and virtualenvs are skipped; --show-files lists what would be linted)",
+              file=sys.stderr)
     if (args.fix or args.diff) and args.diff_base:
         print("rnn-reuse-lint: --fix and --diff work on whole files; they cannot be combined with --diff-base",
               file=sys.stderr)

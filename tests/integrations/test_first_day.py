@@ -52,6 +52,13 @@ def test_gitignore_negation_and_nested_files(tmp_path: Path) -> None:
     assert shown_files(plain) == ["a.py"]
 
 
+def test_a_walk_that_finds_nothing_says_why(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "p", {".gitignore": "*.py\n", "README": "x\n"})
+    write(repo, {"m.py": BAD})
+    code, out, err = run_cli("check", ".", cwd=repo)
+    assert (code, out) == (0, "") and "warning: no Python files or notebooks under ." in err, err
+
+
 def test_show_files_reports_missing_paths(tmp_path: Path) -> None:
     code, out, err = run_cli("check", "--show-files", "nope", cwd=tmp_path)
     assert code == 2 and "nope: no such file or directory" in err
