@@ -516,7 +516,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         no_rnn["grep"] = Cmd("grep", "grep -l (stdlib)", [grep, *grep_args, *std_s])
         dense["grep"] = Cmd("grep_rnn", "grep -l (rnn)", [grep, *grep_args, *rnn_s])
     if tool:
-        no_rnn["check"] = Cmd("check", "rnn-reuse-lint check (stdlib)", [*tool, "check", *std_s])
+        # -j 1 explicit: the default became every core (as ruff's), and these rows were measured on one process
+        no_rnn["check"] = Cmd("check", "rnn-reuse-lint check -j 1 (stdlib)", [*tool, "check", "-j", "1", *std_s])
         dense["check_j1"] = Cmd("check_j1", "rnn-reuse-lint check -j 1 (rnn)", [*tool, "check", "-j", "1", *rnn_s])
         dense["check_j2"] = Cmd("check_j2", "rnn-reuse-lint check -j 2 (rnn)", [*tool, "check", "-j", "2", *rnn_s])
     no_rnn["flake8_off"] = Cmd("flake8_off", "flake8 without plugin (stdlib subset)",
@@ -571,7 +572,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except (RuntimeError, OSError, IndexError, KeyError, ValueError) as exc:
             plugin_cpu_error = str(exc)
 
-    # memory (and pool balance): `check` with its default -j and with -j 2 on the RNN-dense corpus,
+    # memory (and pool balance): `check -j 1` and `check -j 2` on the RNN-dense corpus,
     # /proc sampled every 20 ms; median of 3 runs (2 for -j 2)
     mem_single: List[float] = []
     mem_tree: List[float] = []
@@ -579,7 +580,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     j2_busiest: List[float] = []
     mem_error = ""
     if tool:
-        mem_cmd = Cmd("check_mem", "rnn-reuse-lint check (rnn, memory)", [*tool, "check", *rnn_s])
+        mem_cmd = Cmd("check_mem", "rnn-reuse-lint check -j 1 (rnn, memory)", [*tool, "check", "-j", "1", *rnn_s])
         j2_cmd = Cmd("check_j2_sampled", "rnn-reuse-lint check -j 2 (rnn, sampled)",
                      [*tool, "check", "-j", "2", *rnn_s])
         for cmd, n in ((mem_cmd, 3), (j2_cmd, 2)):
@@ -623,7 +624,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             rows.append(Row(corpus, what, fmt_s(a), fmt_s(b), "n/a", target, "FAIL"))
             verdicts.append(False)
 
-    target_row("no-RNN", "check (default -j) / ruff check --select B", no_rnn.get("check"), no_rnn.get("ruff"),
+    target_row("no-RNN", "check -j 1 / ruff check --select B", no_rnn.get("check"), no_rnn.get("ruff"),
                lambda a, b: (a / b, f"{a / b:.3f}x"), "<= 1.50x", lambda v: v <= 1.5)
     if instr:
         overhead = instr["flake8_on"] / instr["flake8_off"] - 1
@@ -642,12 +643,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if mem_tree:
         peak_tree, peak_single = statistics.median(mem_tree), statistics.median(mem_single)
         good = peak_tree <= 200
-        rows.append(Row("RNN", "peak RSS of check (default -j), whole process tree", f"{peak_tree:.0f} MB",
+        rows.append(Row("RNN", "peak RSS of check -j 1, whole process tree", f"{peak_tree:.0f} MB",
                         f"largest process {peak_single:.0f} MB", f"{peak_tree:.0f} MB", "<= 200 MB",
                         "PASS" if good else "FAIL"))
         verdicts.append(good)
     else:
-        rows.append(Row("RNN", "peak RSS of check (default -j), whole process tree", "-", "-", "n/a", "<= 200 MB", "FAIL"))
+        rows.append(Row("RNN", "peak RSS of check -j 1, whole process tree", "-", "-", "n/a", "<= 200 MB", "FAIL"))
         verdicts.append(False)
 
     def info(corpus: str, what: str, a: Optional[Cmd], b: Optional[Cmd]) -> None:
@@ -692,7 +693,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if j2_tree:
         rows.append(Row("RNN", "peak RSS of check -j 2, whole process tree", f"{statistics.median(j2_tree):.0f} MB",
                         "-", f"{statistics.median(j2_tree):.0f} MB", "(<= 200 MB)", "info"))
-    info("no-RNN", "check (default -j) / grep -l (prefilter floor)", no_rnn.get("check"), no_rnn.get("grep"))
+    info("no-RNN", "check -j 1 / grep -l (prefilter floor)", no_rnn.get("check"), no_rnn.get("grep"))
     info("RNN", "check -j 1 / ruff check --select B (all cores)", dense.get("check_j1"), dense.get("ruff"))
     info("RNN", "parse loop / grep -l", dense.get("parse"), dense.get("grep"))
 
@@ -718,7 +719,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
               f"max {max(bg):.2f}" + (f"; during check -j 2: median {statistics.median(j2_bg):.2f}" if j2_bg else ""))
         if statistics.median(bg) > 0.25 or (j2_bg and statistics.median(j2_bg) > 0.25):
             print(f"WARNING: this machine was busy with other work; with {usable} cores the -j 2 speed-up and the "
-                  "multi-core baselines (ruff, check default -j) are not trustworthy in this run")
+                  "multi-core baselines (ruff) are not trustworthy in this run")
     print()
     print_table(rows)
     errors = [c for c in [*no_rnn.values(), *dense.values()] if c.error]

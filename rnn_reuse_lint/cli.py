@@ -9,7 +9,7 @@ from types import ModuleType
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from rnn_reuse_lint import __version__
-from rnn_reuse_lint.settings import DEFAULT_TF_VERSION, TF_VERSIONS, Settings
+from rnn_reuse_lint.settings import DEFAULT_TF_VERSION, Settings
 
 
 def _codes(value: str) -> List[str]:
@@ -19,6 +19,17 @@ def _codes(value: str) -> List[str]:
         return list(codes(value))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def tf_release(value: str) -> str:
+    """argparse type of --tf-version: any TensorFlow release (`1.4`, `1.12`, `2.3`), checked here."""
+    from rnn_reuse_lint.pins import parse_release
+
+    try:
+        parse_release(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value.strip()
 
 
 def _commands() -> Dict[str, ModuleType]:
@@ -39,13 +50,20 @@ def build_parser(commands: Dict[str, ModuleType]) -> argparse.ArgumentParser:
         prog="rnn-reuse-lint",
         description="Find accidental weight sharing between TensorFlow RNN layers, directions and scopes.",
     )
-    parser.add_argument("--version", action="version", version=f"rnn-reuse-lint {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"rnn-reuse-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module in commands.items():
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
         _add_common(command)
     return parser
+
+
+def _subcommand_parsers(parser: argparse.ArgumentParser) -> Dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 def _has(parser: argparse.ArgumentParser, dest: str) -> bool:
@@ -59,8 +77,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         group.add_argument("--ignore", type=_codes, metavar="CODES", help="comma-separated codes or prefixes")
         group.add_argument("--extend-select", type=_codes, metavar="CODES", help="add to the selected codes")
     if not _has(parser, "tf_version"):
-        group.add_argument("--tf-version", choices=TF_VERSIONS,
-                           help="TensorFlow version to word verdicts for (default: the project's pin, else 2)")
+        group.add_argument("--tf-version", type=tf_release, metavar="RELEASE",
+                           help="TensorFlow release to analyse for, e.g. 1.4, 1.12, 2.3 (default: the pin of "
+                                "the nearest project above each file, else 2)")
     config = parser.add_argument_group("configuration")
     if not _has(parser, "config"):
         config.add_argument("--config", metavar="FILE",
@@ -75,7 +94,9 @@ def linted_paths(args: argparse.Namespace) -> Optional[Sequence[str]]:
     for name in ("paths", "files"):
         value = getattr(args, name, None)
         if value is not None:
-            return list(value) if not isinstance(value, str) else [value]
+            listed = list(value) if not isinstance(value, str) else [value]
+            # `-` is stdin: it lives where --stdin-filename says, else in the current directory
+            return [(stdin_name(args) or ".") if p == "-" else p for p in listed]
     return None
 
 
@@ -88,6 +109,9 @@ def config_path(args: argparse.Namespace) -> Optional[str]:
     if explicit:
         if not os.path.isfile(explicit):
             raise config.ConfigError(f"--config {explicit}: no such file")
+        if not config.has_section(explicit):
+            raise config.ConfigError(f"--config {explicit}: no [tool.{config.SECTION}] table in it "
+                                     f"(a table such as [tool.{config.SECTION}] with select = [\"RNN1\"])")
         return os.path.abspath(explicit)
     paths = linted_paths(args)
     if paths is None or getattr(args, "isolated", False):
@@ -102,20 +126,33 @@ def _relative(path: str) -> str:
         return path
 
 
-def _tf_version(args: argparse.Namespace, values: Dict[str, Any], config_file: Optional[str]) -> Tuple[str, str]:
+def _tf_version(args: argparse.Namespace, values: Dict[str, Any], config_file: Optional[str]
+                ) -> Tuple[str, str, Optional[str], bool]:
+    """(behaviour class, where it came from, release named, whether each file's own pin decides)."""
+    from rnn_reuse_lint.pins import parse_release
+
     flag = getattr(args, "tf_version", None)
     if flag:
-        return flag, "--tf-version"
+        version, release = parse_release(flag)
+        return version, "--tf-version", release, False
     if "tf_version" in values and config_file is not None:
-        return values["tf_version"], f"{_relative(config_file)} [tool.rnn-reuse-lint] tf-version"
+        version, release = parse_release(values["tf_version"])
+        return version, f"{_relative(config_file)} [tool.rnn-reuse-lint] tf-version", release, False
     paths = linted_paths(args)
     if paths is not None and not getattr(args, "isolated", False):
         from rnn_reuse_lint.pins import common_directory, detect
 
         pin = detect(common_directory(paths))
         if pin is not None:
-            return pin.tf_version, pin.describe(os.getcwd())
-    return DEFAULT_TF_VERSION, "default"
+            return pin.tf_version, pin.describe(os.getcwd()), pin.release, True
+        return DEFAULT_TF_VERSION, "default", None, True
+    return DEFAULT_TF_VERSION, "default", None, False
+
+
+def stdin_name(args: argparse.Namespace) -> Optional[str]:
+    """`--stdin-filename PATH`: where code read from stdin is taken to live (config, pins, per-file-ignores)."""
+    name: Optional[str] = getattr(args, "stdin_filename", None)
+    return name
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -154,7 +191,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
             timeout = config.timeout(flag("timeout"))
         except ValueError as exc:
             raise config.ConfigError(f"--timeout: {exc}") from None
-    tf_version, tf_source = _tf_version(args, values, config_file)
+    tf_version, tf_source, tf_release_named, pin_per_file = _tf_version(args, values, config_file)
     return Settings(
         select=tuple(flag("select")) if flag("select") else values.get("select", base.select),
         ignore=tuple(flag("ignore")) if flag("ignore") else values.get("ignore", base.ignore),
@@ -163,10 +200,24 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         exclude=tuple(exclude),
         tf_version=tf_version,
         tf_version_source=tf_source,
+        tf_release=tf_release_named,
+        tf_pin_per_file=pin_per_file,
         timeout=timeout,
         python=flag("python") or values.get("python", base.python),
         define=tuple(defines.items()),
     )
+
+
+def _check_selectors(settings: Settings) -> None:
+    from rnn_reuse_lint.config import ConfigError, unmatched_selectors
+    from rnn_reuse_lint.rules import ALL_RULES, ENGINE_CODES
+
+    known = sorted([rule.code for rule in ALL_RULES] + list(ENGINE_CODES))
+    unmatched = unmatched_selectors(settings, known)
+    if unmatched:
+        option, selector = unmatched[0]
+        raise ConfigError(f"{option} {selector} matches no rule (known codes: {', '.join(known)}; "
+                          f"ALL selects every rule)")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -174,7 +225,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser(commands)
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # argparse would print the top-level usage; the sub-command's is the useful one
+            commands_parsers = _subcommand_parsers(parser)
+            owner = commands_parsers.get(getattr(args, "command", None) or "", parser)
+            owner.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
         return int(exc.code or 0)
     if args.command is None:
@@ -184,6 +239,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     try:
         settings = settings_from_args(args)
+        _check_selectors(settings)
     except ConfigError as exc:
         print(f"rnn-reuse-lint: {exc}", file=sys.stderr)
         return 2

@@ -5,9 +5,11 @@ import difflib
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from rnn_reuse_lint.settings import TF_VERSIONS
+if TYPE_CHECKING:
+    from rnn_reuse_lint.settings import Settings
+
 
 SECTION = "rnn-reuse-lint"
 _HEADER = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?rnn-reuse-lint[\"']?\s*[\].]", re.MULTILINE)
@@ -112,8 +114,10 @@ def codes(value: Any, base: str = "") -> Tuple[str, ...]:
     out = []
     for item in value:
         code = item.strip().upper()
+        if code == "ALL":  # ruff's spelling of "every rule"
+            code = "RNN"
         if not _CODE.match(code):
-            raise ValueError(f"{item!r} is not a rule code or prefix (like \"RNN101\" or \"RNN1\")")
+            raise ValueError(f"{item!r} is not a rule code or prefix (like \"RNN101\", \"RNN1\" or \"ALL\")")
         out.append(code)
     return tuple(out)
 
@@ -149,10 +153,14 @@ def _per_file_ignores(value: Any, base: str) -> Tuple[Tuple[str, Tuple[str, ...]
 
 
 def _tf_version(value: Any, base: str) -> str:
-    if not isinstance(value, str) or value not in TF_VERSIONS:
-        raise ValueError(f"expected one of {', '.join(repr(v) for v in TF_VERSIONS)} (a string), "
+    """Any TensorFlow release as a string (`"1.12"`, `"2.3"`); Settings gets its behaviour class later."""
+    from rnn_reuse_lint.pins import parse_release
+
+    if not isinstance(value, str):
+        raise ValueError(f"expected a TensorFlow release such as \"1.12\" or \"2.3\" (a string), "
                          f"got {_describe(value)}")
-    return value
+    parse_release(value)  # ValueError names what is wrong
+    return value.strip()
 
 
 def timeout(value: Any, base: str = "") -> float:
@@ -211,6 +219,14 @@ _KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
 }
 
 KNOWN_KEYS: Sequence[str] = tuple(_KEYS)
+
+
+def unmatched_selectors(settings: "Settings", known: Sequence[str]) -> List[Tuple[str, str]]:
+    """(option, selector) pairs that match no known code: `--select RNN9` would otherwise select nothing and
+    exit 0, as if the code were clean (ruff refuses such selectors too)."""
+    options = (("select", settings.select), ("extend-select", settings.extend_select), ("ignore", settings.ignore))
+    return [(option, selector) for option, selectors in options for selector in selectors
+            if not any(code.startswith(selector) for code in known)]
 
 
 def per_file_flag(text: str, base: str) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:

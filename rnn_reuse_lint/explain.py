@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Union
 
-from rnn_reuse_lint.finding import FileError
+from rnn_reuse_lint.finding import FileError, NotebookIndex
 from rnn_reuse_lint.model import ModuleModel
 from rnn_reuse_lint.settings import Settings
 
@@ -46,13 +46,63 @@ def _endpoint(run: int, line: int, layer: Optional[int], direction: Optional[str
 
 def explain_file(path: str, settings: Settings) -> Dict[str, Any]:
     """The explain JSON of one file; an unanalysable file gives an `error` entry and no runs."""
-    from rnn_reuse_lint.engine import build
-
     from rnn_reuse_lint.engine import read_source
 
     data = read_source(path)
     if isinstance(data, FileError):
         return _error_doc(path, settings, data)
+    if path.endswith(".ipynb"):
+        return _explain_notebook(data, path, settings)
+    return _explain_bytes(data, path, settings)
+
+
+def _explain_notebook(data: bytes, path: str, settings: Settings) -> Dict[str, Any]:
+    """A notebook is the one program `check` sees: its code cells concatenated (cells that do not parse
+    left out, as check leaves them out), every line then told as a cell and a line in that cell."""
+    from rnn_reuse_lint.notebook import _broken_cells, extract
+
+    code = extract(data, path)
+    if code is None:
+        return explain_model(ModuleModel(path), settings.tf_version)
+    if isinstance(code, FileError):
+        return _error_doc(path, settings, code)
+    source = code.source
+    doc = _explain_bytes(source.encode("utf-8"), path, settings)
+    if "error" in doc and doc["error"]["message"].startswith("syntax error"):
+        broken = _broken_cells(code, path)
+        if broken:
+            lines = source.split("\n")
+            for _, first, last, _ in broken:
+                lines[first - 1: last] = [""] * (last - first + 1)
+            doc = _explain_bytes("\n".join(lines).encode("utf-8"), path, settings)
+            doc["broken_cells"] = [number for number, _, _, _ in broken]
+    return in_cells(doc, code.index)
+
+
+def in_cells(doc: Dict[str, Any], index: NotebookIndex) -> Dict[str, Any]:
+    """Lines of the concatenated code -> (`notebook_cell`, `line` in that cell), in place."""
+    from rnn_reuse_lint.notebook import cell_of
+
+    def move(entry: Dict[str, Any], line_key: str, cell_key: str) -> None:
+        where = cell_of(index, entry[line_key])
+        if where is not None:
+            entry[cell_key], entry[line_key] = where.cell, where.line
+
+    for run in doc["runs"]:
+        move(run, "line", "notebook_cell")
+        for layer in run["layers"]:
+            move(layer, "cell_line", "cell_notebook_cell")
+    for relation in doc["sharing"]:
+        for endpoint in relation["between"]:
+            move(endpoint, "line", "notebook_cell")
+    if "error" in doc:
+        move(doc["error"], "line", "notebook_cell")
+    return doc
+
+
+def _explain_bytes(data: bytes, path: str, settings: Settings) -> Dict[str, Any]:
+    from rnn_reuse_lint.engine import build
+
     try:
         built = build(data, path, settings.tf_version, dict(settings.define))
     except RecursionError:

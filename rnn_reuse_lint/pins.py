@@ -6,7 +6,7 @@ import glob
 import os
 import re
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.settings import TF_VERSIONS
 
@@ -36,6 +36,7 @@ class Pin:
     path: str
     line: int
     requirement: str
+    release: Optional[str] = None  # "1.12" when the requirement names one minor line, else None
 
     def describe(self, relative_to: Optional[str] = None) -> str:
         path = self.path
@@ -108,11 +109,11 @@ def _clause_ok(candidate: Version, op: str, text: str) -> bool:
 _CLAUSE = re.compile(r"(===|==|!=|~=|<=|>=|<|>|=|\^|~)?\s*([0-9][0-9a-zA-Z.*+!-]*|\*)")
 
 
-def version_for(specifier: str) -> Optional[str]:
-    """The TF_VERSIONS key of the newest release matching `specifier` (PEP 440, conda or poetry syntax)."""
+def _matching(specifier: str) -> Optional[List[Version]]:
+    """Every candidate release matching `specifier`, newest first; None when it cannot be read."""
     specifier = specifier.strip()
     if specifier in ("", "*"):
-        return "2"
+        return list(reversed(_CANDIDATES))
     clauses: List[Tuple[str, str]] = []
     for part in re.split(r"[,\s]+(?=[<>=!~^\d])|,", specifier):
         part = part.strip()
@@ -129,13 +130,51 @@ def version_for(specifier: str) -> Optional[str]:
             if not text.endswith(".*") and text.count(".") < 2:
                 text += ".*"
         clauses.append((op, text))
-    if not clauses:
-        return "2"
-    for candidate in reversed(_CANDIDATES):
-        if all(_clause_ok(candidate, op, text) for op, text in clauses):
-            return bucket(candidate)
-    named = _parse_version(clauses[0][1].rstrip(".*"))
-    return bucket(named) if named else None
+    found = [c for c in reversed(_CANDIDATES) if all(_clause_ok(c, op, text) for op, text in clauses)]
+    if not found and clauses:  # a release newer than the candidate table: take the version it names
+        named = _parse_version(clauses[0][1].rstrip(".*"))
+        return [named] if named else None
+    return found
+
+
+def version_for(specifier: str) -> Optional[str]:
+    """The TF_VERSIONS key of the newest release matching `specifier` (PEP 440, conda or poetry syntax)."""
+    found = _matching(specifier)
+    if found is None:
+        return None
+    return bucket(found[0]) if found else "2"
+
+
+def release_for(specifier: str) -> Optional[str]:
+    """`M.m` when every release matching `specifier` is of one minor line (`==1.12.0`, `~=1.12.0`), else None:
+    the summary then names the release the user has instead of only its behaviour class."""
+    found = _matching(specifier)
+    if not found or not specifier.strip() or specifier.strip() == "*":
+        return None
+    lines = {c[:2] for c in found}
+    if len(lines) != 1:
+        return None
+    major_minor = next(iter(lines))
+    return ".".join(str(part) for part in major_minor) if len(major_minor) == 2 else None
+
+
+_RELEASE = re.compile(r"^\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$")
+
+
+def parse_release(text: str) -> Tuple[str, Optional[str]]:
+    """`--tf-version` / `tf-version` values: any release (`1`, `1.4`, `1.12`, `1.15.5`, `2.3`) ->
+    (the TF_VERSIONS behaviour class, the `M.m` release or None for a bare major). ValueError otherwise."""
+    match = _RELEASE.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a TensorFlow release such as 1.4, 1.12, 1.15 or 2.3")
+    major = int(match.group(1))
+    minor = int(match.group(2)) if match.group(2) is not None else None
+    if major not in (0, 1, 2) or (major == 0 and (minor is None or not 5 <= minor <= 12)) \
+            or (major == 1 and minor is not None and minor > 15):
+        raise ValueError(f"there is no TensorFlow release {text.strip()} (releases: 0.5-0.12, 1.0-1.15, 2.x)")
+    if minor is None:
+        return ("2" if major == 2 else "1.15"), (None if major == 2 else "1")
+    return bucket((major, minor)), f"{major}.{minor}"
 
 
 # PEP 508 `name[extras] specifier ; marker` or conda `name=1.15` / `name 1.15.*`
@@ -146,6 +185,12 @@ _REQUIREMENT = re.compile(
 
 def parse_requirement(text: str) -> Optional[str]:
     """The TF_VERSIONS key a requirement line asks for, or None when it is not TensorFlow."""
+    parsed = requirement_versions(text)
+    return parsed[0] if parsed is not None else None
+
+
+def requirement_versions(text: str) -> Optional[Tuple[str, Optional[str]]]:
+    """(TF_VERSIONS key, `M.m` release or None) a requirement line asks for; None when it is not TensorFlow."""
     text = text.strip()
     if text.startswith("- "):  # a YAML list item
         text = text[2:].strip()
@@ -157,12 +202,18 @@ def parse_requirement(text: str) -> Optional[str]:
     if name not in TF_DISTRIBUTIONS:
         return None
     if name.startswith("tf-nightly"):
-        return "2"
+        return "2", None
     spec = match.group("spec").strip()
     conda_build = re.fullmatch(r"(=?[^=<>!~\s]+)=[^=\s]+", spec)
     if conda_build is not None:  # conda `name=1.15=py37_0`: drop the build string
         spec = conda_build.group(1)
-    return version_for(spec)
+    version = version_for(spec)
+    return (version, release_for(spec)) if version is not None else None
+
+
+def _pin(requirement: str, path: str, line: int) -> Optional[Pin]:
+    versions = requirement_versions(requirement)
+    return Pin(versions[0], path, line, requirement, versions[1]) if versions is not None else None
 
 
 def _requirement_lines(path: str) -> Iterator[Tuple[int, str]]:
@@ -180,9 +231,9 @@ def _from_requirements(path: str) -> Optional[Pin]:
         text = line.split(" #", 1)[0].strip()
         if not text or text.startswith(("#", "-")):
             continue
-        version = parse_requirement(text)
-        if version is not None:
-            return Pin(version, path, number, text)
+        pin = _pin(text, path, number)
+        if pin is not None:
+            return pin
     return None
 
 
@@ -190,9 +241,9 @@ def _from_quoted_strings(path: str) -> Optional[Pin]:
     """setup.py, pyproject.toml, setup.cfg without a parser: the first quoted TensorFlow requirement."""
     for number, line in _requirement_lines(path):
         for match in re.finditer(r"""["']([A-Za-z][^"'\n]*)["']""", line):
-            version = parse_requirement(match.group(1))
-            if version is not None:
-                return Pin(version, path, number, match.group(1))
+            pin = _pin(match.group(1), path, number)
+            if pin is not None:
+                return pin
     return None
 
 
@@ -222,9 +273,9 @@ def _from_pyproject(path: str) -> Optional[Pin]:
             if isinstance(extras[name], list):
                 candidates.extend(d for d in extras[name] if isinstance(d, str))
     for requirement in candidates:
-        version = parse_requirement(requirement)
-        if version is not None:
-            return Pin(version, path, _line_of(path, requirement), requirement)
+        pin = _pin(requirement, path, _line_of(path, requirement))
+        if pin is not None:
+            return pin
     tool = document.get("tool", {})
     poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
     deps = poetry.get("dependencies", {}) if isinstance(poetry, dict) else {}
@@ -238,7 +289,8 @@ def _from_pyproject(path: str) -> Optional[Pin]:
             if norm in TF_DISTRIBUTIONS:
                 version = "2" if norm.startswith("tf-nightly") else version_for(spec)
                 if version is not None:
-                    return Pin(version, path, _line_of(path, str(name)), f"{name} = \"{spec}\"")
+                    release = None if norm.startswith("tf-nightly") else release_for(spec)
+                    return Pin(version, path, _line_of(path, str(name)), f"{name} = \"{spec}\"", release)
     return None
 
 
@@ -252,9 +304,9 @@ def _from_setup_cfg(path: str) -> Optional[Pin]:
         return None
     for line in parser.get("options", "install_requires").splitlines():
         text = line.split("#", 1)[0].strip()
-        version = parse_requirement(text) if text else None
-        if version is not None:
-            return Pin(version, path, _line_of(path, text), text)
+        pin = _pin(text, path, _line_of(path, text)) if text else None
+        if pin is not None:
+            return pin
     return None
 
 
@@ -263,9 +315,9 @@ def _from_environment_yml(path: str) -> Optional[Pin]:
         stripped = line.split("#", 1)[0].strip()
         if not stripped.startswith("- "):
             continue
-        version = parse_requirement(stripped)
-        if version is not None:
-            return Pin(version, path, number, stripped[2:].strip())
+        versions = requirement_versions(stripped)
+        if versions is not None:
+            return Pin(versions[0], path, number, stripped[2:].strip(), versions[1])
     return None
 
 
@@ -294,19 +346,41 @@ def pin_in(directory: str) -> Optional[Pin]:
     return None
 
 
+class PinFinder:
+    """`detect` with its answers kept per directory: `check a/ b/ c/` reads each project's files once,
+    however many files lie below it."""
+
+    def __init__(self) -> None:
+        self._by_directory: Dict[str, Optional[Pin]] = {}
+
+    def detect(self, start: str) -> Optional[Pin]:
+        """Walk up from `start` to the repository root (the directory holding `.git`) looking for a pin."""
+        directory = os.path.abspath(start)
+        visited: List[str] = []
+        while True:
+            if directory in self._by_directory:
+                found = self._by_directory[directory]
+                break
+            visited.append(directory)
+            found = pin_in(directory)
+            if found is not None or os.path.exists(os.path.join(directory, ".git")):
+                break
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+        for seen in visited:
+            self._by_directory[seen] = found
+        return found
+
+    def for_file(self, path: str) -> Optional[Pin]:
+        """The pin of the nearest project above a file (its own directory first)."""
+        return self.detect(os.path.dirname(os.path.abspath(path)))
+
+
 def detect(start: str) -> Optional[Pin]:
     """Walk up from `start` to the repository root (the directory holding `.git`) looking for a pin."""
-    directory = os.path.abspath(start)
-    while True:
-        pin = pin_in(directory)
-        if pin is not None:
-            return pin
-        if os.path.exists(os.path.join(directory, ".git")):
-            return None
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
+    return PinFinder().detect(start)
 
 
 def common_directory(paths: Sequence[str]) -> str:

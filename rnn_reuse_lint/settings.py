@@ -4,8 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import FrozenSet, Mapping, Optional, Tuple
 
-TF_VERSIONS = ("1.0", "1.1", "1.2", "1.15", "2")
+TF_VERSIONS = ("1.0", "1.1", "1.2", "1.15", "2")  # behaviour classes (TF_RNN_SEMANTICS.md), not releases
 DEFAULT_TF_VERSION = "2"
+# The releases each behaviour class stands for, as the summary words it.
+_CLASS_RELEASES = {"1.0": "1.0", "1.1": "1.1", "1.2": "1.2-1.14", "1.15": "1.15", "2": "2.x"}
+
+
+def describe_tf(tf_version: str, tf_release: Optional[str]) -> str:
+    """"TensorFlow 1.12 (behaves as 1.2-1.14)": the release the user has, and the class it is analysed as."""
+    if tf_release is None or tf_release == tf_version:
+        return f"TensorFlow {tf_version}"
+    return f"TensorFlow {tf_release} (behaves as {_CLASS_RELEASES.get(tf_version, tf_version)})"
 
 
 @dataclass(frozen=True)
@@ -17,8 +26,11 @@ class Settings:
     extend_select: Tuple[str, ...] = ()
     per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     exclude: Tuple[str, ...] = ()
-    tf_version: str = DEFAULT_TF_VERSION
+    tf_version: str = DEFAULT_TF_VERSION  # a TF_VERSIONS behaviour class
     tf_version_source: str = "default"
+    tf_release: Optional[str] = None  # the release named by the flag, config or pin ("1.12"), if one
+    # No --tf-version, config value or --isolated: each file gets the pin of the nearest project above it.
+    tf_pin_per_file: bool = False
     # dynamic mode
     timeout: float = 60.0
     python: Optional[str] = None
@@ -32,6 +44,10 @@ class Settings:
         best_select = max((len(p) for p in selects if code.startswith(p)), default=-1)
         best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
         return best_select >= 0 and best_select > best_ignore
+
+    @property
+    def tf_description(self) -> str:
+        return describe_tf(self.tf_version, self.tf_release)
 
     @property
     def defines(self) -> Mapping[str, str]:

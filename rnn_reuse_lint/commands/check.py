@@ -6,10 +6,13 @@ import json
 import sys
 from collections import Counter
 from dataclasses import asdict, replace
-from typing import IO, List, Optional, Sequence, Tuple
+from typing import IO, TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.finding import FileError, FileResult, Finding
 from rnn_reuse_lint.settings import Settings
+
+if TYPE_CHECKING:
+    from rnn_reuse_lint.report import ReportOptions
 
 NAME = "check"
 HELP = "report suspicious RNN weight sharing in files, directories and notebooks"
@@ -21,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from rnn_reuse_lint.report import FORMAT_NAMES
 
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                        help="files, directories or notebooks (default: .)")
+                        help="files, directories or notebooks (default: .); `-` reads the code from stdin")
     output = parser.add_argument_group("output")
     output.add_argument("--format", default="text", metavar="FORMAT",
                         help=f"one of {', '.join(FORMAT_NAMES)} (default: text)")
@@ -33,14 +36,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output.add_argument("--exit-zero", action="store_true", help="exit with 0 even when there are findings")
     output.add_argument("--show-settings", action="store_true",
                         help="print the settings this run would use (after pyproject.toml and flags) and exit")
+    output.add_argument("--show-files", action="store_true",
+                        help="print the files this run would lint (after ignore files and excludes) and exit")
+    output.add_argument("--show-source", action="store_true", default=None,
+                        help="text format: the source line under each finding (default: on a terminal)")
+    output.add_argument("--no-show-source", dest="show_source", action="store_false")
+    output.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the text format (auto: on a terminal, unless NO_COLOR is set)")
     files = parser.add_argument_group("file selection")
     files.add_argument("--exclude", metavar="GLOBS", help="comma-separated globs to skip (replaces the config's)")
     files.add_argument("--extend-exclude", metavar="GLOBS", help="comma-separated globs to skip as well")
     files.add_argument("--per-file-ignores", metavar="PATTERN:CODES",
                        help="flake8 syntax, e.g. 'tests/*:RNN101 legacy.py:RNN1' (replaces the config's)")
+    files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+                       help="also lint files that .gitignore, .ignore or .git/info/exclude leave out")
+    files.add_argument("--stdin-filename", metavar="PATH",
+                       help="with `-`: the path the code on stdin has (for config, the TensorFlow pin, "
+                            "per-file-ignores and the report)")
     files.add_argument("--diff-base", metavar="REV",
                        help="report only findings with a location on a line changed since git REV")
-    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="analyse files in N processes")
+    parser.add_argument("-j", "--jobs", type=jobs, default=None, metavar="N",
+                        help="analyse files in N processes, or `auto` (default: auto, one per core)")
     fixes = parser.add_argument_group("fixes (RNN101, RNN102)")
     fixes.add_argument("--fix", action="store_true",
                        help="rewrite files so that each layer / direction gets its own cell (safe fixes only)")
@@ -60,6 +76,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                          help="interpreter whose TensorFlow runs the code (default: config `python`, else this one)")
     dynamic.add_argument("--define", action="append", default=None, metavar="NAME=VALUE",
                          help="value for a free name in the traced code (repeatable; adds to config `define`)")
+
+
+def jobs(value: str) -> int:
+    """`-j N` or `-j auto`: every core this process may use (flake8's and ruff's default)."""
+    if value.strip().lower() == "auto":
+        return cores()
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes or `auto`, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("-j needs a positive number (or `auto`)")
+    return number
+
+
+def cores() -> int:
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -126,19 +164,22 @@ def _tune_gc() -> None:
     gc.set_threshold(10000, 20, 10)
 
 
-def analyze_all(files: Sequence[str], settings: Settings, jobs: int) -> List[FileResult]:
-    """Results in the order of `files`, whatever the number of processes."""
+def analyze_all(files: Sequence[str], settings: Settings, jobs: int,
+                settings_of: Optional[Callable[[str], Settings]] = None) -> List[FileResult]:
+    """Results in the order of `files`, whatever the number of processes; `settings_of` gives a file's own
+    settings (its project's TensorFlow pin)."""
+    per_file = [settings_of(path) if settings_of is not None else settings for path in files]
     if len(files) > 1:
         _tune_gc()  # before the pool forks: the workers inherit it
     if jobs <= 1 or len(files) < 2:
-        return [lint_file(path, settings) for path in files]
+        return [lint_file(path, own) for path, own in zip(files, per_file)]
     import concurrent.futures
 
     # Small chunks: the run ends when the slowest worker's last chunk does (with len/16 chunks on 2 workers
     # the benchmark corpus lost ~6% to that tail); pickling a chunk of paths costs next to nothing.
     chunk = max(1, len(files) // (jobs * 32))
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lint_file, files, [settings] * len(files), chunksize=chunk))
+        return list(pool.map(lint_file, files, per_file, chunksize=chunk))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -171,7 +212,8 @@ def with_dynamic_verdicts(results: Sequence[FileResult], settings: Settings) -> 
 # Fixes
 
 
-def apply_fixes(results: Sequence[FileResult], settings: Settings, unsafe: bool, write: bool
+def apply_fixes(results: Sequence[FileResult], settings: Settings, unsafe: bool, write: bool,
+                settings_of: Optional[Callable[[str], Settings]] = None
                 ) -> Tuple[List[FileResult], List[str], int, int]:
     """Fix every file that has an applicable fix. Returns the results after fixing (what is left), the
     diffs, the number of findings fixed, and the number of files whose fixing stopped on a problem."""
@@ -193,8 +235,10 @@ def apply_fixes(results: Sequence[FileResult], settings: Settings, unsafe: bool,
         encoding = _encoding(data)
         path = result.path
 
+        own = settings_of(path) if settings_of is not None else settings
+
         def lint(candidate: str) -> FileResult:
-            return lint_bytes(candidate.encode(encoding), path, settings)
+            return lint_bytes(candidate.encode(encoding), path, own)
 
         # Lint what is on disk now (not the earlier result): edits must fit the text they are applied to.
         outcome = fix_text(text, lint, unsafe)
@@ -304,7 +348,8 @@ def _hidden(results: Sequence[FileResult], args: argparse.Namespace) -> str:
     return f" ({hidden} more with --unsafe-fixes)" if hidden else ""
 
 
-def summary(results: Sequence[FileResult], settings: Settings, fixed: Optional[int] = None, hidden: str = "") -> str:
+def summary(results: Sequence[FileResult], settings: Settings, fixed: Optional[int] = None, hidden: str = "",
+            tf_clause: Optional[str] = None) -> str:
     findings = sum(len(r.findings) for r in results)
     suppressed = sum(len(r.suppressed) for r in results)
     errors = sum(1 for r in results if r.error is not None)
@@ -321,7 +366,7 @@ def summary(results: Sequence[FileResult], settings: Settings, fixed: Optional[i
         parts.append(f"{suppressed} suppressed by # noqa")
     if errors:
         parts.append(f"{errors} file{'s' if errors != 1 else ''} not analysed (RNN000)")
-    parts.append(f"TensorFlow {settings.tf_version} assumed ({settings.tf_version_source})")
+    parts.append(tf_clause or f"{settings.tf_description} assumed ({settings.tf_version_source})")
     return "rnn-reuse-lint: " + "; ".join(parts) + "\n"
 
 
@@ -348,25 +393,54 @@ def _write(text: str, path: Optional[str]) -> Optional[str]:
     return None
 
 
+def report_options(args: argparse.Namespace, stream: Optional[IO[str]] = None) -> "ReportOptions":
+    """What the flags ask of the report; source lines and colour follow the terminal unless asked for."""
+    from rnn_reuse_lint.report import ReportOptions
+    from rnn_reuse_lint.report.style import wants_color
+
+    out = stream or sys.stdout
+    terminal = args.output is None and out.isatty()
+    show_source = terminal if args.show_source is None else bool(args.show_source)
+    color = args.output is None and wants_color(args.color, out)
+    return ReportOptions(show_suppressed=args.show_suppressed, show_fixes=args.show_fixes,
+                         show_source=show_source, color=color)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from rnn_reuse_lint.discovery import find_files
-    from rnn_reuse_lint.report import ReportOptions, formatters
+    from rnn_reuse_lint.report import formatters
 
     available = formatters()
     if args.format not in available:
         print(f"rnn-reuse-lint: unknown format {args.format!r} (choose from {', '.join(available)})",
               file=sys.stderr)
         return EXIT_USAGE
-    if args.jobs < 1:
-        print("rnn-reuse-lint: -j needs a positive number", file=sys.stderr)
-        return EXIT_USAGE
+    if args.jobs is None:
+        args.jobs = cores()
     if args.show_settings:
         return show_settings(args, settings)
-    files, missing = find_files(args.paths, settings.exclude)
+    if "-" in args.paths:
+        from rnn_reuse_lint.commands.check_stdin import run_stdin
+
+        return run_stdin(args, settings)
+    if args.stdin_filename:
+        print("rnn-reuse-lint: --stdin-filename names the code read from stdin; pass `-` as the path",
+              file=sys.stderr)
+        return EXIT_USAGE
+    files, missing = find_files(args.paths, settings.exclude, args.respect_gitignore)
+    if args.show_files:
+        sys.stdout.write("".join(f"{path}\n" for path in files))
+        for path in missing:
+            print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
+        return EXIT_USAGE if missing else EXIT_CLEAN
     for path in missing:
         print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
     if missing and not files:
         return EXIT_USAGE
+    if not files and not args.quiet:  # as ruff warns: a walk that skipped everything should say so
+        print(f"rnn-reuse-lint: warning: no Python files or notebooks under {', '.join(args.paths)} (ignore files, "
+              f"hidden folders, `venv` and virtualenvs are skipped; --show-files lists what would be linted)",
+              file=sys.stderr)
     if (args.fix or args.diff) and args.diff_base:
         print("rnn-reuse-lint: --fix and --diff work on whole files; they cannot be combined with --diff-base",
               file=sys.stderr)
@@ -382,11 +456,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print(f"rnn-reuse-lint: {exc}", file=sys.stderr)
             return EXIT_USAGE
         files = [f for f in files if changes.changed(f)]
-    results = analyze_all(files, settings, args.jobs)
+    from rnn_reuse_lint.file_settings import FileSettings
+
+    settings_of = FileSettings(settings)
+    results = analyze_all(files, settings, args.jobs, settings_of)
     if changes is not None:
         results = [in_diff(r, changes) for r in results]
     if args.diff:
-        _, diffs, fixed, problems = apply_fixes(results, settings, args.unsafe_fixes, write=False)
+        _, diffs, fixed, problems = apply_fixes(results, settings, args.unsafe_fixes, write=False,
+                                                settings_of=settings_of)
         problem = _write("".join(diffs), args.output)
         if problem is not None:
             print(f"rnn-reuse-lint: {problem}", file=sys.stderr)
@@ -397,7 +475,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_FINDINGS if diffs and not args.exit_zero else EXIT_CLEAN
     fixed = 0
     if args.fix:
-        results, _, fixed, _ = apply_fixes(results, settings, args.unsafe_fixes, write=True)
+        results, _, fixed, _ = apply_fixes(results, settings, args.unsafe_fixes, write=True, settings_of=settings_of)
     if args.dynamic:
         from rnn_reuse_lint.dynamic.api import DynamicUnavailable  # imports no TensorFlow (only the child does)
         from rnn_reuse_lint.dynamic.plan import DefineError
@@ -407,8 +485,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         except (DynamicUnavailable, DefineError) as exc:
             print(f"rnn-reuse-lint: --dynamic: {exc}", file=sys.stderr)
             return EXIT_USAGE
-    options = ReportOptions(show_suppressed=args.show_suppressed, show_fixes=args.show_fixes)
-    problem = _write(available[args.format](results, settings, options), args.output)
+    options = report_options(args)
+    problem = _write(available[args.format](results, settings_of.for_report(files), options), args.output)
     if problem is not None:
         print(f"rnn-reuse-lint: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -420,7 +498,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         for result in results:
             for note in result.notes:
                 sys.stderr.write(f"rnn-reuse-lint: note: {result.path}: {note}\n")
-        sys.stderr.write(summary(results, settings, fixed if args.fix else None, _hidden(results, args)))
+        sys.stderr.write(summary(results, settings, fixed if args.fix else None, _hidden(results, args),
+                                 settings_of.assumption(files)))
     # a notebook with a broken cell was still analysed (the other cells were)
     analysed = [r for r in results if r.error is None or r.findings or r.notebook is not None]
     if files and not analysed:

@@ -7,31 +7,44 @@ import os
 import sys
 from typing import Any, Dict, List
 
-from rnn_reuse_lint.settings import TF_VERSIONS, Settings
+from rnn_reuse_lint.settings import Settings
 
 NAME = "explain"
 HELP = "show every RNN run's layers and predicted variables, and which runs share them"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    from rnn_reuse_lint.cli import tf_release
+
+    parser.add_argument("files", nargs="+", metavar="PATH",
+                        help="files, notebooks or directories (walked as `check` walks them)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--tf-version", choices=TF_VERSIONS, help="TensorFlow version whose names to predict")
+    parser.add_argument("--tf-version", type=tf_release, metavar="RELEASE",
+                        help="TensorFlow release whose names to predict, e.g. 1.0, 1.12, 2.3 (default: the pin "
+                             "of the nearest project above each file, else 2)")
     parser.add_argument("--define", action="append", default=[], metavar="NAME=VALUE",
                         help="value for a name the file uses but never binds (e.g. n_layers=2); repeatable")
+
+
+def _at(entry: Dict[str, Any], key: str = "line", cell_key: str = "notebook_cell") -> str:
+    """`line 18`, or `cell 3 line 2` inside a notebook."""
+    cell = f"cell {entry[cell_key]} " if cell_key in entry else ""
+    return f"{cell}line {entry[key]}"
 
 
 def render_text(doc: Dict[str, Any]) -> str:
     lines: List[str] = [f"{doc['path']} (TF {doc['tf_version']} names)"]
     if "error" in doc:
-        lines.append(f"  RNN000 line {doc['error']['line']}: {doc['error']['message']}")
+        lines.append(f"  RNN000 {_at(doc['error'])}: {doc['error']['message']}")
         return "\n".join(lines) + "\n"
+    if doc.get("broken_cells"):
+        lines.append(f"  left out (they do not parse): cell {', '.join(str(c) for c in doc['broken_cells'])}")
     if not doc["runs"]:
         lines.append("  no RNN runs found")
     for run in doc["runs"]:
         reuse = {True: "reuse", False: "create", "auto": "auto-reuse", None: "reuse unknown"}[run["reuse"]]
         context = "" if run["context"] == "module" else f", in {run['context']}"
-        lines.append(f"  run {run['run']}: line {run['line']} {run['driver']} scope={_scope_label(run)} "
+        lines.append(f"  run {run['run']}: {_at(run)} {run['driver']} scope={_scope_label(run)} "
                      f"({reuse}{context})")
         for layer in run["layers"]:
             index = "?" if layer["index"] is None else layer["index"]
@@ -42,7 +55,7 @@ def render_text(doc: Dict[str, Any]) -> str:
                 borrowed = (f"  <- borrows run {b['run']} layer {'?' if b['layer'] is None else b['layer']}"
                             + (f" {b['direction']}" if "direction" in b else ""))
             variables = ", ".join(layer["variables"]) or "(not predicted)"
-            lines.append(f"    layer {index}{direction}: {layer['cell']} (line {layer['cell_line']}) "
+            lines.append(f"    layer {index}{direction}: {layer['cell']} ({_at(layer, 'cell_line', 'cell_notebook_cell')}) "
                          f"{variables}{borrowed}")
     if doc["sharing"]:
         lines.append("  sharing:")
@@ -51,12 +64,12 @@ def render_text(doc: Dict[str, Any]) -> str:
             label = rel["code"] or rel["kind"]  # "intended", or "unknown" when a scope or reuse is not known
             verb = "both create" if rel["code"] == "RNN104" else "use"  # a collision: neither borrows
             if a == b:  # RNN104 within one call: a loop runs it again with a new cell
-                lines.append(f"    {label}: run {a['run']} (line {a['line']}) layer {a['layer']} creates "
+                lines.append(f"    {label}: run {a['run']} ({_at(a)}) layer {a['layer']} creates "
                              f"{rel['variables'][0] if rel['variables'] else '?'} again on the loop's next pass"
                              + (" ..." if len(rel["variables"]) > 1 else ""))
                 continue
-            lines.append(f"    {label}: run {a['run']} (line {a['line']}) layer {a['layer']} and run {b['run']} "
-                         f"(line {b['line']}) layer {b['layer']} {verb} "
+            lines.append(f"    {label}: run {a['run']} ({_at(a)}) layer {a['layer']} and run {b['run']} "
+                         f"({_at(b)}) layer {b['layer']} {verb} "
                          f"{rel['variables'][0] if rel['variables'] else '?'}"
                          + (" ..." if len(rel["variables"]) > 1 else ""))
     return "\n".join(lines) + "\n"
@@ -75,8 +88,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from rnn_reuse_lint.explain import explain_file
 
-    if args.tf_version:
-        settings = replace(settings, tf_version=args.tf_version, tf_version_source="flag")
+
     defines = []
     for item in args.define:
         name, sep, value = item.partition("=")
@@ -86,14 +98,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         defines.append((name.strip(), value.strip()))
     if defines:
         settings = replace(settings, define=tuple(settings.define) + tuple(defines))
+    from rnn_reuse_lint.discovery import find_files
+    from rnn_reuse_lint.file_settings import FileSettings
+
+    settings_of = FileSettings(settings)  # --tf-version (via the common options) fixes it for every file
+    files, missing = find_files(args.files, settings.exclude)
     status = 0
-    docs = []
-    for path in args.files:
-        if not os.path.isfile(path):
-            print(f"rnn-reuse-lint: {path}: no such file", file=sys.stderr)
-            status = 2
-            continue
-        docs.append(explain_file(path, settings))
+    for path in missing:
+        print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
+        status = 2
+    docs = [explain_file(path, settings_of(path)) for path in files if os.path.isfile(path)]
+    if not docs and not missing:
+        print(f"rnn-reuse-lint: no Python files or notebooks in {', '.join(args.files)}", file=sys.stderr)
+        status = 2
     if args.format == "json":
         payload: Any = docs[0] if len(docs) == 1 else docs
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")

@@ -60,14 +60,22 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
                     key=lambda r: (r[0], r[1]))
     out: List[str] = []
     position = 0
+    length = 0  # of the new text so far
+    definitions: List[int] = []  # where inserted local factories start in the new text
     for start, end, replacement in ranges:
         if start < position or end < start:
             raise FixConflict("overlapping edits")
         out.append(text[position:start])
+        length += start - position
+        if start == end and replacement.startswith("def "):
+            definitions.append(length)
         out.append(replacement)
+        length += len(replacement)
         position = end
     out.append(text[position:])
-    return "".join(out)
+    from rnn_reuse_lint.fixes.blank_lines import space_definitions
+
+    return space_definitions("".join(out), definitions)
 
 
 Range = Tuple[Tuple[int, int], Tuple[int, int]]

@@ -18,10 +18,14 @@ FORMAT_NAMES = ("text", "json", "sarif", "github", "rdjson")
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """How to render, beyond the findings: whether `# noqa`-suppressed findings are listed too."""
+    """How to render, beyond the findings: suppressed findings, fixes, source lines, colour."""
 
     show_suppressed: bool = False
     show_fixes: bool = False  # text: a line under each finding with its fix, or why it has none
+    show_source: bool = False  # text: the source line under each finding, the span underlined
+    color: bool = False  # text: ANSI colours (the caller decided: --color, NO_COLOR, a terminal)
+    # Text of paths not on disk as analysed (code read from stdin): (path, text) pairs
+    texts: Tuple[Tuple[str, str], ...] = ()
 
 
 Formatter = Callable[..., str]

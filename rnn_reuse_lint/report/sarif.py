@@ -1,14 +1,17 @@
 """SARIF 2.1.0 (one run) for GitHub code scanning and other SARIF viewers.
 
-Paths stay relative (`uriBaseId` `%SRCROOT%`), columns count Unicode code points. A notebook location
+Paths are relative to the repository root (`uriBaseId` `%SRCROOT%`, defined in `originalUriBaseIds`), from
+whatever folder the run starts; a file outside it gets an absolute `file://` URI. Columns count Unicode code points. A notebook location
 points at the line of the .ipynb file that holds the code line, and `properties` say the cell and the
 line and column inside it. A file that cannot be analysed (RNN000) and notes on how a file was read (legacy
 syntax normalized...) are the invocation's `toolExecutionNotifications`.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 from urllib.parse import quote
 
@@ -25,12 +28,34 @@ def level(severity: str) -> str:
     return _LEVELS.get(severity, "warning")
 
 
-def artifact(path: str) -> Dict[str, Any]:
-    if os.path.isabs(path):
-        from pathlib import Path
+@functools.lru_cache(maxsize=None)
+def source_root(cwd: str) -> str:
+    """What `%SRCROOT%` stands for: the git top level above the current directory, else the nearest project
+    root (a folder with pyproject.toml, setup.cfg or setup.py), else the current directory. Code scanning
+    resolves URIs against the repository root, so a run from a sub-folder must not yield cwd-relative URIs."""
+    for markers in ((".git",), ("pyproject.toml", "setup.cfg", "setup.py")):
+        directory = cwd
+        while True:
+            if any(os.path.exists(os.path.join(directory, m)) for m in markers):
+                return directory
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+    return cwd
 
-        return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path.replace(os.sep, "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
+
+def artifact(path: str) -> Dict[str, Any]:
+    """A path relative to `%SRCROOT%`, or an absolute `file://` URI for a path outside it."""
+    root = source_root(os.getcwd())
+    full = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(full, root)
+    except ValueError:  # another drive on Windows
+        relative = ".."
+    if relative == ".." or relative.startswith(".." + os.sep):
+        return {"uri": Path(full).as_uri()}
+    return {"uri": quote(relative.replace(os.sep, "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def region(where: Location) -> Optional[Dict[str, Any]]:
@@ -176,6 +201,7 @@ def document(
                 "rules": rules,
             }},
             "invocations": [invocation],
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(source_root(os.getcwd())).as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",
             "results": sarif_results,
             "properties": {"tfVersion": settings.tf_version, "tfVersionSource": settings.tf_version_source},

@@ -1,11 +1,25 @@
 """`path:line:col: CODE message` lines, like flake8 and ruff; in a notebook `nb.ipynb:cell 3:2:5: CODE message`."""
 from __future__ import annotations
 
-from typing import List, Sequence
+import unicodedata
+from typing import Dict, List, Optional, Sequence
 
-from rnn_reuse_lint.finding import FileResult, Finding
+from rnn_reuse_lint.finding import FileError, FileResult, Finding
 from rnn_reuse_lint.report import Location, ReportOptions, all_findings, locate
+from rnn_reuse_lint.report.style import paint
 from rnn_reuse_lint.settings import Settings
+
+
+# Rules whose findings never carry a fix: the repair is a decision about which weights should be shared,
+# which the code does not show (the rule docs' "Use instead" lists the choices).
+_NO_FIX_BY_DESIGN = {
+    "RNN103": "whether the two runs should share weights is a design decision: give the second run its own "
+              "cell, or run both under one scope with reuse (`rnn-reuse-lint rule RNN103`)",
+    "RNN104": "whether the second run should reuse the first one's variables or have its own is a design "
+              "decision: a `scope=` of its own, or `reuse=True` (`rnn-reuse-lint rule RNN104`)",
+    "RNN105": "create the variables before reusing them, or drop the reuse request; which one the code means "
+              "is not visible (`rnn-reuse-lint rule RNN105`)",
+}
 
 
 def position(where: Location) -> str:
@@ -20,21 +34,83 @@ def fix_lines(f: Finding) -> List[str]:
         return [f"    {kind}: {f.fix.description}"]
     if f.no_fix:
         return [f"    no fix: {f.no_fix}"]
+    if f.code in _NO_FIX_BY_DESIGN:
+        return [f"    no fix: {_NO_FIX_BY_DESIGN[f.code]}"]
     return []
+
+
+class _Sources:
+    """The analysed text of each reported file, read once: the file itself, or a notebook's code cells."""
+
+    def __init__(self, texts: Dict[str, str]) -> None:
+        self._lines: Dict[str, List[str]] = {p: t.split("\n") for p, t in texts.items()}
+
+    def line(self, result: FileResult, path: str, number: int) -> Optional[str]:
+        if path not in self._lines:
+            self._lines[path] = self._read(path, notebook=result.notebook is not None and path == result.path)
+        lines = self._lines[path]
+        return lines[number - 1].rstrip("\r") if 1 <= number <= len(lines) else None
+
+    @staticmethod
+    def _read(path: str, notebook: bool) -> List[str]:
+        from rnn_reuse_lint import engine
+
+        data = engine.read_source(path)
+        if not isinstance(data, bytes):
+            return []
+        if notebook:
+            from rnn_reuse_lint.notebook import extract
+
+            code = extract(data, path)
+            return code.source.split("\n") if code is not None and not isinstance(code, FileError) else []
+        text = engine.decode(data, path)
+        return text.split("\n") if isinstance(text, str) else []
+
+
+def _printable(text: str) -> str:
+    """Tabs as spaces (so the underline lines up) and other control characters as `?`: a source line must
+    not move the terminal's cursor or change its colours."""
+    return "".join(" " if c == "\t" else "?" if unicodedata.category(c) in ("Cc", "Cf") else c for c in text)
+
+
+def source_lines(f: Finding, where: Location, text: Optional[str], color: bool) -> List[str]:
+    """The finding's line with its span underlined, in the gutter style of ruff:
+
+        3 | stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
+          |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+    """
+    if text is None:
+        return []
+    shown = _printable(text)
+    start = max(where.column - 1, 0)
+    same_line = f.span.end_line == f.span.line and f.span.end_column > f.span.column
+    width = (f.span.end_column - f.span.column) if same_line else max(len(shown.rstrip()) - start, 1)
+    width = max(1, min(width, max(len(shown) - start, 1)))
+    number = str(where.line)
+    gutter = " " * len(number)
+    bar = paint("|", "blue", color)
+    return [f"  {paint(number, 'blue', color)} {bar} {shown}",
+            f"  {gutter} {bar} {' ' * start}{paint('^' * width, 'red', color)}"]
 
 
 def render(results: Sequence[FileResult], settings: Settings, options: ReportOptions = ReportOptions()) -> str:
     lines: List[str] = []
+    color = options.color
+    sources = _Sources(dict(options.texts)) if options.show_source else None
     for result in results:
         if result.error is not None:
             e = result.error
-            lines.append(f"{position(locate(result, e.path, e.line, e.column))}: {e.code} {e.message}")
+            lines.append(f"{paint(position(locate(result, e.path, e.line, e.column)), 'bold', color)}: "
+                         f"{paint(e.code, 'red', color)} {e.message}")
         for _, f, suppressed in all_findings([result], options):
             where = locate(result, f.path, f.span.line, f.span.column)
             mark = " (suppressed by # noqa)" if suppressed else ""
             # --fix rewrites .py files only (a notebook fix would have to edit the notebook's JSON)
             fixable = " [*]" if f.fix is not None and f.fix.safe and not suppressed and result.notebook is None else ""
-            lines.append(f"{position(where)}: {f.code}{fixable}{mark} {f.message}")
+            lines.append(f"{paint(position(where), 'bold', color)}: {paint(f.code, 'red', color)}"
+                         f"{paint(fixable, 'cyan', color)}{mark} {f.message}")
+            if sources is not None:
+                lines.extend(source_lines(f, where, sources.line(result, f.path, f.span.line), color))
             if options.show_fixes:
                 lines.extend(fix_lines(f))
             if f.dynamic is not None:

@@ -11,7 +11,7 @@ import pytest
 
 from rnn_reuse_lint.report import FORMAT_NAMES, ReportOptions, formatters
 from rnn_reuse_lint.rules import ALL_RULES
-from tests.integrations.helpers import BAD, BIDI, GOLDEN, ROOT, run_cli, write
+from tests.integrations.helpers import BAD, BIDI, GOLDEN, ROOT, git_repo, run_cli, write
 from tests.integrations.test_golden import SETTINGS, synthetic_results
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -207,12 +207,23 @@ def test_unknown_format_is_usage_error(tmp_path: Path) -> None:
     assert code == 2 and out == "" and "unknown format 'xml'" in err and "sarif" in err
 
 
-def test_relative_paths_stay_relative_absolute_become_file_uris(tmp_path: Path) -> None:
-    write(tmp_path, {"pkg/m.py": BAD})
-    _, out, _ = run_cli("check", "--format", "sarif", "pkg", cwd=tmp_path)
-    location = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert location == {"uri": "pkg/m.py", "uriBaseId": "%SRCROOT%"}
-    _, out, _ = run_cli("check", "--format", "sarif", str(tmp_path / "pkg"), cwd=tmp_path)
-    location = json.loads(out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert location == {"uri": (tmp_path / "pkg" / "m.py").as_uri()}
-    assert os.path.isabs(str(tmp_path))
+def _uri(out: str) -> Dict[str, str]:
+    doc = json.loads(out)["runs"][0]
+    location: Dict[str, str] = doc["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    return location
+
+
+def test_sarif_uris_are_relative_to_the_repository_root_from_any_folder(tmp_path: Path) -> None:
+    """Code scanning resolves URIs against the repository root: a run from a sub-folder, with relative or
+    absolute paths, names the file from the root; a file outside the repository gets a file:// URI."""
+    repo = git_repo(tmp_path / "repo", {"src/pkg/m.py": BAD, "README": "x\n"})
+    write(tmp_path, {"outside/o.py": BAD})
+    expected = {"uri": "src/pkg/m.py", "uriBaseId": "%SRCROOT%"}
+    for cwd, path in [(repo, "src/pkg"), (repo / "src", "pkg"), (repo / "src" / "pkg", "m.py"),
+                      (repo / "src", str(repo / "src" / "pkg" / "m.py"))]:
+        code, out, err = run_cli("check", "--format", "sarif", path, cwd=cwd)
+        assert code == 1, err
+        assert _uri(out) == expected, (cwd, path)
+        assert json.loads(out)["runs"][0]["originalUriBaseIds"] == {"%SRCROOT%": {"uri": repo.as_uri() + "/"}}
+    _, out, _ = run_cli("check", "--format", "sarif", str(tmp_path / "outside"), cwd=repo / "src")
+    assert _uri(out) == {"uri": (tmp_path / "outside" / "o.py").as_uri()}

@@ -28,6 +28,8 @@ def normalize(text: str, fmt: str) -> str:
     text = text.replace(f'"{__version__}"', '"<version>"')
     if fmt == "sarif":
         doc = json.loads(text)
+        # the repository root is where the checkout is: machine-dependent
+        doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] = "file:///<repository root>/"
         for rule in doc["runs"][0]["tool"]["driver"]["rules"]:
             for key in ("shortDescription", "fullDescription", "help"):
                 rule[key] = {k: "<from the rule's docs>" for k in rule[key]}

@@ -89,3 +89,30 @@ def test_hook_definition_matches_the_cli() -> None:
     for expected in ("id: rnn-reuse-lint", "entry: rnn-reuse-lint check", "language: python",
                      "types_or: [python, jupyter]", "id: rnn-reuse-lint-fix", "entry: rnn-reuse-lint check --fix"):
         assert expected in text
+
+
+SHARED_AND_SCOPED = BAD + ("gru = tf.nn.rnn_cell.GRUCell(4)\n"
+                           "a, s = tf.nn.dynamic_rnn(gru, x, scope='encoder', dtype=tf.float32)\n"
+                           "b, _ = tf.nn.dynamic_rnn(gru, y, initial_state=s, scope='decoder')\n")
+
+
+def test_readme_configuration_fixes_and_reports_each_finding_once(hook, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The `.pre-commit-config.yaml` of README_INTEGRATIONS.md, run as written (repo and rev pointed at a
+    copy of this checkout): the one hook fixes RNN101 and prints the unfixable RNN103 once."""
+    import re
+
+    repo, sha, home = hook
+    text = (ROOT / "README_INTEGRATIONS.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(repos:\n.*?)```", text, re.S)
+    assert block is not None
+    config = block.group(1).replace("https://github.com/your-org/rnn-reuse-lint", str(repo))
+    config = re.sub(r"rev: [0-9a-f]{40}", f"rev: {sha}", config)
+    project = git_repo(tmp_path / "user-project", {".pre-commit-config.yaml": config, "model.py": SHARED_AND_SCOPED,
+                                                    "good.py": GOOD})
+    env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    done = subprocess.run(["pre-commit", "run", "--all-files"], cwd=str(project), capture_output=True, text=True,
+                          env=env, timeout=900)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1 and "files were modified by this hook" in output, output
+    assert output.count("RNN103") == 1 and "RNN101" not in output, output
+    assert "[cell] * 2" not in (project / "model.py").read_text()
