@@ -532,10 +532,9 @@ class Evaluator:
         if iterable.complete and isinstance(first, Obj) and all(v is first for v in values) \
                 and all(p.mode != "each" or not p.loops <= loops_of(first) for p in iterable.parts):
             element: Value = first
-        elif iterable.complete and all(isinstance(v, Obj) and v.kind == "cell" and v.entry is not None
-                                       and v.entry == first.entry for v in values):
+        elif iterable.complete and isinstance(first, Obj) and first.entry is not None and all(
+                isinstance(v, Obj) and v.kind == "cell" and v.entry == first.entry for v in values):
             # Distinct cells of one class (`[GRUCell(h) for _ in range(n)]`): a new one of that class every pass.
-            assert isinstance(first, Obj)
             element = replace(first, key=next(_obj_ids), loops=frozenset(inner.loops), label=None)
         else:
             element = _opaque(node, frozenset(inner.loops), None,

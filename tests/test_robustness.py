@@ -155,8 +155,9 @@ FILE_CASES = [
     pytest.param(b"", Expect(flake8=()), id="empty-file"),
     pytest.param(PREFIX, Expect(flake8=()), id="prefilter-only-comment"),
     pytest.param(EXAMPLE.rstrip(b"\n"), RNN101_AT_3_9, id="no-final-newline"),
+    # The unclosed bracket's line is skipped and reported; the rest of the file is still read.
     pytest.param(EXAMPLE + b"stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2\n",
-                 Expect(error="syntax error", flake8_e999=True), id="python3-syntax-error"),
+                 Expect(findings=(("RNN101", 3, 9), ("RNN000", 4, 1)), flake8_e999=True), id="python3-syntax-error"),
     # Python 2: the CLI normalizes and reports at the original line; flake8 cannot build its AST (E999).
     pytest.param(PY2, Expect(findings=(("RNN101", 4, 9),), flake8_e999=True), id="python2-print-and-except-comma"),
     pytest.param(b"    " + EXAMPLE.replace(b"\n", b"\n    ").rstrip(b" "),

@@ -91,11 +91,13 @@ def test_syntax_error_in_one_cell_keeps_the_others(tmp_path: Path) -> None:
     write(tmp_path, {"nb.ipynb": notebook(cells)})
     code, doc = check_json("nb.ipynb", cwd=tmp_path)
     assert code == 1
-    assert [(f["cell"], f["line"]) for f in doc["findings"]] == [(6, 4)]
-    (error,) = doc["errors"]
-    assert (error["code"], error["cell"]) == ("RNN000", 9) and error["line"] in (1, 2)  # the parser's line
+    # The bad line is skipped and reported as RNN000 beside the findings of the rest (at the cell it is in).
+    assert [(f["code"], f["cell"]) for f in doc["findings"]] == [("RNN101", 6), ("RNN000", 9)]
+    assert doc["findings"][0]["line"] == 4 and doc["errors"] == []
+    error = doc["findings"][1]
+    assert error["line"] in (1, 2)  # the parser's line
     code, out, _ = run_cli("check", "nb.ipynb", cwd=tmp_path)
-    assert out.startswith(f"nb.ipynb:cell 9:{error['line']}:")
+    assert f"nb.ipynb:cell 9:{error['line']}:1: RNN000" in out
 
 
 @pytest.mark.parametrize("files, expected_codes", [
