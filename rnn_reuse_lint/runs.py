@@ -14,6 +14,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from rnn_reuse_lint import naming
+from rnn_reuse_lint.keras_names import KerasNames
 from rnn_reuse_lint.identity import layer_indices, loops_of, one_object, settle_join
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family
@@ -107,6 +108,7 @@ class _Simulation:
         # Cell scope names opened by direct calls per open `with` block: TF ≥1.5 uniquifies them (§1.2).
         self.openings: Dict[Tuple[int, str], int] = {}
         self.run_scopes: List[Tuple[Tuple[int, int], Optional[Tuple[str, ...]]]] = []  # (graph, scope) of runs so far
+        self.keras = KerasNames()  # Keras layer names, uniquified per graph as tf_keras does
 
     def run(self, records: List[DriverRecord]) -> None:
         for record in records:
@@ -244,8 +246,8 @@ class _Simulation:
             path = self._unique_level(record, path)
         variables = ["/".join(path + (leaf,)) for leaf in leaves] if path is not None else []
         if obj.family == Family.KERAS:
-            # Keras weight names depend on global layer counters; the cell's own name is what the code says.
-            variables = [f"{naming.cell_scope(obj, self.tf_version) or obj.cls}/{leaf}" for leaf in leaves]
+            keras_path = self.keras.cell_path(record, obj, layer.index, per_layer, layer.direction)
+            variables = ["/".join(keras_path + (leaf,)) for leaf in leaves] if keras_path is not None else []
         layer.variables.extend(variables)
         self.captures[instance] = _Capture(run, layer.index, layer.direction, path or (), variables)
         if path is None and record.renamed and obj.family != Family.KERAS:

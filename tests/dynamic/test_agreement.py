@@ -64,8 +64,8 @@ def _layer_key(layer: Mapping[str, Any]) -> Tuple[Optional[str], Optional[int]]:
 
 
 def _run_shape(run: Mapping[str, Any], dynamic: bool) -> Tuple[Any, ...]:
-    """What must agree for one run: exact variable paths per layer (graph mode) or, for Keras, which layers use the
-    same weights (the names of Keras weights depend on global layer counters, not on the code)."""
+    """What must agree for one run: exact variable paths per layer and, for Keras, also which layers use the same
+    weights (the static pass numbers unnamed Keras layers per graph the way tf_keras does: `rnn_1/gru_cell_2`)."""
     layers = [lay for lay in run.get("layers") or [] if not dynamic or lay.get("completed", True)]
     if _is_keras(run):
         shape = []
@@ -78,7 +78,7 @@ def _run_shape(run: Mapping[str, Any], dynamic: bool) -> Tuple[Any, ...]:
                 same = next((j for j, other in enumerate(layers) if src is not None
                              and other.get("index") == src.get("layer")
                              and other.get("direction") == src.get("direction", other.get("direction"))), k)
-            shape.append((_layer_key(lay), same))
+            shape.append((_layer_key(lay), same, tuple(lay.get("variables") or [])))
         return tuple(shape)
     return tuple((_layer_key(lay), tuple(lay.get("variables") or [])) for lay in layers)
 
