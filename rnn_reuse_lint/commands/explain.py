@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Any, Dict, List
 
@@ -14,8 +13,10 @@ HELP = "show every RNN run's layers and predicted variables, and which runs shar
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("files", nargs="+", metavar="PATH", help="files, or folders to walk for .py files")
+    parser.add_argument("--format", choices=("text", "json", "html", "markdown"), default="text",
+                        help="html: one self-contained page with a picture per file; markdown: a Mermaid graph")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.add_argument("--tf-version", choices=TF_VERSIONS, help="TensorFlow version whose names to predict")
     parser.add_argument("--define", action="append", default=[], metavar="NAME=VALUE",
                         help="value for a name the file uses but never binds (e.g. n_layers=2); repeatable")
@@ -86,19 +87,55 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         defines.append((name.strip(), value.strip()))
     if defines:
         settings = replace(settings, define=tuple(settings.define) + tuple(defines))
+    from rnn_reuse_lint.discovery import find_files
+
+    files, missing = find_files(args.files, settings.exclude)
     status = 0
-    docs = []
-    for path in args.files:
-        if not os.path.isfile(path):
-            print(f"rnn-reuse-lint: {path}: no such file", file=sys.stderr)
-            status = 2
-            continue
-        docs.append(explain_file(path, settings))
+    for path in missing:
+        print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
+        status = 2
+    docs = [explain_file(path, settings) for path in files]
+    if not docs:
+        if not missing:
+            print("rnn-reuse-lint: no Python files to explain", file=sys.stderr)
+        return 2
     if args.format == "json":
         payload: Any = docs[0] if len(docs) == 1 else docs
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        report = json.dumps(payload, indent=2) + "\n"
+    elif args.format in ("html", "markdown"):
+        report = _picture(args.format, files, docs, settings)
     else:
-        sys.stdout.write("".join(render_text(doc) for doc in docs))
+        report = "".join(render_text(doc) for doc in docs)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                handle.write(report)
+        except OSError as exc:
+            print(f"rnn-reuse-lint: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(report)
     if any("error" in doc for doc in docs):
         status = status or 1
     return status
+
+
+def _picture(fmt: str, files: List[str], docs: List[Dict[str, Any]], settings: Settings) -> str:
+    """The HTML page or Markdown summary, with each file's findings (rule code and message) on its arrows."""
+    from rnn_reuse_lint.engine import analyze_file
+    from rnn_reuse_lint.views.html import render_findings, render_html
+    from rnn_reuse_lint.views.markdown import render_markdown
+
+    findings = [render_findings(analyze_file(path, settings).findings) if "error" not in doc else []
+                for path, doc in zip(files, docs)]
+    if fmt == "markdown":
+        return render_markdown(docs, findings)
+    return render_html(docs, findings, [_source_lines(path) for path in files])
+
+
+def _source_lines(path: str) -> List[str]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
