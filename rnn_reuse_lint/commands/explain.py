@@ -52,15 +52,19 @@ def render_text(doc: Dict[str, Any]) -> str:
             label = rel["code"] or rel["kind"]  # "intended", or "unknown" when a scope or reuse is not known
             verb = "both create" if rel["code"] == "RNN104" else "use"  # a collision: neither borrows
             if a == b:  # RNN104 within one call: a loop runs it again with a new cell
-                lines.append(f"    {label}: run {a['run']} (line {a['line']}) layer {a['layer']} creates "
+                lines.append(f"    {label}: run {a['run']} (line {a['line']}) layer {_index(a['layer'])} creates "
                              f"{rel['variables'][0] if rel['variables'] else '?'} again on the loop's next pass"
                              + (" ..." if len(rel["variables"]) > 1 else ""))
                 continue
-            lines.append(f"    {label}: run {a['run']} (line {a['line']}) layer {a['layer']} and run {b['run']} "
-                         f"(line {b['line']}) layer {b['layer']} {verb} "
+            lines.append(f"    {label}: run {a['run']} (line {a['line']}) layer {_index(a['layer'])} and run "
+                         f"{b['run']} (line {b['line']}) layer {_index(b['layer'])} {verb} "
                          f"{rel['variables'][0] if rel['variables'] else '?'}"
                          + (" ..." if len(rel["variables"]) > 1 else ""))
     return "\n".join(lines) + "\n"
+
+
+def _index(layer: Any) -> str:
+    return "?" if layer is None else str(layer)
 
 
 def _scope_label(run: Dict[str, Any]) -> str:
