@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rnn_reuse_lint.settings import TF_VERSIONS, Settings
 
@@ -17,6 +17,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json", "html", "markdown"), default="text",
                         help="html: one self-contained page with a picture per file; markdown: a Mermaid graph")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="also trace the files under real TensorFlow (the `dynamic` extra) and mark every "
+                             "layer whose traced variables differ from the prediction")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="with --dynamic: wall-clock limit per traced file (default: config `timeout`, else 60)")
     parser.add_argument("--tf-version", choices=TF_VERSIONS, help="TensorFlow version whose names to predict")
     parser.add_argument("--define", action="append", default=[], metavar="NAME=VALUE",
                         help="value for a name the file uses but never binds (e.g. n_layers=2); repeatable")
@@ -27,6 +32,8 @@ def render_text(doc: Dict[str, Any]) -> str:
     if "error" in doc:
         lines.append(f"  RNN000 line {doc['error']['line']}: {doc['error']['message']}")
         return "\n".join(lines) + "\n"
+    if doc.get("dynamic_error"):
+        lines.append(f"  trace: {doc['dynamic_error']}")
     if not doc["runs"]:
         lines.append("  no RNN runs found")
     for run in doc["runs"]:
@@ -44,7 +51,7 @@ def render_text(doc: Dict[str, Any]) -> str:
                             + (f" {b['direction']}" if "direction" in b else ""))
             variables = ", ".join(layer["variables"]) or "(not predicted)"
             lines.append(f"    layer {index}{direction}: {layer['cell']} (line {layer['cell_line']}) "
-                         f"{variables}{borrowed}")
+                         f"{variables}{borrowed}{_verdict(layer)}")
     if doc["sharing"]:
         lines.append("  sharing:")
         for rel in doc["sharing"]:
@@ -61,6 +68,16 @@ def render_text(doc: Dict[str, Any]) -> str:
                          f"{rel['variables'][0] if rel['variables'] else '?'}"
                          + (" ..." if len(rel["variables"]) > 1 else ""))
     return "\n".join(lines) + "\n"
+
+
+def _verdict(layer: Dict[str, Any]) -> str:
+    """` [trace: agrees]`, ` [trace: differs: traced a/b, ...]` or ` [trace: untraced]` with --dynamic."""
+    dynamic = layer.get("dynamic")
+    if not dynamic:
+        return ""
+    if dynamic["status"] == "differs":
+        return f"  [trace: differs: traced {', '.join(dynamic['variables']) or 'nothing'}]"
+    return f"  [trace: {dynamic['status']}]"
 
 
 def _index(layer: Any) -> str:
@@ -103,11 +120,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if not missing:
             print("rnn-reuse-lint: no Python files to explain", file=sys.stderr)
         return 2
+    if args.dynamic:
+        traced = _with_trace(files, docs, settings, args.timeout)
+        if traced is None:
+            return 2
+        docs = traced
     if args.format == "json":
         payload: Any = docs[0] if len(docs) == 1 else docs
         report = json.dumps(payload, indent=2) + "\n"
     elif args.format in ("html", "markdown"):
-        report = _picture(args.format, files, docs, settings)
+        from rnn_reuse_lint.views.render import picture
+
+        report = picture(args.format, files, docs, settings, "rnn-reuse-lint explain")
     else:
         report = "".join(render_text(doc) for doc in docs)
     if args.output:
@@ -124,22 +148,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
-def _picture(fmt: str, files: List[str], docs: List[Dict[str, Any]], settings: Settings) -> str:
-    """The HTML page or Markdown summary, with each file's findings (rule code and message) on its arrows."""
-    from rnn_reuse_lint.engine import analyze_file
-    from rnn_reuse_lint.views.html import render_findings, render_html
-    from rnn_reuse_lint.views.markdown import render_markdown
+def _with_trace(files: List[str], docs: List[Dict[str, Any]], settings: Settings,
+                timeout: Any) -> Optional[List[Dict[str, Any]]]:
+    """The documents with the trace laid over them, or None (after saying why) when nothing can be traced."""
+    from rnn_reuse_lint.dynamic.api import DynamicUnavailable, trace_files
+    from rnn_reuse_lint.dynamic.plan import DefineError
+    from rnn_reuse_lint.overlay import overlay
 
-    findings = [render_findings(analyze_file(path, settings).findings) if "error" not in doc else []
-                for path, doc in zip(files, docs)]
-    if fmt == "markdown":
-        return render_markdown(docs, findings)
-    return render_html(docs, findings, [_source_lines(path) for path in files])
-
-
-def _source_lines(path: str) -> List[str]:
+    limit = settings.timeout if timeout is None else timeout
+    if limit <= 0:
+        print("rnn-reuse-lint: --timeout must be a positive number of seconds", file=sys.stderr)
+        return None
     try:
-        with open(path, "rb") as handle:
-            return handle.read().decode("utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
+        traces = trace_files(files, timeout=float(limit), python=settings.python, defines=settings.defines)
+    except (DynamicUnavailable, DefineError) as exc:
+        print(f"rnn-reuse-lint: --dynamic: {exc}", file=sys.stderr)
+        return None
+    return [overlay(doc, trace) for doc, trace in zip(docs, traces)]

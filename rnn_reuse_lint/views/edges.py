@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 LayerId = Tuple[int, int]  # (run position in the document, layer position in that run)
 
@@ -71,6 +71,7 @@ def edges(doc: Mapping[str, Any], findings: Sequence[Mapping[str, Any]] = ()) ->
                 out.append(Edge(other, owner, "collision", "RNN104", message))
             continue
         relations[(other, owner)] = rel
+    covered: Set[Tuple[LayerId, LayerId]] = set()
     for r, run in enumerate(runs):
         for k, layer in enumerate(run.get("layers") or []):
             src = layer.get("borrows_from")
@@ -97,4 +98,17 @@ def edges(doc: Mapping[str, Any], findings: Sequence[Mapping[str, Any]] = ()) ->
                 message = (f"run {run['run']} {layer_label(layer)} uses the weights of run "
                            f"{runs[target[0]]['run']} {layer_label(owner_layer)}")
             out.append(Edge((r, k), target, kind if kind in KINDS else "unknown", code, message))
+            covered.add(((r, k), target))
+    # A trace document has no `borrows_from`: its relations alone say who uses whose weights.
+    for (other, owner), rel in relations.items():
+        if (other, owner) in covered or other == owner:
+            continue
+        code = rel.get("code")
+        lines = [runs[other[0]]["line"], runs[owner[0]]["line"]]
+        found = _finding(findings, code, lines) if code else None
+        message = str(found["message"]) if found else str(rel.get("evidence") or (
+            f"run {runs[other[0]]['run']} {layer_label(runs[other[0]]['layers'][other[1]])} uses the weights of "
+            f"run {runs[owner[0]]['run']} {layer_label(runs[owner[0]]['layers'][owner[1]])}"))
+        kind = str(rel.get("kind"))
+        out.append(Edge(other, owner, kind if kind in KINDS else "unknown", code, message))
     return out

@@ -30,7 +30,7 @@ svg .run-title { font-weight: bold; font-size: 12px; } svg .run-scope { fill: #5
 svg .panel { fill: #fff; stroke: #cfd8dc; } svg .box { fill: #e3f2fd; stroke: #1565c0; stroke-width: 1.2; }
 svg .layer { cursor: pointer; } svg .layer:hover .box, svg .layer.selected .box { stroke-width: 2.5; }
 svg .layer.borrower .box { fill: #f1f8e9; } svg .layer.differs .box { stroke: #6a1b9a; stroke-dasharray: 5 3; }
-svg .layer.untraced .box { fill: #f5f5f5; }
+svg .layer.untraced .box { fill: #f5f5f5; stroke: #9e9e9e; }
 svg .arrow { fill: none; stroke-width: 2; } svg .arrow.collision { stroke-dasharray: 6 4; }
 .findings li { margin: 2px 0; } .code { font-weight: bold; }
 .detail { margin-top: 8px; padding: 8px 12px; border: 1px solid #90a4ae; border-radius: 6px; background: #fff; }
@@ -97,13 +97,13 @@ def render_html(docs: Sequence[Mapping[str, Any]], findings: Sequence[Sequence[M
 
 def _legend(docs: Sequence[Mapping[str, Any]]) -> str:
     items = [f'<span class="{kind}" style="--c: {COLOURS[kind]}">{escape(LEGEND[kind])}</span>' for kind in KINDS]
-    if any(layer.get("status") for doc in docs for run in doc.get("runs") or [] for layer in run.get("layers") or []):
+    if any(_status(layer) for doc in docs for run in doc.get("runs") or [] for layer in run.get("layers") or []):
         items.append('<span class="differs" style="--c: #6a1b9a">predicted and traced variables differ</span>')
     return '<div class="legend">' + "".join(items) + "</div>"
 
 
 def _summary(doc: Mapping[str, Any]) -> str:
-    if "error" in doc:
+    if doc.get("error"):
         return "(not analysed)"
     runs = len(doc.get("runs") or [])
     return f"({runs} run{'s' if runs != 1 else ''})"
@@ -112,15 +112,16 @@ def _summary(doc: Mapping[str, Any]) -> str:
 def _file_section(n: int, doc: Mapping[str, Any], findings: Sequence[Mapping[str, Any]], source: Sequence[str]) -> str:
     head = (f'<section class="file" id="file-{n}"><h2>{escape(str(doc["path"]))} '
             f'(TF {escape(str(doc["tf_version"]))} names)</h2>')
-    if "error" in doc:
-        err = doc["error"]
-        return head + (f'<p class="error">{escape(str(err["code"]))} line {err["line"]}: '
-                       f'{escape(str(err["message"]))}</p></section>')
+    if doc.get("error"):
+        return head + f'<p class="error">{escape(error_text(doc["error"]))}</p></section>'
     if not doc.get("runs"):
         return head + "<p>No RNN runs found.</p></section>"
     arrows = edges(doc, findings)
     geometry = layout(doc, arrows)
-    body = [head, '<div class="scroll">', _svg(n, doc, geometry), "</div>"]
+    body = [head]
+    if doc.get("dynamic_error"):
+        body.append(f'<p class="error">trace: {escape(str(doc["dynamic_error"]))}</p>')
+    body += ['<div class="scroll">', _svg(n, doc, geometry), "</div>"]
     listed = [f for f in findings if f.get("code")]
     if listed:
         body.append('<ul class="findings">')
@@ -144,7 +145,7 @@ def _data(doc: Mapping[str, Any], source: Sequence[str]) -> str:
                 "title": f"run {run['run']} {layer_label(layer)}: {layer.get('cell')}",
                 "variables": list(layer.get("variables") or []) or ["(not predicted)"],
                 "cell_line": cell_line, "run_line": run["line"],
-                "status": STATUS.get(str(layer.get("status")), "") + _traced(layer),
+                "status": STATUS.get(_status(layer), "") + _traced(layer),
             }
             for line in (cell_line, int(run["line"])):
                 wanted.update(range(line - CONTEXT, line + CONTEXT + 1))
@@ -153,11 +154,17 @@ def _data(doc: Mapping[str, Any], source: Sequence[str]) -> str:
     return json.dumps({"layers": layers, "source": lines}).replace("</", "<\\/")
 
 
+def _status(layer: Mapping[str, Any]) -> str:
+    """`explain --dynamic`: agrees | differs | untraced (see overlay.py); empty without a trace."""
+    dynamic = layer.get("dynamic")
+    return str(dynamic.get("status", "")) if isinstance(dynamic, Mapping) else ""
+
+
 def _traced(layer: Mapping[str, Any]) -> str:
-    traced = layer.get("traced")
-    if traced is None:
+    dynamic = layer.get("dynamic")
+    if not isinstance(dynamic, Mapping) or dynamic.get("status") != "differs":
         return ""
-    return "; traced: " + (", ".join(compress(traced)) or "nothing")
+    return "; traced: " + (", ".join(compress(dynamic.get("variables") or [])) or "nothing")
 
 
 def _svg(n: int, doc: Mapping[str, Any], geometry: Layout) -> str:
@@ -183,8 +190,8 @@ def _svg(n: int, doc: Mapping[str, Any], geometry: Layout) -> str:
         classes = ["layer"]
         if layer.get("borrows_from") is not None:
             classes.append("borrower")
-        if layer.get("status") in ("differs", "untraced"):
-            classes.append(str(layer["status"]))
+        if _status(layer) in ("agrees", "differs", "untraced"):
+            classes.append(_status(layer))
         out.append(f'<g class="{" ".join(classes)}" id="layer-{n}-{r}-{k}" data-layer="{r}-{k}">'
                    f'<title>{escape(chr(10).join(layer.get("variables") or []) or "(not predicted)")}</title>'
                    f'<rect class="box" x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" '
@@ -208,6 +215,14 @@ def _svg(n: int, doc: Mapping[str, Any], geometry: Layout) -> str:
 
 def _code_attr(code: Optional[str]) -> str:
     return f' data-code="{escape(code)}"' if code else ""
+
+
+def error_text(error: Any) -> str:
+    """An explain error ({code, line, message}) or a trace error (a message) as one line."""
+    if isinstance(error, Mapping):
+        where = f" line {error['line']}" if error.get("line") else ""
+        return f"{error.get('code', 'error')}{where}: {error.get('message', '')}"
+    return str(error)
 
 
 def render_findings(findings: Sequence[Any]) -> List[Dict[str, Any]]:

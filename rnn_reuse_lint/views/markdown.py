@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, List, Mapping, Sequence
 
 from rnn_reuse_lint.views.edges import LEGEND, Edge, edges, layer_label
-from rnn_reuse_lint.views.html import COLOURS
+from rnn_reuse_lint.views.html import COLOURS, error_text
 from rnn_reuse_lint.views.layout import compress, run_title
 
 
@@ -51,9 +51,8 @@ def render_markdown(docs: Sequence[Mapping[str, Any]], findings: Sequence[Sequen
     for n, doc in enumerate(docs):
         found = findings[n] if n < len(findings) else ()
         parts.append(f"### `{doc['path']}` (TF {doc['tf_version']} names)\n")
-        if "error" in doc:
-            err = doc["error"]
-            parts.append(f"{err['code']} line {err['line']}: {err['message']}\n")
+        if doc.get("error"):
+            parts.append(error_text(doc["error"]) + "\n")
             continue
         if not doc.get("runs"):
             parts.append("No RNN runs found.\n")
