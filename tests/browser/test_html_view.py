@@ -137,3 +137,33 @@ def test_a_folder_gives_an_index_of_files(browser: Any, tmp_path: Any) -> None:
     assert [p for a in _arrows(page) for p in _off_border(a)] == []
     assert errors == [] and len(fetched) == 1
     page.close()
+
+
+@pytest.mark.dynamic
+def test_dynamic_overlay_and_trace_pages(browser: Any, tmp_path: Any) -> None:
+    """`explain --dynamic`: agreeing boxes plain, disagreeing ones marked; `trace --format html` draws traced arrows."""
+    unreached = os.path.join(FIXTURES, "dynamic", "driver_keras_functions_unreached.py")
+    seed = os.path.join(FIXTURES, "dynamic", "intended_seed_reuse_variables.py")
+    out = str(tmp_path / "overlay.html")
+    done = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "explain", "--dynamic", "--format", "html",
+                           unreached, seed, "-o", out], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr
+    page, errors, _ = _open(browser, out)
+    assert page.locator("g.layer.differs").count() == 1 and page.locator("g.layer.agrees").count() == 3
+    assert page.locator(".legend .differs").count() == 1
+    page.click("g.layer.differs")
+    assert "traced: char_encoder/multi_rnn_cell/cell_{0,1}" not in page.locator(".detail").first.inner_text()
+    assert "the trace differs; traced: " in page.locator(".detail").first.inner_text()
+    assert errors == []
+    page.close()
+    trace = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "trace", "--format", "html", seed],
+                           capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert trace.returncode == 0, trace.stderr
+    path = tmp_path / "trace.html"
+    path.write_text(trace.stdout)
+    page, errors, _ = _open(browser, str(path))
+    arrows = _arrows(page)
+    assert [(a["from"], a["to"], a["kind"]) for a in arrows] == [
+        (f"layer-0-1-{i}", f"layer-0-0-{i}", "intended") for i in range(2)]
+    assert [p for a in arrows for p in _off_border(a)] == [] and errors == []
+    page.close()
