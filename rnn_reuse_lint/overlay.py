@@ -48,11 +48,15 @@ def overlay(doc: Mapping[str, Any], trace: Mapping[str, Any]) -> Dict[str, Any]:
                     same = bool(predicted) and seen <= {_normalised(predicted)}
                     layer["dynamic"] = {"status": "agrees" if same else "differs", "variables": first}
                 continue
-            match = next((t for t in candidates if t.get("index") == layer.get("index")), None)
-            if match is None:
+            # A loop runs one call site several times (one traced run per pass, all on this line): the layer
+            # agrees when one pass used exactly the predicted names.
+            matches = [t for t in candidates if t.get("index") == layer.get("index")]
+            if not matches:
                 layer["dynamic"] = {"status": "untraced", "variables": []}
                 continue
-            names = list(match.get("variables") or [])
-            layer["dynamic"] = {"status": "agrees" if names == predicted and predicted else "differs",
-                                "variables": names}
+            same = next((t for t in matches if list(t.get("variables") or []) == predicted), None)
+            if same is not None and predicted:
+                layer["dynamic"] = {"status": "agrees", "variables": predicted}
+            else:
+                layer["dynamic"] = {"status": "differs", "variables": list(matches[0].get("variables") or [])}
     return out
