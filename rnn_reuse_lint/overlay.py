@@ -54,8 +54,8 @@ def overlay(doc: Mapping[str, Any], trace: Mapping[str, Any]) -> Dict[str, Any]:
             if not matches:
                 layer["dynamic"] = {"status": "untraced", "variables": []}
                 continue
-            same = next((t for t in matches if list(t.get("variables") or []) == predicted), None)
-            if same is not None and predicted:
+            exact = next((t for t in matches if list(t.get("variables") or []) == predicted), None)
+            if exact is not None and predicted:
                 layer["dynamic"] = {"status": "agrees", "variables": predicted}
             else:
                 layer["dynamic"] = {"status": "differs", "variables": list(matches[0].get("variables") or [])}
