@@ -9,6 +9,7 @@ GRU and SimpleRNN name their own cell explicitly, so it takes no number), `RNN([
 `forward_<layer>` / `backward_<layer>`, keeping the wrapped cells' names). Names are handed out here in the
 order the runs meet the objects, which is the construction order for code that builds a layer before it
 calls it; a layer of the same class built and never run is not seen, so a path is only as good as that.
+Inside a function evaluated on its own, where the counters stand is unknown: only given names are predicted.
 """
 from __future__ import annotations
 
@@ -31,7 +32,10 @@ def original(obj: Obj) -> Obj:
 class KerasNames:
     """Hands out layer names per graph like tf_keras does; one instance per replayed evaluation root."""
 
-    def __init__(self) -> None:
+    def __init__(self, numbered: bool = True) -> None:
+        # A function evaluated on its own (nobody calls it, or with unknown arguments) runs at a moment the
+        # module does not show: the counters it would continue are unknown, so only given names are.
+        self._numbered = numbered
         self._counts: Dict[Tuple[Tuple[int, int], str], int] = {}
         self._names: Dict[Hashable, Optional[str]] = {}
 
@@ -43,7 +47,9 @@ class KerasNames:
             return self._names[key]
         given: Optional[Value] = obj.kwargs.get("name") if named else None
         result: Optional[str]
-        if given is None or (isinstance(given, Const) and given.value is None):
+        if (given is None or (isinstance(given, Const) and given.value is None)) and not self._numbered:
+            result = None
+        elif given is None or (isinstance(given, Const) and given.value is None):
             stem = base or tf_api.keras_cell_scope(obj.cls)
             count = self._counts.get((graph, stem), 0)
             self._counts[(graph, stem)] = count + 1

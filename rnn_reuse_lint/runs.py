@@ -109,7 +109,7 @@ class _Simulation:
         # Cell scope names opened by direct calls per open `with` block: TF ≥1.5 uniquifies them (§1.2).
         self.openings: Dict[Tuple[int, str], int] = {}
         self.run_scopes: List[Tuple[Tuple[int, int], Optional[Tuple[str, ...]]]] = []  # (graph, scope) of runs so far
-        self.keras = KerasNames()  # Keras layer names, uniquified per graph as tf_keras does
+        self.keras = KerasNames(numbered=top_level)  # Keras layer names, uniquified per graph as tf_keras does
 
     def run(self, records: List[DriverRecord]) -> None:
         for record in records:

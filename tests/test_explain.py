@@ -208,3 +208,18 @@ def test_symbolic_layers_raise_no_finding_against_a_known_depth(tmp_path) -> Non
     assert analyze_bytes(path.read_bytes(), str(path), Settings()).findings == ()
     doc = explain_file(str(path), Settings())
     assert [lay["index"] for lay in doc["runs"][1]["layers"]] == ["i"]
+
+
+def test_keras_paths_follow_tf_keras_layer_names() -> None:
+    layers = _variables("a = tf.keras.layers.LSTM(8, name='enc')(x)\n"
+                        "b = tf.keras.layers.Bidirectional(tf.keras.layers.GRU(4))(x)\n"
+                        "c = tf.keras.layers.RNN([tf.keras.layers.GRUCell(4), tf.keras.layers.GRUCell(4)])(x)\n"
+                        "d = tf.keras.layers.RNN(tf.keras.layers.GRUCell(4))(x)\n"
+                        "def build(y):\n"
+                        "    return tf.keras.layers.LSTM(4)(y), tf.keras.layers.LSTM(4, name='named')(y)\n")
+    assert [v[0] if v else None for v in layers] == [
+        "enc/lstm_cell/kernel", "bidirectional/forward_gru/gru_cell/kernel",
+        "bidirectional/backward_gru/gru_cell/kernel", "rnn/stacked_rnn_cells/gru_cell/kernel",
+        "rnn/stacked_rnn_cells/gru_cell_1/kernel", "rnn_1/gru_cell_2/kernel",
+        None,  # numbered inside a function evaluated on its own: where the counters stand is unknown
+        "named/lstm_cell/kernel"]
