@@ -72,3 +72,19 @@ def test_markdown_answers_the_seed_question() -> None:
     assert "| 1 | 24 | `dynamic_rnn` | `lstm/rnn` | 2 | `LSTMCell` (line 12) | " \
            "`lstm/rnn/multi_rnn_cell/cell_2/lstm_cell/{kernel,bias}` | run 0 layer 2 |" in text
     assert "r1l2 -->|\"borrows\"| r0l2" in text
+
+
+def test_check_markdown_pictures_render(browser: Any, mermaid_js: str) -> None:
+    """`check --format markdown`: one bullet per finding, each with a Mermaid picture of the runs it involves."""
+    done = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "check", "--format", "markdown",
+                           os.path.join(FIXTURES, "dynamic", "rnn103_encoder_decoder.py"),
+                           os.path.join(FIXTURES, "rnn102_bidirectional_tagger.py")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 1, done.stderr
+    bullets = [line for line in done.stdout.splitlines() if line.startswith("- **RNN")]
+    graphs = re.findall(r"  ```mermaid\n(.*?)  ```", done.stdout, flags=re.S)
+    assert len(bullets) == len(graphs) > 5
+    for graph in graphs:
+        result = _render(browser, mermaid_js, graph)
+        code = "RNN103" if "decoder/rnn" in graph else "RNN102"
+        assert result["parsed"] and result["edges"] >= 1 and code in result["text"]

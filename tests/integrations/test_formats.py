@@ -183,6 +183,8 @@ def _count(fmt: str, out: str) -> int:
         return len(json.loads(out)["runs"][0]["results"])
     if fmt == "github":
         return sum(1 for line in out.splitlines() if "title=RNN1" in line)
+    if fmt == "markdown":
+        return sum(1 for line in out.splitlines() if line.startswith("- **RNN1"))
     return sum(1 for d in json.loads(out)["diagnostics"] if d["code"]["value"].startswith("RNN1"))
 
 
