@@ -226,7 +226,8 @@ class _Freezer:
                 context=run.context,
                 layers=tuple(
                     LayerModel(layer.index, layer.direction, _class_name(_base(layer.cell)),
-                               self._span(_origin(_base(layer.cell))), tuple(layer.variables), layer.borrows_from)
+                               self._span(_origin(_base(layer.cell))), tuple(layer.variables), layer.borrows_from,
+                               layer.symbolic)
                     for layer in run.layers
                 ),
             )

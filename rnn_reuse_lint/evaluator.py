@@ -1216,7 +1216,8 @@ class Evaluator:
                 return UNKNOWN
             loops = frozenset(ctx.loops)
             cells = tuple((role, _rebuilt_copy(layer.inner, func.node, loops)) for role in ("cell_fw", "cell_bw"))
-            self._record_driver(node, "keras_bidirectional", cells, True, False, ctx, ctx.scope.path, False)
+            self._record_driver(node, "keras_bidirectional", cells, True, False, ctx, ctx.scope.path, False,
+                                layer=func)
             return UNKNOWN
         path = self._driver_scope(kwargs.get("scope"), None, ctx)
         self._record_driver(node, "cell_call", (("cell", func),), False, False, ctx, path, False,
@@ -1419,15 +1420,16 @@ class Evaluator:
             cell = kwargs.get("cell", args[0] if args else UNKNOWN)
             if isinstance(cell, ListVal):
                 stack = self._stack(node, "RNN", entry.family, cell, None, ctx, kwargs)
-                return Obj("keras_rnn", "RNN", entry.family, node, loops, inner=stack, entry=entry)
-            return Obj("keras_rnn", "RNN", entry.family, node, loops, inner=cell, entry=entry)
+                return Obj("keras_rnn", "RNN", entry.family, node, loops, inner=stack, entry=entry, kwargs=kwargs)
+            return Obj("keras_rnn", "RNN", entry.family, node, loops, inner=cell, entry=entry, kwargs=kwargs)
         if entry.kind == Kind.KERAS_BIDIRECTIONAL:
             layer = kwargs.get("layer", args[0] if args else UNKNOWN)
             _mark_rebuilt(layer)
             backward = kwargs.get("backward_layer")
             if backward is not None:
                 _mark_rebuilt(backward)
-            obj = Obj("keras_bidirectional", "Bidirectional", entry.family, node, loops, inner=layer, entry=entry)
+            obj = Obj("keras_bidirectional", "Bidirectional", entry.family, node, loops, inner=layer, entry=entry,
+                      kwargs=kwargs)
             self.records.keras_bidirectional.append(obj)
             return obj
         if entry.kind == Kind.KERAS_LAYER:
@@ -1436,7 +1438,7 @@ class Evaluator:
             own_cell: Value = UNKNOWN
             if cell_entry is not None:
                 own_cell = Obj("cell", cell_entry.name, entry.family, node, loops, entry=cell_entry, kwargs=kwargs)
-            return Obj("keras_rnn", entry.name, entry.family, node, loops, inner=own_cell, entry=entry)
+            return Obj("keras_rnn", entry.name, entry.family, node, loops, inner=own_cell, entry=entry, kwargs=kwargs)
         if entry.kind == Kind.DRIVER:
             return self._driver(node, entry, args, kwargs, ctx)
         if entry.kind == Kind.SEQ2SEQ:

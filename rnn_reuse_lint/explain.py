@@ -13,17 +13,27 @@ def _reuse(value: str) -> Union[bool, str, None]:
     return flags.get(value)
 
 
+SYMBOLIC_INDEX = "i"  # layer i of a stack whose depth is not known; its paths read `cell_{i}`
+
+
 def explain_model(model: ModuleModel, tf_version: str) -> Dict[str, Any]:
     runs: List[Dict[str, Any]] = []
+    symbolic = {(run.index, layer.direction) for run in model.scopes.runs for layer in run.layers if layer.symbolic}
+
+    def index(run: int, layer: Optional[int], direction: Optional[str]) -> Union[int, str, None]:
+        """A layer index as shown: `"i"` where a run's unknown-depth layer stands for all its layers."""
+        return SYMBOLIC_INDEX if layer is None and (run, direction) in symbolic else layer
+
     for run in model.scopes.runs:
         layers = []
         for layer in run.layers:
-            entry: Dict[str, Any] = {"index": layer.index, "cell": layer.cell, "cell_line": layer.cell_span.line,
-                                     "variables": list(layer.variables)}
+            entry: Dict[str, Any] = {"index": index(run.index, layer.index, layer.direction), "cell": layer.cell,
+                                     "cell_line": layer.cell_span.line, "variables": list(layer.variables)}
             if layer.direction is not None:
                 entry["direction"] = layer.direction
             if layer.borrows_from is not None:
-                entry["borrows_from"] = {"run": layer.borrows_from[0], "layer": layer.borrows_from[1]}
+                entry["borrows_from"] = {"run": layer.borrows_from[0],
+                                         "layer": index(*layer.borrows_from)}
                 if layer.borrows_from[2] is not None:
                     entry["borrows_from"]["direction"] = layer.borrows_from[2]
             layers.append(entry)
@@ -31,13 +41,14 @@ def explain_model(model: ModuleModel, tf_version: str) -> Dict[str, Any]:
                      "reuse": _reuse(run.reuse), "context": run.context, "layers": layers})
     sharing = [
         {"kind": rel.kind, "code": rel.code, "variables": list(rel.variables),
-         "between": [_endpoint(e.run, e.line, e.layer, e.direction) for e in rel.between]}
+         "between": [_endpoint(e.run, e.line, index(e.run, e.layer, e.direction), e.direction)
+                     for e in rel.between]}
         for rel in model.scopes.sharing
     ]
     return {"version": 1, "path": model.path, "tf_version": tf_version, "runs": runs, "sharing": sharing}
 
 
-def _endpoint(run: int, line: int, layer: Optional[int], direction: Optional[str]) -> Dict[str, Any]:
+def _endpoint(run: int, line: int, layer: Union[int, str, None], direction: Optional[str]) -> Dict[str, Any]:
     out: Dict[str, Any] = {"run": run, "line": line, "layer": layer}
     if direction is not None:
         out["direction"] = direction

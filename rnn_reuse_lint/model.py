@@ -68,6 +68,7 @@ class LayerModel:
     variables: Tuple[str, ...]  # what the layer uses: borrowed names when it borrows
     # (run index, layer index, direction) whose variables it reuses
     borrows_from: Optional[Tuple[int, Optional[int], Optional[str]]] = None
+    symbolic: bool = False  # index None stands for layer i of a stack of unknown depth
 
 
 @dataclass(frozen=True)

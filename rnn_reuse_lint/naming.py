@@ -7,6 +7,10 @@ from rnn_reuse_lint import tf_api
 from rnn_reuse_lint.tf_api import Family
 from rnn_reuse_lint.values import Const, Obj, Value
 
+# The scope level of layer i of a stack whose layer count is not known (`range(n_layers)`, `[cell] * n`):
+# TF names it `cell_0`, `cell_1`...; explain shows the one symbolic layer that stands for all of them.
+SYMBOLIC_LAYER = "cell_{i}"
+
 LEGACY_VERSIONS = ("1.0", "1.1")  # `weights`/`biases`, string-literal scopes (TF_RNN_SEMANTICS.md §1.2)
 
 _KERAS_LEAVES = {

@@ -14,6 +14,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from rnn_reuse_lint import naming
+from rnn_reuse_lint.keras_names import KerasNames
 from rnn_reuse_lint.identity import layer_indices, loops_of, one_object, settle_join
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family
@@ -31,6 +32,7 @@ class LayerRun:
     loops: FrozenSet[int] = frozenset()  # the loops that made one element per layer (see identity.Part)
     variables: List[str] = field(default_factory=list)
     borrows_from: Optional[Tuple[int, Optional[int], Optional[str]]] = None
+    symbolic: bool = False  # index None stands for layer i of a stack of unknown depth (named `cell_{i}`)
 
 
 @dataclass
@@ -107,6 +109,7 @@ class _Simulation:
         # Cell scope names opened by direct calls per open `with` block: TF ≥1.5 uniquifies them (§1.2).
         self.openings: Dict[Tuple[int, str], int] = {}
         self.run_scopes: List[Tuple[Tuple[int, int], Optional[Tuple[str, ...]]]] = []  # (graph, scope) of runs so far
+        self.keras = KerasNames(numbered=top_level)  # Keras layer names, uniquified per graph as tf_keras does
 
     def run(self, records: List[DriverRecord]) -> None:
         for record in records:
@@ -117,7 +120,8 @@ class _Simulation:
                 for index, layer_value, layer_prefix, loops in self._layers(value, prefix, record, direction):
                     if not isinstance(layer_value, Obj):
                         continue
-                    layer = LayerRun(index, direction, layer_value, loops)
+                    layer = LayerRun(index, direction, layer_value, loops,
+                                     symbolic=index is None and layer_prefix is not None)
                     run.layers.append(layer)
                     self._place(run, layer, layer_value, layer_prefix)
 
@@ -159,8 +163,8 @@ class _Simulation:
             stack_prefix = full + (self._stack_scope(value),) if full is not None else None
             out = []
             for index, layer, loops in _expand(value.layers):
-                layer_prefix = stack_prefix + (f"cell_{index}",) if stack_prefix is not None and index is not None \
-                    else None
+                level = naming.SYMBOLIC_LAYER if index is None else f"cell_{index}"
+                layer_prefix = stack_prefix + (level,) if stack_prefix is not None else None
                 out.append((index, layer, layer_prefix, loops))
             return out
         return [(0, value, full, frozenset())]
@@ -250,8 +254,8 @@ class _Simulation:
             path = self._unique_level(record, path)
         variables = ["/".join(path + (leaf,)) for leaf in leaves] if path is not None else []
         if obj.family == Family.KERAS:
-            # Keras weight names depend on global layer counters; the cell's own name is what the code says.
-            variables = [f"{naming.cell_scope(obj, self.tf_version) or obj.cls}/{leaf}" for leaf in leaves]
+            keras_path = self.keras.cell_path(record, obj, layer.index, per_layer, layer.direction)
+            variables = ["/".join(keras_path + (leaf,)) for leaf in leaves] if keras_path is not None else []
         layer.variables.extend(variables)
         self.captures[instance] = _Capture(run, layer.index, layer.direction, path or (), variables)
         if path is None and record.renamed and obj.family != Family.KERAS:
@@ -263,13 +267,16 @@ class _Simulation:
         existing = self.store.get((record.graph, key))
         if existing is not None and mode == "none" and _exclusive(existing[0].record, record):
             existing = None  # created in another branch of the same if: the two never both create
+        # Layer i of an unknown depth: its relations are shown, but no finding rests on it, since a run of known
+        # depth in the same scope names the same variables `cell_0`, `cell_1`... and cannot be matched to it.
+        symbolic = naming.SYMBOLIC_LAYER in path
         if existing is not None:
             first_run, first_layer, first_direction = existing
             first = (first_run.index, first_layer, first_direction)
             if mode in ("true", "auto"):
                 self._relate("intended", None, variables, first, run, layer)
                 layer.borrows_from = (first_run.index, first_layer, first_direction)
-            elif mode == "none" and not record.uniquified and first_run is not run:
+            elif mode == "none" and not record.uniquified and first_run is not run and not symbolic:
                 # Not sharing but a collision (TF raises on the second run); explain lists it with the sharing.
                 self._relate("suspicious", "RNN104", variables, first, run, layer)
                 if not self._first_report("RNN104", first_run, run):
@@ -281,13 +288,13 @@ class _Simulation:
                                   other_node=_report_node(record, first_run.record), loop_node=loop))
             return
         if mode == "true":
-            if self.top_level and not record.uniquified:
+            if self.top_level and not record.uniquified and not symbolic:
                 self._issue(Issue("RNN105", record.node, run, key, variables[0] if variables else key, cell=obj,
                                   reuse_node=_reuse_node(obj)))
             return
         if mode in ("none", "auto"):
             self.store[(record.graph, key)] = (run, layer.index, layer.direction)
-        if mode == "none" and not record.uniquified:
+        if mode == "none" and not record.uniquified and not symbolic:
             self._next_iteration(run, layer, obj, key, variables)
 
     def _opaque_owner(self, run: Run, layer: LayerRun, obj: Obj, path: Optional[Tuple[str, ...]]) -> None:
@@ -443,6 +450,10 @@ def _expand(layers: ListVal) -> List[Tuple[Optional[int], Value, FrozenSet[int]]
         loops = part.loops if part.mode == "each" else frozenset()
         indices = layer_indices(layers, part_index)
         if indices is None:
+            before = [p.count for p in layers.parts[:part_index]]
+            if part.mode == "same" and None not in before:
+                # `[cell] * n`, n unknown: the first of them is a known layer that creates, the rest borrow it
+                out.append((sum(c or 0 for c in before), part.value, loops))
             out.append((None, part.value, loops))
             break  # later indices are unknown too
         out.extend((i, part.value, loops) for i in indices)

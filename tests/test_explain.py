@@ -84,7 +84,8 @@ def test_define_gives_free_names_a_value(tmp_path) -> None:  # type: ignore[no-u
     path.write_text("stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(h) for _ in range(n_layers)])\n"
                     "out, _ = tf.nn.dynamic_rnn(stack, x, dtype=tf.float32)\n")
     without = explain_file(str(path), Settings())
-    assert [layer["index"] for layer in without["runs"][0]["layers"]] == [None]
+    assert [(layer["index"], layer["variables"][0]) for layer in without["runs"][0]["layers"]] == [
+        ("i", "rnn/multi_rnn_cell/cell_{i}/gru_cell/gates/kernel")]
     proc = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "explain", "--format", "json", "--define",
                            "n_layers=3", str(path)], capture_output=True, text=True, cwd=ROOT)
     layers = json.loads(proc.stdout)["runs"][0]["layers"]
@@ -163,3 +164,62 @@ def test_rnn104_collisions_are_listed_with_the_sharing() -> None:
     assert relations == expected
     with open(path, "rb") as handle:
         assert {f.code for f in analyze_bytes(handle.read(), path, Settings()).findings} == {"RNN104"}
+
+
+SEED_AS_PASTED = os.path.join(FIXTURES, "dynamic", "intended_seed_reuse_variables.py")  # free n_layers, nstates, x
+
+
+def test_seed_as_pasted_answers_with_a_symbolic_layer() -> None:
+    """Free names: one layer i per stack, and layer i of the second stack borrows layer i of the first."""
+    doc = explain_file(SEED_AS_PASTED, Settings())
+    first, second = doc["runs"]
+    names = ["lstm/rnn/multi_rnn_cell/cell_{i}/lstm_cell/kernel", "lstm/rnn/multi_rnn_cell/cell_{i}/lstm_cell/bias"]
+    assert [(lay["index"], lay["variables"]) for lay in first["layers"]] == [("i", names)]
+    assert [(lay["index"], lay["variables"], lay["borrows_from"]) for lay in second["layers"]] == [
+        ("i", names, {"run": 0, "layer": "i"})]
+    assert [(s["kind"], [e["layer"] for e in s["between"]]) for s in doc["sharing"]] == [("intended", ["i", "i"])]
+    from rnn_reuse_lint.commands.explain import render_text
+
+    text = render_text(doc)
+    assert "layer i: LSTMCell (line 7) lstm/rnn/multi_rnn_cell/cell_{i}/lstm_cell/kernel" in text
+    assert "<- borrows run 0 layer i" in text
+    assert "intended: run 0 (line 14) layer i and run 1 (line 20) layer i use" in text
+
+
+def test_same_cell_times_unknown_n_is_layer_0_then_layer_i_borrowing_it() -> None:
+    layers = _variables("cell = tf.nn.rnn_cell.LSTMCell(4)\n"
+                        "out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([cell] * n), x, dtype=tf.float32)\n")
+    doc = explain_file(os.path.join(ROOT, "build", "explain_case.py"), Settings())
+    assert [(lay["index"], lay.get("borrows_from")) for lay in doc["runs"][0]["layers"]] == [
+        (0, None), ("i", {"run": 0, "layer": 0})]
+    assert layers == [["rnn/multi_rnn_cell/cell_0/lstm_cell/kernel", "rnn/multi_rnn_cell/cell_0/lstm_cell/bias"]] * 2
+
+
+def test_symbolic_layers_raise_no_finding_against_a_known_depth(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # A known-depth run creates cell_0, cell_1; a reuse run of unknown depth names cell_{i}: not RNN105.
+    path = tmp_path / "m.py"
+    path.write_text("import tensorflow as tf\n"
+                    "with tf.variable_scope('m'):\n"
+                    "    a, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(2) "
+                    "for _ in range(2)]), x, dtype=tf.float32)\n"
+                    "with tf.variable_scope('m', reuse=True):\n"
+                    "    b, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(2) "
+                    "for _ in range(k)]), x, dtype=tf.float32)\n")
+    assert analyze_bytes(path.read_bytes(), str(path), Settings()).findings == ()
+    doc = explain_file(str(path), Settings())
+    assert [lay["index"] for lay in doc["runs"][1]["layers"]] == ["i"]
+
+
+def test_keras_paths_follow_tf_keras_layer_names() -> None:
+    layers = _variables("a = tf.keras.layers.LSTM(8, name='enc')(x)\n"
+                        "b = tf.keras.layers.Bidirectional(tf.keras.layers.GRU(4))(x)\n"
+                        "c = tf.keras.layers.RNN([tf.keras.layers.GRUCell(4), tf.keras.layers.GRUCell(4)])(x)\n"
+                        "d = tf.keras.layers.RNN(tf.keras.layers.GRUCell(4))(x)\n"
+                        "def build(y):\n"
+                        "    return tf.keras.layers.LSTM(4)(y), tf.keras.layers.LSTM(4, name='named')(y)\n")
+    assert [v[0] if v else None for v in layers] == [
+        "enc/lstm_cell/kernel", "bidirectional/forward_gru/gru_cell/kernel",
+        "bidirectional/backward_gru/gru_cell/kernel", "rnn/stacked_rnn_cells/gru_cell/kernel",
+        "rnn/stacked_rnn_cells/gru_cell_1/kernel", "rnn_1/gru_cell_2/kernel",
+        None,  # numbered inside a function evaluated on its own: where the counters stand is unknown
+        "named/lstm_cell/kernel"]

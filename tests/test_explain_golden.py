@@ -1,4 +1,4 @@
-"""Golden `explain` outputs (text and JSON) for a set of fixtures; UPDATE_GOLDEN=1 rewrites them."""
+"""Golden `explain` outputs (text, JSON and Markdown) for a set of fixtures; UPDATE_GOLDEN=1 rewrites them."""
 from __future__ import annotations
 
 import os
@@ -19,16 +19,20 @@ CASES = [
     "fixtures/dynamic/intended_train_eval_graphs.py",
     "fixtures/dynamic/driver_stack_bidirectional_clean.py",
     "fixtures/dynamic/rnn102_bidirectional_tagger.py",
+    "fixtures/dynamic/intended_seed_reuse_variables.py",  # the seed as pasted: free names, symbolic layer i
+    "fixtures/dynamic/driver_keras_layer_names.py",
+    "fixtures/dynamic/rnn101_char_rnn_list_multiply.py",
 ]
+EXTENSIONS = {"text": "txt", "json": "json", "markdown": "md"}
 
 
-@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("fmt", sorted(EXTENSIONS))
 @pytest.mark.parametrize("fixture", [pytest.param(c, id=os.path.basename(c)[:-3]) for c in CASES])
 def test_explain_matches_golden(fixture: str, fmt: str) -> None:
     proc = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "explain", "--format", fmt, fixture],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    golden = os.path.join(GOLDEN, f"{os.path.basename(fixture)[:-3]}.{'txt' if fmt == 'text' else 'json'}")
+    golden = os.path.join(GOLDEN, f"{os.path.basename(fixture)[:-3]}.{EXTENSIONS[fmt]}")
     if os.environ.get("UPDATE_GOLDEN"):
         with open(golden, "w", encoding="utf-8") as handle:
             handle.write(proc.stdout)

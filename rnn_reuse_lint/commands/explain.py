@@ -5,7 +5,7 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from rnn_reuse_lint.settings import Settings
 
@@ -18,7 +18,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("files", nargs="+", metavar="PATH",
                         help="files, notebooks or directories (walked as `check` walks them)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "html", "markdown"), default="text",
+                        help="html: one self-contained page with a picture per file; markdown: a Mermaid graph")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--dynamic", action="store_true",
+                        help="also trace the files under real TensorFlow (the `dynamic` extra) and mark every "
+                             "layer whose traced variables differ from the prediction")
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="with --dynamic: wall-clock limit per traced file (default: config `timeout`, else 60)")
     parser.add_argument("--tf-version", type=tf_release, metavar="RELEASE",
                         help="TensorFlow release whose names to predict, e.g. 1.0, 1.12, 2.3 (default: the pin "
                              "of the nearest project above each file, else 2)")
@@ -39,6 +46,8 @@ def render_text(doc: Dict[str, Any]) -> str:
         return "\n".join(lines) + "\n"
     if doc.get("broken_cells"):
         lines.append(f"  left out (they do not parse): cell {', '.join(str(c) for c in doc['broken_cells'])}")
+    if doc.get("dynamic_error"):
+        lines.append(f"  trace: {doc['dynamic_error']}")
     if not doc["runs"]:
         lines.append("  no RNN runs found")
     for run in doc["runs"]:
@@ -56,7 +65,7 @@ def render_text(doc: Dict[str, Any]) -> str:
                             + (f" {b['direction']}" if "direction" in b else ""))
             variables = ", ".join(layer["variables"]) or "(not predicted)"
             lines.append(f"    layer {index}{direction}: {layer['cell']} ({_at(layer, 'cell_line', 'cell_notebook_cell')}) "
-                         f"{variables}{borrowed}")
+                         f"{variables}{borrowed}{_verdict(layer)}")
     if doc["sharing"]:
         lines.append("  sharing:")
         for rel in doc["sharing"]:
@@ -64,15 +73,29 @@ def render_text(doc: Dict[str, Any]) -> str:
             label = rel["code"] or rel["kind"]  # "intended", or "unknown" when a scope or reuse is not known
             verb = "both create" if rel["code"] == "RNN104" else "use"  # a collision: neither borrows
             if a == b:  # RNN104 within one call: a loop runs it again with a new cell
-                lines.append(f"    {label}: run {a['run']} ({_at(a)}) layer {a['layer']} creates "
+                lines.append(f"    {label}: run {a['run']} ({_at(a)}) layer {_index(a['layer'])} creates "
                              f"{rel['variables'][0] if rel['variables'] else '?'} again on the loop's next pass"
                              + (" ..." if len(rel["variables"]) > 1 else ""))
                 continue
-            lines.append(f"    {label}: run {a['run']} ({_at(a)}) layer {a['layer']} and run {b['run']} "
-                         f"({_at(b)}) layer {b['layer']} {verb} "
+            lines.append(f"    {label}: run {a['run']} ({_at(a)}) layer {_index(a['layer'])} and run {b['run']} "
+                         f"({_at(b)}) layer {_index(b['layer'])} {verb} "
                          f"{rel['variables'][0] if rel['variables'] else '?'}"
                          + (" ..." if len(rel["variables"]) > 1 else ""))
     return "\n".join(lines) + "\n"
+
+
+def _verdict(layer: Dict[str, Any]) -> str:
+    """` [trace: agrees]`, ` [trace: differs: traced a/b, ...]` or ` [trace: untraced]` with --dynamic."""
+    dynamic = layer.get("dynamic")
+    if not dynamic:
+        return ""
+    if dynamic["status"] == "differs":
+        return f"  [trace: differs: traced {', '.join(dynamic['variables']) or 'nothing'}]"
+    return f"  [trace: {dynamic['status']}]"
+
+
+def _index(layer: Any) -> str:
+    return "?" if layer is None else str(layer)
 
 
 def _scope_label(run: Dict[str, Any]) -> str:
@@ -87,7 +110,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import replace
 
     from rnn_reuse_lint.explain import explain_file
-
 
     defines = []
     for item in args.define:
@@ -108,14 +130,52 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
         status = 2
     docs = [explain_file(path, settings_of(path)) for path in files if os.path.isfile(path)]
-    if not docs and not missing:
-        print(f"rnn-reuse-lint: no Python files or notebooks in {', '.join(args.files)}", file=sys.stderr)
-        status = 2
+    if not docs:
+        if not missing:
+            print(f"rnn-reuse-lint: no Python files or notebooks in {', '.join(args.files)}", file=sys.stderr)
+        return 2
+    if args.dynamic:
+        traced = _with_trace([doc["path"] for doc in docs], docs, settings, args.timeout)
+        if traced is None:
+            return 2
+        docs = traced
     if args.format == "json":
         payload: Any = docs[0] if len(docs) == 1 else docs
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        report = json.dumps(payload, indent=2) + "\n"
+    elif args.format in ("html", "markdown"):
+        from rnn_reuse_lint.views.render import picture
+
+        report = picture(args.format, [doc["path"] for doc in docs], docs, settings, "rnn-reuse-lint explain")
     else:
-        sys.stdout.write("".join(render_text(doc) for doc in docs))
+        report = "".join(render_text(doc) for doc in docs)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                handle.write(report)
+        except OSError as exc:
+            print(f"rnn-reuse-lint: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(report)
     if any("error" in doc for doc in docs):
         status = status or 1
     return status
+
+
+def _with_trace(files: List[str], docs: List[Dict[str, Any]], settings: Settings,
+                timeout: Any) -> Optional[List[Dict[str, Any]]]:
+    """The documents with the trace laid over them, or None (after saying why) when nothing can be traced."""
+    from rnn_reuse_lint.dynamic.api import DynamicUnavailable, trace_files
+    from rnn_reuse_lint.dynamic.plan import DefineError
+    from rnn_reuse_lint.overlay import overlay
+
+    limit = settings.timeout if timeout is None else timeout
+    if limit <= 0:
+        print("rnn-reuse-lint: --timeout must be a positive number of seconds", file=sys.stderr)
+        return None
+    try:
+        traces = trace_files(files, timeout=float(limit), python=settings.python, defines=settings.defines)
+    except (DynamicUnavailable, DefineError) as exc:
+        print(f"rnn-reuse-lint: --dynamic: {exc}", file=sys.stderr)
+        return None
+    return [overlay(doc, trace) for doc, trace in zip(docs, traces)]

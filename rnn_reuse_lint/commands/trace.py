@@ -16,7 +16,8 @@ HELP = ("run each file's graph construction in a sandboxed TensorFlow child and 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "html", "markdown"), default="text",
+                        help="html/markdown: the traced layers and sharing drawn as `explain` draws predictions")
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="wall-clock limit per file (default 60)")
     parser.add_argument("--python", default=None, metavar="PATH",
@@ -77,6 +78,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if getattr(args, "format", "text") == "json":
         payload: Any = traces[0] if len(traces) == 1 else traces
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    elif args.format in ("html", "markdown"):
+        from rnn_reuse_lint.views.render import picture
+
+        sys.stdout.write(picture(args.format, list(args.files), traces, None, "rnn-reuse-lint trace"))
     else:
         sys.stdout.write(render(traces) + "\n")
     return exit_status(traces)

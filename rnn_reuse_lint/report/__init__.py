@@ -1,4 +1,4 @@
-"""Output formats: each turns the same results into one text (text, json, sarif, github, rdjson).
+"""Output formats: each turns the same results into one text (text, json, sarif, github, rdjson, markdown).
 
 Every formatter is `render(results, settings, options=ReportOptions()) -> str`. Positions inside a
 notebook are in its concatenated code (see notebook.py); `locate` turns them into a cell and a line in
@@ -13,7 +13,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.finding import FileResult, Finding
 
-FORMAT_NAMES = ("text", "json", "sarif", "github", "rdjson")
+FORMAT_NAMES = ("text", "json", "sarif", "github", "rdjson", "markdown")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ Formatter = Callable[..., str]
 
 
 def formatters() -> Dict[str, Formatter]:
-    from rnn_reuse_lint.report import github, json_report, rdjson, sarif, text
+    from rnn_reuse_lint.report import github, json_report, markdown, rdjson, sarif, text
 
     return {
         "text": text.render,
@@ -40,6 +40,7 @@ def formatters() -> Dict[str, Formatter]:
         "sarif": sarif.render,
         "github": github.render,
         "rdjson": rdjson.render,
+        "markdown": markdown.render,
     }
 
 

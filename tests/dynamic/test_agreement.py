@@ -64,8 +64,8 @@ def _layer_key(layer: Mapping[str, Any]) -> Tuple[Optional[str], Optional[int]]:
 
 
 def _run_shape(run: Mapping[str, Any], dynamic: bool) -> Tuple[Any, ...]:
-    """What must agree for one run: exact variable paths per layer (graph mode) or, for Keras, which layers use the
-    same weights (the names of Keras weights depend on global layer counters, not on the code)."""
+    """What must agree for one run: exact variable paths per layer and, for Keras, also which layers use the same
+    weights (the static pass numbers unnamed Keras layers per graph the way tf_keras does: `rnn_1/gru_cell_2`)."""
     layers = [lay for lay in run.get("layers") or [] if not dynamic or lay.get("completed", True)]
     if _is_keras(run):
         shape = []
@@ -78,7 +78,7 @@ def _run_shape(run: Mapping[str, Any], dynamic: bool) -> Tuple[Any, ...]:
                 same = next((j for j, other in enumerate(layers) if src is not None
                              and other.get("index") == src.get("layer")
                              and other.get("direction") == src.get("direction", other.get("direction"))), k)
-            shape.append((_layer_key(lay), same))
+            shape.append((_layer_key(lay), same, tuple(lay.get("variables") or [])))
         return tuple(shape)
     return tuple((_layer_key(lay), tuple(lay.get("variables") or [])) for lay in layers)
 
@@ -189,3 +189,55 @@ def test_every_static_finding_is_confirmed(path: str, fixture_traces: Dict[str, 
             continue
         assert any(code == rel["code"] for code, _ in found), "traced %s %s, no static finding" % (
             rel["code"], rel["between"])
+
+
+# ----- symbolic layers: the static pass without the trace's values for free names, `cell_N` normalised -----
+_CELL_N = re.compile(r"/cell_(\d+|\{i\})/")
+
+
+def _normalised(variables: Any) -> Tuple[str, ...]:
+    return tuple(_CELL_N.sub("/cell_N/", v) for v in variables or [])
+
+
+def _symbolic_lines(doc: Mapping[str, Any]) -> Set[int]:
+    return {run["line"] for run in doc.get("runs") or [] if any(lay.get("index") == "i" for lay in run["layers"])}
+
+
+@pytest.fixture(scope="module")
+def undefined_docs() -> Dict[str, Dict[str, Any]]:
+    from rnn_reuse_lint.explain import explain_file
+    from rnn_reuse_lint.settings import Settings
+
+    return {path: explain_file(path, Settings()) for path in DYNAMIC_FIXTURES}
+
+
+SYMBOLIC_FIXTURES = ["intended_seed_reuse_variables"]  # the seed as pasted must keep its symbolic answer
+
+
+@pytest.mark.parametrize("path", DYNAMIC_FIXTURES, ids=fixture_id)
+def test_symbolic_paths_agree(path: str, undefined_docs: Dict[str, Dict[str, Any]],
+                              fixture_traces: Dict[str, Dict[str, Any]]) -> None:
+    """Where the layer count is a free name, the one symbolic layer (`cell_{i}`) names what every traced layer
+    uses, and its sharing is the traced sharing with layer indices dropped."""
+    static = undefined_docs[path]
+    lines = _symbolic_lines(static)
+    if fixture_id(path) in SYMBOLIC_FIXTURES:
+        assert lines, "no symbolic layer predicted"
+    traced = fixture_traces[path]
+    for line in sorted(lines):
+        predicted = {_normalised(lay["variables"]) for run in static["runs"] if run["line"] == line
+                     for lay in run["layers"]} - {()}
+        if not predicted:
+            continue  # nothing claimed (a name built from the layer index: `"lstm_%d" % i`)
+        seen = {_normalised(lay.get("variables")) for run in traced["runs"] if run["line"] == line
+                for lay in run.get("layers") or [] if lay.get("completed", True)}
+        assert seen and seen == predicted, "line %d: traced %s, predicted %s" % (line, seen, predicted)
+
+    def flat(edges: Set[Tuple[FrozenSet[Place], Optional[str], str]]) -> Set[Tuple[FrozenSet[Any], Optional[str]]]:
+        out = set()
+        for pair, code, _ in edges:
+            places = frozenset((place[0], place[1]) for place in pair)
+            if len(places) == 2 and any(place[0] in lines for place in places):
+                out.add((places, code))
+        return out
+    assert flat(_edges(static, dynamic=False)) == flat(_edges(traced, dynamic=True))

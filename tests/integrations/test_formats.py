@@ -185,6 +185,8 @@ def _count(fmt: str, out: str) -> int:
         return len(json.loads(out)["runs"][0]["results"])
     if fmt == "github":
         return sum(1 for line in out.splitlines() if re.search(r"title=RNN\d{3} ", line))
+    if fmt == "markdown":
+        return sum(1 for line in out.splitlines() if re.match(r"- \*\*RNN\d{3}", line))
     return sum(1 for d in json.loads(out)["diagnostics"] if d["code"]["value"].startswith("RNN"))
 
 

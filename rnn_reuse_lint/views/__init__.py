@@ -1,0 +1,1 @@
+"""Pictures of `explain` documents: a self-contained HTML page (inline SVG) and Markdown with a Mermaid graph."""
