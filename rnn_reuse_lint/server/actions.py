@@ -147,7 +147,9 @@ def code_actions(
                 actions.append(noqa)
     fixes.sort(key=lambda a: not a.is_preferred)  # the safe fixes first, then the unsafe ones
     actions = fixes + actions
-    if wanted(FIX_ALL, only) and not snapshot.is_notebook and any(
+    # Only when asked for by kind (on save, or a "fix all" command): it re-lints the file once per pass,
+    # too much for the light-bulb requests editors send at every cursor move.
+    if only and wanted(FIX_ALL, only) and not snapshot.is_notebook and any(
             f.fix is not None and f.fix.safe for f in result.findings):
         fixed, _ = fix_all()
         if fixed != snapshot.text:

@@ -15,7 +15,7 @@ from pygls.lsp.server import LanguageServer
 from rnn_reuse_lint import __version__
 from rnn_reuse_lint.finding import FileResult, Span
 from rnn_reuse_lint.server import actions, hover
-from rnn_reuse_lint.server.analysis import Analyzer, FileSettings, affects_settings
+from rnn_reuse_lint.server.analysis import Analyzer, Explained, FileSettings, affects_settings
 from rnn_reuse_lint.server.diagnostics import RuleDocs, diagnostics
 from rnn_reuse_lint.server.documents import Snapshot, notebook_snapshot, path_of, python_snapshot
 from rnn_reuse_lint.server.positions import from_client, split_lines
@@ -54,6 +54,7 @@ class RnnReuseServer(LanguageServer):
         self.linted: Dict[str, Linted] = {}
         self.published: Dict[str, Set[str]] = {}  # key -> the URIs it last published diagnostics for
         self.problems_shown: Set[str] = set()
+        self.explained: Dict[str, Tuple[Snapshot, Optional[Explained]]] = {}  # key -> the model hover last read
 
     # ----------------------------------------------------------------------------------------------
     # Documents
@@ -155,6 +156,7 @@ class RnnReuseServer(LanguageServer):
         if task is not None:
             task.cancel()
         self.linted.pop(key, None)
+        self.explained.pop(key, None)
         for uri in self.published.pop(key, set()):
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -202,7 +204,12 @@ class RnnReuseServer(LanguageServer):
 
         def compute() -> Optional[str]:
             settings = self.analyzer.settings_for(snapshot.path).settings
-            explained = self.analyzer.explained(snapshot, settings)
+            known = self.explained.get(key)
+            if known is not None and known[0] == snapshot:
+                explained = known[1]  # moving the mouse over one text builds its model once
+            else:
+                explained = self.analyzer.explained(snapshot, settings)
+                self.explained[key] = (snapshot, explained)
             if explained is None:
                 return None
             line = hover.engine_line(explained.notebook, cell, point.line)
