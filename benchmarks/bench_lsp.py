@@ -8,7 +8,9 @@ Target (issue 18): on the benchmark corpus's largest file, edit -> diagnostics <
 
 Rows:
   check in-process   lint_file() on the file, warm (imports done), median of the rounds
-  edit -> diagnostics a new comment line each round (new content: nothing cached), median
+  edit -> diagnostics a new comment line each round (new content: nothing cached), median; each round
+                     times one in-process check right before its edit, and the target is judged on the
+                     median of the per-round ratios (the machine's load moves both by up to 2x)
   undo -> diagnostics the text of an earlier round again (served from the content cache)
   burst of 10 edits  ten edits 20 ms apart; time from the last one, and how many analyses were published
 """
@@ -20,7 +22,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -36,18 +38,20 @@ def largest_corpus_file(seed: int) -> Path:
     return max(make_corpus.corpus_files(out), key=lambda p: len(p.read_bytes()))
 
 
-def check_in_process(path: Path, rounds: int) -> float:
+def in_process(path: Path) -> Callable[[], float]:
+    """One warm in-process `check` of the file (imports and first-use caches done, as in a running server)."""
     from rnn_reuse_lint.commands.check import lint_file
     from rnn_reuse_lint.settings import Settings
 
     settings = Settings()
-    lint_file(str(path), settings)  # imports and first-use caches, as in a running server
-    times = []
-    for _ in range(rounds):
+    lint_file(str(path), settings)
+
+    def once() -> float:
         start = time.perf_counter()
         lint_file(str(path), settings)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        return time.perf_counter() - start
+
+    return once
 
 
 class Timer:
@@ -57,9 +61,11 @@ class Timer:
         self.arrived: Dict[Tuple[str, Optional[int]], float] = {}
         self.count: Dict[str, int] = {}
         self.findings: Dict[Optional[int], int] = {}
+        self.event = asyncio.Event()
 
 
-async def measure(path: Path, rounds: int, debounce_ms: float) -> Dict[str, object]:
+async def measure(path: Path, rounds: int, debounce_ms: float,
+                  check: Callable[[], float]) -> Dict[str, object]:
     from lsprotocol import types
     from pygls.lsp.client import LanguageClient
 
@@ -71,6 +77,7 @@ async def measure(path: Path, rounds: int, debounce_ms: float) -> Dict[str, obje
         timer.arrived[(params.uri, params.version)] = time.perf_counter()
         timer.count[params.uri] = timer.count.get(params.uri, 0) + 1
         timer.findings[params.version] = len(params.diagnostics)
+        timer.event.set()
 
     await client.start_io(sys.executable, "-m", "rnn_reuse_lint", "server", "--debounce", str(debounce_ms))
     await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities(),
@@ -80,11 +87,13 @@ async def measure(path: Path, rounds: int, debounce_ms: float) -> Dict[str, obje
     base = path.read_text()
 
     async def arrival(version: int) -> float:
-        deadline = time.perf_counter() + 120
+        # Wait on an event, not by polling: a polling client would take CPU from the server on 2 cores.
         while (uri, version) not in timer.arrived:
-            if time.perf_counter() > deadline:
-                raise SystemExit(f"no diagnostics for version {version} within 120 s")
-            await asyncio.sleep(0.001)
+            timer.event.clear()
+            try:
+                await asyncio.wait_for(timer.event.wait(), 120)
+            except asyncio.TimeoutError:
+                raise SystemExit(f"no diagnostics for version {version} within 120 s") from None
         return timer.arrived[(uri, version)]
 
     def edit(version: int, text: str) -> float:
@@ -98,7 +107,9 @@ async def measure(path: Path, rounds: int, debounce_ms: float) -> Dict[str, obje
     await arrival(1)
     version = 1
     fresh: List[float] = []
-    for i in range(rounds):
+    checks: List[float] = []
+    for i in range(rounds):  # interleaved, so that both see the same machine load (it varies by 2x here)
+        checks.append(check())
         version += 1
         sent = edit(version, base + f"# edit {i}\n")
         fresh.append(await arrival(version) - sent)
@@ -118,7 +129,10 @@ async def measure(path: Path, rounds: int, debounce_ms: float) -> Dict[str, obje
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    return {"fresh": statistics.median(fresh), "undo": statistics.median(undo), "burst": burst,
+    debounce = debounce_ms / 1000
+    return {"check": statistics.median(checks), "fresh": statistics.median(fresh),
+            "ratio": statistics.median((f - debounce) / c for f, c in zip(fresh, checks)),
+            "undo": statistics.median(undo), "burst": burst,
             "burst_publications": published_in_burst, "findings": timer.findings.get(version, -1)}
 
 
@@ -131,21 +145,24 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
     path = (args.file or largest_corpus_file(args.seed)).resolve()
     lines = len(path.read_text().splitlines())
-    check = check_in_process(path, args.rounds)
-    got = asyncio.run(measure(path, args.rounds, args.debounce))
+    got = asyncio.run(measure(path, args.rounds, args.debounce, in_process(path)))
+    check = float(got["check"])  # type: ignore[arg-type]
+    ratio = float(got["ratio"])  # type: ignore[arg-type]
     debounce = args.debounce / 1000
     budget = 1.2 * check + debounce
     fresh = float(got["fresh"])  # type: ignore[arg-type]
     print(f"file: {path} ({lines} lines, {got['findings']} findings); debounce {args.debounce:.0f} ms; "
           f"median of {args.rounds} rounds")
     print(f"  check in-process          {check * 1000:8.1f} ms")
-    print(f"  edit -> diagnostics       {fresh * 1000:8.1f} ms   target <= 1.2 x check + debounce = "
-          f"{budget * 1000:.1f} ms   {'HOLDS' if fresh <= budget else 'MISSED'}")
-    print(f"    of which analysis+I/O   {(fresh - debounce) * 1000:8.1f} ms   = {(fresh - debounce) / check:.2f} x check")
-    print(f"  undo -> diagnostics       {float(got['undo']) * 1000:8.1f} ms   (content cache hit)")  # type: ignore[arg-type]
+    print(f"  edit -> diagnostics       {fresh * 1000:8.1f} ms   "
+          f"(1.2 x check + debounce = {budget * 1000:.1f} ms)")
+    print(f"  (edit -> diagnostics - debounce) / check, median of per-round ratios: {ratio:.2f}x   "
+          f"target <= 1.20x   {'HOLDS' if ratio <= 1.2 else 'MISSED'}")
+    undo = float(got["undo"])  # type: ignore[arg-type]
+    print(f"  undo -> diagnostics       {undo * 1000:8.1f} ms   (content cache hit)")
     print(f"  burst of 10, last edit -> {float(got['burst']) * 1000:8.1f} ms   "  # type: ignore[arg-type]
           f"({got['burst_publications']} publication(s) for 10 edits)")
-    return 0 if fresh <= budget else 1
+    return 0 if ratio <= 1.2 else 1
 
 
 if __name__ == "__main__":

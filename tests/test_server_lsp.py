@@ -243,6 +243,29 @@ async def test_edits_publish_only_the_latest_version(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
+async def test_without_debounce_an_analysis_overtaken_by_an_edit_is_dropped(tmp_path: Path) -> None:
+    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n" for i in range(400))  # slows each analysis
+    texts = {True: SHARED + filler, False: CLEAN + filler}
+    path = tmp_path / "model.py"
+    path.write_text(texts[False])
+    async with session(tmp_path, debounce=0) as client:
+        uri = open_file(client, path)
+        for version in range(2, 13):
+            change(client, uri, version, texts[version % 2 == 0])
+            await asyncio.sleep(0.01)
+        found = await diagnostics_for(client, uri, version=12)
+        await asyncio.sleep(0.5)
+        seen = publications(client, uri)
+    assert [d.code for d in found] == ["RNN101"]
+    versions = [p.version for p in seen]
+    assert len(versions) <= 5  # most of the 11 analyses were cancelled or dropped, not published late
+    assert versions == sorted(versions) and versions[-1] == 12  # nothing older after anything newer
+    for published in seen:  # and each publication describes the text of its own version
+        assert published.version is not None
+        assert [d.code for d in published.diagnostics] == (["RNN101"] if published.version % 2 == 0 else [])
+
+
+@pytest.mark.asyncio
 async def test_closing_cancels_pending_work_and_clears(tmp_path: Path) -> None:
     path = tmp_path / "model.py"
     path.write_text(SHARED)
