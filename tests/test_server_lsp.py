@@ -206,6 +206,19 @@ async def test_config_pin_and_noqa_apply_as_in_check(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
+async def test_a_bad_config_is_shown_once_and_the_file_still_linted(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.rnn-reuse-lint]\nselect = "RNN1"\ntf-version = "7"\n')
+    first, second = tmp_path / "a.py", tmp_path / "b.py"
+    first.write_text(SHARED)
+    second.write_text(SHARED)
+    async with session(tmp_path) as client:
+        assert [d.code for d in await diagnostics_for(client, open_file(client, first))] == ["RNN101"]
+        assert [d.code for d in await diagnostics_for(client, open_file(client, second))] == ["RNN101"]
+        shown = [m.message for m in client.messages if m.type == types.MessageType.Error]
+    assert len(shown) == 1 and "tf-version" in shown[0] and "linting without that configuration" in shown[0]
+
+
+@pytest.mark.asyncio
 async def test_flags_are_the_base_settings(tmp_path: Path) -> None:
     path = tmp_path / "model.py"
     path.write_text(SHARED)

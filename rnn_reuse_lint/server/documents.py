@@ -82,8 +82,8 @@ def python_snapshot(uri: str, text: str, version: Optional[int]) -> Snapshot:
     return Snapshot(uri, path_of(uri, ".py"), version, text=text)
 
 
-def notebook_snapshot(notebook: types.NotebookDocument, texts: "dict[str, str]",
-                      languages: "dict[str, str]") -> Snapshot:
+def notebook_snapshot(notebook: types.NotebookDocument, texts: Dict[str, str],
+                      languages: Dict[str, str]) -> Snapshot:
     """A notebook from its cells in order; `texts` and `languages` are each cell document's text and language."""
     cells = tuple(
         Cell(c.document, texts.get(c.document, ""),
