@@ -219,6 +219,20 @@ async def test_a_bad_config_is_shown_once_and_the_file_still_linted(tmp_path: Pa
 
 
 @pytest.mark.asyncio
+async def test_a_changed_config_file_relints_open_files(tmp_path: Path) -> None:
+    path = tmp_path / "model.py"
+    path.write_text(SHARED)
+    config = tmp_path / "pyproject.toml"
+    async with session(tmp_path) as client:
+        uri = open_file(client, path)
+        assert [d.code for d in await diagnostics_for(client, uri)] == ["RNN101"]
+        config.write_text('[tool.rnn-reuse-lint]\nignore = ["RNN101"]\n')
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)]))
+        await wait_for(client, lambda: not publications(client, uri)[-1].diagnostics)
+
+
+@pytest.mark.asyncio
 async def test_flags_are_the_base_settings(tmp_path: Path) -> None:
     path = tmp_path / "model.py"
     path.write_text(SHARED)
@@ -369,9 +383,12 @@ async def test_noqa_action_silences_the_finding(tmp_path: Path) -> None:
         uri = open_file(client, path)
         (diagnostic,) = await diagnostics_for(client, uri)
         (noqa,) = [a for a in await actions_at(client, uri, diagnostic) if "noqa" in a.title]
-        silenced = apply(text, edits_of(noqa))
-        assert "# noqa: E501, RNN101\n" in silenced
-        change(client, uri, 2, silenced)
+        (edit,) = edits_of(noqa)
+        assert "# noqa: E501, RNN101\n" in apply(text, [edit])
+        # sent back as an incremental change (a range and its new text), as editors do
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangePartial(range=edit.range, text=edit.new_text)]))
         assert await diagnostics_for(client, uri, version=2) == []
 
 
