@@ -6,4 +6,5 @@ COMMAND_MODULES = (
     "rnn_reuse_lint.commands.rule",
     "rnn_reuse_lint.commands.explain",
     "rnn_reuse_lint.commands.trace",
+    "rnn_reuse_lint.commands.server",
 )
