@@ -25,7 +25,7 @@ from rnn_reuse_lint.model import (
     SharingRelation,
     StackModel,
 )
-from rnn_reuse_lint.runs import Replay, replay
+from rnn_reuse_lint.runs import Issue, Replay, replay
 from rnn_reuse_lint.settings import DEFAULT_TF_VERSION
 from rnn_reuse_lint.positions import spans_for
 from rnn_reuse_lint.modules import Loaded, Loader
@@ -140,6 +140,15 @@ class _Freezer:
             here = site
         return here
 
+    def _issue_here(self, issue: Issue) -> Optional[cst.CSTNode]:
+        """Where a scope issue is reported in this file: where it happens, or (inside another project module) the
+        call here that handed that module the object twice; None when it is that module's own finding."""
+        if self._path(issue.node) is None:
+            return issue.node
+        if issue.cell is not None and issue.cell.key in issue.run.record.handed:
+            return self._here(issue.node, issue.run.record.sites)
+        return None
+
     def freeze(self, stacks: List[StackRecord], drivers: List[DriverRecord], scope_replay: Replay,
                slot_failures: Sequence[SlotFailure] = ()) -> ModuleModel:
         stack_facts: List[Tuple[StackRecord, Dict[Obj, List[identity.Placement]]]] = []
@@ -188,6 +197,8 @@ class _Freezer:
                 self._want(_origin(_base(layer.cell)))
         for issue in scope_replay.issues:
             self._want(issue.node)
+            for site in issue.run.record.sites if issue.run.record.foreign else ():
+                self._want(site)
             if issue.other_node is not None:
                 self._want(issue.other_node)
             if issue.cell is not None:
@@ -244,7 +255,7 @@ class _Freezer:
         issues = tuple(
             ScopeIssue(
                 code=i.code,
-                span=self._span(i.node),
+                span=self._span(here),
                 driver=i.run.record.name,
                 scope=i.scope,
                 variable=i.variable,
@@ -255,8 +266,7 @@ class _Freezer:
                 loop_span=self._span(i.loop_node) if i.loop_node is not None else None,
                 other_path=self._path(i.other_node) if i.other_node is not None else None,
             )
-            # A clash that happens inside another project module, whatever called it, is that module's finding.
-            for i in scope_replay.issues if self._path(i.node) is None
+            for i, here in ((i, self._issue_here(i)) for i in scope_replay.issues) if here is not None
         )
         unique_issues = tuple(sorted(set(issues), key=lambda i: (i.span, i.code)))
         return ScopeModel(runs, relations, unique_issues)

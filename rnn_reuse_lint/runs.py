@@ -117,6 +117,7 @@ class _Simulation:
             self.out.runs.append(run)
             self.run_scopes.append((record.graph, record.scope))
             for role, value, prefix, direction in self._directions(record):
+                placed = False
                 for index, layer_value, layer_prefix, loops in self._layers(value, prefix, record, direction):
                     if not isinstance(layer_value, Obj):
                         continue
@@ -124,6 +125,14 @@ class _Simulation:
                                      symbolic=index is None and layer_prefix is not None)
                     run.layers.append(layer)
                     self._place(run, layer, layer_value, layer_prefix)
+                    placed = True
+                if not placed and isinstance(value, Obj) and value.kind == "stack" and value.family == Family.TF1 \
+                        and not record.stacked:
+                    # A MultiRNNCell of cells the pass cannot see (a project's template cells) is still one Layer:
+                    # it keeps the scope of its first run, so running it again elsewhere reuses what it made there.
+                    level = prefix + (direction,) if prefix is not None and direction and record.bidirectional \
+                        else prefix
+                    self._opaque_owner(run, LayerRun(None, direction, value), value, level)
 
     # ----- structure: directions, layers, wrapper levels ---------------------------------------------
     def _directions(
