@@ -28,6 +28,7 @@ MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 1, 24, 38, 47
 SYS_CAPSET, SYS_SECCOMP = 126, 317          # x86_64
 _DEVICES = ("null", "zero", "full", "random", "urandom")
+RECURSION_CAP = 20000        # frames; what sys.setrecursionlimit may give a traced file
 WORK_ROOT = "/dev/shm"       # a private tmpfs; the host's /tmp stays visible (read-only) for user files there
 
 
@@ -339,7 +340,7 @@ class Sandbox(object):
                      "os.forkpty", "pty.spawn", "os.startfile"):
             self._refuse("starting a process", "%s %r" % (event, args[:2] if args else ()))
         elif event == "socket.__new__":
-            self._refuse("network access", "creating a socket %r" % (args[1:3] if len(args) > 2 else ()))
+            self._refuse("network access", "creating a socket (family %r)" % (args[1] if len(args) > 1 else None,))
         elif event in ("socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"):
             self._refuse("network access", "%s %r" % (event, args[1:2] if len(args) > 1 else ()))
         elif event == "open":
@@ -398,7 +399,18 @@ class Sandbox(object):
         except (ValueError, OSError):
             self.cpu_limit = None
         self._guard_signals()
+        self._cap_recursion()
         self.user_active = True
+
+    def _cap_recursion(self):
+        """A file may raise the recursion limit, but not past RECURSION_CAP: a runaway recursion then ends in a
+        RecursionError within the time budget instead of a minute of frames or a C stack overflow."""
+        real = sys.setrecursionlimit
+        self._recursion_saved = real
+
+        def capped(limit):
+            return real(min(int(limit), RECURSION_CAP))
+        sys.setrecursionlimit = capped
 
     def _guard_signals(self):
         """The per-file timeout lives on SIGALRM/SIGXCPU: user code may not silence them (the parent's kill
@@ -427,6 +439,8 @@ class Sandbox(object):
 
     def end_file(self):
         self.user_active = False
+        if getattr(self, "_recursion_saved", None) is not None:
+            sys.setrecursionlimit = self._recursion_saved
         for name, func in getattr(self, "_signal_saved", {}).items():
             setattr(signal, name, func)
         try:
