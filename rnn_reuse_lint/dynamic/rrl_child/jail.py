@@ -80,7 +80,6 @@ class Jail(object):
             if not _under(path, bound):
                 self._bind(path, new(path))
                 bound.append(path)
-        self._user_dir(user_dir, new(user_dir), drop_uid, bound)
         # /dev: a few harmless devices; /dev/shm and /tmp: fresh tmpfs of this child (gone when it exits)
         for name in DEVICES:
             if os.path.exists("/dev/" + name):
@@ -98,6 +97,8 @@ class Jail(object):
             self._mount("proc", new("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2")
         except OSError:
             self._mount("proc", new("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+        # last: a folder under /tmp (pytest's, mktemp's) goes on top of the fresh /tmp, not under it
+        self._user_dir(user_dir, new(user_dir), drop_uid, bound)
         _makedirs(new("/.old"))
         if self.libc.syscall(SYS_PIVOT_ROOT, _enc(root), _enc(new("/.old"))) != 0:
             raise OSError(ctypes.get_errno(), "pivot_root")
