@@ -171,10 +171,11 @@ def with_dynamic_verdicts(results: Sequence[FileResult], settings: Settings) -> 
 # Fixes
 
 
-def apply_fixes(results: Sequence[FileResult], settings: Settings, unsafe: bool, write: bool
-                ) -> Tuple[List[FileResult], List[str], int, int]:
+def apply_fixes(results: Sequence[FileResult], settings: Settings, unsafe: bool, write: bool,
+                roots: Optional[Sequence[str]] = None) -> Tuple[List[FileResult], List[str], int, int]:
     """Fix every file that has an applicable fix. Returns the results after fixing (what is left), the
-    diffs, the number of findings fixed, and the number of files whose fixing stopped on a problem."""
+    diffs, the number of findings fixed (written, when writing), and the number of files whose fixing
+    stopped on a problem. `roots`: the real linted paths; a symlink out of them is not written through."""
     from rnn_reuse_lint import engine
     from rnn_reuse_lint.fixes.apply import applicable, fix_text, unified_diff
 
@@ -202,15 +203,15 @@ def apply_fixes(results: Sequence[FileResult], settings: Settings, unsafe: bool,
             problems += 1
             print(f"rnn-reuse-lint: {path}: {outcome.problem}", file=sys.stderr)
         if outcome.text != text:
-            fixed += len(outcome.fixed)
             diffs.append(unified_diff(path, text, outcome.text))
             if write:
-                problem = _write_source(path, outcome.text, encoding, data)
+                problem = _write_source(path, outcome.text, encoding, data, roots)
                 if problem is not None:
                     print(f"rnn-reuse-lint: {path}: {problem}", file=sys.stderr)
                     problems += 1
                     out.append(result)
                     continue
+            fixed += len(outcome.fixed)   # only what was written (or, for --diff, would be)
         out.append(outcome.result if write else result)
     return out, diffs, fixed, problems
 
@@ -225,27 +226,17 @@ def _encoding(data: bytes) -> str:
         return "utf-8"
 
 
-def _write_source(path: str, text: str, encoding: str, original: bytes) -> Optional[str]:
-    """Replace the file atomically (a temporary file renamed over it, same permissions), through symlinks."""
-    import os
-    import shutil
-    import tempfile
+def _write_source(path: str, text: str, encoding: str, original: bytes, roots: Optional[Sequence[str]]
+                  ) -> Optional[str]:
+    """Encode as the file was (BOM, coding cookie) and write it carefully (fixes/write.py)."""
+    from rnn_reuse_lint.fixes.write import write_fixed
 
     bom = "\ufeff" if original.startswith(b"\xef\xbb\xbf") else ""
-    target = os.path.realpath(path)
-    temporary = None
     try:
         encoded = (bom + text).encode("utf-8" if encoding == "utf-8-sig" else encoding)
-        handle, temporary = tempfile.mkstemp(prefix=".rnn-reuse-lint-", dir=os.path.dirname(target))
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(encoded)
-        shutil.copymode(target, temporary)
-        os.replace(temporary, target)
-    except (OSError, UnicodeEncodeError, LookupError) as exc:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
-        return f"cannot write the fixed file: {getattr(exc, 'strerror', None) or exc}"
-    return None
+    except (UnicodeEncodeError, LookupError) as exc:
+        return f"cannot write the fixed file: {exc}"
+    return write_fixed(path, encoded, original, roots)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -397,7 +388,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_FINDINGS if diffs and not args.exit_zero else EXIT_CLEAN
     fixed = 0
     if args.fix:
-        results, _, fixed, _ = apply_fixes(results, settings, args.unsafe_fixes, write=True)
+        from rnn_reuse_lint.fixes.write import linted_roots
+
+        results, _, fixed, _ = apply_fixes(results, settings, args.unsafe_fixes, write=True,
+                                           roots=linted_roots(args.paths))
     if args.dynamic:
         from rnn_reuse_lint.dynamic.api import DynamicUnavailable  # imports no TensorFlow (only the child does)
         from rnn_reuse_lint.dynamic.plan import DefineError
