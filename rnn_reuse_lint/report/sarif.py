@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import os
 from typing import Any, Dict, List, Optional, Sequence
-from urllib.parse import quote
 
 from rnn_reuse_lint import __version__
 from rnn_reuse_lint.finding import FileError, FileResult, Finding
 from rnn_reuse_lint.report import Location, ReportOptions, locate, section
+from rnn_reuse_lint.report.paths import uri_path
 from rnn_reuse_lint.settings import Settings
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -30,7 +30,7 @@ def artifact(path: str) -> Dict[str, Any]:
         from pathlib import Path
 
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path.replace(os.sep, "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
+    return {"uri": uri_path(path.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
 
 
 def region(where: Location) -> Optional[Dict[str, Any]]:
