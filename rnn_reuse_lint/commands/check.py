@@ -130,15 +130,19 @@ def analyze_all(files: Sequence[str], settings: Settings, jobs: int) -> List[Fil
     """Results in the order of `files`, whatever the number of processes."""
     if len(files) > 1:
         _tune_gc()  # before the pool forks: the workers inherit it
-    if jobs <= 1 or len(files) < 2:
+    if len(files) < 2:
         return [lint_file(path, settings) for path in files]
-    import concurrent.futures
+    from rnn_reuse_lint.supervise import run_supervised
 
-    # Small chunks: the run ends when the slowest worker's last chunk does (with len/16 chunks on 2 workers
-    # the benchmark corpus lost ~6% to that tail); pickling a chunk of paths costs next to nothing.
-    chunk = max(1, len(files) // (jobs * 32))
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lint_file, files, [settings] * len(files), chunksize=chunk))
+    # -j 1 too runs in a worker process: a native parser crash on one file must not end the run. Measured on
+    # 189 fixture files: 9.3 s in one worker vs 11.7 s in-process (the worker's heap holds nothing else).
+    return run_supervised(lint_file, crashed_file, files, settings, max(1, jobs))
+
+
+def crashed_file(path: str) -> FileResult:
+    """The result of a file whose analysis killed its worker process (a native parser crash)."""
+    return FileResult(path, error=FileError(path, 1, 1, "the analyser crashed on this file (its worker process "
+                                                        "died); the other files were analysed"))
 
 
 # --------------------------------------------------------------------------------------------------
