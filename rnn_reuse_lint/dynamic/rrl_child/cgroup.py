@@ -49,6 +49,7 @@ class MemoryCgroups(object):
         if not own.startswith(root):
             return self.why
         parent = os.path.join(point, own[len(root):].lstrip("/"))
+        _remove_stale(parent)
         base = os.path.join(parent, "rrl-%s" % binascii.hexlify(os.urandom(6)).decode())
         try:
             os.mkdir(base, 0o700)
@@ -65,6 +66,8 @@ class MemoryCgroups(object):
             return None
         path = os.path.join(self.base, name)
         try:
+            if not os.path.isdir(self.base):   # removed as stale by another run while this zygote was idle
+                os.mkdir(self.base, 0o700)
             os.mkdir(path, 0o700)
             _write(os.path.join(path, "memory.limit_in_bytes"), str((limit_mb + SLACK_MB) << 20))
             try:   # swap too, where accounted: pages swapped out still count
@@ -107,6 +110,24 @@ class MemoryCgroups(object):
         if self.base is not None:
             self.remove(self.base)
             self.base = None
+
+
+def _remove_stale(parent):
+    """Folders of zygotes that were killed (SIGKILL leaves no chance to clean up): rmdir only succeeds on a
+    cgroup without processes and sub-groups, so a folder in use stays."""
+    try:
+        names = [n for n in os.listdir(parent) if n.startswith("rrl-")]
+    except OSError:
+        return
+    for name in names:
+        base = os.path.join(parent, name)
+        try:
+            for sub in os.listdir(base):
+                if os.path.isdir(os.path.join(base, sub)):
+                    MemoryCgroups.remove(os.path.join(base, sub))
+        except OSError:
+            pass
+        MemoryCgroups.remove(base)
 
 
 def _write(path, text):
