@@ -73,6 +73,13 @@ PROBES = {
                 tf.get_variable("%s_refused" % name, [1])
         raise ValueError(open("/etc/shadow").read())
     """,
+    "caps": """
+        import tensorflow as tf
+        for line in open("/proc/self/status"):
+            if line.startswith(("CapBnd", "CapEff", "CapPrm", "NoNewPrivs", "Seccomp:")):
+                key, value = line.split(":")
+                tf.get_variable("%s_%s" % (key, value.strip()), [1])
+    """,
     "forger": """
         import json, os, stat, sys
         fake = {"version": 1, "path": {victim!r}, "runs": [], "sharing": [], "created": [], "error": None,
@@ -123,7 +130,7 @@ PROBES = {
     """,
     "killpg": "import os, signal\nos.killpg(1, signal.SIGKILL)\n",
 }
-ORDER = ["unix_socket", "memfd", "io_uring_keyctl", "shadow", "forger", "victim", "liar", "deep", "after_liar",
+ORDER = ["unix_socket", "memfd", "io_uring_keyctl", "shadow", "caps", "forger", "victim", "liar", "deep", "after_liar",
          "injection", "interrupt", "timeout_after_run", "recursion", "killpg", "last"]
 
 
@@ -225,6 +232,11 @@ def test_the_file_runs_as_nobody_and_sees_no_host_secrets(probes: Dict[str, Any]
     assert _created(trace)[1:] == ["host_file_refused", "root_dir_refused", "home_refused"]
     assert trace["error"]["type"] in ("FileNotFoundError", "PermissionError")
     assert trace["error"]["message"].startswith("[Errno") and "rrl-host-secret" not in repr(probes)
+
+
+def test_no_capability_is_left_not_even_in_the_bounding_set(probes: Dict[str, Any]) -> None:
+    assert _created(probes["caps"]) == ["CapPrm_0000000000000000", "CapEff_0000000000000000",
+                                        "CapBnd_0000000000000000", "NoNewPrivs_1", "Seccomp_2"]
 
 
 def test_a_file_cannot_forge_another_files_verdict(probes: Dict[str, Any]) -> None:

@@ -249,6 +249,9 @@ class Sandbox(object):
                 # half a root is worse than none: refuse to run user code with the host's files in view as root
                 raise OSError(e.errno, "cannot build the private root: %s" % e)
         _close_stray_descriptors(self.keep_fds)
+        if self.libc is not None and self.config.get("isolate", True):
+            for cap in range(64):   # while CAP_SETPCAP is still ours: setuid() below clears the effective set
+                self.libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
         if self.in_userns:
             self.features["uid"] = "on: unprivileged user namespace (uid %d outside)" % self.outer_uid
         elif self.libc is not None and self.config.get("isolate", True):
