@@ -117,7 +117,7 @@ class Jail(object):
             self._bind(user_dir, target)
             return
         _makedirs(target)
-        self._mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "size=%dm,mode=755" % (COPY_MAX_BYTES >> 20))
+        self._mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "size=%dm,mode=755" % ((COPY_MAX_BYTES >> 20) + 8))
         budget = [COPY_MAX_FILES, COPY_MAX_BYTES]
         _copy_python(user_dir, target, budget, 0)
         self._mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
@@ -141,8 +141,11 @@ def _copy_python(src, dst, budget, depth):
             _copy_python(path, os.path.join(dst, name), budget, depth + 1)
         elif stat.S_ISREG(st.st_mode) and name.endswith((".py", ".json", ".txt", ".yaml", ".yml", ".cfg")) \
                 and st.st_size <= budget[1]:
-            shutil.copyfile(path, os.path.join(dst, name))
-            os.chmod(os.path.join(dst, name), 0o644)
+            try:
+                shutil.copyfile(path, os.path.join(dst, name))
+                os.chmod(os.path.join(dst, name), 0o644)
+            except OSError:   # a file that vanished or cannot be read: its import fails, not the trace
+                continue
             budget[0] -= 1
             budget[1] -= st.st_size
 

@@ -29,7 +29,7 @@ PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 1, 24, 
 SYS_CAPSET, SYS_SECCOMP = 126, 317          # x86_64
 _DEVICES = ("null", "zero", "full", "random", "urandom")
 RECURSION_CAP = 20000        # frames; what sys.setrecursionlimit may give a traced file
-WORK_ROOT = "/dev/shm"       # a private tmpfs; the host's /tmp stays visible (read-only) for user files there
+WORK_ROOT = "/dev/shm"       # a private tmpfs of each file's process (jail.py), its working folder
 
 
 class Violation(PermissionError):
