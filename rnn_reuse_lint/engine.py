@@ -1,6 +1,7 @@
 """Source in, findings out: prefilter, decode, guard, parse once, build the model, run the enabled rules."""
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import stat
@@ -121,6 +122,17 @@ def build(
 ) -> Union[Tuple["ModuleModel", int], FileError, None]:
     """The ModuleModel of a file with the column offset to add back (dedented fragments), its RNN000
     error, or None when the prefilter rules it out. `describe_runs` is for `explain` (see builder)."""
+    wide = wide_encoding(data)
+    wide_notes: Tuple[str, ...] = ()
+    if wide is not None:
+        # The byte prefilter looks for ASCII tokens, which UTF-16/32 spells with NULs between: decode first.
+        try:
+            data = data.decode(wide).encode("utf-8", "surrogatepass")
+        except UnicodeDecodeError as exc:
+            return FileError(path, 1, 1, f"cannot decode as {wide} (it starts with a {wide} byte order mark): {exc}")
+        wide_notes = (f"read as {wide.upper()} (byte order mark); Python itself only runs UTF-8 or an 8-bit "
+                      "encoding named in a coding cookie, and no fixes are offered for this file",)
+        fixes = False
     if not might_have_rnn(data):
         return None
     text = decode(data, path)
@@ -133,14 +145,27 @@ def build(
 
     # Fix positions would be positions in the normalized text, not in the file: no fixes there.
     # A misdeclared file would be written back in the encoding its cookie names: no fixes there either.
-    plan_fixes = fixes and not parsed.notes and not isinstance(text, _Misdeclared)
+    plan_fixes = fixes and not parsed.notes and not wide_notes and not isinstance(text, _Misdeclared)
     model = build_model(parsed.module, path, tf_version, defines, plan_fixes=plan_fixes,
                         describe_runs=describe_runs, source=text)
-    if parsed.notes:
-        model = replace(model, notes=model.notes + parsed.notes, repairs=parsed.repairs)
+    if parsed.notes or wide_notes:
+        model = replace(model, notes=model.notes + wide_notes + parsed.notes, repairs=parsed.repairs)
     if isinstance(text, _Misdeclared):
         model = replace(model, repairs=(text.warning(),) + model.repairs, notes=model.notes + (COOKIE_NOTE,))
     return model, parsed.column_offset
+
+
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+              (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def wide_encoding(data: bytes) -> Optional[str]:
+    """"utf-16" / "utf-32" for bytes that start with that byte order mark (editors on Windows save such files)."""
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    return None
 
 
 def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:

@@ -185,3 +185,27 @@ def test_libcst_survives_the_deepest_nesting_the_guard_allows() -> None:
     """)
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+TOO_LONG_CHAIN = "expression too deeply nested to analyse (a chain of more than 300 calls, subscripts or attribute accesses)"
+
+
+@pytest.mark.parametrize("source", [
+    pytest.param("x = f" + "()" * 8_000 + "\n", id="eight thousand chained calls"),
+    pytest.param("x = f" + "[0]" * 8_000 + "\n", id="eight thousand subscripts"),
+    pytest.param("x = (f\n" + "  ()\n" * 400 + ")\n", id="one trailer per line"),
+    pytest.param("x = f" + "().a" * 400 + "\n", id="calls and attributes"),
+    pytest.param("x = f" + "(g(1))[h[0]]" * 200 + "\n", id="trailers with brackets inside"),
+])
+def test_long_trailer_chains_are_rejected(source: str) -> None:
+    assert check_source(source) == TOO_LONG_CHAIN
+
+
+@pytest.mark.parametrize("source", [
+    pytest.param("x = f" + "()" * 300 + "\n", id="exactly the limit"),
+    pytest.param("x = f()\n" * 5_000, id="many short chains"),
+    pytest.param("s = '" + "()" * 5_000 + "'\n", id="in a string"),
+    pytest.param("y = a[0][1].b(c)(d)\n" * 1_000, id="ordinary chains, many lines"),
+])
+def test_short_trailer_chains_pass(source: str) -> None:
+    assert check_source(source) is None

@@ -9,7 +9,7 @@ import tokenize
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
-from rnn_reuse_lint.dynamic.pool import Child, ChildFailed, ChildUnavailable, child_env
+from rnn_reuse_lint.dynamic.pool import MEMORY_MB, Child, ChildFailed, ChildUnavailable, child_env
 from rnn_reuse_lint.dynamic.verify import verify as _verify
 from rnn_reuse_lint.finding import Finding
 
@@ -41,8 +41,12 @@ def _read_source(path: str) -> Tuple[Optional[str], Optional[Dict[str, Any]]]:
 
 
 def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional[str] = None,
-                defines: Mapping[str, str] = {}) -> List[Dict[str, Any]]:
-    """Trace each file in one warm sandboxed child; one trace dict per path, in order.
+                defines: Mapping[str, str] = {}, memory_mb: int = MEMORY_MB,
+                cgroup: bool = True) -> List[Dict[str, Any]]:
+    """Trace each file in a process forked from one warm sandboxed zygote; one trace dict per path, in order.
+
+    `memory_mb` bounds what each file may allocate; `cgroup=False` skips the per-file memory cgroup (the other
+    limits still hold).
 
     A file that crashes, hangs or exhausts memory gets a trace whose "error" says so, and the child is restarted
     for the remaining files. Raises DynamicUnavailable when the child cannot import TensorFlow at all, and
@@ -62,7 +66,7 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
             request = {"path": path, "abspath": os.path.abspath(path), "source": source,
                        "plan": make_plan(source, path, defines)}
             if child is None:
-                child = Child(python)
+                child = Child(python, memory_mb=memory_mb, cgroup=cgroup)
                 try:
                     hello = child.start()
                 except ChildUnavailable as e:
@@ -77,7 +81,8 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
             except ChildFailed as e:
                 child.kill()
                 child = None
-                kind = {"timeout": "Timeout", "memory": "MemoryError"}.get(e.kind, "ChildCrashed")
+                kind = {"timeout": "Timeout", "memory": "MemoryError", "protocol": "ProtocolError"}.get(e.kind,
+                                                                                                   "ChildCrashed")
                 trace = _empty_trace(path, {"type": kind, "message": e.reason, "line": None}, tf_version)
             trace["path"] = path
             results.append(trace)

@@ -1,7 +1,6 @@
 """Start, feed, watch and restart the sandboxed tracing child (one warm TensorFlow import for many files)."""
 from __future__ import annotations
 
-import collections
 import json
 import os
 import select
@@ -10,13 +9,17 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Any, Deque, Dict, Optional
+from typing import Any, Dict, Optional
+
+from rnn_reuse_lint.dynamic.protocol import MAX_LINE, ProtocolError, bad_trace, check_trace, decode, printable, split_message
 
 CHILD_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rrl_child")
 START_TIMEOUT = 180.0     # importing TensorFlow: 3-4 s warm, much more on a cold or busy machine
 GRACE = 10.0              # the child enforces the per-file timeout itself; the parent kills only past this grace
 MEMORY_MB = 4096          # allocation budget per file on top of what TensorFlow itself holds
-RSS_SLACK_MB = 2048       # parent-side backstop: kill when the child's RSS exceeds budget + this
+RSS_SLACK_MB = 2048       # parent-side backstop: kill when a child process holds budget + this (the zygote's own
+                          # per-file watchdog and cgroup answer long before)
+STDERR_KEEP = 64 * 1024   # bytes of the child's stderr kept for crash reports (a file may write gigabytes there)
 
 
 class ChildUnavailable(Exception):
@@ -49,14 +52,17 @@ def _signal_name(num: int) -> str:
 class Child:
     """One tracing child process: `trace()` sends a request and returns the child's trace dict."""
 
-    def __init__(self, python: Optional[str] = None, isolate: bool = True, memory_mb: int = MEMORY_MB) -> None:
+    def __init__(self, python: Optional[str] = None, isolate: bool = True, memory_mb: int = MEMORY_MB,
+                 cgroup: bool = True) -> None:
         self.python = python or sys.executable
         self.isolate = isolate
         self.memory_mb = memory_mb
+        self.cgroup = cgroup
         self.proc: Optional[subprocess.Popen[bytes]] = None
         self.hello: Dict[str, Any] = {}
         self._buf = b""
-        self._stderr: Deque[str] = collections.deque(maxlen=200)
+        self._stderr = bytearray()
+        self._stderr_lock = threading.Lock()
         self._exit_note: Optional[Dict[str, Any]] = None
         self._next_id = 0
         self._killed_for: Optional[str] = None
@@ -73,15 +79,20 @@ class Child:
         except OSError as e:
             raise ChildUnavailable("cannot start %s: %s" % (self.python, e)) from None
         threading.Thread(target=self._drain_stderr, daemon=True).start()
-        self._send({"isolate": self.isolate, "memory_mb": self.memory_mb})
-        msg = self._receive(time.monotonic() + START_TIMEOUT)
+        self._send({"isolate": self.isolate, "memory_mb": self.memory_mb, "cgroup": self.cgroup})
+        try:
+            msg = self._receive(time.monotonic() + START_TIMEOUT)
+        except ProtocolError as e:
+            self.kill()
+            raise ChildUnavailable("the tracing child answered nonsense: %s" % e) from None
         if msg is None:
             self.kill()
             raise ChildUnavailable("the tracing child did not start: %s" % self._death_reason())
         if "fatal" in msg:
             self.kill()
             raise ChildUnavailable(str(msg["fatal"]))
-        self.hello = msg.get("hello", {})
+        hello = msg.get("hello")
+        self.hello = hello if isinstance(hello, dict) else {}
         return self.hello
 
     def alive(self) -> bool:
@@ -127,14 +138,22 @@ class Child:
             raise ChildFailed("the tracing child died: %s" % self._death_reason(), "crash") from None
         deadline = time.monotonic() + timeout + GRACE
         while True:
-            msg = self._receive(deadline, watch_memory=True)
+            try:
+                msg = self._receive(deadline, watch_memory=True)
+            except ProtocolError as e:
+                self.kill()
+                raise ChildFailed("the tracing child broke the protocol: %s" % e, "protocol") from None
             if msg is None:
                 raise self._failure(timeout)
             if "exit" in msg:
-                self._exit_note = msg["exit"]
+                self._exit_note = msg["exit"] if isinstance(msg["exit"], dict) else None
                 continue
-            if msg.get("id") == self._next_id and "trace" in msg:
-                return dict(msg["trace"])
+            ident, trace = split_message(msg)
+            if ident == self._next_id and "trace" in msg:
+                try:
+                    return check_trace(trace)
+                except ProtocolError as e:
+                    return bad_trace(str(request.get("path")), str(e), self.hello.get("tf_version"))
             if "restart" in msg:
                 self.kill()
 
@@ -161,14 +180,16 @@ class Child:
                 code = None
         self._drain_pending_exit()
         note = self._exit_note
-        tail = " | ".join(line for line in list(self._stderr)[-6:] if line.strip())
-        if note and "signal" in note:
+        with self._stderr_lock:
+            text = bytes(self._stderr[-2000:]).decode("utf-8", "replace")
+        tail = printable(" | ".join(line for line in text.splitlines()[-6:] if line.strip()))
+        if note and isinstance(note.get("signal"), int):
             name = _signal_name(int(note["signal"]))
             what = {"SIGSEGV": "segmentation fault", "SIGKILL": "killed", "SIGABRT": "aborted",
                     "SIGBUS": "bus error", "SIGXCPU": "CPU time limit"}.get(name, name)
             text = "%s (%s)" % (what, name)
-        elif note and "code" in note:
-            text = "exited with status %s" % note["code"]
+        elif note and isinstance(note.get("code"), int):
+            text = "exited with status %d" % note["code"]
         elif code is not None and code < 0:
             text = "killed by %s" % _signal_name(-code)
         elif code is not None:
@@ -183,9 +204,9 @@ class Child:
                 msg = self._receive(time.monotonic() + 0.5)
                 if msg is None:
                     return
-                if "exit" in msg:
+                if "exit" in msg and isinstance(msg["exit"], dict):
                     self._exit_note = msg["exit"]
-        except Exception:
+        except (ProtocolError, OSError):
             return
 
     # ------------------------------------------------------------------ pipes
@@ -195,7 +216,7 @@ class Child:
         self.proc.stdin.flush()
 
     def _receive(self, deadline: float, watch_memory: bool = False) -> Optional[Dict[str, Any]]:
-        """The next JSON message, or None on EOF / deadline."""
+        """The next JSON message, or None on EOF / deadline; ProtocolError for a line that is not one."""
         proc = self.proc
         if proc is None or proc.stdout is None:
             return None
@@ -203,11 +224,10 @@ class Child:
         while True:
             if b"\n" in self._buf:
                 line, self._buf = self._buf.split(b"\n", 1)
-                try:
-                    msg = json.loads(line.decode("utf-8", "replace"))
-                except ValueError:
-                    continue
-                return msg if isinstance(msg, dict) else None
+                return decode(line)
+            if len(self._buf) > MAX_LINE:
+                self._buf = b""
+                raise ProtocolError("a message longer than %d bytes" % MAX_LINE)
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
@@ -226,8 +246,18 @@ class Child:
         proc = self.proc
         if proc is None or proc.stderr is None:
             return
-        for raw in proc.stderr:
-            self._stderr.append(raw.decode("utf-8", "replace").rstrip())
+        fd = proc.stderr.fileno()
+        while True:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self._stderr_lock:   # keep the tail only: memory stays bounded whatever the child writes
+                self._stderr += chunk
+                if len(self._stderr) > STDERR_KEEP:
+                    del self._stderr[:-STDERR_KEEP]
 
     def _over_memory(self) -> bool:
         proc = self.proc
@@ -235,15 +265,15 @@ class Child:
             return False
         limit_kb = (self.memory_mb + RSS_SLACK_MB) * 1024 + int(self.hello.get("rss_kb", 0) or 600 * 1024)
         for pid in [proc.pid] + _children(proc.pid):
-            rss = _rss_kb(pid)
+            rss = _charged_kb(pid)
             if rss is not None and rss > limit_kb:
-                self._killed_for = "memory limit exceeded (%d MB resident; killed)" % (rss // 1024)
+                self._killed_for = "memory limit exceeded (%d MB anonymous + shared; killed)" % (rss // 1024)
                 self.kill()
                 return True
         return False
 
 
-def _children(pid: int, depth: int = 3) -> list[int]:
+def _children(pid: int, depth: int = 4) -> list[int]:
     """Descendants of pid (launcher -> namespace init -> worker)."""
     try:
         with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
@@ -257,12 +287,14 @@ def _children(pid: int, depth: int = 3) -> list[int]:
     return out
 
 
-def _rss_kb(pid: int) -> Optional[int]:
+def _charged_kb(pid: int) -> Optional[int]:
+    """Anonymous plus shared memory (shmem and tmpfs pages count, which RSS alone misses when not mapped)."""
+    total = 0
     try:
         with open("/proc/%d/status" % pid) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                if line.startswith(("RssAnon:", "RssShmem:")):
+                    total += int(line.split()[1])
     except (OSError, ValueError):
         return None
-    return None
+    return total

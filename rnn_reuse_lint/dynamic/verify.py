@@ -9,7 +9,8 @@ from rnn_reuse_lint.finding import Dynamic, Finding
 
 Trace = Mapping[str, Any]
 # errors after which nothing in the file can be judged
-_FATAL = {"Timeout", "ChildCrashed", "MemoryError", "FileError", "ChildError", "InternalError", "SyntaxError"}
+_FATAL = {"Timeout", "ChildCrashed", "MemoryError", "FileError", "ChildError", "InternalError", "SyntaxError",
+          "ProtocolError", "SandboxError"}
 _REFUSED = ("Attempt to reuse RNNCell", "Attempt to have a second RNNCell")
 
 

@@ -9,6 +9,7 @@ from typing import List, Sequence
 
 from rnn_reuse_lint.finding import FileResult
 from rnn_reuse_lint.report import Location, ReportOptions, all_findings, locate
+from rnn_reuse_lint.report.paths import display_path
 from rnn_reuse_lint.report.text import position
 from rnn_reuse_lint.settings import Settings
 
@@ -24,7 +25,7 @@ def escape_property(text: str) -> str:
 
 
 def _properties(where: Location, title: str) -> str:
-    parts = [f"file={escape_property(where.path)}"]
+    parts = [f"file={escape_property(display_path(where.path))}"]
     if where.file_line is not None:
         parts.append(f"line={where.file_line}")
         if where.file_column is not None:

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from rnn_reuse_lint import __version__
 from rnn_reuse_lint.finding import FileResult, Finding, Fix
 from rnn_reuse_lint.report import ReportOptions, locate
+from rnn_reuse_lint.report.paths import display_path
 from rnn_reuse_lint.settings import Settings
 
 _EMPTY = FileResult("")
@@ -40,7 +41,7 @@ def finding_dict(f: Finding, result: FileResult = _EMPTY) -> Dict[str, Any]:
         "code": f.code,
         "name": f.name,
         "severity": f.severity,
-        "path": f.path,
+        "path": display_path(f.path),
         "line": where.line,
         "column": where.column,
         "end_line": where.end_line if where.end_line is not None else f.span.end_line,
@@ -55,7 +56,7 @@ def finding_dict(f: Finding, result: FileResult = _EMPTY) -> Dict[str, Any]:
         out["cell"] = where.cell
     for r in f.related:
         other = locate(result, r.path, r.span.line, r.span.column)
-        related: Dict[str, Any] = {"path": r.path, "line": other.line, "column": other.column, "message": r.message}
+        related: Dict[str, Any] = {"path": display_path(r.path), "line": other.line, "column": other.column, "message": r.message}
         if other.cell is not None:
             related["cell"] = other.cell
         out["related"].append(related)
@@ -75,7 +76,7 @@ def document(
         if result.error is not None:
             e = result.error
             where = locate(result, e.path, e.line, e.column)
-            error: Dict[str, Any] = {"code": e.code, "path": e.path, "line": where.line, "column": where.column,
+            error: Dict[str, Any] = {"code": e.code, "path": display_path(e.path), "line": where.line, "column": where.column,
                                      "message": e.message}
             if where.cell is not None:
                 error["cell"] = where.cell
@@ -90,7 +91,7 @@ def document(
     }
     if options.show_suppressed:
         doc["suppressed"] = suppressed
-    notes = [{"path": r.path, "message": note} for r in results for note in r.notes]
+    notes = [{"path": display_path(r.path), "message": note} for r in results for note in r.notes]
     if notes:  # e.g. "normalized legacy syntax: ..." (findings then point at the original text)
         doc["notes"] = notes
     return doc

@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from rnn_reuse_lint.finding import FileResult, Finding
 from rnn_reuse_lint.report import Location, ReportOptions, SourceLines, all_findings, locate
+from rnn_reuse_lint.report.paths import display_path
 from rnn_reuse_lint.report.text import position
 from rnn_reuse_lint.settings import Settings
 
@@ -35,7 +36,7 @@ def _range(where: Location) -> Optional[Dict[str, Any]]:
 
 
 def _location(where: Location) -> Dict[str, Any]:
-    out: Dict[str, Any] = {"path": where.path}
+    out: Dict[str, Any] = {"path": display_path(where.path)}
     rng = _range(where)
     if rng is not None:
         out["range"] = rng

@@ -13,11 +13,11 @@ import json
 import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
-from urllib.parse import quote
 
 from rnn_reuse_lint import __version__
 from rnn_reuse_lint.finding import FileError, FileResult, Finding
 from rnn_reuse_lint.report import Location, ReportOptions, locate, section
+from rnn_reuse_lint.report.paths import uri_path
 from rnn_reuse_lint.settings import Settings
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -55,7 +55,7 @@ def artifact(path: str) -> Dict[str, Any]:
         relative = ".."
     if relative == ".." or relative.startswith(".." + os.sep):
         return {"uri": Path(full).as_uri()}
-    return {"uri": quote(relative.replace(os.sep, "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
+    return {"uri": uri_path(relative.replace(os.sep, "/")), "uriBaseId": "%SRCROOT%"}
 
 
 def region(where: Location) -> Optional[Dict[str, Any]]:

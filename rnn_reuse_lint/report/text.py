@@ -6,6 +6,7 @@ from typing import Dict, List, Optional, Sequence
 
 from rnn_reuse_lint.finding import FileError, FileResult, Finding
 from rnn_reuse_lint.report import Location, ReportOptions, all_findings, locate
+from rnn_reuse_lint.report.paths import display_path
 from rnn_reuse_lint.report.style import paint
 from rnn_reuse_lint.settings import Settings
 
@@ -24,7 +25,7 @@ _NO_FIX_BY_DESIGN = {
 
 def position(where: Location) -> str:
     cell = f"cell {where.cell}:" if where.cell is not None else ""
-    return f"{where.path}:{cell}{where.line}:{where.column}"
+    return f"{display_path(where.path)}:{cell}{where.line}:{where.column}"
 
 
 def fix_lines(f: Finding) -> List[str]:

@@ -218,6 +218,7 @@ class FileRunner(object):
         self.tracer = tracer
         self.info = info
         self.tf1 = tf1
+        self.partial = None
         self.contrib_hooked = info.get("tf2", False)
         from tensorflow.python.framework import ops
         self.ops = ops
@@ -242,6 +243,7 @@ class FileRunner(object):
         result = {"version": 1, "path": path, "tf_version": self.info["tf_version"], "runs": [], "sharing": [],
                   "created": [], "error": None, "synthesized": {}, "stacks": [], "entries": [], "stopped_at": None,
                   "python": "%d.%d.%d" % sys.version_info[:3]}
+        self.partial = result     # what a timeout in the middle of the file still reports
         try:
             tree = ast.parse(source, path)
             marker = _EnterMarker()
@@ -279,6 +281,7 @@ class FileRunner(object):
             self.tracer.begin_unit(name, path)
             error = None
             stopped = None
+            timed_out = None
             # graph mode as `with graph.as_default()` gives it (TF 2), restored afterwards even if the file
             # turned eager execution on, so the next unit and the next file build graphs again
             with self.graph_mode():
@@ -286,9 +289,8 @@ class FileRunner(object):
                     fn()
                 except StopTrace as s:
                     stopped = {"what": s.what, "line": s.line}
-                except TraceTimeout:
-                    self.tracer.end_unit()
-                    raise
+                except TraceTimeout as e:
+                    timed_out = e      # keep what ran before the timer went off, then stop the file
                 except _Exit as e:
                     error = {"type": "SystemExit", "message": "os._exit(%s) called; the file stopped there" % e.code,
                              "line": (self.tracer.tb_lines(sys.exc_info()[2]) or [None])[-1], "stack": []}
@@ -296,9 +298,7 @@ class FileRunner(object):
                     lines = self.tracer.tb_lines(sys.exc_info()[2])
                     error = {"type": "SystemExit", "message": "sys.exit(%s) called; the file stopped there" % (e.code,),
                              "line": lines[-1] if lines else None, "stack": lines}
-                except KeyboardInterrupt:
-                    raise
-                except BaseException as e:
+                except BaseException as e:   # KeyboardInterrupt too: the file raised it (no terminal reaches us)
                     error = describe_error(self.tracer, e, sys.exc_info()[2])
                     if isinstance(e, NameError):
                         error["message"] += " (give it a value with --define NAME=VALUE)"
@@ -316,6 +316,8 @@ class FileRunner(object):
             if stopped is not None and result["stopped_at"] is None:
                 result["stopped_at"] = stopped
             state["index"] += 1
+            if timed_out is not None:
+                raise timed_out
 
         old_argv = sys.argv
         sys.argv = [path]

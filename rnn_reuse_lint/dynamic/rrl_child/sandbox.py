@@ -1,4 +1,5 @@
-"""Confine the tracing child: namespaces, read-only files but a tmpfs, no capabilities, seccomp, limits, audit."""
+"""Confine the tracing child: namespaces and a read-only view for the zygote; per forked file a private root, uid
+nobody, no capabilities, a cgroup, limits, seccomp and the audit hook."""
 # mypy: ignore-errors
 # (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
 import ctypes
@@ -12,6 +13,9 @@ import struct
 import sys
 import tempfile
 
+from .cgroup import MemoryCgroups
+from .jail import STAGE, Jail, drop_uid
+
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
 CLONE_NEWIPC = 0x08000000
@@ -24,7 +28,8 @@ MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 1, 24, 38, 47
 SYS_CAPSET, SYS_SECCOMP = 126, 317          # x86_64
 _DEVICES = ("null", "zero", "full", "random", "urandom")
-WORK_ROOT = "/dev/shm"       # a private tmpfs; the host's /tmp stays visible (read-only) for user files there
+RECURSION_CAP = 20000        # frames; what sys.setrecursionlimit may give a traced file
+WORK_ROOT = "/dev/shm"       # a private tmpfs of each file's process (jail.py), its working folder
 
 
 class Violation(PermissionError):
@@ -53,6 +58,10 @@ class Sandbox(object):
         self.writable = []
         self.cpu_limit = None
         self.user_file = None
+        self.in_userns = False
+        self.outer_uid = os.getuid()
+        self.keep_fds = ()
+        self.cgroups = MemoryCgroups()
 
     # ---------------------------------------------------------------- before TensorFlow is imported
     def enter_namespaces(self):
@@ -70,12 +79,14 @@ class Sandbox(object):
             return
         flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID
         uid, gid = os.getuid(), os.getgid()
+        self.outer_uid = uid
         if self.libc.unshare(flags) != 0:
             # unprivileged: a user namespace gives us the same powers over private copies
             if self.libc.unshare(flags | CLONE_NEWUSER) != 0:
                 self.features["namespaces"] = "off: unshare failed (%s)" % os.strerror(ctypes.get_errno())
                 return
             self._map_ids(uid, gid)
+            self.in_userns = True
         self.features["namespaces"] = "on: mount, net, pid, ipc, uts"
         self._fork_into_pid_namespace()
         try:
@@ -83,7 +94,7 @@ class Sandbox(object):
             self.features["filesystem"] = "on: read-only except a private tmpfs (%s)" % WORK_ROOT
         except OSError as e:
             self.features["filesystem"] = "off: %s" % e
-        self._drop_capabilities()
+        # capabilities stay with the zygote (it mounts each file's root); each forked file drops them
 
     def _map_ids(self, uid, gid):
         for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", "0 %d 1" % uid),
@@ -171,11 +182,19 @@ class Sandbox(object):
                            ("stderr", "/proc/self/fd/2")):
             os.symlink(dest, os.path.join("/dev", name))
         os.mkdir("/dev/shm")
+        os.mkdir(STAGE)
         size = "size=%dm,mode=1777" % int(self.config.get("tmp_mb", 256))
         self._mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, size)
 
     def _remount_read_only(self):
         keep = set(["/var/tmp", "/dev/shm"])
+        if self.config.get("cgroup", True) and not self.in_userns:
+            # the zygote makes one memory cgroup per file here; the files themselves never see this mount
+            self.features["cgroup"] = self.cgroups.setup()
+            if self.cgroups.base is not None:
+                keep.add(_mount_point_of(self.cgroups.base))
+        else:
+            self.features["cgroup"] = "off: not root" if self.in_userns else "off: disabled by the parent"
         failed = []
         with open("/proc/self/mountinfo") as f:
             entries = [line.split() for line in f]
@@ -213,7 +232,36 @@ class Sandbox(object):
         except OSError as e:
             self.features["capabilities"] = "off: %s" % e
 
-    # ---------------------------------------------------------------- after TensorFlow is imported
+    # ---------------------------------------------------------------- in each forked file, after TensorFlow is imported
+    def enter_child(self, user_dir, cgroup):
+        """Called in the freshly forked child, before any user code: everything from here on is per file."""
+        if cgroup is not None:
+            try:
+                self.cgroups.join(cgroup)
+            except OSError as e:
+                self.features["cgroup"] = "off: %s" % e
+        if self.libc is not None and self.features.get("filesystem", "").startswith("on"):
+            try:
+                Jail(self.libc, self.config.get("tmp_mb", 256)).build(user_dir, not self.in_userns)
+                self.features["filesystem"] = ("on: private root: Python, TensorFlow, the file's folder (read-only) "
+                                               "and a private tmpfs (%s)" % WORK_ROOT)
+            except OSError as e:
+                # half a root is worse than none: refuse to run user code with the host's files in view as root
+                raise OSError(e.errno, "cannot build the private root: %s" % e)
+        _close_stray_descriptors(self.keep_fds)
+        if self.libc is not None and self.config.get("isolate", True):
+            for cap in range(64):   # while CAP_SETPCAP is still ours: setuid() below clears the effective set
+                self.libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+        if self.in_userns:
+            self.features["uid"] = "on: unprivileged user namespace (uid %d outside)" % self.outer_uid
+        elif self.libc is not None and self.config.get("isolate", True):
+            self.features["uid"] = drop_uid()
+        else:
+            self.features["uid"] = "off: isolation disabled"
+        if self.libc is not None and self.config.get("isolate", True):
+            self._drop_capabilities()
+        self.lockdown()
+
     def lockdown(self):
         self._limits()
         self._seccomp()
@@ -236,9 +284,11 @@ class Sandbox(object):
         data = _vm_data_bytes()
         ok = data is not None and setlimit(resource.RLIMIT_DATA, data + mem_mb * 1024 * 1024)
         setlimit(resource.RLIMIT_CORE, 0)
+        # open files: each may pin a tmpfs file or a pipe buffer; what TensorFlow holds already plus a margin
+        setlimit(resource.RLIMIT_NOFILE, _open_fds() + 64)
         setlimit(resource.RLIMIT_FSIZE, int(self.config.get("file_mb", 64)) * 1024 * 1024)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # an oversized write fails with EFBIG instead of killing us
-        self.features["limits"] = "on: data +%d MB, files %d MB, no core dumps%s" % (
+        self.features["limits"] = "on: data +%d MB, files %d MB, open files, no core dumps%s" % (
             mem_mb, int(self.config.get("file_mb", 64)), "" if ok else " (RLIMIT_DATA unavailable)")
 
     def _seccomp(self):
@@ -261,7 +311,7 @@ class Sandbox(object):
         if self.libc.syscall(SYS_SECCOMP, 1, 1, fbuf) != 0:
             self.features["seccomp"] = "off: %s" % os.strerror(ctypes.get_errno())
             return
-        self.features["seccomp"] = "on: no fork/exec/new processes"
+        self.features["seccomp"] = "on: no new processes, sockets, shared memory, io_uring or keyrings"
 
     def _audit(self):
         if not hasattr(sys, "addaudithook"):
@@ -292,6 +342,8 @@ class Sandbox(object):
         if event in ("os.system", "subprocess.Popen", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
                      "os.forkpty", "pty.spawn", "os.startfile"):
             self._refuse("starting a process", "%s %r" % (event, args[:2] if args else ()))
+        elif event == "socket.__new__":
+            self._refuse("network access", "creating a socket (family %r)" % (args[1] if len(args) > 1 else None,))
         elif event in ("socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"):
             self._refuse("network access", "%s %r" % (event, args[1:2] if len(args) > 1 else ()))
         elif event == "open":
@@ -307,6 +359,8 @@ class Sandbox(object):
                     self._refuse("changing files outside the temporary directory", "%s %s" % (event, _text(path)))
         elif event == "os.kill" and args and args[0] not in (os.getpid(), 0):
             self._refuse("signalling other processes", "os.kill(%r)" % (args[0],))
+        elif event == "os.killpg" and args and args[0] not in (os.getpgid(0), 0):
+            self._refuse("signalling other processes", "os.killpg(%r)" % (args[0],))
 
     def _inside(self, path):
         path = _text(path)
@@ -348,7 +402,18 @@ class Sandbox(object):
         except (ValueError, OSError):
             self.cpu_limit = None
         self._guard_signals()
+        self._cap_recursion()
         self.user_active = True
+
+    def _cap_recursion(self):
+        """A file may raise the recursion limit, but not past RECURSION_CAP: a runaway recursion then ends in a
+        RecursionError within the time budget instead of a minute of frames or a C stack overflow."""
+        real = sys.setrecursionlimit
+        self._recursion_saved = real
+
+        def capped(limit):
+            return real(min(int(limit), RECURSION_CAP))
+        sys.setrecursionlimit = capped
 
     def _guard_signals(self):
         """The per-file timeout lives on SIGALRM/SIGXCPU: user code may not silence them (the parent's kill
@@ -377,6 +442,8 @@ class Sandbox(object):
 
     def end_file(self):
         self.user_active = False
+        if getattr(self, "_recursion_saved", None) is not None:
+            sys.setrecursionlimit = self._recursion_saved
         for name, func in getattr(self, "_signal_saved", {}).items():
             setattr(signal, name, func)
         try:
@@ -410,9 +477,15 @@ def _seccomp_program():
     LD_W_ABS, JEQ, JSET, RET = 0x20, 0x15, 0x45, 0x06
     ALLOW, KILL = 0x7fff0000, 0x80000000
     eperm, enosys = 0x00050000 | errno.EPERM, 0x00050000 | errno.ENOSYS
+    enomem = 0x00050000 | errno.ENOMEM
     denied = (57, 58, 59, 322,            # fork vfork execve execveat
               101, 310, 311,              # ptrace process_vm_readv/writev
-              272, 308, 165, 166, 155, 161, 434, 438)  # unshare setns mount umount2 pivot_root chroot pidfd_open/getfd
+              272, 308, 165, 166, 155, 161, 434, 438,  # unshare setns mount umount2 pivot_root chroot pidfd_open/getfd
+              41, 53,                     # socket socketpair: a path socket is reachable through any namespace
+              319, 29, 30,                # memfd_create shmget shmat: memory outside RLIMIT_DATA and the RSS
+              425, 426, 427,              # io_uring_setup/enter/register: syscalls the filter cannot see
+              248, 249, 250,              # add_key request_key keyctl: kernel keyrings are not namespaced
+              303, 304)                   # name_to_handle_at open_by_handle_at: opens files outside the root
     ins = []
 
     def op(code, k, jt=0, jf=0):
@@ -428,6 +501,13 @@ def _seccomp_program():
         op(RET, eperm)
     op(JEQ, 435, 0, 1)                        # clone3
     op(RET, enosys)
+    # mmap(MAP_SHARED | MAP_ANONYMOUS): shared anonymous memory counts neither toward RLIMIT_DATA nor as private
+    op(JEQ, 9, 0, 5)                          # mmap
+    op(LD_W_ABS, 40)                          # args[3] low 32 bits = flags
+    op(0x54, 0x21)                            # ALU AND K: MAP_SHARED | MAP_ANONYMOUS
+    op(JEQ, 0x21, 0, 1)
+    op(RET, enomem)
+    op(LD_W_ABS, 0)                           # reload the syscall number for the checks below
     op(JEQ, 56, 0, 3)                         # clone: allow only threads
     op(LD_W_ABS, 16)                          # args[0] low 32 bits = flags
     op(JSET, 0x00010000, 1, 0)                # CLONE_THREAD
@@ -435,3 +515,39 @@ def _seccomp_program():
     op(RET, ALLOW)
     del KILL
     return b"".join(struct.pack("HBBI", *i) for i in ins)
+
+
+def _open_fds():
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return 256
+
+
+def _close_stray_descriptors(keep):
+    """Close every descriptor of a folder or of an unknown file the zygote inherited (a folder descriptor outside
+    the new root would let fchdir() walk out of it); keep stdio, the result pipe and TensorFlow's own files."""
+    import stat as _stat
+    try:
+        fds = [int(n) for n in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd < 3 or fd in keep:
+            continue
+        try:
+            mode = os.fstat(fd).st_mode
+        except OSError:
+            continue
+        if _stat.S_ISDIR(mode) or _stat.S_ISSOCK(mode):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _mount_point_of(path):
+    path = os.path.realpath(path)
+    while not os.path.ismount(path) and path != "/":
+        path = os.path.dirname(path)
+    return path

@@ -1,17 +1,16 @@
-"""The child's request loop: one JSON request per line in, one JSON trace per line out, one TF import for many files."""
+"""The zygote's request loop: one JSON request per line in, one JSON trace per line out; each file in a forked child."""
 # mypy: ignore-errors
 # (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
 import io
 import json
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import time
 import traceback
 
 from . import sandbox
+from .zygote import Zygote
 
 _setitimer = signal.setitimer   # the real one: user code sees a guarded signal module during a file
 
@@ -33,7 +32,7 @@ def _on_xcpu(signum, frame):
 
 def main():
     # The protocol gets private copies of fds 0/1; user code sees /dev/null there, so print() or os.write(1, ...)
-    # cannot corrupt the stream and input() cannot steal requests.
+    # cannot corrupt the stream and input() cannot steal requests. Forked files close these copies too.
     proto_in = os.fdopen(os.dup(0), "r", encoding="utf-8")
     proto_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     null = os.open(os.devnull, os.O_RDWR)
@@ -41,7 +40,7 @@ def main():
     os.dup2(null, 1)
     config = json.loads(proto_in.readline() or "{}")
     box = sandbox.Sandbox(config, proto_out)
-    box.enter_namespaces()           # may fork: from here on we are the worker process
+    box.enter_namespaces()           # may fork: from here on we are the zygote inside the namespaces
     sys.stdout = io.StringIO()
     t0 = time.time()
     try:
@@ -59,39 +58,47 @@ def main():
         _send(proto_out, {"fatal": "cannot import TensorFlow in %s: %s: %s" % (sys.executable, type(e).__name__, e),
                           "traceback": traceback.format_exc()[-3000:]})
         return 3
-    box.lockdown()
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.signal(signal.SIGXCPU, _on_xcpu)
+
+    def serve_one(request, cgroup):
+        """In the forked child: confine it, then trace the one file (user code runs only here)."""
+        user_dir = os.path.dirname(request.get("abspath") or os.path.abspath(request["path"]))
+        try:
+            box.enter_child(user_dir, cgroup)
+        except BaseException as e:
+            return _failed(request, runner, "SandboxError", "cannot confine the traced file: %s" % (e,))
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.signal(signal.SIGXCPU, _on_xcpu)
+        return _trace_one(box, runner, tracer, request)
+
+    memory_mb = int(config.get("memory_mb", 4096))
+    zygote = Zygote(box, serve_one, (proto_in.fileno(), proto_out.fileno()), memory_mb)
     _send(proto_out, {"hello": {"tf_version": info["tf_version"], "python": "%d.%d.%d" % sys.version_info[:3],
                                 "executable": sys.executable, "import_seconds": round(time.time() - t0, 3),
                                 "sandbox": box.status(), "pid": os.getpid(),
                                 "rss_kb": _rss_kb()}})
-    while True:
-        line = proto_in.readline()
-        if not line:
-            return 0
-        try:
-            request = json.loads(line)
-        except ValueError:
-            _send(proto_out, {"id": None, "protocol_error": "bad request line"})
-            continue
-        _send(proto_out, {"id": request.get("id"), "trace": _trace_one(box, runner, tracer, request)})
-        if not tracer_intact(tracer):
-            _send(proto_out, {"id": None, "restart": "user code tampered with the tracer"})
-            return 4
-
-
-def tracer_intact(tracer):
-    from tensorflow.python.ops import variable_scope as vs
-    return getattr(vs._VariableStore.__dict__.get("get_variable"), "_rrl", False)
+    try:
+        while True:
+            line = proto_in.readline()
+            if not line:
+                return 0
+            try:
+                request = json.loads(line)
+                timeout = float(request.get("timeout") or 60.0)
+            except (ValueError, TypeError, AttributeError):
+                _send(proto_out, {"id": None, "protocol_error": "bad request line"})
+                continue
+            trace = zygote.trace(request, timeout)
+            trace["path"] = request.get("path")     # a file's result names that file, whatever it wrote
+            _send(proto_out, {"id": request.get("id"), "trace": trace})
+    finally:
+        box.cgroups.close()
 
 
 def _trace_one(box, runner, tracer, request):
+    """Trace one file in this (forked, confined) process; what ran before a timeout is kept."""
     from .runner import TraceTimeout
     timeout = float(request.get("timeout") or 60.0)
     workdir = box.new_workdir()
-    modules_before = set(sys.modules)
-    flags_before = _absl_flags_start()
     user_dir = os.path.dirname(request.get("abspath") or os.path.abspath(request["path"]))
     sys.path.insert(0, user_dir)
     sys.stdout = io.StringIO()
@@ -105,6 +112,10 @@ def _trace_one(box, runner, tracer, request):
         trace = _failed(request, runner, "Timeout",
                         ("CPU time limit exceeded" if cpu else "wall-clock timeout after %gs" % timeout) +
                         " (infinite loop? raise it with --timeout)")
+        partial = runner.partial
+        if partial is not None and partial.get("path") == request["path"]:
+            partial["error"] = trace["error"]
+            trace = partial
     except MemoryError:
         trace = _failed(request, runner, "MemoryError", "memory limit exceeded (huge allocation)")
     except BaseException as e:
@@ -115,46 +126,11 @@ def _trace_one(box, runner, tracer, request):
         box.end_file()
         tracer.active = False
         sys.stdout = io.StringIO()
-        try:
-            sys.path.remove(user_dir)
-        except ValueError:
-            pass
-        for name in set(sys.modules) - modules_before:
-            mod = sys.modules.get(name)
-            f = getattr(mod, "__file__", None) or ""
-            if f.startswith(user_dir + os.sep) or not f:
-                if not name.startswith(("tensorflow", "tf_keras", "keras", "absl", "numpy")):
-                    sys.modules.pop(name, None)
         box.drop_workdir(workdir)
-        _absl_flags_end(flags_before)
     trace["violations"] = list(box.violations)
     trace["seconds"] = round(time.time() - start, 3)
     trace["sandbox"] = box.status()
     return trace
-
-
-def _absl_flags_start():
-    """TF1 scripts define tf.app.flags at module level: read defaults without parsing argv, and forget the
-    file's flags afterwards so the next file may define the same names (one warm process, many files)."""
-    absl = sys.modules.get("absl.flags")
-    if absl is None:
-        return None
-    try:
-        absl.FLAGS.mark_as_parsed()
-        return set(absl.FLAGS)
-    except Exception:
-        return None
-
-
-def _absl_flags_end(before):
-    absl = sys.modules.get("absl.flags")
-    if absl is None or before is None:
-        return
-    for name in set(absl.FLAGS) - before:
-        try:
-            delattr(absl.FLAGS, name)
-        except Exception:
-            pass
 
 
 def _rss_kb():
