@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Set, Tuple, Union
 import libcst as cst
 
 from rnn_reuse_lint import identity
+from rnn_reuse_lint.budget import Budget
 from rnn_reuse_lint.evaluator import Evaluator
 from rnn_reuse_lint.finding import Edit, Fix, Span
 from rnn_reuse_lint.fixes.plan import FixPlanner, PlannedFix
@@ -39,17 +40,32 @@ def build_model(
     defines: Optional[Dict[str, str]] = None,
     plan_fixes: bool = True,
     describe_runs: bool = True,
+    budget: Optional[Budget] = None,
 ) -> ModuleModel:
     """The one pass over a parsed module that every rule reads from.
 
     `describe_runs`: also freeze every run and sharing relation (for `explain`); the rules read only the
     issues, and positioning every run costs code generation up to the last driver of the file.
     """
-    evaluator = Evaluator(module, defines)
+    evaluator = Evaluator(module, defines, budget)
     records = evaluator.run()
     scope_replay = replay(records.drivers, tf_version, evaluator.function_names)
     planner = FixPlanner(module, evaluator) if plan_fixes else None
-    return _Freezer(module, path, planner, describe_runs).freeze(records.stacks, records.drivers, scope_replay)
+    model = _Freezer(module, path, planner, describe_runs).freeze(records.stacks, records.drivers, scope_replay)
+    note = _budget_note(module, evaluator.budget)
+    return replace(model, notes=model.notes + (note,)) if note else model
+
+
+def _budget_note(module: cst.Module, budget: Budget) -> Optional[str]:
+    """Which function was being evaluated when the work budget ran out, with its line."""
+    if not budget.spent:
+        return None
+    label, node = budget.where if isinstance(budget.where, tuple) else (str(budget.where), None)
+    if isinstance(node, cst.CSTNode):
+        span = spans_for(module, [node]).get(id(node))
+        if span is not None:
+            label = f"{label} (line {span.line})"
+    return budget.note(label)
 
 
 class _Freezer:

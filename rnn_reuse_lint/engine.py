@@ -48,13 +48,13 @@ def decode(data: bytes, path: str) -> Union[str, FileError]:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def parse(text: str, path: str) -> Union[Parsed, FileError]:
+def parse(text: str, path: str, max_bytes: Optional[int] = None) -> Union[Parsed, FileError]:
     """Parse with libcst; on a syntax error retry once after normalizing legacy (Python 2) syntax."""
     import libcst as cst
 
     from rnn_reuse_lint import guards, legacy
 
-    problem = guards.check_source(text)
+    problem = guards.check_source(text, max_bytes=max_bytes if max_bytes is not None else guards.MAX_BYTES)
     if problem is not None:
         return FileError(path, 1, 1, problem)
     try:
@@ -81,22 +81,30 @@ def build(
     defines: Optional[Dict[str, str]] = None,
     fixes: bool = True,
     describe_runs: bool = True,
+    limits: Optional[Settings] = None,
 ) -> Union[Tuple["ModuleModel", int], FileError, None]:
     """The ModuleModel of a file with the column offset to add back (dedented fragments), its RNN000
-    error, or None when the prefilter rules it out. `describe_runs` is for `explain` (see builder)."""
+    error, or None when the prefilter rules it out. `describe_runs` is for `explain` (see builder);
+    `limits` carries max_file_size, max_work and max_file_seconds (defaults: Settings())."""
     if not might_have_rnn(data):
         return None
+    limits = limits if limits is not None else Settings()
+    # Before anything that costs memory per line: libcst's tree takes ~25 KB of memory per source line.
+    too_large = too_large_error(len(data), limits.max_file_size, path)
+    if too_large is not None:
+        return too_large
     text = decode(data, path)
     if isinstance(text, FileError):
         return text
-    parsed = parse(text, path)
+    parsed = parse(text, path, limits.max_file_size)
     if isinstance(parsed, FileError):
         return parsed
+    from rnn_reuse_lint.budget import Budget
     from rnn_reuse_lint.builder import build_model
 
     # Fix positions would be positions in the normalized text, not in the file: no fixes there.
     model = build_model(parsed.module, path, tf_version, defines, plan_fixes=fixes and not parsed.notes,
-                        describe_runs=describe_runs)
+                        describe_runs=describe_runs, budget=Budget(limits.max_work, limits.max_file_seconds))
     if parsed.notes:
         model = replace(model, notes=model.notes + parsed.notes)
     return model, parsed.column_offset
@@ -105,7 +113,8 @@ def build(
 def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     """All findings the enabled rules report on one file's bytes; never raises."""
     try:
-        model = build(data, path, settings.tf_version, dict(settings.define), settings.fixes, describe_runs=False)
+        model = build(data, path, settings.tf_version, dict(settings.define), settings.fixes, describe_runs=False,
+                      limits=settings)
     except RecursionError:
         return FileResult(path, error=FileError(path, 1, 1, "too deeply nested to analyse"))
     except Exception as exc:  # an analyzer bug must not hide the other files' results
@@ -121,6 +130,14 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     if column_offset:
         findings = [_shift(f, column_offset) for f in findings]
     return FileResult(path, findings=tuple(findings), notes=module_model.notes)
+
+
+def too_large_error(size: int, max_bytes: int, path: str) -> Optional[FileError]:
+    """RNN000 for a file above the size limit, decided on its byte count alone (before decoding or parsing)."""
+    if size <= max_bytes:
+        return None
+    return FileError(path, 1, 1, f"file too large to analyse ({size:,} bytes > {max_bytes:,}); "
+                                 f"raise with --max-file-size")
 
 
 def read_source(path: str) -> Union[bytes, FileError]:

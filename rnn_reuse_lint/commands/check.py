@@ -40,6 +40,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="flake8 syntax, e.g. 'tests/*:RNN101 legacy.py:RNN1' (replaces the config's)")
     files.add_argument("--diff-base", metavar="REV",
                        help="report only findings with a location on a line changed since git REV")
+    limits = parser.add_argument_group("limits per file (benchmarks/README.md, Growth)")
+    limits.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
+                        help="larger files are not parsed but reported as RNN000 (default: config `max-file-size`, "
+                             "else 2000000)")
+    limits.add_argument("--max-work", type=int, default=None, metavar="UNITS",
+                        help="evaluation work per file; past it, values become unknown and a note says where "
+                             "(default: config `max-work`, else 200000)")
+    limits.add_argument("--max-file-seconds", type=float, default=None, metavar="SECONDS",
+                        help="wall time of one file's evaluation, as --max-work (default: config "
+                             "`max-file-seconds`, else 10)")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="analyse files in N processes")
     fixes = parser.add_argument_group("fixes (RNN101, RNN102)")
     fixes.add_argument("--fix", action="store_true",
