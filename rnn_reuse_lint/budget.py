@@ -4,20 +4,26 @@ from __future__ import annotations
 import time
 from typing import Optional
 
-__all__ = ["DEFAULT_MAX_WORK", "DEFAULT_MAX_SECONDS", "Budget", "Spent"]
+__all__ = ["DEFAULT_MAX_WORK", "DEFAULT_MAX_SECONDS", "MIN_LINES", "Budget", "Spent", "units_for"]
 
-# One unit is one evaluated statement, call, lambda body, comprehension element or join alternative.
-# Ordinary files use far less: the largest file of benchmarks/make_corpus.py's corpus uses ~3,000 units
-# and no file of CPython's standard library more than ~60,000 (benchmarks/README.md, "Growth").
-# A unit costs 2-10 us, so the default bounds the evaluation of any file to about a second; a
-# fan-out of calls (`f1 = lambda: [f0(), f0(), ...]` nested four deep) would otherwise cost F**4.
-DEFAULT_MAX_WORK = 200_000
+# One unit is one evaluated statement, call, lambda body, comprehension element or merged branch, and
+# costs ~10 us. The budget is per source line, so that the work on any file is at most linear in its
+# size; measured (benchmarks/README.md, "Growth"): the benchmark corpus and the fixtures use 1.7 units
+# per line on average and at most 3.8 in one file. Without the budget, a fan-out of calls
+# (`f1 = lambda: [f0(), f0(), ...]` nested four deep) costs F**4 in a 7-line file.
+DEFAULT_MAX_WORK = 20  # units per source line
+MIN_LINES = 500  # every file may do the work of a 500-line file (10,000 units, ~0.1 s)
 # Wall time per file, for what units do not see (a slow parse is not interruptible: see guards.py).
 DEFAULT_MAX_SECONDS = 10.0
 _CLOCK_EVERY = 1024  # read the clock once per this many units: time.monotonic() is ~50 ns, a unit ~5 us
 
 
 BUDGET_NOTE = "analysis budget spent"
+
+
+def units_for(lines: int, per_line: int = DEFAULT_MAX_WORK) -> int:
+    """The work budget of a file of `lines` source lines."""
+    return per_line * max(lines, MIN_LINES)
 
 
 class Spent(Exception):
@@ -31,7 +37,7 @@ class Budget:
     `reason` says whether units or seconds ran out.
     """
 
-    def __init__(self, max_work: int = DEFAULT_MAX_WORK, max_seconds: Optional[float] = DEFAULT_MAX_SECONDS) -> None:
+    def __init__(self, max_work: int = DEFAULT_MAX_WORK * MIN_LINES, max_seconds: Optional[float] = DEFAULT_MAX_SECONDS) -> None:
         self.max_work = max_work
         self.max_seconds = max_seconds
         self.used = 0

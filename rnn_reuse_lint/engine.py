@@ -99,12 +99,16 @@ def build(
     parsed = parse(text, path, limits.max_file_size)
     if isinstance(parsed, FileError):
         return parsed
-    from rnn_reuse_lint.budget import Budget
+    from rnn_reuse_lint.budget import Budget, units_for
     from rnn_reuse_lint.builder import build_model
+    from rnn_reuse_lint.deep import run_deep
 
+    budget = Budget(units_for(text.count("\n") + 1, limits.max_work), limits.max_file_seconds)
+    module = parsed.module
     # Fix positions would be positions in the normalized text, not in the file: no fixes there.
-    model = build_model(parsed.module, path, tf_version, defines, plan_fixes=fixes and not parsed.notes,
-                        describe_runs=describe_runs, budget=Budget(limits.max_work, limits.max_file_seconds))
+    # libcst recurses once per `elif` when positioning and generating code: see deep.py.
+    model = run_deep(lambda: build_model(module, path, tf_version, defines, plan_fixes=fixes and not parsed.notes,
+                                         describe_runs=describe_runs, budget=budget))
     if parsed.notes:
         model = replace(model, notes=model.notes + parsed.notes)
     return model, parsed.column_offset

@@ -45,8 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="larger files are not parsed but reported as RNN000 (default: config `max-file-size`, "
                              "else 2000000)")
     limits.add_argument("--max-work", type=int, default=None, metavar="UNITS",
-                        help="evaluation work per file; past it, values become unknown and a note says where "
-                             "(default: config `max-work`, else 200000)")
+                        help="evaluation work per source line (a file counts as 500 lines at least); past it, "
+                             "values become unknown and a note says where (default: config `max-work`, else 20)")
     limits.add_argument("--max-file-seconds", type=float, default=None, metavar="SECONDS",
                         help="wall time of one file's evaluation, as --max-work (default: config "
                              "`max-file-seconds`, else 10)")
