@@ -407,6 +407,7 @@ class _ScopeFacts:
                 firsts[:] = sorted(set(firsts))
         self._names: Dict[str, List[Tuple[cst.Name, Tuple[cst.CSTNode, ...]]]] = {}
         self._own: Dict[Tuple[int, str], bool] = {}
+        self._locals: Dict[int, Set[str]] = {}  # id(function) -> names its body binds
         self._walk(scope)
 
     def reads_of(self, name: str) -> Iterator[Tuple[cst.Name, bool]]:
@@ -426,9 +427,15 @@ class _ScopeFacts:
             else:
                 assert isinstance(node, (cst.FunctionDef, cst.Lambda))
                 own = name in _parameter_names(node.params) or (
-                    isinstance(node, cst.FunctionDef) and name in bound_names(node.body))
+                    isinstance(node, cst.FunctionDef) and name in self._bound_in(node))
             self._own[key] = own
         return own
+
+    def _bound_in(self, function: cst.FunctionDef) -> Set[str]:
+        found = self._locals.get(id(function))
+        if found is None:
+            found = self._locals[id(function)] = bound_names(function.body)
+        return found
 
     def _walk(self, scope: cst.CSTNode) -> None:
         """The walk of `_reads`, once for all names: where `_reads` skips a subtree for one name (a function
@@ -628,7 +635,9 @@ def bound_names(node: cst.CSTNode, loop_body_only: bool = False, shallow: bool =
                 names |= _target_names(current.target)
             else:
                 names |= {n.name.value for n in current.names}
-        if shallow and current is not node and isinstance(current, (cst.BaseSuite,)):
+        # An `elif` is an If nested in the one before: SyntaxIndex._statements_in yields it on its own, so a
+        # shallow walk that went on into it would cost O(n) per branch and O(n**2) per chain.
+        if shallow and current is not node and isinstance(current, (cst.BaseSuite, cst.If)):
             continue
         inner = children(current)
         if loop_body_only and current is node and isinstance(current, _LOOPS):
