@@ -35,7 +35,7 @@ SCALES = (1, 4, 16)
 MAX_EXPONENT = 1.25
 MAX_KB_PER_LINE = 40.0  # documented in benchmarks/README.md ("Growth"); measured ~20-30 KB
 MAX_FANOUT_RATIO = 10.0
-MIN_SAMPLE_SECONDS = 0.05  # a measurement repeats the call until this much CPU has passed
+MIN_SAMPLE_SECONDS = 0.2  # a measurement repeats the call until this much CPU has passed
 
 HEADER = ["import tensorflow as tf", "from tensorflow.nn.rnn_cell import LSTMCell, GRUCell, MultiRNNCell",
           "from tensorflow.nn.rnn_cell import DropoutWrapper", "",
@@ -206,14 +206,19 @@ def exponent(ratio: float) -> float:
 
 def peak_kb_per_line(source: str) -> Tuple[float, int]:
     """(peak RSS above a process that linted a tiny file, in KB per source line; lines), in a fresh process."""
-    probe = ("import resource, sys\n"
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across exec, so a child of this (large)
+    # process would report the parent's peak.
+    probe = ("import sys\n"
              "from rnn_reuse_lint.commands.check import lint_bytes\n"
              "from rnn_reuse_lint.settings import Settings\n"
+             "def peak():\n"
+             "    with open('/proc/self/status') as f:\n"
+             "        return next(int(l.split()[1]) for l in f if l.startswith('VmHWM:'))\n"
              "data = sys.stdin.buffer.read()\n"
              "lint_bytes(b'import tensorflow as tf\\ncell = tf.nn.rnn_cell.LSTMCell(2)\\n', 'a.py', Settings())\n"
-             "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+             "base = peak()\n"
              "lint_bytes(data, 'growth.py', Settings())\n"
-             "print(base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+             "print(base, peak())\n")
     out = subprocess.run([sys.executable, "-c", probe], input=source.encode(), capture_output=True, check=True,
                          cwd=os.path.dirname(HERE)).stdout.split()
     lines = source.count("\n")
@@ -222,7 +227,7 @@ def peak_kb_per_line(source: str) -> Tuple[float, int]:
 
 def main(argv: Sequence[str] = ()) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="paired rounds (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="paired rounds (default 5)")
     parser.add_argument("--quick", action="store_true", help="one round, memory of two families only")
     parser.add_argument("--families", default=",".join(FAMILIES), help="comma-separated (default: all)")
     parser.add_argument("--json", metavar="PATH", help="write the raw numbers here")
