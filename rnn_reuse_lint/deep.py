@@ -39,6 +39,9 @@ def run_deep(function: Callable[[], T]) -> T:
         try:
             thread = threading.Thread(target=target, name="rnn-reuse-lint-deep")
             thread.start()
+        except RuntimeError:  # no thread with that stack (e.g. strict overcommit): the default stack, here
+            sys.setrecursionlimit(old_limit)
+            return function()
         finally:
             threading.stack_size(old_stack)
         try:
