@@ -1,8 +1,9 @@
 """Builds the frozen ModuleModel from one parsed module: evaluate once, then turn records into facts."""
 from __future__ import annotations
 
+import os
 from dataclasses import replace
-from typing import Dict, List, Optional, Set, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -28,9 +29,11 @@ from rnn_reuse_lint.model import (
 from rnn_reuse_lint.runs import Replay, replay
 from rnn_reuse_lint.settings import DEFAULT_TF_VERSION
 from rnn_reuse_lint.positions import spans_for
-from rnn_reuse_lint.values import DriverRecord, ListVal, Obj, StackRecord, Value
+from rnn_reuse_lint.modules import Loaded, Loader
+from rnn_reuse_lint.values import DriverRecord, ListVal, Obj, SlotFailure, StackRecord, Value
 
 _LABEL_LIMIT = 40
+_NOWHERE = Span(1, 1, 1, 1)  # a node no module the evaluation read contains (never expected; never a crash)
 
 
 def build_model(
@@ -40,6 +43,8 @@ def build_model(
     defines: Optional[Dict[str, str]] = None,
     plan_fixes: bool = True,
     describe_runs: bool = True,
+    source: Optional[str] = None,
+    project: bool = True,
     budget: Optional[Budget] = None,
 ) -> ModuleModel:
     """The one pass over a parsed module that every rule reads from.
@@ -47,11 +52,16 @@ def build_model(
     `describe_runs`: also freeze every run and sharing relation (for `explain`); the rules read only the
     issues, and positioning every run costs code generation up to the last driver of the file.
     """
-    evaluator = Evaluator(module, defines, budget)
+    loader = Loader(os.path.abspath(path)) if project and os.path.isdir(os.path.dirname(os.path.abspath(path))) \
+        else None
+    evaluator = Evaluator(module, defines, source, loader=loader, budget=budget)
+    if loader is not None:
+        loader.enter(module, evaluator.module_frame)
     records = evaluator.run()
     scope_replay = replay(records.drivers, tf_version, evaluator.function_names)
     planner = FixPlanner(module, evaluator) if plan_fixes else None
-    model = _Freezer(module, path, planner, describe_runs).freeze(records.stacks, records.drivers, scope_replay)
+    freezer = _Freezer(module, path, planner, describe_runs, loader.used if loader is not None else ())
+    model = freezer.freeze(records.stacks, records.drivers, scope_replay, records.slot_failures)
     note = _budget_note(module, evaluator.budget)
     return replace(model, notes=model.notes + (note,)) if note else model
 
@@ -72,9 +82,11 @@ class _Freezer:
     """Turns evaluation records (live values, CST nodes) into frozen, positioned facts."""
 
     def __init__(self, module: cst.Module, path: str, planner: Optional[FixPlanner] = None,
-                 describe_runs: bool = True) -> None:
+                 describe_runs: bool = True, foreign: Sequence[Loaded] = ()) -> None:
         self.module = module
         self.path = path
+        self.foreign = foreign  # the project modules the evaluation read: nodes of theirs live there
+        self._paths: Dict[int, str] = {}  # id(node) -> module path, for nodes outside this file
         self.planner = planner
         self.describe_runs = describe_runs
         self._nodes: Dict[int, cst.CSTNode] = {}
@@ -115,9 +127,37 @@ class _Freezer:
         self._nodes[id(node)] = node
 
     def _span(self, node: cst.CSTNode) -> Span:
-        return self._spans[id(node)]
+        return self._spans.get(id(node), _NOWHERE)
 
-    def freeze(self, stacks: List[StackRecord], drivers: List[DriverRecord], scope_replay: Replay) -> ModuleModel:
+    def _path(self, node: cst.CSTNode) -> Optional[str]:
+        """The other module a node is in, or None for this file."""
+        return self._paths.get(id(node))
+
+    def _locate(self) -> None:
+        """Spans for every wanted node: this file's first, then each project module the evaluation read."""
+        self._spans = spans_for(self.module, self._nodes.values())
+        for loaded in self.foreign:
+            missing = [n for key, n in self._nodes.items() if key not in self._spans]
+            if not missing:
+                break
+            found = spans_for(loaded.module, missing)
+            self._spans.update(found)
+            self._paths.update((key, loaded.path) for key in found)
+
+    def _here(self, node: cst.CSTNode, sites: Sequence[cst.CSTNode]) -> Optional[cst.CSTNode]:
+        """Where in this file to report something that happens at `node`: the node itself, or the call in this
+        file that leads into the other module (None when nothing in this file leads there)."""
+        if self._path(node) is None:
+            return node
+        here: Optional[cst.CSTNode] = None
+        for site in sites:  # the last call in this file before the chain enters the other module
+            if self._path(site) is not None or id(site) not in self._spans:
+                break
+            here = site
+        return here
+
+    def freeze(self, stacks: List[StackRecord], drivers: List[DriverRecord], scope_replay: Replay,
+               slot_failures: Sequence[SlotFailure] = ()) -> ModuleModel:
         stack_facts: List[Tuple[StackRecord, Dict[Obj, List[identity.Placement]]]] = []
         for record in stacks:
             if record.obj is not None and record.obj.rebuilt:
@@ -127,11 +167,14 @@ class _Freezer:
             if shared:
                 stack_facts.append((record, shared))
                 self._want(record.node)
+                for site in record.sites if record.foreign else ():
+                    self._want(site)
                 for owner, places in shared.items():
                     self._want(_origin(owner))
                     for place in places:
                         self._want(record.layers.parts[place.part_index].node)
-                    if self.planner is not None and (id(record.node), owner.key) not in self._fixes:
+                    if self.planner is not None and not record.foreign \
+                            and (id(record.node), owner.key) not in self._fixes:
                         self._plan((id(record.node), owner.key), self.planner.for_stack(record.layers, owner, places))
         bidi_facts: List[Tuple[DriverRecord, Tuple[Obj, ...], bool, Value, Value]] = []
         for driver in drivers:
@@ -147,8 +190,11 @@ class _Freezer:
             if common_sorted:
                 bidi_facts.append((driver, common_sorted, fw is bw, fw, bw))
                 self._want(driver.node)
+                for site in driver.sites if driver.foreign else ():
+                    self._want(site)
                 backward = _arg_node(driver.node, ("cell_bw", "cells_bw"), 1)
-                if self.planner is not None and backward is not None and (id(driver.node), 0) not in self._fixes:
+                if self.planner is not None and backward is not None and not driver.foreign \
+                        and (id(driver.node), 0) not in self._fixes:
                     self._plan((id(driver.node), 0), self.planner.for_directions(backward, fw, bw, common_sorted))
                 for owner in common_sorted:
                     self._want(_origin(owner))
@@ -166,12 +212,23 @@ class _Freezer:
                 self._want(issue.reuse_node)
             if issue.loop_node is not None:
                 self._want(issue.loop_node)
-        self._spans = spans_for(self.module, self._nodes.values())
+        for failure in slot_failures:
+            self._want(failure.node)
+            self._want(failure.reuse_node)
+        self._locate()
+        scopes = self._scope_model(scope_replay)
+        if slot_failures:
+            slots = tuple(ScopeIssue(code="RNN105", span=self._span(f.node), driver=f.optimizer,
+                                     scope=f.optimizer[:-len("Optimizer")] if f.optimizer.endswith("Optimizer")
+                                     else f.optimizer, variable=None, reuse_span=self._span(f.reuse_node),
+                                     slot_variables=True)
+                          for f in slot_failures)
+            scopes = replace(scopes, issues=tuple(sorted(set(scopes.issues + slots), key=lambda i: (i.span, i.code))))
         return ModuleModel(
             path=self.path,
             stacks=self._stack_models(stack_facts),
             bidirectional=self._bidi_models(bidi_facts),
-            scopes=self._scope_model(scope_replay),
+            scopes=scopes,
         )
 
     def _scope_model(self, scope_replay: Replay) -> ScopeModel:
@@ -211,8 +268,10 @@ class _Freezer:
                 cell=self._cell_ref(i.cell) if i.cell is not None else None,
                 reuse_span=self._span(i.reuse_node) if i.reuse_node is not None else None,
                 loop_span=self._span(i.loop_node) if i.loop_node is not None else None,
+                other_path=self._path(i.other_node) if i.other_node is not None else None,
             )
-            for i in scope_replay.issues
+            # A clash that happens inside another project module, whatever called it, is that module's finding.
+            for i in scope_replay.issues if self._path(i.node) is None
         )
         unique_issues = tuple(sorted(set(issues), key=lambda i: (i.span, i.code)))
         return ScopeModel(runs, relations, unique_issues)
@@ -220,21 +279,30 @@ class _Freezer:
     def _stack_models(
         self, facts: List[Tuple[StackRecord, Dict[Obj, List[identity.Placement]]]]
     ) -> Tuple[StackModel, ...]:
-        merged: Dict[Tuple[int, Optional[str]], Tuple[StackRecord, Dict[int, Sharing]]] = {}
+        merged: Dict[Tuple[int, Optional[str]], Tuple[cst.CSTNode, StackRecord, Dict[int, Sharing]]] = {}
         for record, shared in facts:
-            key = (id(record.node), record.role)
-            _, sharings = merged.setdefault(key, (record, {}))
+            here = self._here(record.node, record.sites)
+            if here is None:
+                continue
+            if here is not record.node:
+                # A stack built in another project module from objects this file handed it: reported at the call
+                # here (a sharing made entirely inside that module is that module's finding).
+                shared = {o: p for o, p in shared.items() if o.key in record.handed}
+            key = (id(here), record.role)
+            _, _, sharings = merged.setdefault(key, (here, record, {}))
             for owner, places in shared.items():
                 sharing = self._sharing(record.layers, owner, places)
                 fix, no_fix = self._fix((id(record.node), owner.key))
                 sharing = replace(sharing, fix=fix, no_fix=no_fix)
                 sharings.setdefault(hash((sharing.cell.span, sharing.via)), sharing)
         models = []
-        for record, sharings in merged.values():
+        for here, record, sharings in merged.values():
+            if not sharings:
+                continue
             models.append(StackModel(
                 kind=record.kind,
                 role=record.role,
-                span=self._span(record.node),
+                span=self._span(here),
                 shared=tuple(sorted(sharings.values(), key=lambda s: (s.cell.span, s.via))),
             ))
         return tuple(sorted(models, key=lambda m: (m.span, m.role or "")))
@@ -268,19 +336,24 @@ class _Freezer:
     ) -> Tuple[DirectionSharing, ...]:
         models: Dict[int, DirectionSharing] = {}
         for driver, owners, same, _fw, _bw in facts:
-            fw_node = _arg_node(driver.node, ("cell_fw", "cells_fw"), 0)
-            bw_node = _arg_node(driver.node, ("cell_bw", "cells_bw"), 1)
+            here = self._here(driver.node, driver.sites)
+            if here is not driver.node:
+                owners = tuple(o for o in owners if o.key in driver.handed)  # see _stack_models
+            if here is None or not owners:
+                continue
+            fw_node = _arg_node(driver.node, ("cell_fw", "cells_fw"), 0) if here is driver.node else None
+            bw_node = _arg_node(driver.node, ("cell_bw", "cells_bw"), 1) if here is driver.node else None
             model = DirectionSharing(
                 driver=driver.name,
-                span=self._span(driver.node),
+                span=self._span(here),
                 cells=tuple(self._cell_ref(o) for o in owners),
                 same_value=same,
-                fw_text=self._text(fw_node) if fw_node is not None else "cell_fw",
-                bw_text=self._text(bw_node) if bw_node is not None else "cell_bw",
+                fw_text=self._text(fw_node) if fw_node is not None else owners[0].label or "cell_fw",
+                bw_text=self._text(bw_node) if bw_node is not None else owners[0].label or "cell_bw",
             )
             fix, no_fix = self._fix((id(driver.node), 0))
             model = replace(model, fix=fix, no_fix=no_fix)
-            models.setdefault(id(driver.node), model)
+            models.setdefault(id(here), model)
         return tuple(sorted(models.values(), key=lambda m: m.span))
 
     def _cell_ref(self, owner: Obj) -> CellRef:
@@ -291,6 +364,8 @@ class _Freezer:
             family=owner.family.value,
             label=owner.label or self._text(origin),
             span=self._span(origin),
+            assumes=owner.assumes,
+            path=self._path(origin),
         )
 
     def _text(self, node: cst.CSTNode) -> str:
@@ -299,7 +374,7 @@ class _Freezer:
 
 
 def _reportable(owner: Obj) -> bool:
-    return owner.kind in ("cell", "wrapper", "join")
+    return owner.kind in ("cell", "wrapper", "join", "opaque")
 
 
 def _origin(owner: Obj) -> cst.CSTNode:
@@ -320,6 +395,8 @@ def _base(obj: Obj) -> Obj:
 
 
 def _class_name(owner: Obj) -> str:
+    if owner.kind == "opaque":
+        return "class not known"
     if owner.kind == "join":
         names = sorted({_class_name(a) for a in owner.alternatives if isinstance(a, Obj)})
         return " or ".join(names) if names else "cell"

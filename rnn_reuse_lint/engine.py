@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # libcst is imported lazily: a run that meets no RNN file nev
     from rnn_reuse_lint.model import ModuleModel
 
 LEGACY_NOTE = "normalized legacy syntax"
+REPAIR_NOTE = "lines Python rejects were skipped or re-indented; fixes are not offered"
+COOKIE_NOTE = "the coding cookie names the wrong encoding; fixes are not offered"
 FIXABLE_CODES = ("RNN101", "RNN102")
 _NO_FIX_LEGACY = "the file was read after normalizing Python 2 syntax; fixes are offered for Python 3 code only"
 
@@ -30,6 +32,7 @@ class Parsed:
     notes: Tuple[str, ...]
     line_offset: int = 0
     column_offset: int = 0
+    repairs: Tuple[Tuple[int, str, int], ...] = ()  # (line, why, column shift) of lines skipped or re-indented
 
 
 def decode(data: bytes, path: str) -> Union[str, FileError]:
@@ -44,8 +47,31 @@ def decode(data: bytes, path: str) -> Union[str, FileError]:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
-        return FileError(path, line, 1, f"cannot decode as {encoding}: {exc}")
+        try:
+            # `# coding: gbk` above UTF-8 text (a lying cookie, common in pasted Chinese-commented code): Python
+            # would refuse the file, but its text is plain UTF-8; read it and say so beside the findings.
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return FileError(path, line, 1, f"cannot decode as {encoding}: {exc}")
+        cookie = next((i for i, first in enumerate(data.split(b"\n", 2)[:2], 1) if b"coding" in first), line)
+        return _Misdeclared(text[1:] if text.startswith("\ufeff") else text, encoding, cookie)
     return text[1:] if text.startswith("\ufeff") else text
+
+
+class _Misdeclared(str):
+    """Text whose coding cookie names an encoding it is not in; it was read as UTF-8 (see decode)."""
+
+    declared: str
+    line: int
+
+    def __new__(cls, text: str, declared: str, line: int) -> "_Misdeclared":
+        self = super().__new__(cls, text)
+        self.declared, self.line = declared, line
+        return self
+
+    def warning(self) -> Tuple[int, str, int]:
+        return (self.line, f"the coding cookie says {self.declared}, but the text is not {self.declared}; it was "
+                           f"read as UTF-8 (Python itself would refuse this file)", 0)
 
 
 def parse(text: str, path: str, max_bytes: Optional[int] = None) -> Union[Parsed, FileError]:
@@ -64,14 +90,25 @@ def parse(text: str, path: str, max_bytes: Optional[int] = None) -> Union[Parsed
     except (RecursionError, MemoryError, ValueError) as exc:
         return FileError(path, 1, 1, f"cannot parse: {type(exc).__name__}: {exc}")
     normalized = legacy.normalize(text)
-    if normalized is None:
+    notes: Tuple[str, ...] = ()
+    if normalized is not None:
+        notes = (f"{LEGACY_NOTE}: " + "; ".join(normalized.changes),)
+        try:
+            return Parsed(cst.parse_module(normalized.source), notes, column_offset=normalized.column_offset)
+        except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
+            pass
+    # A pasted fragment with a bad line or a ragged indent: read the rest, and report those lines beside it.
+    from rnn_reuse_lint import repair
+
+    repaired = repair.repair(normalized.source if normalized is not None else text)
+    if repaired is None:
         return first_error
     try:
-        module = cst.parse_module(normalized.source)
+        module = cst.parse_module(repaired.source)
     except (cst.ParserSyntaxError, RecursionError, MemoryError, ValueError):
         return first_error
-    return Parsed(module, (f"{LEGACY_NOTE}: " + "; ".join(normalized.changes),),
-                  column_offset=normalized.column_offset)
+    return Parsed(module, notes + (REPAIR_NOTE,), column_offset=normalized.column_offset if normalized else 0,
+                  repairs=tuple((r.line, r.message, r.shift) for r in repaired.repairs))
 
 
 def build(
@@ -106,11 +143,15 @@ def build(
     budget = Budget(units_for(text.count("\n") + 1, limits.max_work), limits.max_file_seconds)
     module = parsed.module
     # Fix positions would be positions in the normalized text, not in the file: no fixes there.
+    # A misdeclared file would be written back in the encoding its cookie names: no fixes there either.
+    plan_fixes = fixes and not parsed.notes and not isinstance(text, _Misdeclared)
     # libcst recurses once per `elif` when positioning and generating code: see deep.py.
-    model = run_deep(lambda: build_model(module, path, tf_version, defines, plan_fixes=fixes and not parsed.notes,
-                                         describe_runs=describe_runs, budget=budget))
+    model = run_deep(lambda: build_model(module, path, tf_version, defines, plan_fixes=plan_fixes,
+                                         describe_runs=describe_runs, source=text, budget=budget))
     if parsed.notes:
-        model = replace(model, notes=model.notes + parsed.notes)
+        model = replace(model, notes=model.notes + parsed.notes, repairs=parsed.repairs)
+    if isinstance(text, _Misdeclared):
+        model = replace(model, repairs=(text.warning(),) + model.repairs, notes=model.notes + (COOKIE_NOTE,))
     return model, parsed.column_offset
 
 
@@ -129,10 +170,17 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
         return FileResult(path, error=model)
     module_model, column_offset = model
     findings = run_rules(module_model, path, settings)
-    if module_model.notes and any(n.startswith(LEGACY_NOTE) for n in module_model.notes):
-        findings = [replace(f, no_fix=_NO_FIX_LEGACY) if f.code in FIXABLE_CODES else f for f in findings]
+    no_fix = _no_fix_reason(module_model.notes)
+    if no_fix is not None:
+        findings = [replace(f, no_fix=no_fix) if f.code in FIXABLE_CODES and f.fix is None else f for f in findings]
     if column_offset:
         findings = [_shift(f, column_offset) for f in findings]
+    shifts = {line: shift for line, _, shift in module_model.repairs if shift}
+    if shifts:
+        findings = [_unshift(f, shifts) for f in findings]
+    for line, why, _ in module_model.repairs:
+        findings.append(Finding("RNN000", "unreadable-line", "error", path, Span(line, 1, line, 1), why))
+    findings.sort(key=lambda f: f.sort_key)
     return FileResult(path, findings=tuple(findings), notes=module_model.notes)
 
 
@@ -142,6 +190,16 @@ def too_large_error(size: int, max_bytes: int, path: str) -> Optional[FileError]
         return None
     return FileError(path, 1, 1, f"file too large to analyse ({size:,} bytes > {max_bytes:,}); "
                                  f"raise with --max-file-size")
+
+
+def _no_fix_reason(notes: Tuple[str, ...]) -> Optional[str]:
+    """Why a file read in a special way gets no fixes (the text analysed is not the text on disk)."""
+    for note in notes:
+        if note.startswith(LEGACY_NOTE):
+            return _NO_FIX_LEGACY
+        if note in (REPAIR_NOTE, COOKIE_NOTE):
+            return note.split("; ")[0] + ": fixes are offered only for files Python itself reads"
+    return None
 
 
 def read_source(path: str) -> Union[bytes, FileError]:
@@ -184,6 +242,19 @@ def _unique(findings: Iterable[Finding]) -> List[Finding]:
             seen.add(key)
             out.append(finding)
     return out
+
+
+def _unshift(finding: Finding, shifts: Dict[int, int]) -> Finding:
+    """Put columns on re-indented lines (see repair.py) back where the file has them."""
+
+    def move(span: Span) -> Span:
+        if span.line not in shifts:
+            return span
+        end = span.end_column - shifts[span.line] if span.end_line == span.line else span.end_column
+        return Span(span.line, max(1, span.column - shifts[span.line]), span.end_line, max(1, end))
+
+    related = tuple(replace(r, span=move(r.span)) for r in finding.related)
+    return replace(finding, span=move(finding.span), related=related)
 
 
 def _shift(finding: Finding, columns: int) -> Finding:

@@ -8,14 +8,21 @@ from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tup
 
 import libcst as cst
 
-from rnn_reuse_lint import tf_api
+from rnn_reuse_lint import project, tf_api
 from rnn_reuse_lint.budget import Budget
 from rnn_reuse_lint.budget import Spent as _Budget  # raised inside inlining when the work budget is spent
+from rnn_reuse_lint.modules import Loaded, Loader
+from rnn_reuse_lint.identity import known_owners, loops_of, strip_free_wrappers
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family, Kind
 from rnn_reuse_lint.values import _ids as _obj_ids  # new identities for spelled-out list elements
 from rnn_reuse_lint.values import (
     UNKNOWN,
+    Lazy,
+    ModuleVal,
+    OptimizerVal,
+    SlotFailure,
+    ZipVal,
     BoundMethod,
     ClassInfo,
     Const,
@@ -51,6 +58,7 @@ MAX_UNROLL = 16  # `[a, b] * n` is spelled out when n is a small literal
 MAX_PARTS = 256  # a list built past this (`l += l` in a loop) is no longer followed: stays linear in memory
 
 _loop_ids = itertools.count(1)
+_CALLED = re.compile(r"(?<!\bdef )\b([A-Za-z_]\w*)\s*\(")
 # Only plain `%s`/`%d` names are formatted: widths or `%c` on arbitrary constants can allocate or raise.
 _SIMPLE_FORMAT = re.compile(r"(?:[^%]|%%|%[sdi]){0,200}")
 
@@ -69,6 +77,9 @@ class Ctx:
     loop_targets: Tuple[Tuple[str, int], ...] = ()  # names bound by the enclosing `for` targets of this function
     unrolling: Optional[cst.CSTNode] = None  # the innermost `for` being run pass by pass (see _exec_unrolled)
     passes: int = 1  # product of the pass counts of the enclosing spelled-out loops
+    branches: Tuple[Tuple[int, int], ...] = ()  # (id of an if/match, branch index) this point sits in
+    foreign: bool = False  # inside a function of another project module, inlined from this file
+    handed: FrozenSet[int] = frozenset()  # keys of the objects this file passed into that function
 
     @property
     def scope(self) -> ScopeFrame:
@@ -92,10 +103,10 @@ def root_ctx(root: int = 0) -> Ctx:
 class Records:
     stacks: List[StackRecord] = field(default_factory=list)
     drivers: List[DriverRecord] = field(default_factory=list)
+    slot_failures: List[SlotFailure] = field(default_factory=list)
     keras_bidirectional: List[Obj] = field(default_factory=list)
 
 
-_IMPLICIT_MODULES = {"tf": "tensorflow"}  # pasted snippets use `tf.` without importing it
 _STAR_SUBMODULES = frozenset({"nn", "contrib", "keras", "compat", "layers", "rnn_cell", "rnn", "seq2seq"})
 
 
@@ -137,9 +148,13 @@ def _join_all(values: Sequence[Optional[Value]], node: cst.CSTNode) -> Optional[
     first = present[0]
     if all(v is first or v == first for v in present):
         return first
+    # `fw = self.cell; if training: fw = DropoutWrapper(fw)`: when another path wraps this very join, the
+    # join stays whole so both paths still strip down to one object.
+    wrapped = {id(strip_free_wrappers(v)) for v in present if isinstance(v, Obj) and strip_free_wrappers(v) is not v}
     seen: Dict[int, Value] = {}
     for v in present:
-        for x in (v.alternatives if isinstance(v, Obj) and v.kind == "join" else (v,)):
+        whole = id(v) in wrapped
+        for x in (v.alternatives if isinstance(v, Obj) and v.kind == "join" and not whole else (v,)):
             seen.setdefault(id(x), x)
     alts = list(seen.values())
     if all(isinstance(x, QName) for x in alts) or any(isinstance(x, (Obj, QName, FuncVal, Partial)) for x in alts):
@@ -152,11 +167,16 @@ class Evaluator:
     """Walks statements in execution order, binding names to abstract values and recording RNN facts."""
 
     def __init__(self, module: cst.Module, defines: Optional[Dict[str, str]] = None,
+                 source: Optional[str] = None, loader: Optional[Loader] = None,
                  budget: Optional[Budget] = None) -> None:
         self.module = module
+        self.loader = loader  # follows imports of the project's own modules (None: this file alone)
         self.budget = budget if budget is not None else Budget()
         # where work is being done, for the budget's note: a label and the def/lambda node (for its line)
         self._here: Tuple[str, Optional[cst.CSTNode]] = ("the module's top level", None)
+        # Names written as calls somewhere (`build(`, `self.build(`): such functions are evaluated with their
+        # callers' arguments first; only what no caller reached gets a pass with unknown arguments.
+        self._called = frozenset(_CALLED.findall(source)) if source is not None else frozenset()
         # `--define NAME=VALUE`: values for names a snippet uses but never binds (`n_layers`, `nstates`).
         self.defines = {name: _literal(text) for name, text in (defines or {}).items()}
         self.records = Records()
@@ -170,12 +190,25 @@ class Evaluator:
         self._default_names: Dict[Tuple[int, str], int] = {}  # (id(parent scope), default_name) -> times opened
         self._loop_parts: List[Part] = []  # list elements added once per pass of a loop, in order
         self.function_names: Dict[int, str] = {}
+        # One opaque object per free name and per attribute of an opaque object: reading `cell` or
+        # `self.cell` twice gives the same object, whatever its class is.
+        self._free: Dict[str, Obj] = {}
+        self._opaque_attrs: Dict[Tuple[int, str], Obj] = {}
+        self._cached_results: Dict[Tuple[object, ...], Value] = {}  # lru_cache'd factories: one result per args
         # For the fixer (fixes/): what names and calls stood for. A name that was ever a cell-like value
         # is "cell", one bound to a local function is "function"; a call remembers what it called.
         self.name_kinds: Dict[int, str] = {}
         self.callees: Dict[int, Value] = {}
 
     # ----- entry point -------------------------------------------------------------------------
+    def run_top_level(self) -> Frame:
+        """Only the module's own statements (an imported module: its names, classes and module-level objects)."""
+        try:
+            self._exec_block(self.module.body, self.module_frame, root_ctx())
+        except _Budget:
+            pass
+        return self.module_frame
+
     def run(self) -> Records:
         try:
             self._exec_block(self.module.body, self.module_frame, root_ctx())
@@ -184,10 +217,15 @@ class Evaluator:
         # Functions and methods nobody in this module calls still build RNNs: evaluate each once
         # with unknown parameters, methods of a class with `__init__` first so `self.x` is known.
         index = 0
+        postponed: set[int] = set()
         while index < len(self._pending):
             func, instance = self._pending[index]
             index += 1
             if id(func.node) in self._generic_done:
+                continue
+            if func.owner is None and func.name in self._called and id(func.node) not in postponed:
+                postponed.add(id(func.node))
+                self._pending.append((func, instance))  # after its callers: maybe reached with real arguments
                 continue
             self._generic_done.add(id(func.node))
             owner = f"{func.owner.name}." if func.owner is not None else ""
@@ -229,7 +267,8 @@ class Evaluator:
         elif isinstance(stmt, (cst.Try, cst.TryStar)):
             self._exec_try(stmt, frame, ctx)
         elif isinstance(stmt, cst.Match):
-            self._exec_branches(frame, ctx, [c.body.body for c in stmt.cases], stmt, subject=stmt.subject)
+            self._exec_branches(frame, ctx, [c.body.body for c in stmt.cases], stmt, subject=stmt.subject,
+                                exclusive=True)
         elif isinstance(stmt, cst.IndentedBlock):
             self._exec_block(stmt.body, frame, ctx)
 
@@ -260,16 +299,39 @@ class Evaluator:
                 if full is None:
                     continue
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    frame.vars[alias.asname.name.value] = QName(full)
+                    frame.vars[alias.asname.name.value] = self._project_module(full) or QName(full)
                 else:
                     head = full.split(".")[0]
-                    frame.vars[head] = QName(head)
+                    frame.vars[head] = self._project_module(head) or QName(head)
         elif isinstance(small, cst.ImportFrom):
             self._exec_import_from(small, frame)
         elif isinstance(small, cst.Del):
             self._unbind(small.target, frame)
 
+    def _project_module(self, dotted: Optional[str], level: int = 0) -> Optional[Lazy]:
+        """The project's own module a dotted name (with leading dots) names, read on first use; None outside it."""
+        if self.loader is None:
+            return None
+        found = project.resolve(self.loader.path, dotted, level)
+        return Lazy(found[0], found[1], None) if found is not None else None
+
     def _exec_import_from(self, node: cst.ImportFrom, frame: Frame) -> None:
+        level = len(node.relative)
+        dotted = _dotted(node.module) if node.module is not None else None
+        source = self._project_module(dotted, level) if node.module is None or dotted is not None else None
+        if source is not None:
+            if isinstance(node.names, cst.ImportStar):
+                loaded = self._load(source)
+                if loaded is not None:  # `from layers import *`: its public names, and what it star-imported
+                    public = _public_names(loaded.frame)
+                    frame.vars.update((name, loaded.frame.vars[name]) for name in public)
+                    frame.star_modules.extend(m for m in loaded.frame.star_modules if m not in frame.star_modules)
+                return
+            for alias in node.names:
+                bound = alias.asname.name if alias.asname else alias.name
+                if isinstance(bound, cst.Name) and isinstance(alias.name, cst.Name):
+                    frame.vars[bound.value] = Lazy(source.path, source.is_package, alias.name.value)
+            return
         if node.relative or node.module is None:
             names = node.names
             if not isinstance(names, cst.ImportStar):
@@ -307,12 +369,20 @@ class Evaluator:
         self._bind(node.target, UNKNOWN, frame, ctx)
 
     def _exec_def(self, node: cst.FunctionDef, frame: Frame, ctx: Ctx) -> None:
-        func = FuncVal(node, frame, node.name.value)
+        func = FuncVal(node, frame, node.name.value, defaults=self._defaults(node.params, frame, ctx))
         for deco in node.decorators:
             self.eval(deco.decorator, frame, ctx)
         frame.vars[node.name.value] = func
         if frame.kind != "class":
             self._pending.append((func, None))
+
+    def _defaults(self, params: cst.Parameters, frame: Frame, ctx: Ctx) -> Dict[str, Value]:
+        """Default values are evaluated once, when the `def` runs: `def make(unit=GRUCell(32))` shares one cell."""
+        out: Dict[str, Value] = {}
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.default is not None:
+                out[param.name.value] = self.eval(param.default, frame, ctx)
+        return out
 
     def _exec_class(self, node: cst.ClassDef, frame: Frame, ctx: Ctx) -> None:
         info = ClassInfo(node, node.name.value, frame)
@@ -373,7 +443,7 @@ class Evaluator:
             live.append(body)
         else:
             live.append(branches[-1])
-        self._exec_branches(frame, ctx, live, node)
+        self._exec_branches(frame, ctx, live, node, exclusive=True)
 
     def _exec_branches(
         self,
@@ -382,7 +452,9 @@ class Evaluator:
         branches: Sequence[Sequence[cst.CSTNode]],
         node: cst.CSTNode,
         subject: Optional[cst.BaseExpression] = None,
+        exclusive: bool = False,
     ) -> None:
+        """Run each path from the same state and merge; `exclusive`: one of them runs (if/match, not try)."""
         if subject is not None:
             self.eval(subject, frame, ctx)
         before = dict(frame.vars)
@@ -392,15 +464,17 @@ class Evaluator:
             ctx = replace(ctx, guarded=ctx.guarded | frozenset(ctx.loops))
         outcomes: List[Tuple[Dict[str, Value], Dict[str, Value]]] = []
         reuse_outcomes: List[List[str]] = []
-        for body in branches:
+        for index, body in enumerate(branches):
             frame.vars = dict(before)
-            frame.self_attrs = dict(before_attrs)
+            _set_attrs(frame, before_attrs)
             frame.dead = False
             for scope, reuse in zip(ctx.scopes, before_reuse):
                 scope.reuse = reuse
-            self._exec_block(body, frame, ctx)
+            path = replace(ctx, branches=ctx.branches + ((id(node), index),)) if exclusive and len(branches) > 1 \
+                else ctx
+            self._exec_block(body, frame, path)
             if not frame.dead:
-                outcomes.append((frame.vars, frame.self_attrs))
+                outcomes.append((frame.vars, dict(frame.self_attrs)))
                 reuse_outcomes.append([scope.reuse for scope in ctx.scopes])
         if len(outcomes) < len(branches):
             # A path left early (break/continue/return): later calls in these loops' bodies may be skipped.
@@ -410,12 +484,13 @@ class Evaluator:
             seen = {states[index] for states in reuse_outcomes} or {before_reuse[index]}
             scope.reuse = seen.pop() if len(seen) == 1 else "unknown"
         if not outcomes:
-            frame.vars, frame.self_attrs, frame.dead = before, before_attrs, True
+            frame.vars, frame.dead = before, True
+            _set_attrs(frame, before_attrs)
             return
         frame.dead = False
         self._step(len(outcomes))
         frame.vars = _merge([o[0] for o in outcomes], node)
-        frame.self_attrs = _merge([o[1] for o in outcomes], node)
+        _set_attrs(frame, _merge([o[1] for o in outcomes], node, "self."))
 
     def _exec_loop(self, node: Union[cst.For, cst.While], frame: Frame, ctx: Ctx) -> None:
         loop = next(_loop_ids)
@@ -423,17 +498,24 @@ class Evaluator:
         count: Optional[int] = None
         if isinstance(node, cst.For):
             iterable = self.eval(node.iter, frame, ctx)
-            if isinstance(iterable, RangeVal) and _unrollable(node, iterable) \
-                    and ctx.passes * (iterable.length or 0) <= MAX_UNROLLED:
-                self._exec_unrolled(node, iterable, frame, ctx)
+            passes = _passes(iterable)
+            if passes is not None and _unrollable(node, len(passes)) and ctx.passes * len(passes) <= MAX_UNROLLED:
+                self._exec_unrolled(node, passes, frame, ctx)
                 return
             count = _length(iterable)
-            # The loop variable is a different element each iteration: its identity is not one object.
-            self._bind(node.target, UNKNOWN, frame, inner)
+            # The loop variable is a different element each iteration, unless every element is one object
+            # (`for cell in [cell] * 3`, `for fw, bw in zip(cells, cells)`).
+            self._bind(node.target, self._element(node.iter, iterable, inner, {}), frame, inner)
             targets = tuple((n.value, loop) for n in _names(node.target) if isinstance(n, cst.Name))
             inner = replace(inner, loop_targets=inner.loop_targets + targets)
         else:
             self.eval(node.test, frame, ctx)
+        counters = _counters(node.body)
+        if counters:
+            # `layer_id += 1` in the body: like a loop variable, a different value on every pass.
+            for name in counters:
+                frame.vars[name] = UNKNOWN
+            inner = replace(inner, loop_targets=inner.loop_targets + tuple((name, loop) for name in counters))
         before = dict(frame.vars)
         before_attrs = dict(frame.self_attrs)
         self._loop_counts[loop] = count
@@ -443,21 +525,47 @@ class Evaluator:
         self._carried_elements(loop, before, frame.vars, first_part)
         if not frame.dead:  # every path ends in break/return (or continue): do not claim a second pass
             self._mark_repeats(loop, node, count, first_driver)
-        after, after_attrs = frame.vars, frame.self_attrs
+        after, after_attrs = frame.vars, dict(frame.self_attrs)
         frame.dead = False
         # The loop may run zero times, or stop early: names hold either value afterwards.
         frame.vars = _merge([before, after], node)
-        frame.self_attrs = _merge([before_attrs, after_attrs], node)
+        _set_attrs(frame, _merge([before_attrs, after_attrs], node, "self."))
         if node.orelse is not None:
             self._exec_block(node.orelse.body.body, frame, ctx)
 
-    def _exec_unrolled(self, node: cst.For, iterable: RangeVal, frame: Frame, ctx: Ctx) -> None:
-        """`for i in range(3):` whose body uses `i` (`variable_scope("layer_%d" % i)`): run the body once per
-        value, so each pass gets its own names and objects, exactly as Python runs it."""
-        assert iterable.length is not None
-        ctx = replace(ctx, unrolling=node, passes=ctx.passes * iterable.length)
-        for k in range(iterable.length):
-            self._bind(node.target, Const(iterable.start + k * iterable.step), frame, ctx)
+    def _element(self, node: cst.CSTNode, iterable: Value, inner: Ctx, seen: Dict[int, Value]) -> Value:
+        """What the loop variable holds on one pass: the one object every element is, a tuple of such for
+        `zip`/`enumerate`, or an object of this pass (new every pass) when the elements differ."""
+        if isinstance(iterable, ZipVal):
+            return TupleVal(tuple(self._element(node, item, inner, seen) for item in iterable.items))
+        if not isinstance(iterable, ListVal) or not iterable.parts:
+            return UNKNOWN
+        if id(iterable) in seen:
+            return seen[id(iterable)]  # `zip(cells, cells)`: the same element of the same list
+        values = [p.value for p in iterable.parts]
+        first = values[0]
+        if iterable.complete and isinstance(first, Obj) and all(v is first for v in values) \
+                and all(p.mode != "each" or not p.loops <= loops_of(first) for p in iterable.parts):
+            element: Value = first
+        elif iterable.complete and isinstance(first, Obj) and all(
+                isinstance(v, Obj) and v.kind == "cell" and v.entry is not None and v.entry == first.entry
+                for v in values):
+            # Distinct cells of one class (`[GRUCell(h) for _ in range(n)]`): a new one of that class every pass.
+            assert isinstance(first, Obj)
+            element = replace(first, key=next(_obj_ids), loops=frozenset(inner.loops), label=None)
+        else:
+            element = _opaque(node, frozenset(inner.loops), None,
+                              "the elements of that list are cells that create new variables on every call")
+        seen[id(iterable)] = element
+        return element
+
+    def _exec_unrolled(self, node: cst.For, passes: Sequence[Value], frame: Frame, ctx: Ctx) -> None:
+        """`for i in range(3):` whose body uses `i` (`variable_scope("layer_%d" % i)`) or advances a counter
+        (`layer_id += 1`): run the body once per value, so each pass gets its own names and objects, exactly as
+        Python runs it."""
+        ctx = replace(ctx, unrolling=node, passes=ctx.passes * len(passes))
+        for value in passes:
+            self._bind(node.target, value, frame, ctx)
             self._exec_block(node.body.body, frame, ctx)
         if node.orelse is not None:
             self._exec_block(node.orelse.body.body, frame, ctx)
@@ -547,9 +655,9 @@ class Evaluator:
                 label = f"{_dotted(target.value) or 'self'}.{target.attr.value}"
                 if isinstance(value, Obj) and value.label is None:
                     value.label = label
-                frame.self_attrs[target.attr.value] = value
+                base.state[target.attr.value] = value
                 self._set_instance_attr(base, target.attr.value, value, frame)
-            elif base is UNKNOWN and isinstance(target.value, cst.Name):
+            elif (base is UNKNOWN or _is_opaque(base)) and isinstance(target.value, cst.Name):
                 # `self.cell = ...` in a pasted snippet, `args.cell = ...`: the attribute of one unknown object
                 # holds this value until it is set again (kept like a variable under its dotted name).
                 dotted = f"{target.value.value}.{target.attr.value}"
@@ -586,7 +694,7 @@ class Evaluator:
         if node is None:
             return UNKNOWN
         if isinstance(node, cst.Name):
-            return self._note_kind(node, self._lookup(node.value, frame))
+            return self._note_kind(node, self._lookup(node.value, frame, node))
         if isinstance(node, cst.Attribute):
             return self._note_kind(node, self._attribute(node, frame, ctx))
         if isinstance(node, cst.Call):
@@ -614,7 +722,7 @@ class Evaluator:
                 return self.eval(node.body if test.value else node.orelse, frame, ctx)
             return _join(self.eval(node.body, frame, ctx), self.eval(node.orelse, frame, ctx), node) or UNKNOWN
         if isinstance(node, cst.Lambda):
-            return FuncVal(node, frame, "<lambda>")
+            return FuncVal(node, frame, "<lambda>", defaults=self._defaults(node.params, frame, ctx))
         if isinstance(node, cst.UnaryOperation):
             operand = self.eval(node.expression, frame, ctx)
             if isinstance(node.operator, cst.Minus) and isinstance(operand, Const) and isinstance(operand.value, int):
@@ -624,8 +732,16 @@ class Evaluator:
             return UNKNOWN
         if isinstance(node, cst.BooleanOperation):
             left = self.eval(node.left, frame, ctx)
+            truth = _truth(left)
+            if truth is not None:
+                # `scope or "encoder"` with scope=None, `flag and cell`: Python's short circuit on a known left.
+                if truth == isinstance(node.operator, cst.Or):
+                    return left
+                return self.eval(node.right, frame, ctx)
             right = self.eval(node.right, frame, ctx)
             return _join(left, right, node) or UNKNOWN
+        if isinstance(node, cst.FormattedString):
+            return self._fstring(node, frame, ctx)
         if isinstance(node, cst.Subscript):
             return self._note_kind(node, self._subscript(node, frame, ctx))
         if isinstance(node, cst.Comparison):
@@ -645,6 +761,23 @@ class Evaluator:
                         self.eval(grandchild, frame, ctx)
         return UNKNOWN
 
+    def _fstring(self, node: cst.FormattedString, frame: Frame, ctx: Ctx) -> Value:
+        """f"layer_{i}" with every piece known (no conversions or format specs): the string."""
+        pieces: List[str] = []
+        known = True
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                pieces.append(part.value)
+                continue
+            assert isinstance(part, cst.FormattedStringExpression)
+            value = self.eval(part.expression, frame, ctx)
+            if part.conversion is not None or part.format_spec is not None or not isinstance(value, Const) \
+                    or not isinstance(value.value, (str, int)) or isinstance(value.value, bool):
+                known = False
+            else:
+                pieces.append(str(value.value))
+        return Const("".join(pieces)) if known else UNKNOWN
+
     def _comparison(self, node: cst.Comparison, frame: Frame, ctx: Ctx) -> Value:
         """`num_layers > 1` on known numbers decides a branch; anything else is unknown."""
         left = self.eval(node.left, frame, ctx)
@@ -658,7 +791,7 @@ class Evaluator:
 
     def _call_property(self, method: FuncVal, instance: Value, node: cst.CSTNode, ctx: Ctx) -> Value:
         """`self.cell` where `cell` is a `@property`: what the getter returns."""
-        getter = FuncVal(method.node, method.closure, method.name, method.owner, bound_self=instance)
+        getter = replace(method, bound_self=instance)
         try:
             return self._call_function(getter, [], {}, ctx, instance=instance, site=node)
         except _Budget:
@@ -670,8 +803,51 @@ class Evaluator:
             self.name_kinds[id(node)] = kind
         return value
 
-    def _lookup(self, name: str, frame: Frame) -> Value:
+    def _load(self, lazy: Lazy) -> Optional[Loaded]:
+        return self.loader.load(lazy.path, lazy.is_package) if self.loader is not None else None
+
+    def _resolve(self, lazy: Lazy) -> Value:
+        """What an imported name of the project is: the module's value for it, or a submodule of a package."""
+        loaded = self._load(lazy)
+        if loaded is None:
+            return UNKNOWN  # a cycle, a module that does not parse, or past the budget: not followed
+        if lazy.name is None:
+            return ModuleVal(loaded)
+        value = loaded.frame.vars.get(lazy.name)
+        if isinstance(value, Lazy):
+            value = self._resolve(value)
+        if value is not None:
+            return value
+        if loaded.is_package:  # `from nets import cells`: the submodule
+            found = project.resolve(loaded.path, lazy.name, 1)
+            if found is not None:
+                return self._resolve(Lazy(found[0], found[1], None))
+        return UNKNOWN
+
+    def _free_name(self, node: cst.Name) -> Obj:
+        """A name the file never binds (a pasted snippet's `cell`, a star import's export): one object."""
+        obj = self._free.get(node.value)
+        if obj is None:
+            obj = _opaque(node, frozenset(), node.value, f"`{node.value}` is a cell that creates new variables on "
+                                                         "every call")
+            self._free[node.value] = obj
+        return obj
+
+    def _opaque_attribute(self, base: Obj, node: cst.Attribute) -> Obj:
+        """`cfg.cell`, `self.cell` of an object whose class is not known: the same object every time it is read."""
+        key = (base.key, node.attr.value)
+        obj = self._opaque_attrs.get(key)
+        if obj is None:
+            text = _dotted(node) or node.attr.value
+            obj = _opaque(node, base.loops, text, f"`{text}` is a cell that creates new variables on every call")
+            self._opaque_attrs[key] = obj
+        return obj
+
+    def _lookup(self, name: str, frame: Frame, node: Optional[cst.Name] = None) -> Value:
         value = frame.lookup(name)
+        if isinstance(value, Lazy):
+            value = self._resolve(value)
+            frame.rebind(name, value)  # evaluated once: later reads see the value itself
         if value is not None:
             return value
         if name in ("True", "False", "None"):
@@ -685,10 +861,12 @@ class Evaluator:
                 return QName(candidate)
         if name in self.defines:
             return self.defines[name]
-        if name in _IMPLICIT_MODULES:
-            return QName(_IMPLICIT_MODULES[name])
-        if name in ("range", "list", "tuple", "len", "partial", "deepcopy", "super"):
+        if name in tf_api.IMPLICIT_MODULES:
+            return QName(tf_api.IMPLICIT_MODULES[name])
+        if name in ("range", "list", "tuple", "len", "partial", "deepcopy", "super", "map", "zip", "enumerate"):
             return QName(f"builtins.{name}")
+        if node is not None and name not in _NOT_OBJECTS:
+            return self._free_name(node)
         return UNKNOWN
 
     def _attribute(self, node: cst.Attribute, frame: Frame, ctx: Ctx) -> Value:
@@ -696,15 +874,22 @@ class Evaluator:
         attr = node.attr.value
         if isinstance(base, QName):
             return base.attr(attr)
+        if isinstance(base, ModuleVal):
+            return self._resolve(Lazy(base.loaded.path, base.loaded.is_package, attr))
+        if isinstance(base, Const) and isinstance(base.value, str) and attr == "format":
+            return BoundMethod(base, attr)
+        if isinstance(base, OptimizerVal) and attr in ("minimize", "apply_gradients"):
+            return BoundMethod(base, attr)
         if isinstance(base, GraphVal) and attr == "as_default":
             return BoundMethod(base, attr)
         if isinstance(base, DictVal) and attr not in ("get", "keys", "values", "items", "copy"):
             base.complete = False  # `update`, `setdefault`, `pop`...: the entries change
-        if base is UNKNOWN and isinstance(node.value, cst.Name):
+        vague = base is UNKNOWN or _is_opaque(base)
+        if vague and isinstance(node.value, cst.Name):
             held = frame.lookup(f"{node.value.value}.{attr}")
             if held is not None:
                 return held
-        if base is UNKNOWN and self.defines:
+        if vague and self.defines:
             # `--define config.num_layers=2`: a value for an attribute of an unknown argument.
             dotted = _dotted(node)
             if dotted is not None and dotted in self.defines:
@@ -713,8 +898,8 @@ class Evaluator:
             method = _find_method(base.cls, attr)
             if method is not None and _decorated(method, "property", "cached_property"):
                 return self._call_property(method, base, node, ctx)
-            if attr in frame.self_attrs:
-                return frame.self_attrs[attr]
+            if attr in base.state:
+                return base.state[attr]  # set earlier on this object, in this method or one it called
             if method is not None:
                 return _bound(method, base, base.cls)
             values = base.cls.attrs.get(attr, [])
@@ -749,6 +934,8 @@ class Evaluator:
         if isinstance(base, ClassInfo):
             method = _find_method(base, attr)
             return method if method is not None else UNKNOWN
+        if isinstance(base, Obj) and _is_opaque(base):
+            return self._opaque_attribute(base, node)
         return UNKNOWN
 
     def _subscript(self, node: cst.Subscript, frame: Frame, ctx: Ctx) -> Value:
@@ -840,12 +1027,20 @@ class Evaluator:
                 return ListVal([], frozenset(ctx.loops), complete=False)
             return ListVal(left.parts + right.parts, frozenset(ctx.loops), left.complete and right.complete)
         if isinstance(op, cst.Modulo) and isinstance(left, Const) and isinstance(left.value, str) \
-                and isinstance(right, Const) and isinstance(right.value, (int, str)) \
                 and _SIMPLE_FORMAT.fullmatch(left.value):
-            try:
-                return Const(left.value % right.value)  # "lstm_%d" % i
-            except (TypeError, ValueError, OverflowError):
-                return UNKNOWN
+            operands = _known_items(right) if isinstance(right, (TupleVal, ListVal)) else (right,)
+            operands = operands if operands is not None else (UNKNOWN,)
+            if all(isinstance(o, Const) and isinstance(o.value, (int, str)) for o in operands):
+                try:
+                    # "lstm_%d" % i, "%s/%d" % (prefix, i)
+                    return Const(left.value % tuple(o.value for o in operands if isinstance(o, Const)))
+                except (TypeError, ValueError, OverflowError):
+                    return UNKNOWN
+            return UNKNOWN
+        if isinstance(op, cst.Add) and isinstance(left, Const) and isinstance(right, Const) \
+                and isinstance(left.value, str) and isinstance(right.value, str) \
+                and len(left.value) + len(right.value) <= 1000:
+            return Const(left.value + right.value)  # prefix + "_fw"
         if isinstance(left, Const) and isinstance(right, Const):
             return _arith(op, left.value, right.value)
         return UNKNOWN
@@ -933,7 +1128,13 @@ class Evaluator:
         has_star = False
         for arg in node.args:
             value = self.eval(arg.value, frame, ctx)
-            if arg.star:
+            if arg.star == "**" and _known_keywords(value):
+                assert isinstance(value, DictVal)
+                kwargs.update((k.value, v) for k, v in zip(value.keys, value.values) if isinstance(k, Const)
+                              and isinstance(k.value, str))
+            elif arg.star == "*" and _known_items(value) is not None:
+                args.extend(_known_items(value) or ())
+            elif arg.star:
                 has_star = True
             elif arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
@@ -960,7 +1161,10 @@ class Evaluator:
             return self._call_method(node, func, args, ctx)
         if isinstance(func, FuncVal):
             if has_star:
-                return UNKNOWN  # `**kwargs` hides what the factory receives
+                # `**kwargs` the pass cannot read hides what the factory receives: its result is one object.
+                return self._unknown_result(node, ctx)
+            if _decorated(func, "lru_cache", "cache"):
+                return self._cached_call(node, func, args, kwargs, ctx)
             try:
                 return self._call_function(func, args, kwargs, ctx, instance=func.bound_self, site=node)
             except _Budget:
@@ -975,7 +1179,40 @@ class Evaluator:
             return self._call_join(node, func, args, kwargs, has_star, frame, ctx)
         if isinstance(func, Obj) and (_is_cell_like(func) or func.kind in ("keras_rnn", "keras_bidirectional")):
             return self._cell_call(node, func, kwargs, ctx)
+        if func is UNKNOWN or _is_opaque(func):
+            return self._unknown_result(node, ctx)
         return UNKNOWN
+
+    def _unknown_result(self, node: cst.Call, ctx: Ctx) -> Obj:
+        """What a call the pass cannot follow returns: one object per evaluation (a new one per loop pass)."""
+        callee = _dotted(node.func)
+        return _opaque(node, frozenset(ctx.loops), None,
+                       f"`{callee}` returns a cell that creates new variables on every call" if callee else
+                       "that call returns a cell that creates new variables on every call")
+
+    def _cached_call(
+        self, node: cst.Call, func: FuncVal, args: List[Value], kwargs: Dict[str, Value], ctx: Ctx
+    ) -> Value:
+        """`@functools.lru_cache` factories return the object of the first call for the same arguments."""
+        key: Optional[Tuple[object, ...]] = (id(func.node),)
+        for value in list(args) + [kwargs[k] for k in sorted(kwargs)]:
+            if isinstance(value, Const) and isinstance(value.value, (int, str, bool, type(None))):
+                key = key + (value.value,) if key is not None else None
+            elif isinstance(value, Obj):
+                key = key + (value.key,) if key is not None else None
+            else:
+                key = None  # an argument that may differ between calls: nothing is known to be cached
+        if key is not None and key in self._cached_results:
+            return self._cached_results[key]
+        # Built once, outside whatever loop asked first: the same object for every later call.
+        once = replace(ctx, loops=()) if key is not None else ctx
+        try:
+            result = self._call_function(func, args, kwargs, once, instance=func.bound_self, site=node)
+        except _Budget:
+            return UNKNOWN
+        if key is not None:
+            self._cached_results[key] = result
+        return result
 
     def _cell_call(self, node: cst.Call, func: Obj, kwargs: Dict[str, Value], ctx: Ctx) -> Value:
         """`cell(inputs, state)` runs the cell in the current scope; a keras `RNN(cell)(x)` runs its cell."""
@@ -1020,7 +1257,7 @@ class Evaluator:
                       kwargs=kwargs)
             return obj
         results = [self._apply(node, alt, list(args), dict(kwargs), has_star, frame, ctx) for alt in func.alternatives]
-        if all(isinstance(r, Obj) and r.kind in ("cell", "wrapper") for r in results):
+        if all(isinstance(r, Obj) and r.kind in ("cell", "wrapper", "opaque") for r in results):
             joined = None
             for r in results:
                 joined = _join(joined, r, node)
@@ -1055,11 +1292,20 @@ class Evaluator:
 
     def _call_method(self, node: cst.Call, method: BoundMethod, args: List[Value], ctx: Ctx) -> Value:
         target = method.target
+        if isinstance(target, Const) and isinstance(target.value, str) and method.name == "format":
+            return _format(target.value, args)
         if isinstance(target, GraphVal) and method.name == "as_default":
             return GraphVal(target.root, entering=True)
         if isinstance(target, ScopeVal) and method.name == "reuse_variables":
             # Reuse for the rest of that scope's block; on the root scope it leaks into the whole graph.
             target.frame.reuse = "true"
+            target.frame.reuse_node = node
+            return UNKNOWN
+        if isinstance(target, OptimizerVal):
+            scope = ctx.scope
+            # Reuse on the root scope cannot be turned off again: whoever called this, the slots fail.
+            if target.slots and scope.reuse == "true" and scope.reuse_node is not None:
+                self.records.slot_failures.append(SlotFailure(node, target.name, scope.reuse_node))
             return UNKNOWN
         if isinstance(target, ListVal):
             if method.name == "append" and len(args) == 1:
@@ -1141,6 +1387,14 @@ class Evaluator:
             start, stop = (0, nums[0]) if len(nums) == 1 else (nums[0], nums[1])
             step = nums[2] if len(nums) > 2 and nums[2] else 1
             return RangeVal(max(0, len(range(start, stop, step))), start, step)
+        if qualname in ("builtins.zip", "builtins.enumerate") and not has_star:
+            return ZipVal(((RangeVal(None),) if qualname == "builtins.enumerate" else ()) + tuple(args[:1] if
+                          qualname == "builtins.enumerate" else args))
+        if qualname == "builtins.map" and len(args) == 2 and not has_star:
+            # `list(map(lambda _: cell, range(n)))`: the function runs once per element, like a comprehension.
+            loop = next(_loop_ids)
+            element = self._apply(node, args[0], [UNKNOWN], {}, False, self.module_frame, ctx.in_loop(loop))
+            return ListVal([Part(element, node, "each", _length(args[1]), frozenset({loop}))], loops)
         if qualname in ("builtins.list", "builtins.tuple"):
             if len(args) == 1:
                 return args[0].copy() if isinstance(args[0], ListVal) else UNKNOWN
@@ -1149,7 +1403,9 @@ class Evaluator:
             return Partial(args[0])
         entry = tf_api.lookup(qualname)
         if entry is None:
-            return UNKNOWN
+            if qualname.split(".")[0] in tf_api.TF_ROOTS or qualname.startswith("builtins."):
+                return UNKNOWN  # TensorFlow's other functions (placeholders, ops) never hand out a cell
+            return self._unknown_result(node, ctx)  # `utils.make_cell(h)`: a function of another module
         if entry.kind == Kind.COPY:
             source = args[0] if args else UNKNOWN
             if isinstance(source, Obj) and source.kind in ("cell", "wrapper", "join", "stack"):
@@ -1198,6 +1454,8 @@ class Evaluator:
         if entry.kind == Kind.DECODER:
             cell = kwargs.get("cell", args[0] if args else UNKNOWN)
             return Obj("decoder", entry.name, entry.family, node, loops, inner=cell, entry=entry)
+        if entry.kind == Kind.OPTIMIZER:
+            return OptimizerVal(node, entry.name, entry.name in tf_api.SLOT_OPTIMIZERS)
         if entry.kind == Kind.GET_VARIABLE_SCOPE:
             return ScopeVal(ctx.scope)
         if entry.kind == Kind.VARIABLE_SCOPE:
@@ -1228,6 +1486,8 @@ class Evaluator:
         else:
             path, inherited = None, parent.reuse
         frame = ScopeFrame(path, combine_reuse(inherited, requested, parent.reuse), node, loops=frozenset(ctx.loops))
+        if frame.reuse == "true":
+            frame.reuse_node = node if requested == "true" else parent.reuse_node
         if path is None and not isinstance(name, ScopeVal):
             frame.varies = _varies_with(_argument(node, "name_or_scope", 0), ctx)
         frame.unique = unique or parent.unique
@@ -1275,7 +1535,8 @@ class Evaluator:
             graph=(id(ctx.scopes[0]), self._graph_resets.get(id(ctx.scopes[0]), 0)), layer=layer,
             unrolled=ctx.unrolling,
             varies=frozenset().union(*(f.varies for f in frames), _varies_with(_argument(node, "scope", None), ctx)),
-            guarded=ctx.guarded | (loops & self._skipping)))
+            guarded=ctx.guarded | (loops & self._skipping), branches=ctx.branches, foreign=ctx.foreign,
+            handed=ctx.handed))
 
     def _stack(
         self,
@@ -1288,7 +1549,8 @@ class Evaluator:
         kwargs: Dict[str, Value],
     ) -> Obj:
         snapshot = cells.copy() if isinstance(cells, ListVal) else ListVal([], frozenset(), complete=False)
-        record = StackRecord(node, kind, role, snapshot)
+        record = StackRecord(node, kind, role, snapshot, sites=ctx.sites + (node,), foreign=ctx.foreign,
+                             handed=ctx.handed)
         obj = Obj("stack", kind, family, node, frozenset(ctx.loops), owns_variables=False, layers=snapshot,
                   kwargs=kwargs, stack_record=record)
         record.obj = obj
@@ -1381,19 +1643,27 @@ class Evaluator:
         supplied = list(args)
         if instance is not None and func.owner is not None and positional:
             frame.vars[positional[0].name.value] = instance
+            if isinstance(instance, Instance):
+                # `self.x = ...` in this method is state of the object: seen by its caller and by later calls.
+                frame.self_attrs = instance.state
             positional = positional[1:]
         for param in positional:
-            name = param.name.value
-            # Only a generic pass (nobody's arguments) takes `--define` values for missing parameters.
-            missing = self.defines.get(name, UNKNOWN) if generic else UNKNOWN
-            frame.vars[name] = supplied.pop(0) if supplied else self._param_value(param, kwargs, func, ctx, missing)
+            frame.vars[param.name.value] = supplied.pop(0) if supplied else \
+                self._param_value(param, kwargs, func, generic)
         for param in params.kwonly_params:
-            frame.vars[param.name.value] = self._param_value(param, kwargs, func, ctx, UNKNOWN)
+            frame.vars[param.name.value] = self._param_value(param, kwargs, func, generic)
         if isinstance(params.star_arg, cst.Param):
             frame.vars[params.star_arg.name.value] = UNKNOWN
         if params.star_kwarg is not None:
             frame.vars[params.star_kwarg.name.value] = UNKNOWN
         inner = ctx.calling(key, site if site is not None else func.node)
+        foreign = func.closure.module() is not self.module_frame
+        if foreign and not inner.foreign:
+            # Entering another module's function: what this file hands it decides whose finding a sharing is.
+            handed = frozenset(o.key for v in (*args, *kwargs.values()) for o in known_owners(v))
+            inner = replace(inner, foreign=True, handed=handed)
+        elif not foreign and inner.foreign:
+            inner = replace(inner, foreign=False, handed=frozenset())
         outer, self._here = self._here, self._function_label(func)
         try:
             self._step()
@@ -1414,22 +1684,74 @@ class Evaluator:
         owner = f"{func.owner.name}." if func.owner is not None else ""
         return f"`{owner}{func.name}`", func.node
 
-    def _param_value(
-        self, param: cst.Param, kwargs: Dict[str, Value], func: FuncVal, ctx: Ctx, missing: Value
-    ) -> Value:
-        """A parameter not filled positionally: its keyword argument, else its default, else `missing`."""
+    def _param_value(self, param: cst.Param, kwargs: Dict[str, Value], func: FuncVal, generic: bool) -> Value:
+        """A parameter not filled positionally: its keyword argument, else its default, else what a generic pass
+        (nobody's arguments) knows of it: a `--define` value, or one object of unknown class."""
         name = param.name.value
         if name in kwargs:
             return kwargs[name]
-        if param.default is not None:
-            return self.eval(param.default, func.closure, ctx)
-        return missing
+        if name in func.defaults:
+            value = func.defaults[name]
+            if generic and isinstance(value, Const) and (type(value.value) is bool or
+                                                         type(value.value) is int and value.value <= 1):
+                # `def tower(seq, depth=1)`, `bidirectional=False`: a default is what callers override, not a
+                # fact; a count of 2 or more, a name or None stays (`scope or "encoder"`).
+                return UNKNOWN
+            return value
+        if not generic:
+            return UNKNOWN
+        if name in self.defines:
+            return self.defines[name]
+        return _opaque(param, frozenset(), name, f"`{name}` is a cell that creates new variables on every call")
+
+
+# Names that never stand for a cell object: reading them gives nothing to track.
+_NOT_OBJECTS = frozenset({
+    "print", "len", "int", "float", "str", "bool", "isinstance", "hasattr", "open", "dict", "set", "min", "max",
+    "sum", "abs", "round", "sorted", "type", "object", "Exception", "ValueError", "NotImplementedError",
+    "TypeError", "KeyError", "format", "repr", "iter", "next", "__name__", "__file__", "Ellipsis",
+})
+
+
+def _opaque(node: cst.CSTNode, loops: FrozenSet[int], label: Optional[str], assumes: str) -> Obj:
+    """An object of unknown class: identity is all that is known of it."""
+    return Obj("opaque", "", Family.TF1, node, loops, label=label, assumes=assumes)
+
+
+def _is_opaque(value: Value) -> bool:
+    return isinstance(value, Obj) and value.kind == "opaque"
+
+
+def _known_keywords(value: Value) -> bool:
+    """`**params` with a dict display of string keys the pass can read."""
+    return isinstance(value, DictVal) and value.complete and all(
+        isinstance(k, Const) and isinstance(k.value, str) for k in value.keys)
+
+
+def _known_items(value: Value) -> Optional[Tuple[Value, ...]]:
+    """`*args` with a tuple or list of known length."""
+    if isinstance(value, TupleVal):
+        return value.items
+    if isinstance(value, ListVal) and value.complete and all(p.mode == "single" for p in value.parts):
+        return tuple(p.value for p in value.parts)
+    return None
+
+
+def _public_names(frame: Frame) -> List[str]:
+    """What `from module import *` binds: `__all__` when it is a known list, else names without a leading `_`."""
+    listed = frame.vars.get("__all__")
+    items = _known_items(listed) if isinstance(listed, (ListVal, TupleVal)) else None
+    if items is not None and all(isinstance(i, Const) and isinstance(i.value, str) for i in items):
+        return [str(i.value) for i in items if isinstance(i, Const) and str(i.value) in frame.vars]
+    return [name for name in frame.vars if not name.startswith("_") and "." not in name]
 
 
 def _reference_kind(value: Value) -> Optional[str]:
     """What a name, attribute or subscript stood for, as the fixer needs it: an object ("cell"), a local
     function ("function"), or nothing worth noting (None)."""
     if isinstance(value, Obj):
+        if value.kind == "opaque":
+            return None  # of unknown class (a parameter like `units`): plain data to the fixer, never rebuilt
         if value.kind == "join" and not any(isinstance(a, (Obj, ListVal)) for a in value.alternatives):
             return "function" if any(isinstance(a, (FuncVal, Partial)) for a in value.alternatives) else None
         return "cell"
@@ -1442,7 +1764,7 @@ def _reference_kind(value: Value) -> Optional[str]:
     return None
 
 
-def _merge(envs: Sequence[Dict[str, Value]], node: cst.CSTNode) -> Dict[str, Value]:
+def _merge(envs: Sequence[Dict[str, Value]], node: cst.CSTNode, prefix: str = "") -> Dict[str, Value]:
     if len(envs) == 1:
         return envs[0]
     names: Dict[str, None] = {}
@@ -1453,8 +1775,17 @@ def _merge(envs: Sequence[Dict[str, Value]], node: cst.CSTNode) -> Dict[str, Val
     for name in names:
         result = _join_all([env.get(name) for env in envs], node)
         if result is not None:
+            if isinstance(result, Obj) and result.label is None:
+                result.label = prefix + name  # the join is what this name holds after the branches
             merged[name] = result
     return merged
+
+
+def _set_attrs(frame: Frame, values: Dict[str, Value]) -> None:
+    """Replace the attributes a method has set in place: the dict is the object's state (Instance.state)."""
+    if values is not frame.self_attrs:
+        frame.self_attrs.clear()
+        frame.self_attrs.update(values)
 
 
 def _find_method(cls: ClassInfo, name: str) -> Optional[FuncVal]:
@@ -1467,6 +1798,8 @@ def _decorated(func: FuncVal, *names: str) -> bool:
         return False
     for decorator in func.node.decorators:
         expression = decorator.decorator
+        if isinstance(expression, cst.Call):
+            expression = expression.func  # `@functools.lru_cache(maxsize=None)`
         name = expression.attr.value if isinstance(expression, cst.Attribute) else \
             expression.value if isinstance(expression, cst.Name) else None
         if name in names:
@@ -1477,10 +1810,10 @@ def _decorated(func: FuncVal, *names: str) -> bool:
 def _bound(method: FuncVal, instance: Optional[Value], cls: ClassInfo) -> FuncVal:
     """A method looked up on an instance or a class: static methods take no `self`, class methods get the class."""
     if _decorated(method, "staticmethod"):
-        return FuncVal(method.node, method.closure, method.name, None)
+        return replace(method, owner=None, bound_self=None)
     if _decorated(method, "classmethod"):
-        return FuncVal(method.node, method.closure, method.name, method.owner, bound_self=cls)
-    return FuncVal(method.node, method.closure, method.name, method.owner, bound_self=instance)
+        return replace(method, bound_self=cls)
+    return replace(method, bound_self=instance)
 
 
 def _length(value: Value) -> Optional[int]:
@@ -1490,6 +1823,10 @@ def _length(value: Value) -> Optional[int]:
         return sum(p.count or 0 for p in value.parts)
     if isinstance(value, TupleVal):
         return len(value.items)
+    if isinstance(value, ZipVal):
+        lengths = [_length(item) for item in value.items]
+        known = [n for n in lengths if n is not None]
+        return min(known) if known else None
     return None
 
 
@@ -1582,6 +1919,9 @@ _COMPARE: Dict[type, Callable[[Any, Any], Any]] = {
 
 
 def _compare(operator: cst.BaseCompOp, left: Value, right: Value) -> Optional[bool]:
+    if isinstance(operator, (cst.Is, cst.IsNot)) and (_never_none(left) and _is_none(right)
+                                                      or _is_none(left) and _never_none(right)):
+        return isinstance(operator, cst.IsNot)  # `if unit is None:` when a caller passed a cell
     if not (isinstance(left, Const) and isinstance(right, Const)):
         return None
     a, b = left.value, right.value
@@ -1597,15 +1937,64 @@ def _compare(operator: cst.BaseCompOp, left: Value, right: Value) -> Optional[bo
         return None
 
 
+def _truth(value: Value) -> Optional[bool]:
+    """Python truthiness of a value the pass knows, None when it does not."""
+    if isinstance(value, Const) and isinstance(value.value, (str, int, float, type(None))):
+        return bool(value.value)
+    if _never_none(value) and isinstance(value, Obj):
+        return True  # a cell object is truthy
+    return None
+
+
+_FIELD = re.compile(r"\{(\d*)\}")
+
+
+def _format(template: str, args: List[Value]) -> Value:
+    """`"{}_b".format(prefix)` with plain `{}`/`{0}` fields and known arguments; anything fancier is unknown."""
+    if len(template) > 1000 or re.search(r"\{(?!\d*\})", template.replace("{{", "").replace("}}", "")):
+        return UNKNOWN
+    values = [a.value if isinstance(a, Const) and isinstance(a.value, (str, int)) and not isinstance(a.value, bool)
+              else None for a in args]
+    if any(v is None for v in values):
+        return UNKNOWN
+    try:
+        return Const(template.format(*values))
+    except (IndexError, KeyError, ValueError):
+        return UNKNOWN
+
+
+def _is_none(value: Value) -> bool:
+    return isinstance(value, Const) and value.value is None
+
+
+def _never_none(value: Value) -> bool:
+    """A value the pass built itself (a cell, a list, a function...): certainly not None. An opaque one may be."""
+    if isinstance(value, Obj):
+        return value.kind != "opaque" and not (value.kind == "join" and any(
+            _is_none(a) or not _never_none(a) for a in value.alternatives))
+    return isinstance(value, (ListVal, TupleVal, FuncVal, ClassInfo, Instance, DictVal, RangeVal))
+
+
 MAX_UNROLLED = 8  # passes spelled out for loops over small known ranges, nested loops multiplied
 
 
-def _unrollable(node: cst.For, iterable: RangeVal) -> bool:
-    """A short known range, a plain loop variable the body reads, and no statement that leaves a pass early."""
-    if iterable.length is None or not 0 < iterable.length <= MAX_UNROLLED or not isinstance(node.target, cst.Name):
+def _passes(iterable: Value) -> Optional[List[Value]]:
+    """The values a `for` loop binds, one per pass, when the iterable is a short known range, list or tuple."""
+    if isinstance(iterable, RangeVal) and iterable.length is not None and iterable.length <= MAX_UNROLLED:
+        return [Const(iterable.start + k * iterable.step) for k in range(iterable.length)]
+    items = _known_items(iterable) if isinstance(iterable, (ListVal, TupleVal)) else None
+    if items is not None and len(items) <= MAX_UNROLLED:
+        return list(items)
+    return None
+
+
+def _unrollable(node: cst.For, length: int) -> bool:
+    """A short loop whose body reads its plain loop variable or advances a counter (`layer_id += 1`), and no
+    statement that leaves a pass early."""
+    if not 0 < length <= MAX_UNROLLED or not isinstance(node.target, cst.Name):
         return False
     target = node.target.value
-    uses = False
+    uses = bool(_counters(node.body))
     stack: List[cst.CSTNode] = [node.body]
     while stack:
         current = stack.pop()
@@ -1675,6 +2064,27 @@ def _varies_with(expression: Optional[cst.BaseExpression], ctx: Ctx) -> FrozenSe
         return frozenset()
     used = {n.value for n in _names(expression) if isinstance(n, cst.Name)}
     return frozenset(loop for name, loop in ctx.loop_targets if name in used)
+
+
+def _counters(body: cst.CSTNode) -> Tuple[str, ...]:
+    """Names a loop body advances (`i += 1`, `i = i + 1`), outside nested functions and classes."""
+    found: Dict[str, None] = {}
+    stack: List[cst.CSTNode] = [body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(current, cst.AugAssign) and isinstance(current.target, cst.Name):
+            found[current.target.value] = None
+        elif isinstance(current, cst.Assign) and len(current.targets) == 1 \
+                and isinstance(current.targets[0].target, cst.Name) and isinstance(current.value, cst.BinaryOperation):
+            name = current.targets[0].target.value
+            if isinstance(current.value.left, cst.Name) and current.value.left.value == name:
+                found[name] = None
+        if isinstance(current, (cst.BaseExpression,)) and not isinstance(current, cst.Lambda):
+            continue  # statements hold the assignments; expressions cannot (but for `:=`, left alone)
+        stack.extend(current.children)
+    return tuple(found)
 
 
 def _names(node: cst.CSTNode) -> List[cst.CSTNode]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
-from rnn_reuse_lint.values import ListVal, Obj, Part, TupleVal, Value
+from rnn_reuse_lint.values import Const, ListVal, Obj, Part, TupleVal, Value
 
 
 def owners(value: Value) -> Optional[FrozenSet[Obj]]:
@@ -15,7 +15,7 @@ def owners(value: Value) -> Optional[FrozenSet[Obj]]:
     whichever branch ran, so it stands for itself.
     """
     if isinstance(value, Obj):
-        if value.kind == "cell":
+        if value.kind in ("cell", "opaque"):
             return frozenset({value})
         if value.kind == "wrapper":
             inner = owners(value.inner) if value.inner is not None else None
@@ -25,8 +25,10 @@ def owners(value: Value) -> Optional[FrozenSet[Obj]]:
         if value.kind == "stack" and value.layers is not None:
             return stack_owners(value.layers)
         if value.kind == "join":
-            alts = [owners(a) for a in value.alternatives]
-            if any(a is None for a in alts):
+            # `cell = None; if kind == "lstm": cell = LSTMCell(h)`: a path that leaves a constant (None) cannot
+            # reach a stack or a driver without failing there, so only the object paths count.
+            alts = [owners(a) for a in value.alternatives if not isinstance(a, Const)]
+            if not alts or any(a is None for a in alts):
                 return None
             first = alts[0]
             if all(a == first for a in alts):

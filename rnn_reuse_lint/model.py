@@ -16,6 +16,8 @@ class CellRef:
     family: str  # "tf1" | "keras"
     label: str  # how the code names it: `cell`, `self.cell`, `LSTMCell(num_units)`
     span: Span  # where it is created
+    assumes: Optional[str] = None  # a class the pass cannot see: what a finding about it takes for granted
+    path: Optional[str] = None  # the project module it is created in, when not the linted file
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ class ScopeIssue:
     cell: Optional[CellRef] = None
     reuse_span: Optional[Span] = None  # RNN105: where reuse was requested
     loop_span: Optional[Span] = None  # RNN104 within one call: the loop whose next iteration collides
+    slot_variables: bool = False  # RNN105 at an optimizer: its slot variables are created under reuse
+    other_path: Optional[str] = None  # the project module of other_span, when not the linted file
 
 
 @dataclass(frozen=True)
@@ -134,3 +138,4 @@ class ModuleModel:
     bidirectional: Tuple[DirectionSharing, ...] = ()
     notes: Tuple[str, ...] = ()
     scopes: ScopeModel = ScopeModel()
+    repairs: Tuple[Tuple[int, str, int], ...] = ()  # (line, why, column shift): lines skipped or re-indented

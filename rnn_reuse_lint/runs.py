@@ -211,6 +211,10 @@ class _Simulation:
                 continue
             if current.kind == "stack":
                 return  # nested stacks inside a layer: not predicted
+            if current.kind == "opaque":
+                if known:
+                    self._opaque_owner(run, layer, current, path)
+                return
             if current.kind == "cell":
                 scope = naming.cell_scope(current, self.tf_version)
                 cell_path = path + (scope,) if path is not None and scope is not None else None
@@ -231,6 +235,8 @@ class _Simulation:
         per_layer = bool(layer.loops) and layer.loops <= loops_of(obj)
         instance = (obj.key, layer.index if per_layer else None)
         captured = self.captures.get(instance)
+        if captured is not None and _exclusive(captured.run.record, record):
+            captured = None  # the first run was in another branch: in a run that takes this one, this is first
         if captured is not None and path is not None and self._uniquifies(record, obj, path) \
                 and captured.prefix[:-1] == path[:-1]:
             path = captured.prefix  # called again in the same parent scope: back in its (uniquified) level
@@ -255,6 +261,8 @@ class _Simulation:
         key = "/".join(path)
         mode = combine_reuse(record.reuse, _ctor_reuse(obj))
         existing = self.store.get((record.graph, key))
+        if existing is not None and mode == "none" and _exclusive(existing[0].record, record):
+            existing = None  # created in another branch of the same if: the two never both create
         if existing is not None:
             first_run, first_layer, first_direction = existing
             first = (first_run.index, first_layer, first_direction)
@@ -281,6 +289,23 @@ class _Simulation:
             self.store[(record.graph, key)] = (run, layer.index, layer.direction)
         if mode == "none" and not record.uniquified:
             self._next_iteration(run, layer, obj, key, variables)
+
+    def _opaque_owner(self, run: Run, layer: LayerRun, obj: Obj, path: Optional[Tuple[str, ...]]) -> None:
+        """An object of unknown class: no names to predict and no collision to claim (two different classes
+        create different names), but one object run again elsewhere still returns to its first scope."""
+        per_layer = bool(layer.loops) and layer.loops <= loops_of(obj)
+        instance = (obj.key, layer.index if per_layer else None)
+        # Where the object would sit: its name level is unknown, so compare the levels above it.
+        where = path + ("?",) if path is not None else None
+        captured = self.captures.get(instance)
+        if captured is not None and not _exclusive(captured.run.record, run.record):
+            if captured.run is not run or captured.layer != layer.index or captured.direction != layer.direction:
+                layer.borrows_from = layer.borrows_from or (captured.run.index, captured.layer, captured.direction)
+                self._shared_object(run, layer, obj, where, captured)
+            return
+        self.captures[instance] = _Capture(run, layer.index, layer.direction, where or (), [])
+        if where is None and run.record.renamed:
+            self._renamed_next_pass(run, obj)
 
     def _renamed_next_pass(self, run: Run, obj: Obj) -> None:
         """RNN103 within one call: a loop runs one cell object under a scope named after the loop variable."""
@@ -396,11 +421,19 @@ def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]
         return "intended" if same or run.record.reuse in ("true", "auto") else "suspicious"
     if path is not None and path == prefix or run.record.reuse in ("true", "auto"):
         return "intended"
+    if run.record.scope is not None and run.record.scope == first.record.scope:
+        return "intended"  # run again under the scope of its first run: back in the same place
     if run.record.name == "cell_call" and first.record.node is run.record.node and run.record.unrolled is not None:
         return "intended"  # a hand-unrolled time loop (`with variable_scope("step_%d" % t): cell(x, s)`) shares on purpose
     if run.record.scope is None or first.record.scope is None or run.record.reuse == "unknown":
         return "unknown"
     return "suspicious"
+
+
+def _exclusive(first: DriverRecord, second: DriverRecord) -> bool:
+    """Two calls in different branches of one if/match statement: one program run makes only one of them."""
+    taken = dict(first.branches)
+    return any(node in taken and taken[node] != branch for node, branch in second.branches)
 
 
 def _expand(layers: ListVal) -> List[Tuple[Optional[int], Value, FrozenSet[int]]]:

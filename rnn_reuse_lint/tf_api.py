@@ -22,6 +22,7 @@ class Kind(enum.Enum):
     AUTO_REUSE = "auto_reuse"
     COPY = "copy"  # copy.copy / copy.deepcopy: a new, separate object
     CELL_BASE = "cell_base"  # base classes user code subclasses (RNNCell, LayerRNNCell, keras Layer)
+    OPTIMIZER = "optimizer"  # tf.train.*Optimizer: minimize/apply_gradients create slot variables with get_variable
 
 
 class Family(enum.Enum):
@@ -179,6 +180,16 @@ LEGACY_SEQ2SEQ: Dict[str, Seq2SeqInfo] = {
 
 TF_ROOTS = frozenset({"tensorflow", "keras", "tf_keras"})
 
+# Names pasted snippets use without importing them, and the module the snippet's context implies. Only names the
+# file never binds are read this way (a file that imports or assigns `rnn` means its own `rnn`).
+IMPLICIT_MODULES = {
+    "tf": "tensorflow",
+    "keras": "tensorflow.keras",
+    "layers": "tensorflow.keras.layers",
+    "rnn": "tensorflow.contrib.rnn",
+    "rnn_cell": "tensorflow.nn.rnn_cell",
+}
+
 # Prefixes that are the same API under another spelling.
 _PREFIX_ALIASES = (
     ("tensorflow.compat.v1.", "tensorflow."),
@@ -275,12 +286,25 @@ def lookup(qualname: str) -> Optional[ApiEntry]:
         return ApiEntry(Kind.DECODER, name, Family.TF1, q)
     if name in _SCOPE_FUNCS:
         return ApiEntry(_SCOPE_FUNCS[name], name, Family.TF1, q)
+    if name in SLOT_OPTIMIZERS or name in PLAIN_OPTIMIZERS:
+        return ApiEntry(Kind.OPTIMIZER, name, Family.TF1, q)
     if name in DRIVERS:
         # `rnn` is also a module name (tf.contrib.rnn): only tf.nn.rnn and <pkg>.rnn.rnn are the 0.x driver.
         if name == "rnn" and not (q == "tensorflow.nn.rnn" or module.endswith(".rnn")):
             return None
         return ApiEntry(Kind.DRIVER, name, Family.TF1, q, driver=DRIVERS[name])
     return None
+
+
+# TF1 optimizers whose minimize/apply_gradients create slot variables (`kernel/Adam`) through get_variable in
+# the current variable scope: under reuse=True that fails with "Variable .../Adam/ does not exist" (checked on
+# TF 2.21 compat.v1). Gradient descent has no slots.
+SLOT_OPTIMIZERS = frozenset({
+    "AdamOptimizer", "MomentumOptimizer", "RMSPropOptimizer", "AdagradOptimizer", "AdagradDAOptimizer",
+    "AdadeltaOptimizer", "FtrlOptimizer", "ProximalAdagradOptimizer", "NadamOptimizer", "LazyAdamOptimizer",
+    "AdamWOptimizer", "MomentumWOptimizer",
+})
+PLAIN_OPTIMIZERS = frozenset({"GradientDescentOptimizer", "ProximalGradientDescentOptimizer"})
 
 
 def keras_cell_scope(name: str) -> str:

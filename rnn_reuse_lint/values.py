@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
 
 from rnn_reuse_lint.tf_api import ApiEntry, Family
+
+if TYPE_CHECKING:
+    from rnn_reuse_lint.modules import Loaded
 
 _ids = itertools.count(1)
 
@@ -58,7 +61,9 @@ class Obj:
     loops/comprehensions whose body made it, so a list built by one of them holds a new object per element.
     """
 
-    kind: str  # "cell" | "wrapper" | "stack" | "keras_rnn" | "keras_bidirectional" | "decoder" | "join"
+    # "opaque": an object whose class is not known (a parameter, a free name, what an unknown callable
+    # returned): its identity is still certain, so `[x] * n` is one object whatever `x` is.
+    kind: str  # "cell" | "wrapper" | "stack" | "keras_rnn" | "keras_bidirectional" | "decoder" | "join" | "opaque"
     cls: str
     family: Family
     node: cst.CSTNode
@@ -74,6 +79,7 @@ class Obj:
     copied_from: Optional["Value"] = None
     stack_record: Optional["StackRecord"] = None
     rebuilt: bool = False  # keras Bidirectional rebuilds what it wraps from config: no object sharing
+    assumes: Optional[str] = None  # opaque objects: what a finding about them takes for granted, for messages
 
 
 @dataclass
@@ -108,6 +114,7 @@ class FuncVal:
     name: str
     owner: Optional["ClassInfo"] = None  # set for methods
     bound_self: Optional["Value"] = None
+    defaults: Dict[str, "Value"] = field(default_factory=dict)  # evaluated once, when the `def` ran (Python)
 
 
 @dataclass(eq=False)
@@ -140,6 +147,7 @@ class Instance:
     """An instance of a class of this module (`self` inside its methods)."""
 
     cls: ClassInfo
+    state: Dict[str, "Value"] = field(default_factory=dict)  # `self.x = ...` as evaluated so far, latest value
 
 
 @dataclass(eq=False)
@@ -171,6 +179,7 @@ class ScopeFrame:
     unique: bool = False  # opened with default_name: TF uniquifies it, so nothing under it collides
     loops: FrozenSet[int] = frozenset()  # the loops around the `with` that opened it: re-opened per iteration
     varies: FrozenSet[int] = frozenset()  # loops whose loop variable names it (`"layer_%d" % i`): path unknown
+    reuse_node: Optional[cst.CSTNode] = None  # the `reuse_variables()` call that turned reuse on for the block
 
 
 @dataclass(eq=False)
@@ -216,13 +225,55 @@ class DictVal:
     complete: bool = True  # False once an item is assigned or the dict is changed in place: values unknown
 
 
+@dataclass(eq=False)
+class ZipVal:
+    """`zip(a, b)` / `enumerate(a)` (a RangeVal first): iterated, each pass gives one element of every item."""
+
+    items: Tuple["Value", ...]
+
+
+@dataclass(eq=False)
+class OptimizerVal:
+    """A TF1 optimizer object; `slots`: its minimize/apply_gradients create slot variables."""
+
+    node: cst.CSTNode
+    name: str
+    slots: bool
+
+
+@dataclass(frozen=True)
+class SlotFailure:
+    """An optimizer that creates slot variables while the scope reuses: "Variable .../Adam/ does not exist"."""
+
+    node: cst.CSTNode  # the minimize / apply_gradients call
+    optimizer: str
+    reuse_node: cst.CSTNode  # where reuse was turned on for that scope
+
+
+@dataclass(eq=False)
+class ModuleVal:
+    """One of the project's own modules (`import nets.cells`, `from . import decoding`)."""
+
+    loaded: "Loaded"
+
+
+@dataclass(eq=False)
+class Lazy:
+    """A name imported from one of the project's modules, read (and the module evaluated) on first use."""
+
+    path: str
+    is_package: bool
+    name: Optional[str]  # None: the module itself
+
+
 @dataclass(frozen=True)
 class AutoReuse:
     """tf.AUTO_REUSE."""
 
 
 Value = Union[Unknown, QName, Const, RangeVal, Obj, ListVal, FuncVal, Partial, ClassInfo, Instance, BoundMethod,
-              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal, TemplateVal, SuperVal]
+              TupleVal, ScopeVal, AutoReuse, DictVal, GraphVal, TemplateVal, SuperVal, ZipVal, OptimizerVal,
+              ModuleVal, Lazy]
 
 
 @dataclass(eq=False)
@@ -234,6 +285,9 @@ class StackRecord:
     role: Optional[str]  # "cells_fw" / "cells_bw" for stacked bidirectional drivers
     layers: ListVal
     obj: Optional[Obj] = None
+    sites: Tuple[cst.CSTNode, ...] = ()  # call sites from the evaluation root down to this call
+    foreign: bool = False  # made inside a function of another project module
+    handed: FrozenSet[int] = frozenset()  # keys of the objects this file passed into that function
 
 
 @dataclass(eq=False)
@@ -262,6 +316,10 @@ class DriverRecord:
     guarded: FrozenSet[int] = frozenset()  # loops in whose body this call sits behind a condition or a skip
     # Loops (id, statement) whose next iteration runs this call again with reuse still off (set after the body).
     repeats: Tuple[Tuple[int, cst.CSTNode], ...] = ()
+    # (id of an if/match statement, branch taken) around the call: calls in other branches of it never both run.
+    branches: Tuple[Tuple[int, int], ...] = ()
+    foreign: bool = False  # made inside a function of another project module
+    handed: FrozenSet[int] = frozenset()  # keys of the objects this file passed into that function
 
 
 class Frame:
@@ -288,6 +346,17 @@ class Frame:
             while frame is not None and frame.kind == "class":
                 frame = frame.parent
         return None
+
+    def rebind(self, name: str, value: "Value") -> None:
+        """Set `name` in the frame that holds it (the one lookup() finds)."""
+        frame: Optional[Frame] = self
+        while frame is not None:
+            if name in frame.vars:
+                frame.vars[name] = value
+                return
+            frame = frame.parent
+            while frame is not None and frame.kind == "class":
+                frame = frame.parent
 
     def module(self) -> "Frame":
         frame = self

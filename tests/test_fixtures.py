@@ -34,5 +34,7 @@ def test_fixture_corpus_is_big_enough() -> None:
 def test_every_finding_names_the_other_place() -> None:
     for path in STATIC_FIXTURES:
         for finding in analyze_file(path, Settings()).findings:
+            if finding.code == "RNN000":
+                continue  # a line the engine could not read is one place, not a sharing between two
             assert finding.related, finding
             assert all(r.span.line >= 1 for r in finding.related)

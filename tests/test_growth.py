@@ -161,8 +161,11 @@ def _scopes(module: cst.Module) -> List[cst.CSTNode]:
 @pytest.mark.parametrize("name", sorted(n for n in os.listdir(FIXTURES) if n.endswith(".py")))
 def test_indexed_reads_equal_the_walk_they_replace(name: str) -> None:
     """_ScopeFacts answers, from one walk, what _reads(scope, name) walks the scope for, name by name."""
-    with open(os.path.join(FIXTURES, name), encoding="utf-8") as handle:
-        module = cst.parse_module(handle.read())
+    with open(os.path.join(FIXTURES, name), encoding="utf-8", errors="surrogateescape") as handle:
+        try:
+            module = cst.parse_module(handle.read())
+        except cst.ParserSyntaxError:
+            pytest.skip("a fragment Python rejects (the engine repairs it before any fix is planned)")
     index = syntax.SyntaxIndex(module)
     for scope in _scopes(module):
         facts = index._facts(scope)

@@ -115,10 +115,12 @@ def fix_text(text: str, lint: Lint, unsafe: bool = False, first: Optional[FileRe
         except FixConflict as exc:
             return FixOutcome(text, tuple(fixed), result, f"a fix did not fit the file ({exc})")
         new_result = lint(new_text)
-        if new_result.error is not None:
+        broken = new_result.error.message if new_result.error is not None else next(
+            (f.message for f in new_result.findings if f.code == "RNN000"), None)  # a line the engine had to skip
+        if broken is not None:
             # Never write a file the fix broke: keep the last good text.
             return FixOutcome(text, tuple(fixed), result,
-                              f"a fix produced code that does not parse ({new_result.error.message}); not applied")
+                              f"a fix produced code that does not parse ({broken}); not applied")
         text, result = new_text, new_result
         fixed.extend(chosen)
     return FixOutcome(text, tuple(fixed), result, f"fixes did not settle after {MAX_PASSES} passes")

@@ -1,6 +1,7 @@
 """What a rule is: code, name, docs with fixed sections, VALID/INVALID examples, and a check over the model."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import ClassVar, Iterator, Optional, Sequence, Tuple
 
@@ -81,7 +82,23 @@ class Rule:
 
 def created_here(context: RuleContext, cell: CellRef, what: Optional[str] = None) -> Related:
     """The related location every sharing finding carries: where the shared object is made."""
-    return Related(context.path, cell.span, what or f"`{cell.label}` ({cell.cls}) is created here")
+    if what is None and cell.assumes is not None:
+        what = f"`{cell.label}` comes from here (its class is not visible to the analysis)"
+    return Related(cell.path or context.path, cell.span, what or f"`{cell.label}` ({cell.cls}) is created here")
+
+
+def at(cell: CellRef, context: RuleContext) -> str:
+    """`line 12`, or `nets/cells.py line 12` for an object made in another module of the project."""
+    if cell.path is None or cell.path == context.path:
+        return f"line {cell.span.line}"
+    here = os.path.dirname(os.path.abspath(context.path))
+    return f"{os.path.relpath(cell.path, here)} line {cell.span.line}"
+
+
+def unless(*cells: CellRef) -> str:
+    """What a finding about objects of unknown class assumes, as a clause: ` unless `make_cell` returns ...`."""
+    clauses = list(dict.fromkeys(c.assumes for c in cells if c.assumes is not None))
+    return f" unless {' or '.join(clauses)}" if clauses else ""
 
 
 def ordinal_list(indices: Sequence[int]) -> str:

@@ -5,7 +5,7 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel, Sharing, StackModel
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, created_here, ordinal_list
+from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here, ordinal_list, unless
 
 _WHAT_VERSION_DOES = {
     "1.0": "TF 1.0 gives each layer separate variables here, but every later version shares them",
@@ -54,9 +54,16 @@ class SameCellInSeveralLayers(Rule):
     ```
 
     ## Known problems
-    Only objects the analysis can prove identical are reported: cells from imported factories, cells
-    built with `**kwargs` hidden behind unknown callables, or classes looked up by string are not. A Keras
-    stack wrapped in `Bidirectional` is rebuilt from its config (separate weights), so it is not reported.
+    Identity does not need the class: `[x] * n` is one object whatever `x` is (a parameter, `self.cell`, a
+    free name in a pasted snippet, what one call of an unknown factory returned). When the class is not
+    visible the message says what the finding assumes: that `x` is a standard TensorFlow cell, which keeps
+    the variables of its first call (a class that creates new variables on every call would not share).
+    A visible class that overrides `__call__` and creates its variables in the scope it is called in, and a
+    project-local look-alike that is not a TensorFlow cell, are not reported. Lists the analysis cannot
+    follow (`cells[i] = ...`, cells hidden in `**kwargs` it cannot read) are not reported. A layer count that
+    is a parameter's default (`depth=1`) is not taken as a fact: such stacks are reported "once there is
+    more than one layer". A Keras stack wrapped in `Bidirectional` is rebuilt from its config (separate
+    weights), so it is not reported.
 
     ## Fix safety
     `--fix` builds the cell once per layer: `[cell] * n` becomes `[LSTMCell(...) for _ in range(n)]`, a
@@ -95,9 +102,9 @@ class SameCellInSeveralLayers(Rule):
               "class MultiRNNCell:\n    def __init__(self, cells):\n        self.cells = cells\n"
               "class LSTMCell:\n    pass\n"
               "cell = LSTMCell()\nstack = MultiRNNCell([cell] * 3)\n"),
-        Valid("imported-factory-is-unknown",
+        Valid("imported-factory-called-per-layer",
               "import tensorflow as tf\nfrom models.cells import make_cell\n"
-              "cell = make_cell(8)\nstack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)\n"),
+              "stack = tf.nn.rnn_cell.MultiRNNCell([make_cell(8) for _ in range(2)])\n"),
     )
     INVALID = (
         Invalid("list-times-n",
@@ -113,6 +120,14 @@ class SameCellInSeveralLayers(Rule):
                 "import tensorflow as tf\nbase = tf.nn.rnn_cell.LSTMCell(8)\n"
                 "layers = [tf.nn.rnn_cell.DropoutWrapper(base) for _ in range(2)]\n"
                 "stack = tf.nn.rnn_cell.MultiRNNCell(layers)\n", line=4, contains="`base`"),
+        Invalid("imported-factory-called-once",
+                "import tensorflow as tf\nfrom models.cells import make_cell\n"
+                "cell = make_cell(8)\nstack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)\n",
+                line=4, contains="unless `make_cell` returns a cell that creates new variables on every call"),
+        Invalid("parameter-of-unknown-class",
+                "import tensorflow as tf\ndef deep_rnn(base_unit, depth):\n"
+                "    return tf.nn.rnn_cell.MultiRNNCell([base_unit] * depth)\n",
+                line=3, contains="once there is more than one layer"),
         Invalid("keras-stacked-cells",
                 "import tensorflow as tf\ncell = tf.keras.layers.LSTMCell(8)\n"
                 "rnn = tf.keras.layers.RNN(tf.keras.layers.StackedRNNCells([cell, cell]))\n",
@@ -133,7 +148,10 @@ class SameCellInSeveralLayers(Rule):
             where = f"every layer of {container} (`{sharing.via_text[0]}`)"
         else:
             where = f"several layers of {container} (`{'`, `'.join(sharing.via_text)}`)"
-        message = (f"`{cell.label}` (line {cell.span.line}) is {where}, so those layers share one set of weights; "
+        if sharing.layers is None:
+            where += " once there is more than one layer"
+        message = (f"`{cell.label}` ({at(cell, context)}) is {where}, so those layers share one set of weights"
+                   f"{unless(cell)}; "
                    f"{_WHAT_VERSION_DOES.get(context.settings.tf_version, _WHAT_VERSION_DOES['2'])}")
         related = [created_here(context, cell)]
         for span, text in zip(sharing.via, sharing.via_text):

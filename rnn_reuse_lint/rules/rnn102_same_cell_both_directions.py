@@ -5,7 +5,7 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding
 from rnn_reuse_lint.model import DirectionSharing, ModuleModel
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, created_here
+from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here, unless
 
 _WHAT_VERSION_DOES = {
     "1.0": "TF 1.0 still gives each direction separate variables, but every later version shares them",
@@ -109,12 +109,13 @@ class SameCellBothDirections(Rule):
         if sharing.same_value:
             subject = f"`{sharing.fw_text}`"
         else:
-            names = ", ".join(f"`{c.label}` (line {c.span.line})" for c in sharing.cells)
+            names = ", ".join(f"`{c.label}` ({at(c, context)})" for c in sharing.cells)
             subject = f"`{sharing.fw_text}` and `{sharing.bw_text}` both use {names}, so the same weights are"
-            message = f"{subject} the forward and the backward cell of this `{sharing.driver}`; {verdict}"
+            message = (f"{subject} the forward and the backward cell of this `{sharing.driver}`"
+                       f"{unless(*sharing.cells)}; {verdict}")
             return self.finding(context, sharing.span, message,
                                 tuple(created_here(context, c) for c in sharing.cells), sharing.fix, sharing.no_fix)
-        message = (f"{subject} (line {first.span.line}) is both the forward and the backward cell of this "
-                   f"`{sharing.driver}`; {verdict}")
+        message = (f"{subject} ({at(first, context)}) is both the forward and the backward cell of this "
+                   f"`{sharing.driver}`{unless(*sharing.cells)}; {verdict}")
         return self.finding(context, sharing.span, message, tuple(created_here(context, c) for c in sharing.cells),
                             sharing.fix, sharing.no_fix)

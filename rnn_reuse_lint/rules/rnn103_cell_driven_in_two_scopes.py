@@ -5,7 +5,7 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, created_here
+from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here, unless
 
 _WHAT_VERSION_DOES = {
     "1.0": "TF 1.0 creates a second set of variables there, but from TF 1.2 on the second run silently reuses the first",
@@ -96,24 +96,24 @@ class CellDrivenInTwoScopes(Rule):
                 continue
             cell = issue.cell
             if issue.loop_span is not None:
-                message = (f"`{cell.label}` (line {cell.span.line}) is run by this `{issue.driver}` on every pass of the "
+                message = (f"`{cell.label}` ({at(cell, context)}) is run by this `{issue.driver}` on every pass of the "
                            f"loop at line {issue.loop_span.line}, under a different scope on every pass; a cell "
                            f"keeps the scope of its first run, so every later pass silently reuses the first pass's "
-                           f"weights: create the cell inside the loop")
+                           f"weights{unless(cell)}: create the cell inside the loop")
                 yield self.finding(context, issue.span, message, (
                     Related(context.path, issue.loop_span, f"every pass of this loop runs `{cell.label}` again"),
                     created_here(context, cell, f"`{cell.label}` ({cell.cls}) is created once, before the loop"),
                 ))
                 continue
             if issue.scope == "keras":
-                message = (f"`{cell.label}` (line {cell.span.line}) already runs in the `RNN` layer at line "
+                message = (f"`{cell.label}` ({at(cell, context)}) already runs in the `RNN` layer at line "
                            f"{issue.other_span.line}; this second `RNN` layer shares its weights")
             else:
-                message = (f"`{cell.label}` (line {cell.span.line}) first ran under `{issue.other_scope}` "
+                message = (f"`{cell.label}` ({at(cell, context)}) first ran under `{issue.other_scope}` "
                            f"(line {issue.other_span.line}); run again here under `{issue.scope}`, it keeps using "
-                           f"`{issue.variable or issue.other_scope}`: {verdict}")
+                           f"`{issue.variable or issue.other_scope}`{unless(cell)}: {verdict}")
             related = (
-                Related(context.path, issue.other_span, f"first run of `{cell.label}`, under `{issue.other_scope}`"),
+                Related(issue.other_path or context.path, issue.other_span, f"first run of `{cell.label}`, under `{issue.other_scope}`"),
                 created_here(context, cell),
             )
             yield self.finding(context, issue.span, message, related)

@@ -5,7 +5,7 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel, ScopeIssue
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, created_here
+from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here
 
 
 class SecondRnnSameScope(Rule):
@@ -99,14 +99,14 @@ class SecondRnnSameScope(Rule):
             message = (f"`{issue.variable}` is created again here (by a `{issue.driver}`) after line "
                        f"{issue.other_span.line} created it without reuse: TensorFlow raises \"Variable "
                        f"{issue.variable} already exists, disallowed\"")
-            related = (Related(context.path, issue.other_span, f"`{issue.variable}` is first created here"),)
+            related = (Related(issue.other_path or context.path, issue.other_span, f"`{issue.variable}` is first created here"),)
             yield self.finding(context, issue.span, message, related)
 
     def _next_pass(self, context: RuleContext, issue: ScopeIssue) -> Finding:
         assert issue.loop_span is not None and issue.cell is not None
         cell = issue.cell
         message = (f"`{issue.variable}` is created again by this `{issue.driver}` on the next pass of the loop at line "
-                   f"{issue.loop_span.line}: `{cell.label}` (line {cell.span.line}) is a new `{cell.cls}` on every "
+                   f"{issue.loop_span.line}: `{cell.label}` ({at(cell, context)}) is a new `{cell.cls}` on every "
                    f"pass, run under the same scope without reuse; TensorFlow raises \"Variable {issue.variable} "
                    f"already exists, disallowed\"")
         related = (

@@ -36,6 +36,11 @@ class ReuseBeforeCreate(Rule):
         eval_out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(64), x, dtype=tf.float32)
     ```
 
+    Also finds the train op of an optimizer with slot variables (Adam, Momentum, RMSProp, Adagrad,
+    Adadelta, Ftrl, ...) created while the current scope reuses: `tf.get_variable_scope().reuse_variables()`
+    at the root scope cannot be turned off again, so `AdamOptimizer(...).minimize(loss)` after it fails
+    when it creates `kernel/Adam`.
+
     ## Known problems
     A reuse flag computed from a parameter (`reuse = None if training else True`, `reuse=i > 0`) is
     unknown and never reported; runs inside functions are not checked, since their caller may have
@@ -47,6 +52,16 @@ class ReuseBeforeCreate(Rule):
     summary = "Reuse is requested for variables nothing created first (\"does not exist\")."
 
     VALID = (
+        Valid("optimizer-before-reuse",
+              "import tensorflow as tf\n"
+              "with tf.variable_scope('enc'):\n    out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32)\n"
+              "train = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(out))\n"
+              "tf.get_variable_scope().reuse_variables()\n"),
+        Valid("plain-gradient-descent-has-no-slots",
+              "import tensorflow as tf\n"
+              "with tf.variable_scope('enc'):\n    out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32)\n"
+              "tf.get_variable_scope().reuse_variables()\n"
+              "train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(out))\n"),
         Valid("create-then-reuse",
               "import tensorflow as tf\n"
               "with tf.variable_scope('model'):\n    a, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32)\n"
@@ -61,6 +76,12 @@ class ReuseBeforeCreate(Rule):
                 "with tf.variable_scope('eval', reuse=True):\n"
                 "    out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(4), x, dtype=tf.float32)\n",
                 line=3, contains="`eval/rnn/lstm_cell/kernel`"),
+        Invalid("optimizer-slots-under-leaked-reuse",
+                "import tensorflow as tf\n"
+                "with tf.variable_scope('enc'):\n    out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32)\n"
+                "tf.get_variable_scope().reuse_variables()\n"
+                "train = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(out))\n",
+                line=5, contains="slot variables"),
         Invalid("cell-reuse-true",
                 "import tensorflow as tf\n"
                 "out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4, reuse=True), x, dtype=tf.float32)\n",
@@ -71,6 +92,14 @@ class ReuseBeforeCreate(Rule):
         hint = _HINT.get(context.settings.tf_version, "reuse=tf.AUTO_REUSE")
         for issue in model.scopes.issues:
             if issue.code != self.code:
+                continue
+            if issue.slot_variables and issue.reuse_span is not None:
+                message = (f"this `{issue.driver}` creates its slot variables (`.../{issue.scope}`) while the variable "
+                           f"scope reuses (line {issue.reuse_span.line}): TensorFlow raises \"Variable "
+                           f".../kernel/{issue.scope}/ does not exist\"; create the train op before turning reuse on, "
+                           f"or build the reusing part under its own `variable_scope(..., reuse=True)` block")
+                yield self.finding(context, issue.span, message, (
+                    Related(context.path, issue.reuse_span, "reuse is turned on here and stays on for this scope"),))
                 continue
             message = (f"this `{issue.driver}` asks to reuse `{issue.variable}`, but nothing in this module created "
                        f"it before: TensorFlow raises \"Variable {issue.variable} does not exist ... Did you mean "
