@@ -7,10 +7,11 @@ from operator import sub
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "check_source"]
 
-# libcst's tree takes ~600 bytes of memory per byte of source (benchmarks/growth.py: 13-24 KB per line
-# of 33-44 bytes; a 1.0 MB, 23k-line file peaked at 608 MB), so a 1.5 MB file peaks near 1 GB. Larger
-# files are refused before decoding (engine.too_large_error) and here; --max-file-size raises the limit.
-MAX_BYTES = 1_500_000
+# Peak memory is 420-840 bytes per byte of source (benchmarks/growth.py, every family at x16; libcst's
+# tree is most of it: a 1.0 MB, 23k-line file of model functions peaked at 608 MB), so a 1.2 MB file
+# peaks at 0.5-1.0 GB. Larger files are refused before decoding (engine.too_large_error) and here;
+# --max-file-size raises the limit.
+MAX_BYTES = 1_200_000
 # libcst 1.9's native parser recurses in Rust and dies with SIGSEGV, which no ``except`` can
 # catch, when its stack runs out.  Measured with libcst 1.9.0, CPython 3.11, Linux, 8 MB
 # main-thread stack (each depth in a fresh subprocess; the CLI's -j workers are processes):

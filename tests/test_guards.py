@@ -102,9 +102,9 @@ def test_no_standard_library_file_is_rejected() -> None:
 
 
 @pytest.mark.parametrize(("source", "message"), [
-    pytest.param("x = 1\n" * 2_000_000, "file too large to analyse (12.0 MB > 1.5 MB); raise with --max-file-size",
+    pytest.param("x = 1\n" * 2_000_000, "file too large to analyse (12.0 MB > 1.2 MB); raise with --max-file-size",
                  id="12 MB of ASCII"),
-    pytest.param("é" * 1_000_000, "file too large to analyse (2.0 MB > 1.5 MB); raise with --max-file-size",
+    pytest.param("é" * 1_000_000, "file too large to analyse (2.0 MB > 1.2 MB); raise with --max-file-size",
                  id="size counts UTF-8 bytes, not characters"),
 ])
 def test_huge_file_is_rejected(source: str, message: str) -> None:

@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     limits = parser.add_argument_group("limits per file (benchmarks/README.md, Growth)")
     limits.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
                         help="larger files are not parsed but reported as RNN000 (default: config `max-file-size`, "
-                             "else 1500000)")
+                             "else 1200000)")
     limits.add_argument("--max-work", type=int, default=None, metavar="UNITS",
                         help="evaluation work per source line (a file counts as 500 lines at least); past it, "
                              "values become unknown and a note says where (default: config `max-work`, else 20)")
