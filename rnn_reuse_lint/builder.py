@@ -8,6 +8,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 import libcst as cst
 
 from rnn_reuse_lint import identity
+from rnn_reuse_lint.budget import Budget
 from rnn_reuse_lint.evaluator import Evaluator
 from rnn_reuse_lint.finding import Edit, Fix, Span
 from rnn_reuse_lint.fixes.plan import FixPlanner, PlannedFix
@@ -44,6 +45,7 @@ def build_model(
     describe_runs: bool = True,
     source: Optional[str] = None,
     project: bool = True,
+    budget: Optional[Budget] = None,
 ) -> ModuleModel:
     """The one pass over a parsed module that every rule reads from.
 
@@ -52,14 +54,28 @@ def build_model(
     """
     loader = Loader(os.path.abspath(path)) if project and os.path.isdir(os.path.dirname(os.path.abspath(path))) \
         else None
-    evaluator = Evaluator(module, defines, source, loader=loader)
+    evaluator = Evaluator(module, defines, source, loader=loader, budget=budget)
     if loader is not None:
         loader.enter(module, evaluator.module_frame)
     records = evaluator.run()
     scope_replay = replay(records.drivers, tf_version, evaluator.function_names)
     planner = FixPlanner(module, evaluator) if plan_fixes else None
     freezer = _Freezer(module, path, planner, describe_runs, loader.used if loader is not None else ())
-    return freezer.freeze(records.stacks, records.drivers, scope_replay, records.slot_failures)
+    model = freezer.freeze(records.stacks, records.drivers, scope_replay, records.slot_failures)
+    note = _budget_note(module, evaluator.budget)
+    return replace(model, notes=model.notes + (note,)) if note else model
+
+
+def _budget_note(module: cst.Module, budget: Budget) -> Optional[str]:
+    """Which function was being evaluated when the work budget ran out, with its line."""
+    if not budget.spent:
+        return None
+    label, node = budget.where if isinstance(budget.where, tuple) else (str(budget.where), None)
+    if isinstance(node, cst.CSTNode):
+        span = spans_for(module, [node]).get(id(node))
+        if span is not None:
+            label = f"{label} (line {span.line})"
+    return budget.note(label)
 
 
 class _Freezer:

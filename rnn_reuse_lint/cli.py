@@ -192,6 +192,14 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         except ValueError as exc:
             raise config.ConfigError(f"--timeout: {exc}") from None
     tf_version, tf_source, tf_release_named, pin_per_file = _tf_version(args, values, config_file)
+    limits = {key: values.get(key, getattr(base, key)) for key in ("max_work", "max_file_seconds", "max_file_size")}
+    for key, check in (("max_work", config.positive_int), ("max_file_seconds", config.timeout),
+                       ("max_file_size", config.positive_int)):
+        if flag(key) is not None:
+            try:
+                limits[key] = check(flag(key))
+            except ValueError as exc:
+                raise config.ConfigError(f"--{key.replace('_', '-')}: {exc}") from None
     return Settings(
         select=tuple(flag("select")) if flag("select") else values.get("select", base.select),
         ignore=tuple(flag("ignore")) if flag("ignore") else values.get("ignore", base.ignore),
@@ -205,6 +213,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         timeout=timeout,
         python=flag("python") or values.get("python", base.python),
         define=tuple(defines.items()),
+        **limits,
     )
 
 

@@ -169,6 +169,12 @@ def timeout(value: Any, base: str = "") -> float:
     return float(value)
 
 
+def positive_int(value: Any, base: str = "") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"expected a positive whole number, got {_describe(value)}")
+    return value
+
+
 def _python(value: Any, base: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected the path or name of a Python interpreter, got {_describe(value)}")
@@ -215,6 +221,9 @@ _KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "tf-version": ("tf_version", _tf_version),
     "timeout": ("timeout", timeout),
     "python": ("python", _python),
+    "max-work": ("max_work", positive_int),
+    "max-file-seconds": ("max_file_seconds", timeout),
+    "max-file-size": ("max_file_size", positive_int),
     "define": ("define", _define),
 }
 

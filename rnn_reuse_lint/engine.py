@@ -75,13 +75,13 @@ class _Misdeclared(str):
                            f"read as UTF-8 (Python itself would refuse this file)", 0)
 
 
-def parse(text: str, path: str) -> Union[Parsed, FileError]:
+def parse(text: str, path: str, max_bytes: Optional[int] = None) -> Union[Parsed, FileError]:
     """Parse with libcst; on a syntax error retry once after normalizing legacy (Python 2) syntax."""
     import libcst as cst
 
     from rnn_reuse_lint import guards, legacy
 
-    problem = guards.check_source(text)
+    problem = guards.check_source(text, max_bytes=max_bytes if max_bytes is not None else guards.MAX_BYTES)
     if problem is not None:
         return FileError(path, 1, 1, problem)
     try:
@@ -119,9 +119,11 @@ def build(
     defines: Optional[Dict[str, str]] = None,
     fixes: bool = True,
     describe_runs: bool = True,
+    limits: Optional[Settings] = None,
 ) -> Union[Tuple["ModuleModel", int], FileError, None]:
     """The ModuleModel of a file with the column offset to add back (dedented fragments), its RNN000
-    error, or None when the prefilter rules it out. `describe_runs` is for `explain` (see builder)."""
+    error, or None when the prefilter rules it out. `describe_runs` is for `explain` (see builder);
+    `limits` carries max_file_size, max_work and max_file_seconds (defaults: Settings())."""
     wide = wide_encoding(data)
     wide_notes: Tuple[str, ...] = ()
     if wide is not None:
@@ -135,19 +137,29 @@ def build(
         fixes = False
     if not might_have_rnn(data):
         return None
+    limits = limits if limits is not None else Settings()
+    # Before anything that costs memory per line: libcst's tree takes ~25 KB of memory per source line.
+    too_large = too_large_error(len(data), limits.max_file_size, path)
+    if too_large is not None:
+        return too_large
     text = decode(data, path)
     if isinstance(text, FileError):
         return text
-    parsed = parse(text, path)
+    parsed = parse(text, path, limits.max_file_size)
     if isinstance(parsed, FileError):
         return parsed
+    from rnn_reuse_lint.budget import Budget, units_for
     from rnn_reuse_lint.builder import build_model
+    from rnn_reuse_lint.deep import run_deep
 
+    budget = Budget(units_for(text.count("\n") + 1, limits.max_work), limits.max_file_seconds)
+    module = parsed.module
     # Fix positions would be positions in the normalized text, not in the file: no fixes there.
     # A misdeclared file would be written back in the encoding its cookie names: no fixes there either.
     plan_fixes = fixes and not parsed.notes and not wide_notes and not isinstance(text, _Misdeclared)
-    model = build_model(parsed.module, path, tf_version, defines, plan_fixes=plan_fixes,
-                        describe_runs=describe_runs, source=text)
+    # libcst recurses once per `elif` when positioning and generating code: see deep.py.
+    model = run_deep(lambda: build_model(module, path, tf_version, defines, plan_fixes=plan_fixes,
+                                         describe_runs=describe_runs, source=text, budget=budget))
     if parsed.notes or wide_notes:
         model = replace(model, notes=model.notes + wide_notes + parsed.notes, repairs=parsed.repairs)
     if isinstance(text, _Misdeclared):
@@ -171,7 +183,8 @@ def wide_encoding(data: bytes) -> Optional[str]:
 def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     """All findings the enabled rules report on one file's bytes; never raises."""
     try:
-        model = build(data, path, settings.tf_version, dict(settings.define), settings.fixes, describe_runs=False)
+        model = build(data, path, settings.tf_version, dict(settings.define), settings.fixes, describe_runs=False,
+                      limits=settings)
     except RecursionError:
         return FileResult(path, error=FileError(path, 1, 1, "too deeply nested to analyse"))
     except Exception as exc:  # an analyzer bug must not hide the other files' results
@@ -194,6 +207,14 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
         findings.append(Finding("RNN000", "unreadable-line", "error", path, Span(line, 1, line, 1), why))
     findings.sort(key=lambda f: f.sort_key)
     return FileResult(path, findings=tuple(findings), notes=module_model.notes)
+
+
+def too_large_error(size: int, max_bytes: int, path: str) -> Optional[FileError]:
+    """RNN000 for a file above the size limit, decided on its byte count alone (before decoding or parsing)."""
+    if size <= max_bytes:
+        return None
+    return FileError(path, 1, 1, f"file too large to analyse ({size:,} bytes > {max_bytes:,}); "
+                                 f"raise with --max-file-size")
 
 
 def _no_fix_reason(notes: Tuple[str, ...]) -> Optional[str]:

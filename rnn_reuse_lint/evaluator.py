@@ -9,6 +9,8 @@ from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Tup
 import libcst as cst
 
 from rnn_reuse_lint import project, tf_api
+from rnn_reuse_lint.budget import Budget
+from rnn_reuse_lint.budget import Spent as _Budget  # raised inside inlining when the work budget is spent
 from rnn_reuse_lint.modules import Loaded, Loader
 from rnn_reuse_lint.identity import known_owners, loops_of, strip_free_wrappers
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
@@ -47,9 +49,11 @@ from rnn_reuse_lint.values import (
 )
 
 # Inlining a function at each call site makes identity context-sensitive (a factory called in a
-# comprehension makes a new cell per element); these caps keep pathological files linear.
+# comprehension makes a new cell per element). Depth alone does not bound that: four levels of F calls
+# each are F**4 calls. What keeps every file linear is the work budget (budget.py), which counts each
+# statement, call, comprehension element and merged branch; the caps below keep lists and unrolled
+# loops small, so that a unit of work stays a small constant.
 MAX_CALL_DEPTH = 6  # project code calls through a few modules (main -> train -> model -> __init__ -> body)
-MAX_STEPS = 200_000
 MAX_UNROLL = 16  # `[a, b] * n` is spelled out when n is a small literal
 MAX_PARTS = 256  # a list built past this (`l += l` in a loop) is no longer followed: stays linear in memory
 
@@ -103,10 +107,6 @@ class Records:
     keras_bidirectional: List[Obj] = field(default_factory=list)
 
 
-class _Budget(Exception):
-    """Raised inside inlining when the step budget is spent; the call becomes unknown."""
-
-
 _STAR_SUBMODULES = frozenset({"nn", "contrib", "keras", "compat", "layers", "rnn_cell", "rnn", "seq2seq"})
 
 
@@ -135,14 +135,28 @@ def _join(a: Optional[Value], b: Optional[Value], node: cst.CSTNode) -> Optional
         return b
     if b is None or a is b or a == b:
         return a
-    alts: List[Value] = []
-    for v, other in ((a, b), (b, a)):
-        # `fw = self.cell; if training: fw = DropoutWrapper(fw)`: when the other path wraps this very join, the
-        # join stays whole so both paths still strip down to one object.
-        whole = isinstance(other, Obj) and strip_free_wrappers(other) is v
+    return _join_all((a, b), node)
+
+
+def _join_all(values: Sequence[Optional[Value]], node: cst.CSTNode) -> Optional[Value]:
+    """The value of a name after many paths merge (an if/elif chain's branches, a function's returns),
+    in one pass: alternatives are kept once each, keyed by identity, so a chain of n branches costs
+    O(n), where joining them two at a time re-flattened the alternatives each time (O(n**2) to O(n**3))."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    first = present[0]
+    if all(v is first or v == first for v in present):
+        return first
+    # `fw = self.cell; if training: fw = DropoutWrapper(fw)`: when another path wraps this very join, the
+    # join stays whole so both paths still strip down to one object.
+    wrapped = {id(strip_free_wrappers(v)) for v in present if isinstance(v, Obj) and strip_free_wrappers(v) is not v}
+    seen: Dict[int, Value] = {}
+    for v in present:
+        whole = id(v) in wrapped
         for x in (v.alternatives if isinstance(v, Obj) and v.kind == "join" and not whole else (v,)):
-            if not any(x is y for y in alts):
-                alts.append(x)
+            seen.setdefault(id(x), x)
+    alts = list(seen.values())
     if all(isinstance(x, QName) for x in alts) or any(isinstance(x, (Obj, QName, FuncVal, Partial)) for x in alts):
         loops = frozenset.intersection(*[x.loops if isinstance(x, Obj) else frozenset() for x in alts])
         return Obj("join", "", Family.TF1, node, loops, alternatives=tuple(alts))
@@ -153,16 +167,19 @@ class Evaluator:
     """Walks statements in execution order, binding names to abstract values and recording RNN facts."""
 
     def __init__(self, module: cst.Module, defines: Optional[Dict[str, str]] = None,
-                 source: Optional[str] = None, loader: Optional[Loader] = None) -> None:
+                 source: Optional[str] = None, loader: Optional[Loader] = None,
+                 budget: Optional[Budget] = None) -> None:
         self.module = module
         self.loader = loader  # follows imports of the project's own modules (None: this file alone)
+        self.budget = budget if budget is not None else Budget()
+        # where work is being done, for the budget's note: a label and the def/lambda node (for its line)
+        self._here: Tuple[str, Optional[cst.CSTNode]] = ("the module's top level", None)
         # Names written as calls somewhere (`build(`, `self.build(`): such functions are evaluated with their
         # callers' arguments first; only what no caller reached gets a pass with unknown arguments.
         self._called = frozenset(_CALLED.findall(source)) if source is not None else frozenset()
         # `--define NAME=VALUE`: values for names a snippet uses but never binds (`n_layers`, `nstates`).
         self.defines = {name: _literal(text) for name, text in (defines or {}).items()}
         self.records = Records()
-        self.steps = 0
         self.module_frame = Frame(None, "module")
         self._generic_done: set[int] = set()
         self._pending: List[Tuple[FuncVal, Optional[Instance]]] = []
@@ -222,10 +239,8 @@ class Evaluator:
         return self.records
 
     # ----- statements --------------------------------------------------------------------------
-    def _step(self) -> None:
-        self.steps += 1
-        if self.steps > MAX_STEPS:
-            raise _Budget()
+    def _step(self, units: int = 1) -> None:
+        self.budget.spend(self._here, units)
 
     def _exec_block(self, body: Sequence[cst.CSTNode], frame: Frame, ctx: Ctx) -> None:
         for stmt in body:
@@ -474,6 +489,7 @@ class Evaluator:
             _set_attrs(frame, before_attrs)
             return
         frame.dead = False
+        self._step(len(outcomes))
         frame.vars = _merge([o[0] for o in outcomes], node)
         _set_attrs(frame, _merge([o[1] for o in outcomes], node, "self."))
 
@@ -1078,6 +1094,7 @@ class Evaluator:
             self.eval(node.key, comp_frame, inner_ctx)
             self.eval(node.value, comp_frame, inner_ctx)
             return UNKNOWN
+        self._step()
         element = self.eval(node.elt, comp_frame, inner_ctx)
         self._mark_repeats(loop, node, count, first_driver)
         if isinstance(node, cst.SetComp):
@@ -1103,11 +1120,13 @@ class Evaluator:
         for k in range(iterable.length):
             comp_frame = Frame(frame, "function")
             comp_frame.vars[target] = Const(iterable.start + k * iterable.step)
+            self._step()
             parts.append(Part(self.eval(node.elt, comp_frame, ctx), node, "single"))
         return ListVal(parts, frozenset(ctx.loops))
 
     # ----- calls -------------------------------------------------------------------------------
     def _call(self, node: cst.Call, frame: Frame, ctx: Ctx) -> Value:
+        self._step()
         func = self.eval(node.func, frame, ctx)
         args: List[Value] = []
         kwargs: Dict[str, Value] = {}
@@ -1664,15 +1683,25 @@ class Evaluator:
             inner = replace(inner, foreign=True, handed=handed)
         elif not foreign and inner.foreign:
             inner = replace(inner, foreign=False, handed=frozenset())
-        if isinstance(func.node, cst.Lambda):
-            return self.eval(func.node.body, frame, inner)
-        self._exec_block(func.node.body.body, frame, inner)
-        result: Optional[Value] = None
-        for value in frame.returns:
-            result = _join(result, value, func.node)
+        outer, self._here = self._here, self._function_label(func)
+        try:
+            self._step()
+            if isinstance(func.node, cst.Lambda):
+                return self.eval(func.node.body, frame, inner)
+            self._exec_block(func.node.body.body, frame, inner)
+        finally:
+            self._here = outer
+        self._step(len(frame.returns))
+        result = _join_all(frame.returns, func.node)
         if result is None:
             return Const(None)
         return result
+
+    @staticmethod
+    def _function_label(func: FuncVal) -> Tuple[str, Optional[cst.CSTNode]]:
+        """`Owner.name` and its node, for the budget's note (the builder adds the line)."""
+        owner = f"{func.owner.name}." if func.owner is not None else ""
+        return f"`{owner}{func.name}`", func.node
 
     def _param_value(self, param: cst.Param, kwargs: Dict[str, Value], func: FuncVal, generic: bool) -> Value:
         """A parameter not filled positionally: its keyword argument, else its default, else what a generic pass
@@ -1783,12 +1812,7 @@ def _merge(envs: Sequence[Dict[str, Value]], node: cst.CSTNode, prefix: str = ""
             names[name] = None
     merged: Dict[str, Value] = {}
     for name in names:
-        result: Optional[Value] = None
-        for env in envs:
-            value = env.get(name)
-            if value is None:
-                continue
-            result = _join(result, value, node)
+        result = _join_all([env.get(name) for env in envs], node)
         if result is not None:
             if isinstance(result, Obj) and result.label is None:
                 result.label = prefix + name  # the join is what this name holds after the branches

@@ -7,7 +7,11 @@ from operator import sub
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "check_source"]
 
-MAX_BYTES = 5_000_000
+# Peak memory is 420-840 bytes per byte of source (benchmarks/growth.py, every family at x16; libcst's
+# tree is most of it: a 1.0 MB, 23k-line file of model functions peaked at 608 MB), so a 1.2 MB file
+# peaks at 0.5-1.0 GB. Larger files are refused before decoding (engine.too_large_error) and here;
+# --max-file-size raises the limit.
+MAX_BYTES = 1_200_000
 # libcst 1.9's native parser recurses in Rust and dies with SIGSEGV, which no ``except`` can
 # catch, when its stack runs out.  Measured with libcst 1.9.0, CPython 3.11, Linux, 8 MB
 # main-thread stack (each depth in a fresh subprocess; the CLI's -j workers are processes):
@@ -79,7 +83,8 @@ def check_source(source: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MA
     """
     data = source.encode("utf-8", "surrogatepass")  # surrogateescape-decoded text has lone surrogates
     if len(data) > max_bytes:
-        return f"file too large to analyse ({len(data) / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB)"
+        return (f"file too large to analyse ({len(data) / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB); "
+                f"raise with --max-file-size")
     if b"\r" in data or _TRIPLE_DOUBLE in data or _TRIPLE_SINGLE in data:  # memchr: rarely true
         data = data.translate(_PREPARE)
     data = _ESCAPE.sub(b"", data)

@@ -116,7 +116,10 @@ def _evaluate(path: str, is_package: bool, loader: Loader) -> Optional[Loaded]:
     parsed = engine.parse(text, path)
     if not isinstance(parsed, engine.Parsed):
         return None
-    evaluator = Evaluator(parsed.module, None, None, loader=loader)
+    from rnn_reuse_lint.budget import Budget, units_for
+
+    # its own budget, linear in its own size (imports per file are capped by MAX_MODULES_PER_FILE)
+    evaluator = Evaluator(parsed.module, None, None, loader=loader, budget=Budget(units_for(text.count("\n") + 1)))
     frame = evaluator.run_top_level()
     return Loaded(path, parsed.module, frame, is_package)
 

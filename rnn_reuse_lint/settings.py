@@ -4,6 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import FrozenSet, Mapping, Optional, Tuple
 
+from rnn_reuse_lint.budget import DEFAULT_MAX_SECONDS, DEFAULT_MAX_WORK
+from rnn_reuse_lint.guards import MAX_BYTES
+
 TF_VERSIONS = ("1.0", "1.1", "1.2", "1.15", "2")  # behaviour classes (TF_RNN_SEMANTICS.md), not releases
 DEFAULT_TF_VERSION = "2"
 # The releases each behaviour class stands for, as the summary words it.
@@ -37,6 +40,10 @@ class Settings:
     define: Tuple[Tuple[str, str], ...] = ()
     # plan fixes for RNN101/RNN102 findings (off in the flake8 adapter, which cannot show them)
     fixes: bool = True
+    # limits per file (budget.py, guards.py): work units, wall seconds, bytes checked before parsing
+    max_work: int = DEFAULT_MAX_WORK
+    max_file_seconds: float = DEFAULT_MAX_SECONDS
+    max_file_size: int = MAX_BYTES
 
     def enabled(self, code: str) -> bool:
         """The longest matching prefix among select/ignore wins; on a tie ignore wins (as in ruff)."""

@@ -55,6 +55,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "per-file-ignores and the report)")
     files.add_argument("--diff-base", metavar="REV",
                        help="report only findings with a location on a line changed since git REV")
+    limits = parser.add_argument_group("limits per file (benchmarks/README.md, Growth)")
+    limits.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
+                        help="larger files are not parsed but reported as RNN000 (default: config `max-file-size`, "
+                             "else 1200000)")
+    limits.add_argument("--max-work", type=int, default=None, metavar="UNITS",
+                        help="evaluation work per source line (a file counts as 500 lines at least); past it, "
+                             "values become unknown and a note says where (default: config `max-work`, else 20)")
+    limits.add_argument("--max-file-seconds", type=float, default=None, metavar="SECONDS",
+                        help="wall time of one file's evaluation, as --max-work (default: config "
+                             "`max-file-seconds`, else 10)")
     parser.add_argument("-j", "--jobs", type=jobs, default=None, metavar="N",
                         help="analyse files in N processes, or `auto` (default: auto, one per core)")
     fixes = parser.add_argument_group("fixes (RNN101, RNN102)")
@@ -331,6 +341,10 @@ def statistics(results: Sequence[FileResult]) -> str:
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         name = RULES_BY_CODE[code].name if code in RULES_BY_CODE else ENGINE_CODES.get(code, "")
         lines.append(f"{count:>5}  {code}  {name}".rstrip())
+    from rnn_reuse_lint.budget import BUDGET_NOTE
+
+    # which function spent a file's work budget: the place to look at (or to raise --max-work for)
+    lines.extend(f"{r.path}: {note}" for r in results for note in r.notes if note.startswith(BUDGET_NOTE))
     return "\n".join(lines) + ("\n" if lines else "")
 
 

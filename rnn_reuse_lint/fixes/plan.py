@@ -328,18 +328,7 @@ class FixPlanner:
 
     def _rebinding(self, line: cst.CSTNode, name: str, lines: List[Definition]) -> Optional[cst.CSTNode]:
         """The next plain `name = ...` in the same block that is not part of the construction."""
-        chain = {id(a.line) for a in lines}
-        block = self.index.block(line)  # type: ignore[arg-type]
-        start = next(i for i, s in enumerate(block) if s is line)
-        for statement in block[start + 1:]:
-            if id(statement) in chain:
-                continue
-            if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
-                    isinstance(statement.body[0], cst.Assign) and any(
-                        isinstance(t.target, cst.Name) and t.target.value == name
-                        for t in statement.body[0].targets):
-                return statement
-        return None
+        return self.index.next_plain_assignment(line, name, {id(a.line) for a in lines})
 
     def _indent_of(self, statement: cst.CSTNode) -> str:
         parts = []

@@ -1,6 +1,7 @@
 """Where names are bound and read in one module: parents, blocks, reaching assignments, other uses."""
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Type, Union
@@ -99,6 +100,12 @@ class SyntaxIndex:
         self._first: Dict[int, int] = {}  # pre-order number
         self._last: Dict[int, int] = {}  # highest pre-order number inside the node
         self.names: Set[str] = set()  # every identifier in the module (for new, unused names)
+        # Facts per block and per scope, built the first time a fix asks (see _ScopeFacts): a file with
+        # N findings in one scope asks N times, and walking the scope each time was O(N**2).
+        self._positions: Dict[int, Dict[int, int]] = {}  # id(block holder) -> id(statement) -> index
+        self._assignments: Dict[int, Dict[str, List[int]]] = {}  # id(block holder) -> name -> indexes
+        self._scope_facts: Dict[int, _ScopeFacts] = {}
+        self._bound: Dict[int, Set[str]] = {}  # id(statement) -> bound_names(statement)
         parent, first, last, names = self._parent, self._first, self._last, self.names
         counter = 0
         stack: List[object] = [module]
@@ -190,9 +197,9 @@ class SyntaxIndex:
             siblings: Sequence[cst.CSTNode] = holder.body if isinstance(holder, (cst.Module, cst.IndentedBlock)) \
                 else ()
             if siblings:
-                index = next(i for i, s in enumerate(siblings) if s is current)
+                index = self.position(current)
                 for previous in reversed(siblings[:index]):
-                    if name not in bound_names(previous):
+                    if name not in self.bound_names(previous):
                         continue
                     found = _simple_assignment(previous, name) or _conditional_assignment(previous, name)
                     if found is None:
@@ -256,11 +263,49 @@ class SyntaxIndex:
             raise CannotFollow("the block it sits in cannot be followed")
         return current
 
+    def position(self, statement: cst.CSTNode) -> int:
+        """The index of `statement` in the block that holds it (one dict per block, built once)."""
+        holder = self.parent(statement)
+        table = self._positions.get(id(holder))
+        if table is None:
+            body: Sequence[cst.CSTNode] = getattr(holder, "body", ())
+            table = self._positions[id(holder)] = {id(s): i for i, s in enumerate(body)}
+        return table[id(statement)]
+
+    def bound_names(self, statement: cst.CSTNode) -> Set[str]:
+        """bound_names(statement), computed once per statement."""
+        found = self._bound.get(id(statement))
+        if found is None:
+            found = self._bound[id(statement)] = bound_names(statement)
+        return found
+
+    def next_plain_assignment(self, statement: cst.CSTNode, name: str, skip: Set[int]) -> Optional[cst.CSTNode]:
+        """The first statement after `statement` in its block that is a one-assignment line `name = ...`
+        (also `a = name = ...`), other than those whose id() is in `skip`."""
+        holder = self.parent(statement)
+        block: Sequence[cst.CSTNode] = getattr(holder, "body", ())
+        table = self._assignments.get(id(holder))
+        if table is None:
+            table = self._assignments[id(holder)] = {}
+            for index, line in enumerate(block):
+                if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and \
+                        isinstance(line.body[0], cst.Assign):
+                    for target in line.body[0].targets:
+                        if isinstance(target.target, cst.Name):
+                            indexes = table.setdefault(target.target.value, [])
+                            if not indexes or indexes[-1] != index:
+                                indexes.append(index)
+        indexes = table.get(name, [])
+        for index in indexes[bisect.bisect_right(indexes, self.position(statement)):]:
+            if id(block[index]) not in skip:
+                return block[index]
+        return None
+
     def rebound_between(self, names: Set[str], paths: Set[str], start: cst.CSTNode, end: cst.CSTNode
                         ) -> Optional[str]:
         """A name of `names` that some statement between `start` and `end` (or a loop around `end` that
         does not hold `start`) binds again, or a read path of `paths` it assigns into (`config.size = ...`
-        changes `config.size`, not `config.keep_prob`), or None."""
+        changes `config.size`, not `config.keep_prob`), or None. The earliest such statement decides."""
         if not names and not paths:
             return None
         scope = self.scope(end)
@@ -270,18 +315,28 @@ class SyntaxIndex:
         for loop in self.enclosing_loops(end, scope):
             if not self.inside(start, loop):
                 regions.append((self._first[id(loop)], self._last[id(loop)]))
-        for statement in self._statements_in(scope):
-            first = self._first[id(statement)]
-            if not any(lo <= first <= hi for lo, hi in regions):
-                continue
-            hit = names & bound_names(statement, shallow=True)
-            if hit:
-                return sorted(hit)[0]
-            for written in _assigned_into(statement):
-                for read in paths:
-                    if read == written or read.startswith(written + ".") or written.startswith(read + "."):
-                        return read
-        return None
+        facts = self._facts(scope)
+        best: Optional[Tuple[int, int, str]] = None  # (position, names before paths, what)
+        # a read path meets a write into itself, into a prefix of it, or into a longer path under it
+        for table, wanted, rank, keys_of in ((facts.binds, names, 0, _itself), (facts.writes, paths, 1, _path_keys),
+                                             (facts.writes_under, paths, 1, _itself)):
+            for what in wanted:
+                for key in keys_of(what):
+                    firsts = table.get(key)
+                    if not firsts:
+                        continue
+                    for lo, hi in regions:
+                        at = bisect.bisect_left(firsts, lo)
+                        if at < len(firsts) and firsts[at] <= hi:
+                            hit = (firsts[at], rank, what)
+                            best = hit if best is None or hit < best else best
+        return best[2] if best is not None else None
+
+    def _facts(self, scope: cst.CSTNode) -> "_ScopeFacts":
+        facts = self._scope_facts.get(id(scope))
+        if facts is None:
+            facts = self._scope_facts[id(scope)] = _ScopeFacts(self, scope)
+        return facts
 
     def _statements_in(self, scope: cst.CSTNode) -> Iterator[cst.CSTNode]:
         stack: List[cst.CSTNode] = [scope]
@@ -315,7 +370,7 @@ class SyntaxIndex:
         reads: List[cst.Name] = []
         ignored = [(self._first[id(n)], self._last[id(n)]) for n in ignore]
         after = self._last[id(rebinding)] if rebinding is not None else None
-        for ref, nested in _reads(scope, name):
+        for ref, nested in self._facts(scope).reads_of(name):
             position = self._first[id(ref)]
             if any(lo <= position <= hi for lo, hi in ignored):
                 continue
@@ -323,6 +378,119 @@ class SyntaxIndex:
                 continue
             reads.append(ref)
         return reads
+
+
+class _ScopeFacts:
+    """What one scope binds, writes and reads, indexed by name, from one walk of it.
+
+    `binds` / `writes` / `writes_under`: a name / a written path / a proper prefix of a written path ->
+    pre-order numbers of the statements that bind it (shallowly) or assign into it, ascending (as
+    rebound_between reads them). `_names`: every Name the scope
+    reads (as `_reads` walks it, nested functions included) with the functions, lambdas and
+    comprehensions it sits in, which decide per name whether the read is the scope's own.
+    """
+
+    def __init__(self, index: SyntaxIndex, scope: cst.CSTNode) -> None:
+        self.binds: Dict[str, List[int]] = {}
+        self.writes: Dict[str, List[int]] = {}
+        self.writes_under: Dict[str, List[int]] = {}
+        for statement in sorted(index._statements_in(scope), key=lambda s: index._first[id(s)]):
+            first = index._first[id(statement)]
+            for name in bound_names(statement, shallow=True):
+                self.binds.setdefault(name, []).append(first)
+            for written in _assigned_into(statement):
+                self.writes.setdefault(written, []).append(first)
+                for key in _path_keys(written)[1:]:
+                    self.writes_under.setdefault(key, []).append(first)
+        for table in (self.binds, self.writes, self.writes_under):
+            for firsts in table.values():
+                firsts[:] = sorted(set(firsts))
+        self._names: Dict[str, List[Tuple[cst.Name, Tuple[cst.CSTNode, ...]]]] = {}
+        self._own: Dict[Tuple[int, str], bool] = {}
+        self._locals: Dict[int, Set[str]] = {}  # id(function) -> names its body binds
+        self._walk(scope)
+
+    def reads_of(self, name: str) -> Iterator[Tuple[cst.Name, bool]]:
+        """What `_reads(scope, name)` yields: each read of `name`, and whether it is in a nested function."""
+        for ref, around in self._names.get(name, ()):
+            if any(self._binds_own(node, name) for node in around):
+                continue
+            yield ref, any(not isinstance(node, _COMPREHENSIONS) for node in around)
+
+    def _binds_own(self, node: cst.CSTNode, name: str) -> bool:
+        """Whether a function, lambda or comprehension around a read makes `name` a local of its own."""
+        key = (id(node), name)
+        own = self._own.get(key)
+        if own is None:
+            if isinstance(node, _COMPREHENSIONS):
+                own = name in _comprehension_targets(node)
+            else:
+                assert isinstance(node, (cst.FunctionDef, cst.Lambda))
+                own = name in _parameter_names(node.params) or (
+                    isinstance(node, cst.FunctionDef) and name in self._bound_in(node))
+            self._own[key] = own
+        return own
+
+    def _bound_in(self, function: cst.FunctionDef) -> Set[str]:
+        found = self._locals.get(id(function))
+        if found is None:
+            found = self._locals[id(function)] = bound_names(function.body)
+        return found
+
+    def _walk(self, scope: cst.CSTNode) -> None:
+        """The walk of `_reads`, once for all names: where `_reads` skips a subtree for one name (a function
+        or comprehension binding it), the subtree is recorded with that node around it instead."""
+        names = self._names
+        stack: List[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]] = [(scope, ())]
+        while stack:
+            node, around = stack.pop()
+            if isinstance(node, cst.Name):
+                names.setdefault(node.value, []).append((node, around))
+                continue
+            if node is not scope and isinstance(node, (cst.FunctionDef, cst.Lambda)):
+                for default in _defaults(node.params):
+                    stack.append((default, around))
+                if isinstance(node, cst.FunctionDef):
+                    stack.extend((d, around) for d in node.decorators)
+                stack.append((node.body, around + (node,)))
+                continue
+            if node is not scope and isinstance(node, _COMPREHENSIONS):
+                stack.append((node.for_in.iter, around))  # the first iterable is read outside
+                inner = around + (node,)
+                for child in children(node):
+                    if child is node.for_in:
+                        stack.extend((c, inner) for c in children(child) if c is not node.for_in.iter)
+                    else:
+                        stack.append((child, inner))
+                continue
+            if isinstance(node, (cst.Attribute, cst.Arg)):
+                stack.append((node.value, around))
+                continue
+            if isinstance(node, cst.Param):
+                if node.default is not None:
+                    stack.append((node.default, around))
+                continue
+            if isinstance(node, cst.Assign):
+                stack.append((node.value, around))
+                for target in node.targets:
+                    stack.extend((t, around) for t in _target_reads(target.target))
+                continue
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                stack.append((node.body, around))
+                continue
+            if isinstance(node, (cst.ImportAlias, cst.ImportFrom, cst.Import)):
+                continue
+            stack.extend((child, around) for child in children(node))
+
+
+def _itself(key: str) -> List[str]:
+    return [key]
+
+
+def _path_keys(path: str) -> List[str]:
+    """`a.b.c` and its prefixes `a.b`, `a`: a write into one of them and a read of another touch each other."""
+    parts = path.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
 
 
 def _comprehension_targets(node: cst.CSTNode) -> Set[str]:
@@ -467,7 +635,9 @@ def bound_names(node: cst.CSTNode, loop_body_only: bool = False, shallow: bool =
                 names |= _target_names(current.target)
             else:
                 names |= {n.name.value for n in current.names}
-        if shallow and current is not node and isinstance(current, (cst.BaseSuite,)):
+        # An `elif` is an If nested in the one before: SyntaxIndex._statements_in yields it on its own, so a
+        # shallow walk that went on into it would cost O(n) per branch and O(n**2) per chain.
+        if shallow and current is not node and isinstance(current, (cst.BaseSuite, cst.If)):
             continue
         inner = children(current)
         if loop_body_only and current is node and isinstance(current, _LOOPS):
