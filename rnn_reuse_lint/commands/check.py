@@ -156,7 +156,9 @@ def with_dynamic_verdicts(results: Sequence[FileResult], settings: Settings) -> 
     targets = [r.path for r in results if (r.findings or r.suppressed) and r.notebook is None]
     if not targets:
         return list(results)
-    traces = trace_files(targets, timeout=settings.timeout, python=settings.python, defines=settings.defines)
+    lines = {r.path: sorted({f.span.line for f in (*r.findings, *r.suppressed)}) for r in results if r.path in targets}
+    traces = trace_files(targets, timeout=settings.timeout, python=settings.python, defines=settings.defines,
+                         targets=lines)
     by_path = {str(t.get("path", p)): t for p, t in zip(targets, traces)}
     out = []
     for r in results:

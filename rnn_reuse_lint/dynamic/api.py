@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
 from rnn_reuse_lint.dynamic.pool import Child, ChildFailed, ChildUnavailable, child_env
+from rnn_reuse_lint.dynamic.prepare import package_of, runnable_source
 from rnn_reuse_lint.dynamic.verify import verify as _verify
 from rnn_reuse_lint.finding import Finding
 
@@ -41,12 +42,12 @@ def _read_source(path: str) -> Tuple[Optional[str], Optional[Dict[str, Any]]]:
 
 
 def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional[str] = None,
-                defines: Mapping[str, str] = {}) -> List[Dict[str, Any]]:
+                defines: Mapping[str, str] = {}, targets: Mapping[str, Sequence[int]] = {}) -> List[Dict[str, Any]]:
     """Trace each file in one warm sandboxed child; one trace dict per path, in order.
 
     A file that crashes, hangs or exhausts memory gets a trace whose "error" says so, and the child is restarted
     for the remaining files. Raises DynamicUnavailable when the child cannot import TensorFlow at all, and
-    DefineError for a --define value that cannot be read.
+    DefineError for a --define value that cannot be read. targets: per path, the lines to aim at (findings).
     """
     for name, value in defines.items():   # fail early on a bad --define, before starting TensorFlow
         make_plan("", "<define>", {name: value})
@@ -59,8 +60,10 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
             if problem is not None or source is None:
                 results.append(_empty_trace(path, problem or {}, tf_version))
                 continue
+            source, normalized = runnable_source(source, path)
             request = {"path": path, "abspath": os.path.abspath(path), "source": source,
-                       "plan": make_plan(source, path, defines)}
+                       "plan": make_plan(source, path, defines, targets.get(path, ())), "normalized": list(normalized),
+                       "package": package_of(source, path)}
             if child is None:
                 child = Child(python)
                 try:

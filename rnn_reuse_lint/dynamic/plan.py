@@ -5,7 +5,7 @@ import ast
 import builtins
 import re
 import symtable
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 Spec = Dict[str, Any]
 
@@ -77,10 +77,42 @@ def _looks_like_size(name: str) -> bool:
 class _Uses(ast.NodeVisitor):
     """Collect, for the names we care about, how the code uses them."""
 
-    def __init__(self, names: Set[str]) -> None:
+    def __init__(self, names: Set[str], targets: Sequence[int] = ()) -> None:
         self.names = names
+        self.targets = targets
         self.tags: Dict[str, List[str]] = {n: [] for n in names}
         self.attrs: Dict[str, Set[str]] = {n: set() for n in names}
+        # (name, attribute or "") -> string literals it is compared with, each with a score (higher = better aim)
+        self.literals: Dict[Tuple[str, str], List[Tuple[int, str]]] = {}
+
+    def _compared(self, node: ast.expr) -> Optional[Tuple[str, str]]:
+        if isinstance(node, ast.Name) and node.id in self.names:
+            return node.id, ""
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in self.names:
+            return node.value.id, node.attr
+        return None
+
+    def visit_If(self, node: ast.If) -> None:
+        """`if args.model == 'lstm':` -> 'lstm' is a candidate for args.model; the branch holding a finding's line
+        wins, then any branch that does not give up (`raise`, `sys.exit`) on the way."""
+        test = node.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            left, right = test.left, test.comparators[0]
+            key = self._compared(left)
+            values: List[str] = []
+            if isinstance(test.ops[0], ast.Eq) and key is not None and isinstance(right, ast.Constant) and \
+                    isinstance(right.value, str):
+                values = [right.value]
+            elif isinstance(test.ops[0], ast.In) and key is not None and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+                values = [e.value for e in right.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            if key is not None and values:
+                lo = node.body[0].lineno
+                hi = max(getattr(n, "end_lineno", None) or lo for n in node.body)
+                gives_up = any(isinstance(n, ast.Raise) or (isinstance(n, ast.Call) and _callee(n) in ("exit", "_exit"))
+                               for stmt in node.body for n in ast.walk(stmt))
+                score = 2 if any(lo <= t <= hi for t in self.targets) else (0 if gives_up else 1)
+                self.literals.setdefault(key, []).extend((score, v) for v in values)
+        self.generic_visit(node)
 
     def _tag(self, node: ast.AST, tag: str) -> None:
         if isinstance(node, ast.Name) and node.id in self.names:
@@ -157,7 +189,20 @@ class _Uses(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def _spec_for(name: str, tags: List[str], attrs: Set[str]) -> Optional[Spec]:
+def _aimed(literals: Mapping[Tuple[str, str], List[Tuple[int, str]]], key: Tuple[str, str]) -> Optional[str]:
+    """The compared literal that best leads on (first written among the best scored)."""
+    found = literals.get(key)
+    if not found:
+        return None
+    top = max(score for score, _ in found)
+    return next(value for score, value in found if score == top)
+
+
+def _spec_for(name: str, tags: List[str], attrs: Set[str],
+              literals: Mapping[Tuple[str, str], List[Tuple[int, str]]] = {}) -> Optional[Spec]:
+    aimed = _aimed(literals, (name, ""))
+    if aimed is not None:
+        return {"kind": "literal", "value": aimed}
     best = None
     for tag in _PRIORITY:
         if tag in tags:
@@ -179,8 +224,12 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str]) -> Optional[Spec]:
     if best == "seq_len":
         return {"kind": "placeholder", "dtype": "int32", "shape": [BATCH]}
     if best == "namespace":
-        return {"kind": "namespace", "attrs": {a: _value_spec(size_value(a)) for a in sorted(attrs)}}
+        return {"kind": "namespace", "attrs": {a: _attr_spec(a, _aimed(literals, (name, a))) for a in sorted(attrs)}}
     return _value_spec(size_value(name))
+
+
+def _attr_spec(attr: str, aimed: Optional[str]) -> Spec:
+    return {"kind": "literal", "value": aimed} if aimed is not None else _value_spec(size_value(attr))
 
 
 def _value_spec(value: Any) -> Spec:
@@ -188,13 +237,13 @@ def _value_spec(value: Any) -> Spec:
     return {"kind": kind, "value": value}
 
 
-def _infer(names: Set[str], nodes: Iterable[ast.AST]) -> Dict[str, Spec]:
-    uses = _Uses(names)
+def _infer(names: Set[str], nodes: Iterable[ast.AST], targets: Sequence[int] = ()) -> Dict[str, Spec]:
+    uses = _Uses(names, targets)
     for node in nodes:
         uses.visit(node)
     out: Dict[str, Spec] = {}
     for name in sorted(names):
-        spec = _spec_for(name, uses.tags[name], uses.attrs[name])
+        spec = _spec_for(name, uses.tags[name], uses.attrs[name], uses.literals)
         if spec is not None:
             out[name] = spec
     return out
@@ -243,11 +292,11 @@ def _params(fn: ast.FunctionDef, skip_self: bool) -> List[str]:
 
 
 def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping[str, Spec],
-                context: Optional[List[ast.stmt]] = None) -> Dict[str, Spec]:
+                context: Optional[List[ast.stmt]] = None, targets: Sequence[int] = ()) -> Dict[str, Spec]:
     if fn is None:
         return {}
     names = _params(fn, skip_self)
-    inferred = _infer(set(names), context if context is not None else fn.body)
+    inferred = _infer(set(names), context if context is not None else fn.body, targets)
     out: Dict[str, Spec] = {}
     for name in names:
         if name in defines:
@@ -261,7 +310,8 @@ def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping
     return out
 
 
-def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec]) -> List[Dict[str, Any]]:
+def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
+            targets: Sequence[int] = ()) -> List[Dict[str, Any]]:
     """Module-level functions and classes with RNN code, each with synthesized arguments."""
     lines = source.splitlines()
     out: List[Dict[str, Any]] = []
@@ -270,11 +320,11 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec]) -> List[
             if isinstance(node, ast.AsyncFunctionDef):
                 continue
             out.append({"kind": "function", "name": node.name, "line": node.body[0].lineno,
-                        "args": _entry_args(node, False, defines)})
+                        "args": _entry_args(node, False, defines, None, targets)})
         elif isinstance(node, ast.ClassDef) and _has_rnn(lines, node):
             methods = {m.name: m for m in node.body if isinstance(m, ast.FunctionDef)}
             init = methods.get("__init__")
-            init_args = _entry_args(init, True, defines, node.body)
+            init_args = _entry_args(init, True, defines, node.body, targets)
             if init is not None and _has_rnn(lines, init):
                 out.append({"kind": "class", "name": node.name, "class": node.name, "line": init.body[0].lineno,
                             "init_args": init_args})
@@ -286,7 +336,7 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec]) -> List[
                     continue
                 out.append({"kind": "method", "name": "%s.%s" % (node.name, name), "class": node.name,
                             "method": name, "line": m.body[0].lineno, "init_args": init_args,
-                            "args": _entry_args(m, True, defines)})
+                            "args": _entry_args(m, True, defines, None, targets)})
     return out
 
 
@@ -326,16 +376,19 @@ def parse_define(text: str) -> Tuple[str, Spec]:
     return name, {"kind": "literal", "value": literal}
 
 
-def make_plan(source: str, filename: str, defines: Mapping[str, str]) -> Dict[str, Any]:
-    """The request plan for one file: {"free": {name: spec}, "entries": [...]} (empty if it does not parse)."""
+def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: Sequence[int] = ()) -> Dict[str, Any]:
+    """The request plan for one file: {"free": {name: spec}, "entries": [...]} (empty if it does not parse).
+
+    targets: lines the run should reach (the static findings'); a value compared with string literals gets the
+    literal whose branch holds one of them."""
     parsed = dict(parse_define("%s=%s" % (k, v)) for k, v in defines.items())
     try:
         tree = ast.parse(source, filename)
         names = free_names(source, filename)
     except (SyntaxError, ValueError):
         return {"free": parsed, "entries": []}
-    free = _infer(names - set(IMPLICIT_MODULES), [tree])
+    free = _infer(names - set(IMPLICIT_MODULES), [tree], targets)
     for name in sorted(names & set(IMPLICIT_MODULES)):
         free[name] = {"kind": "module", "module": IMPLICIT_MODULES[name]}
     free.update(parsed)
-    return {"free": free, "entries": entries(tree, source, parsed)}
+    return {"free": free, "entries": entries(tree, source, parsed, targets)}

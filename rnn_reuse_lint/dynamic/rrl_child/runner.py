@@ -3,11 +3,14 @@
 # (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
 import ast
 import builtins
+import functools
 import os
 import sys
 import time
+import types
 
-from . import hooks
+from . import hooks, tolerate
+from .stubs import StubImporter
 from .summarize import Numbering, summarize
 from .tracer import StopTrace
 
@@ -38,6 +41,7 @@ class SynthBuiltins(dict):
         self.graph_key = graph_key
         self.cache = {}
         self.used = {}
+        self.on_use = None
 
     def __missing__(self, key):
         spec = self.specs.get(key)
@@ -47,6 +51,8 @@ class SynthBuiltins(dict):
         if where not in self.cache:
             self.cache[where] = self.factory.make(key, spec)
             self.used[key] = describe_spec(spec)
+            if self.on_use is not None and spec.get("kind") != "module":   # a free `tf` is TensorFlow, not a guess
+                self.on_use("%s=%s" % (key, self.used[key]))
         return self.cache[where]
 
 
@@ -147,16 +153,20 @@ class _EnterMarker(ast.NodeTransformer):
 
 
 class _UserDirFinder(object):
-    """Modules next to the traced file (its own helpers) run with the same builtins: same TF1 imports, same
-    synthesized names."""
+    """Modules next to the traced file (its own helpers) and its package's modules run with the same builtins:
+    same TF1 imports, same synthesized names, same stepping over failed statements."""
 
-    def __init__(self, folder, builtins_dict):
-        self.folder = os.path.realpath(folder)
+    def __init__(self, folders, builtins_dict):
+        self.folders = [os.path.realpath(f) for f in folders]
         self.builtins = builtins_dict
+
+    def _ours(self, path):
+        real = os.path.realpath(path)
+        return any(real == f or real.startswith(f + os.sep) for f in self.folders)
 
     def find_spec(self, fullname, path=None, target=None):
         import importlib.machinery
-        search = [self.folder] if path is None else [p for p in path if os.path.realpath(p).startswith(self.folder)]
+        search = list(self.folders) if path is None else [p for p in path if self._ours(p)]
         if not search:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, search)
@@ -176,7 +186,14 @@ class _BuiltinsLoader(object):
 
     def exec_module(self, module):
         module.__dict__["__builtins__"] = self.builtins
-        self.loader.exec_module(module)
+        try:
+            source = self.loader.get_source(module.__name__)
+            tree = tolerate.Wrapper().visit(ast.parse(source, self.loader.path))
+            code = compile(ast.fix_missing_locations(tree), self.loader.path, "exec", dont_inherit=True)
+        except Exception:
+            self.loader.exec_module(module)   # e.g. Python 2 syntax: the plain import reports it
+            return
+        exec(code, module.__dict__)
 
     def __getattr__(self, name):
         return getattr(self.loader, name)
@@ -244,6 +261,7 @@ class FileRunner(object):
                   "python": "%d.%d.%d" % sys.version_info[:3]}
         try:
             tree = ast.parse(source, path)
+            tree = tolerate.Wrapper().visit(tree)
             marker = _EnterMarker()
             tree = marker.visit(tree)
             ast.fix_missing_locations(tree)
@@ -263,15 +281,35 @@ class FileRunner(object):
         specs = dict(plan.get("free", {}))
         tb = SynthBuiltins(vars(builtins), specs, factory, self.tracer.graph_id)
         tb["__rrl_enter__"] = entered.add
-        if self.info.get("user_import") is not None:
-            tb["__import__"] = self.info["user_import"]
-        user_finder = _UserDirFinder(os.path.dirname(request.get("abspath") or os.path.abspath(path)), tb)
+        tb.update(_PY2_BUILTINS)
+        tolerance = tolerate.Tolerance(self.tracer)
+        tolerate.install(tb, tolerance)
+        folder = os.path.dirname(request.get("abspath") or os.path.abspath(path))
+        package = request.get("package")
+        folders = [folder] + ([package["root"]] if package else [])
+        importer = StubImporter(self.info.get("user_import") or builtins.__import__, folders)
+        tb["__import__"] = importer
+        user_finder = _UserDirFinder(folders, tb)
         sys.meta_path.insert(0, user_finder)
-        globs = {"__name__": "__main__", "__file__": request.get("abspath") or path, "__builtins__": tb, "__doc__": None,
-                 "__package__": None}
+        # a real module object as __main__: tf.app.run() / absl.app.run() look up sys.modules["__main__"].main
+        main_module = types.ModuleType("__main__")
+        globs = main_module.__dict__
+        globs.update({"__name__": "__main__", "__file__": request.get("abspath") or path, "__builtins__": tb,
+                      "__doc__": None, "__package__": package["name"] if package else None})
+        old_main = sys.modules.get("__main__")
         numbering = Numbering()
         graphs = {}
         state = {"index": 0}
+        events = []   # synthesized things the run went through, each placed among the runs (see reached_via)
+
+        def note(what):
+            unit_rec = self.tracer.unit
+            events.append({"what": what, "unit": state["index"],
+                           "local": len(unit_rec.runs) if unit_rec is not None else 0})
+        tb.on_use = note
+        tolerance.on_failure = note
+        importer.on_stub = note
+        result_events = []
 
         def unit(name, fn):
             self._fresh_graph()
@@ -294,8 +332,11 @@ class FileRunner(object):
                              "line": (self.tracer.tb_lines(sys.exc_info()[2]) or [None])[-1], "stack": []}
                 except SystemExit as e:
                     lines = self.tracer.tb_lines(sys.exc_info()[2])
-                    error = {"type": "SystemExit", "message": "sys.exit(%s) called; the file stopped there" % (e.code,),
-                             "line": lines[-1] if lines else None, "stack": lines}
+                    if e.code in (None, 0):
+                        lines = None   # a normal end (absl.app.run exits with main's result)
+                    if lines is not None:
+                        error = {"type": "SystemExit", "message": "sys.exit(%s) called; the file stopped there" % (
+                            e.code,), "line": lines[-1] if lines else None, "stack": lines}
                 except KeyboardInterrupt:
                     raise
                 except BaseException as e:
@@ -306,6 +347,11 @@ class FileRunner(object):
             runs, sharing, created, stacks = summarize(rec, numbering, graphs, error["message"] if error else None)
             offset = len(result["runs"])
             _renumber(runs, sharing, offset)
+            for run in runs:
+                run["unit"] = name
+            for ev in events:
+                if ev["unit"] == state["index"]:
+                    result_events.append({"what": ev["what"], "run": offset + ev["local"], "unit": name})
             result["runs"].extend(runs)
             result["sharing"].extend(sharing)
             result["created"].extend(created)
@@ -327,6 +373,7 @@ class FileRunner(object):
             raise _Exit(code)
         try:
             os._exit = _no_exit
+            sys.modules["__main__"] = main_module
             unit("<module>", lambda: exec(code, globs))
             for entry in plan.get("entries", []):
                 if entry.get("line") in entered or self._converted(path, marker.spans.get(entry.get("line"))):
@@ -335,8 +382,10 @@ class FileRunner(object):
                     result["entries"].append({"name": entry["name"], "runs": 0, "error": None,
                                               "skipped": "time budget used up"})
                     continue
-                unit(entry["name"], lambda e=entry: self._call_entry(globs, e, factory, result))
+                unit(entry["name"], lambda e=entry: self._call_entry(globs, e, factory, result, entered))
         finally:
+            if old_main is not None:
+                sys.modules["__main__"] = old_main
             os._exit = old_exit
             sys.argv = old_argv
             try:
@@ -350,6 +399,15 @@ class FileRunner(object):
             self._fresh_graph()
         for key, text in tb.used.items():
             result["synthesized"][key] = text
+        for name, text in importer.stubbed.items():
+            result["synthesized"]["import %s" % name] = text
+        result["tolerated"] = tolerance.failures
+        result["synth_events"] = result_events[:500]
+        for failure in tolerance.failures:
+            result["synthesized"]["line %d" % failure["line"]] = "failed (%s); %s" % (
+                failure["type"], "its names were synthesized" if failure["names"] else "skipped")
+        if request.get("normalized"):
+            result["normalized"] = list(request["normalized"])
         return result
 
     def _converted(self, path, span):
@@ -364,7 +422,7 @@ class FileRunner(object):
                     return True
         return False
 
-    def _call_entry(self, globs, entry, factory, result):
+    def _call_entry(self, globs, entry, factory, result, entered):
         def make_args(prefix, specs):
             kwargs = {}
             for pname, spec in specs.items():
@@ -378,9 +436,16 @@ class FileRunner(object):
         if kind == "function":
             return target(**make_args(entry["name"], entry.get("args", {})))
         instance = target(**make_args(entry["class"], entry.get("init_args", {})))
+        if kind == "method" and entry.get("line") in entered:
+            return instance   # __init__ already ran it (self.build()): a second call is not what the program does
         if kind == "method":
             return getattr(instance, entry["method"])(**make_args(entry["name"], entry.get("args", {})))
         return instance
+
+
+# Python 2 builtins a file written for it reads (the names only: `dict.iteritems()` stays an error)
+_PY2_BUILTINS = {"xrange": range, "unicode": str, "basestring": str, "long": int, "unichr": chr,
+                 "reduce": functools.reduce, "raw_input": lambda prompt="": ""}
 
 
 def _renumber(runs, sharing, offset):

@@ -93,6 +93,8 @@ def _trace_one(box, runner, tracer, request):
     modules_before = set(sys.modules)
     flags_before = _absl_flags_start()
     user_dir = os.path.dirname(request.get("abspath") or os.path.abspath(request["path"]))
+    # a file run as a module of its package (relative imports): forget that package's modules afterwards too
+    package_root = (request.get("package") or {}).get("root", user_dir) + os.sep
     sys.path.insert(0, user_dir)
     sys.stdout = io.StringIO()
     start = time.time()
@@ -122,7 +124,7 @@ def _trace_one(box, runner, tracer, request):
         for name in set(sys.modules) - modules_before:
             mod = sys.modules.get(name)
             f = getattr(mod, "__file__", None) or ""
-            if f.startswith(user_dir + os.sep) or not f:
+            if f.startswith(user_dir + os.sep) or not f or f.startswith(package_root):
                 if not name.startswith(("tensorflow", "tf_keras", "keras", "absl", "numpy")):
                     sys.modules.pop(name, None)
         box.drop_workdir(workdir)

@@ -1,4 +1,4 @@
-"""Serve TF1-era `import tensorflow` code on TF 2.x: tf.compat.v1 in graph mode plus a `tf.contrib` that maps what compat.v1 has."""
+"""Serve TF1-era `import tensorflow` code on TF 2.x: tf.compat.v1 in graph mode plus a `tf.contrib` that maps what compat.v1 has (and ports of legacy_seq2seq's common functions)."""
 # mypy: ignore-errors
 # (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
 import importlib.abc
@@ -6,6 +6,8 @@ import importlib.machinery
 import sys
 import types
 import warnings
+
+from . import seq2seq_shim
 
 # tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
 # (TF_RNN_SEMANTICS.md §8.1, experiment E10), so mapping them onto compat.v1 changes nothing.
@@ -149,7 +151,9 @@ def install():
     crnn = _module("tensorflow.contrib.rnn", rnn_attrs)
     clayers = _module("tensorflow.contrib.layers", _contrib_layers(v1))
     cframework = _module("tensorflow.contrib.framework", {"nest": real.nest})
-    contrib = _module("tensorflow.contrib", {"rnn": crnn, "layers": clayers, "framework": cframework})
+    cseq2seq = _module("tensorflow.contrib.legacy_seq2seq", seq2seq_shim.functions(v1))
+    contrib = _module("tensorflow.contrib", {"rnn": crnn, "layers": clayers, "framework": cframework,
+                                             "legacy_seq2seq": cseq2seq})
     v1.contrib = contrib
     v1.compat = real.compat  # `import tensorflow.compat.v1 as tf` walks attributes: keep it on this object
     for key, mod in list(sys.modules.items()):
@@ -166,6 +170,7 @@ def install():
     sys.modules["tensorflow.contrib.rnn"] = crnn
     sys.modules["tensorflow.contrib.layers"] = clayers
     sys.modules["tensorflow.contrib.framework"] = cframework
+    sys.modules["tensorflow.contrib.legacy_seq2seq"] = cseq2seq
     sys.meta_path.insert(0, _ContribFinder())
     info["v1"] = v1
     info["user_import"] = _user_import(v1)
