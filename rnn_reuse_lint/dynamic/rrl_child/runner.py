@@ -230,6 +230,16 @@ def _graph_mode_factory():
         return _NoContext
 
 
+def _quiet_absl_process_name():
+    """absl.app.run() (behind tf.app.run) renames the process through /proc/self/comm, which the sandbox refuses
+    and reports; the rename changes nothing the trace sees and absl itself ignores its failure, so skip it."""
+    try:
+        from absl import command_name
+        command_name.make_process_name_useful = lambda: None
+    except Exception:
+        pass
+
+
 class FileRunner(object):
     def __init__(self, tracer, info, tf1):
         self.tracer = tracer
@@ -239,6 +249,8 @@ class FileRunner(object):
         from tensorflow.python.framework import ops
         self.ops = ops
         self.graph_mode = _graph_mode_factory()
+        _quiet_absl_process_name()
+
 
     def _fresh_graph(self):
         """Start a unit the way a script starts: in a new *global* default graph with no `as_default()` nesting,

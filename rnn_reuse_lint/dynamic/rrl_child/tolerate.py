@@ -166,6 +166,8 @@ class Tolerance(object):
         """True: the statement built nothing in the graph, so its names get stubs and the file goes on."""
         if mark is None or self.begin() != mark:
             return False   # it created variables or ran an RNN: the error is graph construction's own result
+        if isinstance(exc, ImportError):
+            return False   # what may be stubbed already was (stubs.py): TF, Keras and the project's own never are
         if _deepest_in_tf(exc.__traceback__) and not _io_error(exc):
             return False   # TensorFlow itself refused: shape errors, "already exists", ...
         if len(self.failures) < 200:
