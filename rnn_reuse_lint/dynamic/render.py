@@ -51,9 +51,22 @@ def render_trace(trace: Mapping[str, Any]) -> str:
             srows.append([label, " = ".join(_place(p) for p in s.get("between") or []),
                           compress(s.get("variables") or [], limit=2)])
         lines.extend(_table(srows, "    "))
-    synth = trace.get("synthesized") or {}
+    synth = {k: v for k, v in (trace.get("synthesized") or {}).items() if not k.startswith(("line ", "import "))}
     if synth:
         lines.append("  synthesized: " + ", ".join("%s=%s" % kv for kv in synth.items()))
+    stubs = [k[len("import "):] for k in trace.get("synthesized") or {} if k.startswith("import ")]
+    if stubs:
+        lines.append("  stubbed (not installed): " + ", ".join(stubs))
+    for t in trace.get("tolerated") or []:
+        names = t.get("names") or []
+        lines.append("  line %s failed (%s: %s); %s" % (
+            t.get("line"), t.get("type"), (t.get("message") or "").splitlines()[0][:120] if t.get("message") else "",
+            "its names were synthesized: " + ", ".join(names) if names else "stepped over"))
+    if trace.get("normalized"):
+        lines.append("  run as normalized Python 2: " + "; ".join(trace["normalized"]))
+    unit_via = sorted({r.get("unit") for r in trace.get("runs") or [] if r.get("unit") not in (None, "<module>")})
+    if unit_via:
+        lines.append("  runs reached only through synthesized entries: " + ", ".join(str(u) for u in unit_via))
     if trace.get("stopped_at"):
         st = trace["stopped_at"]
         lines.append("  stopped at the first %s (line %s)" % (st.get("what"), st.get("line")))

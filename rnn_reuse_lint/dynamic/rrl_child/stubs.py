@@ -18,6 +18,7 @@ class Stub(object):
 
     def __init__(self, name):
         object.__setattr__(self, "_rrl_name", name)
+        object.__setattr__(self, "_rrl_children", {})
 
     def __repr__(self):
         return "<stub %s>" % object.__getattribute__(self, "_rrl_name")
@@ -25,7 +26,11 @@ class Stub(object):
     __str__ = __repr__
 
     def _child(self, what):
-        return Stub("%s%s" % (object.__getattribute__(self, "_rrl_name"), what))
+        # one object per path: iterating twice gives the same items (`{c: i for c in text}` then `d[c]` works)
+        children = object.__getattribute__(self, "_rrl_children")
+        if what not in children:
+            children[what] = Stub("%s%s" % (object.__getattribute__(self, "_rrl_name"), what))
+        return children[what]
 
     def __getattr__(self, name):
         if name.startswith("_"):
