@@ -4,8 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rnn_reuse_lint.settings import Settings
 
@@ -15,7 +16,8 @@ HELP = ("run each file's graph construction in a sandboxed TensorFlow child and 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("files", nargs="+", metavar="PATH",
+                        help="files and notebooks to trace; a folder traces its files that hold RNN code")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="wall-clock limit per file (default 60)")
@@ -34,6 +36,33 @@ def _defines(args: argparse.Namespace, settings: Settings) -> Dict[str, str]:
         name, value = item.split("=", 1)
         out[name.strip()] = value
     return out
+
+
+def _expand(paths: List[str], settings: Settings) -> Tuple[List[str], List[str]]:
+    """(files to trace, paths that do not exist): files as named; a folder's files found as `check` finds them,
+    keeping those with RNN code (tracing runs each file's code, seconds apiece)."""
+    from rnn_reuse_lint.discovery import find_files
+    from rnn_reuse_lint.dynamic.plan import RNN_TOKENS
+
+    files: List[str] = []
+    missing: List[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found, _ = find_files([path], settings.exclude)
+            files.extend(f for f in found if _has_rnn_code(f, RNN_TOKENS))
+        elif os.path.isfile(path):
+            files.append(path)
+        else:
+            missing.append(path)
+    return list(dict.fromkeys(files)), missing
+
+
+def _has_rnn_code(path: str, pattern: "re.Pattern[str]") -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return bool(pattern.search(handle.read().decode("utf-8", "replace")))
+    except OSError:
+        return False
 
 
 def exit_status(traces: List[Dict[str, Any]]) -> int:
@@ -61,16 +90,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except (ValueError, DefineError) as e:
         print("rnn-reuse-lint trace: %s" % e, file=sys.stderr)
         return 2
-    missing = [p for p in args.files if not os.path.isfile(p)]
+    files, missing = _expand(args.files, settings)
     if missing:
         for p in missing:
-            print("rnn-reuse-lint trace: %s: no such file" % p, file=sys.stderr)
+            print("rnn-reuse-lint trace: %s: no such file or directory" % p, file=sys.stderr)
+        return 2
+    if not files:
+        print("rnn-reuse-lint trace: no file with RNN code under %s" % ", ".join(args.files), file=sys.stderr)
         return 2
     if python is not None and not os.path.exists(python):
         print("rnn-reuse-lint trace: --python %s: no such interpreter" % python, file=sys.stderr)
         return 2
     try:
-        traces = trace_files(args.files, timeout=float(timeout), python=python, defines=defines)
+        traces = trace_files(files, timeout=float(timeout), python=python, defines=defines)
     except DynamicUnavailable as e:
         print("rnn-reuse-lint trace: %s" % e, file=sys.stderr)
         return 2

@@ -8,11 +8,12 @@ import sys
 import tokenize
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from rnn_reuse_lint.dynamic.cells import notebook_program
 from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
 from rnn_reuse_lint.dynamic.pool import Child, ChildFailed, ChildUnavailable, child_env
 from rnn_reuse_lint.dynamic.prepare import package_of, runnable_source
 from rnn_reuse_lint.dynamic.verify import verify as _verify
-from rnn_reuse_lint.finding import Finding
+from rnn_reuse_lint.finding import FileError, Finding
 
 INSTALL_HINT = 'pip install "rnn-reuse-lint[dynamic]"'
 
@@ -41,6 +42,24 @@ def _read_source(path: str) -> Tuple[Optional[str], Optional[Dict[str, Any]]]:
         return None, {"type": "FileError", "message": "cannot decode %s: %s" % (path, e), "line": None}
 
 
+def _read_program(path: str) -> Tuple[Optional[str], Optional[Dict[str, Any]], Optional[List[Tuple[int, int]]]]:
+    """(source, problem, cell positions): a notebook is the concatenation of its code cells, as `check` reads it."""
+    if not path.endswith(".ipynb"):
+        source, problem = _read_source(path)
+        return source, problem, None
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        return None, {"type": "FileError", "message": "cannot read %s: %s" % (path, e.strerror), "line": None}, None
+    program = notebook_program(data, path)
+    if program is None:
+        return None, {"type": "FileError", "message": "%s is not a Python notebook" % path, "line": None}, None
+    if isinstance(program, FileError):
+        return None, {"type": "FileError", "message": program.message, "line": None}, None
+    return program[0], None, program[1]
+
+
 def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional[str] = None,
                 defines: Mapping[str, str] = {}, targets: Mapping[str, Sequence[int]] = {}) -> List[Dict[str, Any]]:
     """Trace each file in one warm sandboxed child; one trace dict per path, in order.
@@ -56,7 +75,7 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
     tf_version: Optional[str] = None
     try:
         for path in paths:
-            source, problem = _read_source(path)
+            source, problem, cell_lines = _read_program(path)
             if problem is not None or source is None:
                 results.append(_empty_trace(path, problem or {}, tf_version))
                 continue
@@ -83,6 +102,8 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
                 kind = {"timeout": "Timeout", "memory": "MemoryError"}.get(e.kind, "ChildCrashed")
                 trace = _empty_trace(path, {"type": kind, "message": e.reason, "line": None}, tf_version)
             trace["path"] = path
+            if cell_lines is not None:
+                trace["cell_lines"] = cell_lines
             results.append(trace)
     finally:
         if child is not None:
