@@ -159,3 +159,42 @@ def test_check_dynamic_json_carries_reached_via() -> None:
     findings = json.loads(proc.stdout)["findings"]
     via = {os.path.basename(f["path"]): f["dynamic"]["reached_via"] for f in findings}
     assert via == {"rnn101_obstacle_missing_module.py": "synthesized", "rnn101_obstacle_python2.py": "plain"}
+
+
+SYNTHESIZED_FROM_USE = '''import tensorflow as tf
+
+
+class SmallConfig(object):
+    hidden_size = 4
+    num_layers = 2
+    keep_prob = 0.8
+
+
+def build(cell, inputs, config):
+    wrapped = tf.nn.rnn_cell.DropoutWrapper(cell, output_keep_prob=config.keep_prob)
+    stack = tf.nn.rnn_cell.MultiRNNCell([wrapped] * config.num_layers)
+    return tf.nn.dynamic_rnn(stack, inputs, dtype=tf.float32)
+
+
+def layer(x, dropout):
+    y = tf.nn.dropout(x, keep_prob=dropout)
+    return keras.layers.LSTM(4)(y)
+
+
+class Model(object):
+    def __init__(self, cell_kind, inputs):
+        cell = tf.nn.rnn_cell.GRUCell(4)
+        self.out, _ = tf.nn.dynamic_rnn(cell, inputs, dtype=tf.float32, scope=cell_kind)
+'''
+
+
+def test_entry_arguments_are_synthesized_from_use(tmp_path: Any) -> None:
+    """A cell where a cell is expected, the file's config class, a probability that keeps units, tf_keras."""
+    trace = trace_sources(str(tmp_path), {"synth": SYNTHESIZED_FROM_USE})["synth"]
+    assert trace["error"] is None, trace["error"]
+    synthesized = trace["synthesized"]
+    assert synthesized["build(cell)"] == "a new tf.nn.rnn_cell.LSTMCell(4)"
+    assert synthesized["build(config)"] == "SmallConfig()"
+    assert synthesized["layer(dropout)"] == 0.5
+    drivers = sorted((run["unit"], run["driver"]) for run in trace["runs"])
+    assert drivers == [("Model", "dynamic_rnn"), ("build", "dynamic_rnn"), ("layer", "keras_rnn")]

@@ -64,6 +64,10 @@ def describe_spec(spec):
         return "%d placeholders %s %s" % (spec.get("count", 3), spec.get("dtype", "float32"), _shape_text(spec.get("shape")))
     if kind == "module":
         return "module %s" % spec.get("module")
+    if kind == "cell":
+        return "a new %s(4)" % spec.get("class")
+    if kind == "instance":
+        return "%s()" % spec.get("class")
     if kind == "namespace":
         return "namespace(%s)" % ", ".join("%s=%s" % (k, describe_spec(v) if isinstance(v, dict) else v)
                                           for k, v in sorted(spec.get("attrs", {}).items()))
@@ -88,14 +92,32 @@ class Factory(object):
     def __init__(self, tf1, user_import=None):
         self.tf1 = tf1
         self.user_import = user_import
+        self.globals = {}   # the traced file's module globals (its own classes), set once they exist
 
     def module(self, name):
         """The module `import <name>` gives user code (`tensorflow`: compat.v1 on TF 2, see shim.user_import)."""
         importer = self.user_import or builtins.__import__
-        mod = importer(name, {}, {}, (), 0)
+        try:
+            mod = importer(name, {}, {}, (), 0)
+        except ImportError:
+            if name != "tf_keras":
+                raise
+            mod = importer("keras", {}, {}, (), 0)   # TF < 2.16: Keras 2 is `keras` itself
         for part in name.split(".")[1:]:
             mod = getattr(mod, part)
         return mod
+
+    def cell(self, path):
+        """A fresh cell of the class the file builds (`tf.nn.rnn_cell.GRUCell` as written there), 4 units."""
+        target = None
+        parts = path.split(".")
+        if parts and parts[0] in self.globals:
+            target = self.globals[parts[0]]
+            for part in parts[1:]:
+                target = getattr(target, part, None)
+        if not callable(target):
+            target = self.tf1.nn.rnn_cell.LSTMCell
+        return target(4)
 
     def make(self, name, spec):
         kind = spec.get("kind")
@@ -108,6 +130,10 @@ class Factory(object):
         if kind == "placeholders":
             return [tf1.placeholder(getattr(tf1, spec.get("dtype", "float32")), spec.get("shape"),
                                     name="%s_%d" % (safe, i)) for i in range(int(spec.get("count", 3)))]
+        if kind == "cell":
+            return self.cell(spec.get("class") or "")
+        if kind == "instance":
+            return self.globals[spec["class"]]()
         if kind == "namespace":
             return _Namespace(dict((k, self.make(name + "." + k, v) if isinstance(v, dict) else v)
                                    for k, v in spec.get("attrs", {}).items()))
@@ -309,6 +335,7 @@ class FileRunner(object):
         globs.update({"__name__": "__main__", "__file__": request.get("abspath") or path, "__builtins__": tb,
                       "__doc__": None, "__package__": package["name"] if package else None})
         old_main = sys.modules.get("__main__")
+        factory.globals = globs
         numbering = Numbering()
         graphs = {}
         state = {"index": 0}
