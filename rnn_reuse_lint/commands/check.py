@@ -153,13 +153,15 @@ def with_dynamic_verdicts(results: Sequence[FileResult], settings: Settings) -> 
     """
     from rnn_reuse_lint.dynamic.api import trace_files, verify
     from rnn_reuse_lint.dynamic.cells import in_cells
+    from rnn_reuse_lint.dynamic.progress import Progress
 
     targets = [r.path for r in results if r.findings or r.suppressed]
     if not targets:
         return list(results)
     lines = {r.path: sorted({f.span.line for f in (*r.findings, *r.suppressed)}) for r in results if r.path in targets}
-    traces = trace_files(targets, timeout=settings.timeout, python=settings.python, defines=settings.defines,
-                         targets=lines)
+    with Progress(len(targets)) as progress:
+        traces = trace_files(targets, timeout=settings.timeout, python=settings.python, defines=settings.defines,
+                             targets=lines, progress=progress.file)
     by_path = {str(t.get("path", p)): t for p, t in zip(targets, traces)}
     out = []
     for r in results:

@@ -76,6 +76,7 @@ def exit_status(traces: List[Dict[str, Any]]) -> int:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from rnn_reuse_lint.dynamic.api import DynamicUnavailable, trace_files
     from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
+    from rnn_reuse_lint.dynamic.progress import Progress
     from rnn_reuse_lint.dynamic.render import render
 
     timeout = args.timeout if getattr(args, "timeout", None) is not None else settings.timeout
@@ -102,7 +103,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print("rnn-reuse-lint trace: --python %s: no such interpreter" % python, file=sys.stderr)
         return 2
     try:
-        traces = trace_files(files, timeout=float(timeout), python=python, defines=defines)
+        with Progress(len(files)) as progress:
+            traces = trace_files(files, timeout=float(timeout), python=python, defines=defines,
+                                 progress=progress.file)
     except DynamicUnavailable as e:
         print("rnn-reuse-lint trace: %s" % e, file=sys.stderr)
         return 2

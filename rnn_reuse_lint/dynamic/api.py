@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import tokenize
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.dynamic.cells import notebook_program
 from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
@@ -61,12 +61,14 @@ def _read_program(path: str) -> Tuple[Optional[str], Optional[Dict[str, Any]], O
 
 
 def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional[str] = None,
-                defines: Mapping[str, str] = {}, targets: Mapping[str, Sequence[int]] = {}) -> List[Dict[str, Any]]:
+                defines: Mapping[str, str] = {}, targets: Mapping[str, Sequence[int]] = {},
+                progress: Optional[Callable[[int, str], None]] = None) -> List[Dict[str, Any]]:
     """Trace each file in one warm sandboxed child; one trace dict per path, in order.
 
     A file that crashes, hangs or exhausts memory gets a trace whose "error" says so, and the child is restarted
     for the remaining files. Raises DynamicUnavailable when the child cannot import TensorFlow at all, and
-    DefineError for a --define value that cannot be read. targets: per path, the lines to aim at (findings).
+    DefineError for a --define value that cannot be read. targets: per path, the lines to aim at (findings);
+    progress(files done, file starting) is called before each file.
     """
     for name, value in defines.items():   # fail early on a bad --define, before starting TensorFlow
         make_plan("", "<define>", {name: value})
@@ -74,7 +76,9 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
     child: Optional[Child] = None
     tf_version: Optional[str] = None
     try:
-        for path in paths:
+        for done, path in enumerate(paths):
+            if progress is not None:
+                progress(done, path)
             source, problem, cell_lines = _read_program(path)
             if problem is not None or source is None:
                 results.append(_empty_trace(path, problem or {}, tf_version))
