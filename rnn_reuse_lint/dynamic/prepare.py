@@ -35,11 +35,12 @@ def _has_relative_import(source: str, path: str) -> bool:
 
 
 def package_of(source: str, path: str) -> Optional[Dict[str, Any]]:
-    """For a file using relative imports, the package it belongs to: {"name": "pkg.sub", "root": folder holding
-    pkg}, found by walking up through folders with an __init__.py (as `python -m pkg.sub.mod` would run it).
-    None for a file with no relative import or outside any package."""
-    if not _has_relative_import(source, path):
-        return None
+    """The package a file belongs to: {"name": "pkg.sub", "root": folder holding pkg, "relative": whether the file
+    imports relatively}, found by walking up through folders with an __init__.py (as `python -m pkg.sub.mod` would
+    run it). The root also serves the project's absolute imports (`from utils import x` in `pkg/model.py`). A file
+    with relative imports in a folder without __init__.py is a module of that folder as a namespace package. None
+    for a loose file with no relative import."""
+    relative = _has_relative_import(source, path)
     folder = os.path.dirname(os.path.abspath(path))
     parts = []
     while os.path.isfile(os.path.join(folder, "__init__.py")):
@@ -49,5 +50,8 @@ def package_of(source: str, path: str) -> Optional[Dict[str, Any]]:
             break
         folder = parent
     if not parts:
-        return None
-    return {"name": ".".join(reversed(parts)), "root": folder}
+        if not relative:
+            return None
+        here = os.path.dirname(os.path.abspath(path))
+        return {"name": os.path.basename(here), "root": os.path.dirname(here), "relative": True}
+    return {"name": ".".join(reversed(parts)), "root": folder, "relative": relative}

@@ -9,7 +9,7 @@ import sys
 import time
 import types
 
-from . import hooks, tolerate
+from . import hooks, stubs, tolerate
 from .stubs import StubImporter
 from .summarize import Numbering, summarize
 from .tracer import StopTrace
@@ -212,6 +212,11 @@ class _BuiltinsLoader(object):
 
     def exec_module(self, module):
         module.__dict__["__builtins__"] = self.builtins
+        folder = os.path.dirname(self.loader.path)
+        if not module.__dict__.get("__package__") and os.path.isfile(os.path.join(folder, "__init__.py")):
+            # Python 2's implicit relative import (`from TDNN import TDNN` inside pkg/) loaded it top-level: give it
+            # its package back, so its own `from .ops import x` works
+            module.__package__ = _package_name(folder)
         try:
             source = self.loader.get_source(module.__name__)
             tree = tolerate.Wrapper().visit(ast.parse(source, self.loader.path))
@@ -223,6 +228,17 @@ class _BuiltinsLoader(object):
 
     def __getattr__(self, name):
         return getattr(self.loader, name)
+
+
+def _package_name(folder):
+    parts = []
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        parts.append(os.path.basename(folder))
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return ".".join(reversed(parts))
 
 
 def describe_error(tracer, exc, tb, default_line=None):
@@ -321,6 +337,7 @@ class FileRunner(object):
         tb["__rrl_enter__"] = entered.add
         tb.update(_PY2_BUILTINS)
         tolerance = tolerate.Tolerance(self.tracer)
+        stubs.reset_budget()
         tolerate.install(tb, tolerance)
         folder = os.path.dirname(request.get("abspath") or os.path.abspath(path))
         package = request.get("package")
@@ -333,7 +350,7 @@ class FileRunner(object):
         main_module = types.ModuleType("__main__")
         globs = main_module.__dict__
         globs.update({"__name__": "__main__", "__file__": request.get("abspath") or path, "__builtins__": tb,
-                      "__doc__": None, "__package__": package["name"] if package else None})
+                      "__doc__": None, "__package__": package["name"] if package and package.get("relative", True) else None})
         old_main = sys.modules.get("__main__")
         factory.globals = globs
         numbering = Numbering()

@@ -8,6 +8,21 @@ import sys
 NEVER_STUB = ("tensorflow", "tf_keras", "keras", "absl", "numpy", "rnn_reuse_lint", "rrl_child")
 
 
+# Stand-ins answer every question the same way, so a loop that waits on one (`while True: c = f.read(1) ...
+# if c == ' ': break`) never ends: after this many stub operations the next one raises StubExhausted, which the
+# enclosing loop is stepped over on (tolerate.py), and the budget starts again.
+BUDGET = 100000
+_spent = [0]
+
+
+class StubExhausted(Exception):
+    """A loop kept working on stand-ins: what it computes can only be more stand-ins."""
+
+
+def reset_budget():
+    _spent[0] = 0
+
+
 class Stub(object):
     """A value that says yes to everything: attributes, calls, items, iteration and arithmetic give further
     stubs, so code that only passes it around (plots, loggers, data loaders) keeps going.
@@ -23,9 +38,18 @@ class Stub(object):
     def __repr__(self):
         return "<stub %s>" % object.__getattribute__(self, "_rrl_name")
 
-    __str__ = __repr__
+    def __str__(self):
+        # formatted into scope and file names (`"conv-%s" % size`): keep to characters TF accepts there
+        return "stub_" + "".join(c if c.isalnum() or c == "_" else "_"
+                                 for c in object.__getattribute__(self, "_rrl_name")).strip("_")
+
+    def __format__(self, spec):
+        return str(self)
 
     def _child(self, what):
+        _spent[0] += 1
+        if _spent[0] > BUDGET:
+            raise StubExhausted("%d operations on stand-ins (a loop waiting on one?)" % BUDGET)
         # one object per path: iterating twice gives the same items (`{c: i for c in text}` then `d[c]` works)
         children = object.__getattribute__(self, "_rrl_children")
         if what not in children:
@@ -100,6 +124,12 @@ class Stub(object):
 
     def __exit__(self, *exc):
         return False
+
+    def __array__(self, dtype=None, copy=None):
+        # numpy (and TF's conversion, through numpy) would otherwise read a stub as an endless nested sequence;
+        # as an array it is the same 2 that int() gives (a size, a count)
+        import numpy
+        return numpy.asarray(2, dtype=dtype)
 
     def __fspath__(self):
         return os.devnull

@@ -4,7 +4,7 @@
 import ast
 import os
 
-from .stubs import Stub
+from .stubs import Stub, StubExhausted, reset_budget
 
 # Statements never wrapped: they end a block on purpose or must stay where they are.
 _SKIP = (ast.Return, ast.Raise, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
@@ -111,9 +111,11 @@ class Wrapper(ast.NodeTransformer):
     def _wrap(self, stmt, names):
         self.count += 1
         mark = "__rrl_mark_%d" % self.count
+        loop = isinstance(stmt, (ast.For, ast.While)) or type(stmt).__name__ == "AsyncFor"
         text = ("%s = __rrl_begin__()\n"
                 "try:\n    pass\nexcept Exception as __rrl_exc:\n"
-                "    if not __rrl_failed__(%d, __rrl_exc, %s, %r):\n        raise\n" % (mark, stmt.lineno, mark, names))
+                "    if not __rrl_failed__(%d, __rrl_exc, %s, %r, %r):\n        raise\n"
+                % (mark, stmt.lineno, mark, names, loop))
         for name in names:
             text += "    %s = __rrl_stub__(%r)\n" % (name, name)
         begin, guard = ast.parse(text).body
@@ -162,9 +164,13 @@ class Tolerance(object):
             return None
         return (len(unit.requests), len(unit.created), len(unit.runs))
 
-    def failed(self, line, exc, mark, names):
+    def failed(self, line, exc, mark, names, loop=False):
         """True: the statement built nothing in the graph, so its names get stubs and the file goes on."""
-        if mark is None or self.begin() != mark:
+        if isinstance(exc, StubExhausted):
+            if not loop:
+                return False   # up to the loop that kept spinning on stand-ins
+            reset_budget()
+        elif mark is None or self.begin() != mark:
             return False   # it created variables or ran an RNN: the error is graph construction's own result
         if isinstance(exc, ImportError):
             return False   # what may be stubbed already was (stubs.py): TF, Keras and the project's own never are
