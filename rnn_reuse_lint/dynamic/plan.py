@@ -202,13 +202,21 @@ class _Uses(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def _aimed(literals: Mapping[Tuple[str, str], List[Tuple[int, str]]], key: Tuple[str, str]) -> Optional[str]:
-    """The compared literal that best leads on (first written among the best scored)."""
+def _aimed(literals: Mapping[Tuple[str, str], List[Tuple[int, str]]], key: Tuple[str, str]) -> Optional[Spec]:
+    """The compared literal that best leads on (first written among the best scored), with the others that do
+    not give up as alternatives: an entry failing before any RNN runs is retried with them, in order."""
     found = literals.get(key)
     if not found:
         return None
-    top = max(score for score, _ in found)
-    return next(value for score, value in found if score == top)
+    ranked = sorted(enumerate(found), key=lambda item: (-item[1][0], item[0]))
+    values: List[str] = []
+    for _, (score, value) in ranked:
+        if value not in values and (score > 0 or not values):
+            values.append(value)
+    spec: Spec = {"kind": "literal", "value": values[0]}
+    if len(values) > 1:
+        spec["alternatives"] = values[1:]
+    return spec
 
 
 class FileContext:
@@ -240,7 +248,7 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str],
               context: FileContext = _NO_CONTEXT) -> Optional[Spec]:
     aimed = _aimed(literals, (name, ""))
     if aimed is not None:
-        return {"kind": "literal", "value": aimed}
+        return aimed
     best = None
     for tag in _PRIORITY:
         if tag in tags:
@@ -271,8 +279,8 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str],
     return _value_spec(size_value(name))
 
 
-def _attr_spec(attr: str, aimed: Optional[str]) -> Spec:
-    return {"kind": "literal", "value": aimed} if aimed is not None else _value_spec(size_value(attr))
+def _attr_spec(attr: str, aimed: Optional[Spec]) -> Spec:
+    return aimed if aimed is not None else _value_spec(size_value(attr))
 
 
 def _value_spec(value: Any) -> Spec:

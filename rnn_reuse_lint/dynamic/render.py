@@ -80,7 +80,7 @@ def render_trace(trace: Mapping[str, Any]) -> str:
             "its names were synthesized: " + ", ".join(names) if names else "stepped over"))
     if trace.get("normalized"):
         lines.append("  run as normalized Python 2: " + "; ".join(trace["normalized"]))
-    unit_via = sorted({r.get("unit") for r in trace.get("runs") or [] if r.get("unit") not in (None, "<module>")})
+    unit_via = sorted({r.get("entry") for r in trace.get("runs") or [] if r.get("entry") not in (None, "<module>")})
     if unit_via:
         lines.append("  runs reached only through synthesized entries: " + ", ".join(str(u) for u in unit_via))
     if trace.get("stopped_at"):

@@ -108,7 +108,7 @@ def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[str, List[
                 and e.get("runs")]
     else:
         for i in runs:
-            unit = all_runs[i].get("unit") if 0 <= i < len(all_runs) else None
+            unit = all_runs[i].get("entry") if 0 <= i < len(all_runs) else None
             if unit not in (None, "<module>"):
                 via.append("the synthesized entry %s" % unit)
             via += [str(e.get("what")) for e in events if e.get("run", 0) <= i

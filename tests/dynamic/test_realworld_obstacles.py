@@ -112,11 +112,13 @@ def test_string_compared_config_gets_a_literal_that_goes_on() -> None:
     with open(path, encoding="utf-8") as handle:
         source = handle.read()
     (entry,) = make_plan(source, path, {})["entries"]
-    assert entry["init_args"]["args"]["attrs"]["model"] == {"kind": "literal", "value": "rnn"}
+    assert entry["init_args"]["args"]["attrs"]["model"] == {"kind": "literal", "value": "rnn",
+                                                            "alternatives": ["gru", "lstm"]}
     # the branch holding a target line wins over the first one
     lstm_line = source.splitlines().index('            cell_fn = tf.nn.rnn_cell.BasicLSTMCell') + 1
     (aimed,) = make_plan(source, path, {}, targets=[lstm_line])["entries"]
-    assert aimed["init_args"]["args"]["attrs"]["model"] == {"kind": "literal", "value": "lstm"}
+    assert aimed["init_args"]["args"]["attrs"]["model"] == {"kind": "literal", "value": "lstm",
+                                                            "alternatives": ["rnn", "gru"]}
     # a branch that gives up (`raise`) is never chosen when another goes on
     gives_up = "def f(cfg):\n    if cfg.kind == 'x':\n        raise ValueError(cfg.kind)\n    if cfg.kind == 'y':\n" \
                "        pass\n    return tf.nn.rnn_cell.LSTMCell(4)\n"
@@ -193,8 +195,30 @@ def test_entry_arguments_are_synthesized_from_use(tmp_path: Any) -> None:
     trace = trace_sources(str(tmp_path), {"synth": SYNTHESIZED_FROM_USE})["synth"]
     assert trace["error"] is None, trace["error"]
     synthesized = trace["synthesized"]
-    assert synthesized["build(cell)"] == "a new tf.nn.rnn_cell.LSTMCell(4)"
+    assert synthesized["build(cell)"] == "a new tf.nn.rnn_cell.GRUCell(4)"   # the class the file builds
     assert synthesized["build(config)"] == "SmallConfig()"
     assert synthesized["layer(dropout)"] == 0.5
-    drivers = sorted((run["unit"], run["driver"]) for run in trace["runs"])
+    drivers = sorted((run["entry"], run["driver"]) for run in trace["runs"])
     assert drivers == [("Model", "dynamic_rnn"), ("build", "dynamic_rnn"), ("layer", "keras_rnn")]
+
+
+RETRY = """import tensorflow as tf
+
+
+def build(kind, inputs):
+    if kind == "rnn":
+        cell = tf.nn.rnn_cell.BasicRNNCell(4, state_is_tuple=True)
+    elif kind == "lstm":
+        cell = tf.nn.rnn_cell.BasicLSTMCell(4, state_is_tuple=True)
+    stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
+    return tf.nn.dynamic_rnn(stack, inputs, dtype=tf.float32)
+"""
+
+
+def test_an_entry_failing_before_any_rnn_is_retried_with_the_next_literal(tmp_path: Any) -> None:
+    """BasicRNNCell takes no state_is_tuple: the first branch raises, the entry runs again with 'lstm'."""
+    trace = trace_sources(str(tmp_path), {"retry": RETRY})["retry"]
+    assert trace["error"] is None, trace["error"]
+    assert trace["synthesized"]["build(kind)"] == "lstm"
+    assert [(r["entry"], r["driver"]) for r in trace["runs"]] == [("build", "dynamic_rnn")]
+    assert [e["name"] for e in trace["entries"]] == ["<module>", "build"]

@@ -367,7 +367,7 @@ class FileRunner(object):
         importer.on_stub = note
         result_events = []
 
-        def unit(name, fn):
+        def unit(name, fn, tentative=False):
             self._fresh_graph()
             tb.cache = {}
             self.tracer.begin_unit(name, path)
@@ -400,11 +400,13 @@ class FileRunner(object):
                     if isinstance(e, NameError):
                         error["message"] += " (give it a value with --define NAME=VALUE)"
             rec = self.tracer.end_unit()
+            if tentative and error is not None and not rec.runs:
+                # this choice of compared literals failed before any RNN ran: forget it, the caller tries the next
+                events[:] = [ev for ev in events if ev["unit"] != state["index"]]
+                return "retry"
             runs, sharing, created, stacks = summarize(rec, numbering, graphs, error["message"] if error else None)
             offset = len(result["runs"])
             _renumber(runs, sharing, offset)
-            for run in runs:
-                run["unit"] = name
             for ev in events:
                 if ev["unit"] == state["index"]:
                     result_events.append({"what": ev["what"], "run": offset + ev["local"], "unit": name})
@@ -438,7 +440,13 @@ class FileRunner(object):
                     result["entries"].append({"name": entry["name"], "runs": 0, "error": None,
                                               "skipped": "time budget used up"})
                     continue
-                unit(entry["name"], lambda e=entry: self._call_entry(globs, e, factory, result, entered))
+                choices = min(_choices(entry), 3)
+                for k in range(choices):
+                    outcome = unit(entry["name"], lambda e=entry, k=k: self._call_entry(globs, e, factory, result,
+                                                                                         entered, k),
+                                   tentative=k < choices - 1)
+                    if outcome != "retry":
+                        break
         finally:
             if old_main is not None:
                 sys.modules["__main__"] = old_main
@@ -478,10 +486,11 @@ class FileRunner(object):
                     return True
         return False
 
-    def _call_entry(self, globs, entry, factory, result, entered):
+    def _call_entry(self, globs, entry, factory, result, entered, choice=0):
         def make_args(prefix, specs):
             kwargs = {}
             for pname, spec in specs.items():
+                spec = _choose(spec, choice)
                 kwargs[pname] = factory.make(prefix + "." + pname, spec)
                 result["synthesized"]["%s(%s)" % (prefix, pname)] = describe_spec(spec)
             return kwargs
@@ -502,6 +511,30 @@ class FileRunner(object):
 # Python 2 builtins a file written for it reads (the names only: `dict.iteritems()` stays an error)
 _PY2_BUILTINS = {"xrange": range, "unicode": str, "basestring": str, "long": int, "unichr": chr,
                  "reduce": functools.reduce, "raw_input": lambda prompt="": ""}
+
+
+def _choices(entry):
+    """How many choices of compared literals the plan offers an entry (1: the aimed one only)."""
+    most = 0
+    for key in ("init_args", "args"):
+        for spec in (entry.get(key) or {}).values():
+            most = max([most, len(spec.get("alternatives") or [])] +
+                       [len(v.get("alternatives") or []) for v in (spec.get("attrs") or {}).values()
+                        if isinstance(v, dict)])
+    return 1 + most
+
+
+def _choose(spec, choice):
+    """The spec with its choice-th alternative literal (0: the aimed one), in namespaces too."""
+    if not choice:
+        return spec
+    alternatives = spec.get("alternatives") or []
+    if alternatives:
+        return dict(spec, value=alternatives[min(choice, len(alternatives)) - 1])
+    if spec.get("kind") == "namespace":
+        attrs = dict((k, _choose(v, choice) if isinstance(v, dict) else v) for k, v in spec["attrs"].items())
+        return dict(spec, attrs=attrs)
+    return spec
 
 
 def _renumber(runs, sharing, offset):

@@ -172,8 +172,12 @@ class Tolerance(object):
             reset_budget()
         elif mark is None or self.begin() != mark:
             return False   # it created variables or ran an RNN: the error is graph construction's own result
-        if isinstance(exc, ImportError):
-            return False   # what may be stubbed already was (stubs.py): TF, Keras and the project's own never are
+        if type(exc).__name__ == "Violation" or str(exc).startswith("sandbox:"):
+            return False   # the sandbox refused something: that is the file's result, never stepped over
+        if isinstance(exc, (ImportError, MemoryError)):
+            # what may be stubbed already was (stubs.py): TF, Keras and the project's own never are; and the
+            # sandbox's memory limit ends the file
+            return False
         if _deepest_in_tf(exc.__traceback__) and not _io_error(exc):
             return False   # TensorFlow itself refused: shape errors, "already exists", ...
         if len(self.failures) < 200:
