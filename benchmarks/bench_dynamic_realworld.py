@@ -51,12 +51,15 @@ def file_of(label: Label, repos: str) -> str:
     return os.path.join(repos, label["repo"].replace("/", "+"), label["path"])
 
 
-def run_check(files: Sequence[str], timeout: float) -> Tuple[List[Dict[str, Any]], str, float]:
-    """(findings, stderr, seconds) of one `check --dynamic` over all the files (one warm tracing child)."""
+def run_check(files: Sequence[str], timeout: float, cwd: str) -> Tuple[List[Dict[str, Any]], str, float]:
+    """(findings, stderr, seconds) of one `check --dynamic` over all the files (one warm tracing child).
+
+    Run from `cwd` (the repositories' folder, not this checkout: `-m` puts the working folder first on sys.path,
+    and PYTHONPATH must be able to pick the analyzer's code)."""
     cmd = [sys.executable, "-m", "rnn_reuse_lint", "check", "--dynamic", "--isolated", "--format", "json",
            "-j", "1", "--timeout", str(timeout), *files]
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd,
                           timeout=max(600.0, timeout * (len(files) + 2) * 2))
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):
@@ -162,7 +165,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     by_path = {os.path.realpath(path): lab for lab, path in present}
     try:
-        findings, _, seconds = run_check([path for _, path in present], args.timeout)
+        findings, _, seconds = run_check([path for _, path in present], args.timeout, args.repos)
     except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:
         print("bench_dynamic_realworld: %s" % e, file=sys.stderr)
         return 1
