@@ -48,6 +48,9 @@ class Dynamic:
 
     verdict: str  # "confirmed" | "refuted" | "not-reached" | "error"
     evidence: str
+    # "plain": the program as written got there; "synthesized": only through a stub, a stepped-over failure, a
+    # synthesized value or entry (None when there is no verdict to qualify)
+    reached_via: Optional[str] = None
 
 
 @dataclass(frozen=True)

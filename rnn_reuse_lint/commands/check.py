@@ -204,20 +204,25 @@ def with_dynamic_verdicts(results: Sequence[FileResult], settings: Settings) -> 
     """Trace the files that have findings (one warm TensorFlow child) and attach each finding's verdict.
 
     Raises DynamicUnavailable (no TensorFlow) or DefineError (a bad --define); the caller exits with 2.
-    Notebooks are not traced: their findings get no verdict.
+    A notebook is traced as the one program its code cells make; its evidence names cell positions.
     """
     from rnn_reuse_lint.dynamic.api import trace_files, verify
+    from rnn_reuse_lint.dynamic.cells import in_cells
+    from rnn_reuse_lint.dynamic.progress import Progress
 
-    targets = [r.path for r in results if (r.findings or r.suppressed) and r.notebook is None]
+    targets = [r.path for r in results if r.findings or r.suppressed]
     if not targets:
         return list(results)
-    traces = trace_files(targets, timeout=settings.timeout, python=settings.python, defines=settings.defines)
+    lines = {r.path: sorted({f.span.line for f in (*r.findings, *r.suppressed)}) for r in results if r.path in targets}
+    with Progress(len(targets)) as progress:
+        traces = trace_files(targets, timeout=settings.timeout, python=settings.python, defines=settings.defines,
+                             targets=lines, progress=progress.file)
     by_path = {str(t.get("path", p)): t for p, t in zip(targets, traces)}
     out = []
     for r in results:
         if r.path in by_path:
-            r = replace(r, findings=tuple(verify(r.findings, by_path)),
-                        suppressed=tuple(verify(r.suppressed, by_path)))
+            r = replace(r, findings=tuple(in_cells(verify(r.findings, by_path), r.notebook)),
+                        suppressed=tuple(in_cells(verify(r.suppressed, by_path), r.notebook)))
         out.append(r)
     return out
 

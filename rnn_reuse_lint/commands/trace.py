@@ -4,8 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rnn_reuse_lint.settings import Settings
 
@@ -15,7 +16,8 @@ HELP = ("run each file's graph construction in a sandboxed TensorFlow child and 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE")
+    parser.add_argument("files", nargs="+", metavar="PATH",
+                        help="files and notebooks to trace; a folder traces its files that hold RNN code")
     parser.add_argument("--format", choices=("text", "json", "html", "markdown"), default="text",
                         help="html/markdown: the traced layers and sharing drawn as `explain` draws predictions")
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
@@ -37,6 +39,33 @@ def _defines(args: argparse.Namespace, settings: Settings) -> Dict[str, str]:
     return out
 
 
+def _expand(paths: List[str], settings: Settings) -> Tuple[List[str], List[str]]:
+    """(files to trace, paths that do not exist): files as named; a folder's files found as `check` finds them,
+    keeping those with RNN code (tracing runs each file's code, seconds apiece)."""
+    from rnn_reuse_lint.discovery import find_files
+    from rnn_reuse_lint.dynamic.plan import RNN_TOKENS
+
+    files: List[str] = []
+    missing: List[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found, _ = find_files([path], settings.exclude)
+            files.extend(f for f in found if _has_rnn_code(f, RNN_TOKENS))
+        elif os.path.isfile(path):
+            files.append(path)
+        else:
+            missing.append(path)
+    return list(dict.fromkeys(files)), missing
+
+
+def _has_rnn_code(path: str, pattern: "re.Pattern[str]") -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return bool(pattern.search(handle.read().decode("utf-8", "replace")))
+    except OSError:
+        return False
+
+
 def exit_status(traces: List[Dict[str, Any]]) -> int:
     """0: traced, nothing suspicious; 1: suspicious sharing or an error in some file."""
     for t in traces:
@@ -48,6 +77,7 @@ def exit_status(traces: List[Dict[str, Any]]) -> int:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from rnn_reuse_lint.dynamic.api import DynamicUnavailable, trace_files
     from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
+    from rnn_reuse_lint.dynamic.progress import Progress
     from rnn_reuse_lint.dynamic.render import render
 
     timeout = args.timeout if getattr(args, "timeout", None) is not None else settings.timeout
@@ -62,16 +92,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except (ValueError, DefineError) as e:
         print("rnn-reuse-lint trace: %s" % e, file=sys.stderr)
         return 2
-    missing = [p for p in args.files if not os.path.isfile(p)]
+    files, missing = _expand(args.files, settings)
     if missing:
         for p in missing:
-            print("rnn-reuse-lint trace: %s: no such file" % p, file=sys.stderr)
+            print("rnn-reuse-lint trace: %s: no such file or directory" % p, file=sys.stderr)
+        return 2
+    if not files:
+        print("rnn-reuse-lint trace: no file with RNN code under %s" % ", ".join(args.files), file=sys.stderr)
         return 2
     if python is not None and not os.path.exists(python):
         print("rnn-reuse-lint trace: --python %s: no such interpreter" % python, file=sys.stderr)
         return 2
     try:
-        traces = trace_files(args.files, timeout=float(timeout), python=python, defines=defines)
+        with Progress(len(files)) as progress:
+            traces = trace_files(files, timeout=float(timeout), python=python, defines=defines,
+                                 progress=progress.file)
     except DynamicUnavailable as e:
         print("rnn-reuse-lint trace: %s" % e, file=sys.stderr)
         return 2

@@ -6,12 +6,14 @@ import os
 import subprocess
 import sys
 import tokenize
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from rnn_reuse_lint.dynamic.cells import notebook_program
 from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
 from rnn_reuse_lint.dynamic.pool import MEMORY_MB, Child, ChildFailed, ChildUnavailable, child_env
+from rnn_reuse_lint.dynamic.prepare import package_of, runnable_source
 from rnn_reuse_lint.dynamic.verify import verify as _verify
-from rnn_reuse_lint.finding import Finding
+from rnn_reuse_lint.finding import FileError, Finding
 
 INSTALL_HINT = 'pip install "rnn-reuse-lint[dynamic]"'
 
@@ -40,13 +42,33 @@ def _read_source(path: str) -> Tuple[Optional[str], Optional[Dict[str, Any]]]:
         return None, {"type": "FileError", "message": "cannot decode %s: %s" % (path, e), "line": None}
 
 
+def _read_program(path: str) -> Tuple[Optional[str], Optional[Dict[str, Any]], Optional[List[Tuple[int, int]]]]:
+    """(source, problem, cell positions): a notebook is the concatenation of its code cells, as `check` reads it."""
+    if not path.endswith(".ipynb"):
+        source, problem = _read_source(path)
+        return source, problem, None
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        return None, {"type": "FileError", "message": "cannot read %s: %s" % (path, e.strerror), "line": None}, None
+    program = notebook_program(data, path)
+    if program is None:
+        return None, {"type": "FileError", "message": "%s is not a Python notebook" % path, "line": None}, None
+    if isinstance(program, FileError):
+        return None, {"type": "FileError", "message": program.message, "line": None}, None
+    return program[0], None, program[1]
+
+
 def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional[str] = None,
-                defines: Mapping[str, str] = {}, memory_mb: int = MEMORY_MB,
-                cgroup: bool = True) -> List[Dict[str, Any]]:
+                defines: Mapping[str, str] = {}, memory_mb: int = MEMORY_MB, cgroup: bool = True,
+                targets: Mapping[str, Sequence[int]] = {},
+                progress: Optional[Callable[[int, str], None]] = None) -> List[Dict[str, Any]]:
     """Trace each file in a process forked from one warm sandboxed zygote; one trace dict per path, in order.
 
     `memory_mb` bounds what each file may allocate; `cgroup=False` skips the per-file memory cgroup (the other
-    limits still hold).
+    limits still hold). `targets`: per path, the lines of the findings to aim the synthesized values at;
+    `progress(done, path)` is called before each file.
 
     A file that crashes, hangs or exhausts memory gets a trace whose "error" says so, and the child is restarted
     for the remaining files. Raises DynamicUnavailable when the child cannot import TensorFlow at all, and
@@ -58,13 +80,17 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
     child: Optional[Child] = None
     tf_version: Optional[str] = None
     try:
-        for path in paths:
-            source, problem = _read_source(path)
+        for done, path in enumerate(paths):
+            if progress is not None:
+                progress(done, path)
+            source, problem, cell_lines = _read_program(path)
             if problem is not None or source is None:
                 results.append(_empty_trace(path, problem or {}, tf_version))
                 continue
+            source, normalized = runnable_source(source, path)
             request = {"path": path, "abspath": os.path.abspath(path), "source": source,
-                       "plan": make_plan(source, path, defines)}
+                       "plan": make_plan(source, path, defines, targets.get(path, ())), "normalized": list(normalized),
+                       "package": package_of(source, path)}
             if child is None:
                 child = Child(python, memory_mb=memory_mb, cgroup=cgroup)
                 try:
@@ -85,6 +111,8 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
                                                                                                    "ChildCrashed")
                 trace = _empty_trace(path, {"type": kind, "message": e.reason, "line": None}, tf_version)
             trace["path"] = path
+            if cell_lines is not None:
+                trace["cell_lines"] = cell_lines
             results.append(trace)
     finally:
         if child is not None:

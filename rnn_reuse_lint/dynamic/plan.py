@@ -5,7 +5,7 @@ import ast
 import builtins
 import re
 import symtable
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 Spec = Dict[str, Any]
 
@@ -26,8 +26,16 @@ _TENSOR_ATTRS = {"get_shape", "shape", "dtype", "name", "op", "eval", "graph", "
 # Conventional module aliases that pasted snippets use without importing them. The static pass reads a free `tf`
 # as TensorFlow (evaluator._IMPLICIT_MODULES); the child binds it to what `import tensorflow as tf` gives there
 # (compat.v1 on TF 2) instead of synthesizing a value from how the name is used.
-IMPLICIT_MODULES = {"tf": "tensorflow"}
-_PRIORITY = ("list_input", "seq_input", "step_input", "seq_len", "namespace", "int", "tensor")
+# A free `keras` is the Keras the TF1-style cells need (tf_keras on TF 2.16+; the child falls back to `keras`).
+IMPLICIT_MODULES = {"tf": "tensorflow", "keras": "tf_keras", "np": "numpy"}
+_PRIORITY = ("cell", "list_input", "seq_input", "step_input", "seq_len", "namespace", "int", "tensor")
+_CELL_TAKERS = {"MultiRNNCell", "DropoutWrapper", "ResidualWrapper", "DeviceWrapper", "RNN", "StackedRNNCells",
+                "Bidirectional"}
+_CELL_ATTRS = {"zero_state", "state_size", "output_size", "get_initial_state"}
+_CELL_CLASS = re.compile(r"\b((?:[A-Za-z_]\w*\.)*(?:Basic)?(?:LSTM|GRU|RNN|SimpleRNN)Cell)\b(?=\s*\()")
+# What a probability-like name gets: valid both as a keep probability and as a drop rate (keep_prob=0.0 divides
+# by zero; rate=1.0 raises), and it keeps units either way.
+PROBABILITY = 0.5
 
 
 class DefineError(ValueError):
@@ -46,10 +54,8 @@ def _callee(node: ast.Call) -> str:
 def size_value(name: str) -> Any:
     """A small, plausible value for a size-like name (sizes equal the default input depth so stacks fit)."""
     low = name.lower()
-    if any(w in low for w in ("prob", "keep")):
-        return 1.0
-    if "dropout" in low or low.endswith("rate"):
-        return 0.0
+    if any(w in low for w in ("prob", "keep")) or "dropout" in low or low.endswith("rate"):
+        return PROBABILITY
     if low.startswith(("is_", "use_", "training")):
         return False
     if "layer" in low or "batch" in low or "stack" in low:
@@ -77,10 +83,42 @@ def _looks_like_size(name: str) -> bool:
 class _Uses(ast.NodeVisitor):
     """Collect, for the names we care about, how the code uses them."""
 
-    def __init__(self, names: Set[str]) -> None:
+    def __init__(self, names: Set[str], targets: Sequence[int] = ()) -> None:
         self.names = names
+        self.targets = targets
         self.tags: Dict[str, List[str]] = {n: [] for n in names}
         self.attrs: Dict[str, Set[str]] = {n: set() for n in names}
+        # (name, attribute or "") -> string literals it is compared with, each with a score (higher = better aim)
+        self.literals: Dict[Tuple[str, str], List[Tuple[int, str]]] = {}
+
+    def _compared(self, node: ast.expr) -> Optional[Tuple[str, str]]:
+        if isinstance(node, ast.Name) and node.id in self.names:
+            return node.id, ""
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in self.names:
+            return node.value.id, node.attr
+        return None
+
+    def visit_If(self, node: ast.If) -> None:
+        """`if args.model == 'lstm':` -> 'lstm' is a candidate for args.model; the branch holding a finding's line
+        wins, then any branch that does not give up (`raise`, `sys.exit`) on the way."""
+        test = node.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            left, right = test.left, test.comparators[0]
+            key = self._compared(left)
+            values: List[str] = []
+            if isinstance(test.ops[0], ast.Eq) and key is not None and isinstance(right, ast.Constant) and \
+                    isinstance(right.value, str):
+                values = [right.value]
+            elif isinstance(test.ops[0], ast.In) and key is not None and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+                values = [e.value for e in right.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            if key is not None and values:
+                lo = node.body[0].lineno
+                hi = max(getattr(n, "end_lineno", None) or lo for n in node.body)
+                gives_up = any(isinstance(n, ast.Raise) or (isinstance(n, ast.Call) and _callee(n) in ("exit", "_exit"))
+                               for stmt in node.body for n in ast.walk(stmt))
+                score = 2 if any(lo <= t <= hi for t in self.targets) else (0 if gives_up else 1)
+                self.literals.setdefault(key, []).extend((score, v) for v in values)
+        self.generic_visit(node)
 
     def _tag(self, node: ast.AST, tag: str) -> None:
         if isinstance(node, ast.Name) and node.id in self.names:
@@ -89,7 +127,12 @@ class _Uses(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         callee = _callee(node)
         for i, arg in enumerate(node.args):
-            if callee in _SEQ_DRIVERS and i == _SEQ_DRIVERS[callee]:
+            if i == 0 and (callee in _SEQ_DRIVERS or callee in _LIST_DRIVERS or callee in _CELL_TAKERS):
+                self._tag(arg, "cell")
+                if isinstance(arg, (ast.List, ast.Tuple)):
+                    for elt in arg.elts:
+                        self._tag(elt, "cell")
+            elif callee in _SEQ_DRIVERS and i == _SEQ_DRIVERS[callee]:
                 self._tag(arg, "seq_input")
             elif callee in _LIST_DRIVERS and i == _LIST_DRIVERS[callee]:
                 self._tag(arg, "list_input")
@@ -149,7 +192,9 @@ class _Uses(ast.NodeVisitor):
             self.tags[inner.attr].append("namespace")
             self.attrs[inner.attr].add(node.attr)
         if isinstance(node.value, ast.Name) and node.value.id in self.names:
-            if node.attr in _TENSOR_ATTRS:
+            if node.attr in _CELL_ATTRS:
+                self.tags[node.value.id].append("cell")
+            elif node.attr in _TENSOR_ATTRS:
                 self.tags[node.value.id].append("tensor")
             elif not node.attr.startswith("_"):
                 self.tags[node.value.id].append("namespace")
@@ -157,7 +202,53 @@ class _Uses(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def _spec_for(name: str, tags: List[str], attrs: Set[str]) -> Optional[Spec]:
+def _aimed(literals: Mapping[Tuple[str, str], List[Tuple[int, str]]], key: Tuple[str, str]) -> Optional[Spec]:
+    """The compared literal that best leads on (first written among the best scored), with the others that do
+    not give up as alternatives: an entry failing before any RNN runs is retried with them, in order."""
+    found = literals.get(key)
+    if not found:
+        return None
+    ranked = sorted(enumerate(found), key=lambda item: (-item[1][0], item[0]))
+    values: List[str] = []
+    for _, (score, value) in ranked:
+        if value not in values and (score > 0 or not values):
+            values.append(value)
+    spec: Spec = {"kind": "literal", "value": values[0]}
+    if len(values) > 1:
+        spec["alternatives"] = values[1:]
+    return spec
+
+
+class FileContext:
+    """What the file itself offers synthesized values: the cell class it builds, a config class it defines."""
+
+    def __init__(self, tree: Optional[ast.Module] = None, source: str = "") -> None:
+        found = _CELL_CLASS.search(source)
+        self.cell_class = found.group(1) if found else "tf.nn.rnn_cell.LSTMCell"
+        self.config_class: Optional[str] = None
+        self.config_attrs: Set[str] = set()
+        for node in tree.body if tree is not None else []:
+            if isinstance(node, ast.ClassDef) and "config" in node.name.lower() and self.config_class is None:
+                attrs = {t.id for stmt in node.body if isinstance(stmt, ast.Assign) for t in stmt.targets
+                         if isinstance(t, ast.Name)}
+                init = next((m for m in node.body if isinstance(m, ast.FunctionDef) and m.name == "__init__"), None)
+                if init is not None and _params(init, True):
+                    continue   # a config class that needs arguments: keep the namespace
+                if init is not None:
+                    attrs |= {t.attr for n in ast.walk(init) if isinstance(n, ast.Assign) for t in n.targets
+                              if isinstance(t, ast.Attribute)}
+                self.config_class, self.config_attrs = node.name, attrs
+
+
+_NO_CONTEXT = FileContext()
+
+
+def _spec_for(name: str, tags: List[str], attrs: Set[str],
+              literals: Mapping[Tuple[str, str], List[Tuple[int, str]]] = {},
+              context: FileContext = _NO_CONTEXT) -> Optional[Spec]:
+    aimed = _aimed(literals, (name, ""))
+    if aimed is not None:
+        return aimed
     best = None
     for tag in _PRIORITY:
         if tag in tags:
@@ -170,6 +261,11 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str]) -> Optional[Spec]:
             best = "int"
         else:
             return None
+    if best == "cell":
+        return {"kind": "cell", "class": context.cell_class}
+    if best == "namespace" and context.config_class and ("config" in name.lower() or "conf" == name.lower()
+                                                           or attrs <= context.config_attrs):
+        return {"kind": "instance", "class": context.config_class}
     if best in ("seq_input", "tensor"):
         return {"kind": "placeholder", "dtype": "float32", "shape": [BATCH, TIME, DEPTH]}
     if best == "list_input":
@@ -179,8 +275,12 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str]) -> Optional[Spec]:
     if best == "seq_len":
         return {"kind": "placeholder", "dtype": "int32", "shape": [BATCH]}
     if best == "namespace":
-        return {"kind": "namespace", "attrs": {a: _value_spec(size_value(a)) for a in sorted(attrs)}}
+        return {"kind": "namespace", "attrs": {a: _attr_spec(a, _aimed(literals, (name, a))) for a in sorted(attrs)}}
     return _value_spec(size_value(name))
+
+
+def _attr_spec(attr: str, aimed: Optional[Spec]) -> Spec:
+    return aimed if aimed is not None else _value_spec(size_value(attr))
 
 
 def _value_spec(value: Any) -> Spec:
@@ -188,13 +288,14 @@ def _value_spec(value: Any) -> Spec:
     return {"kind": kind, "value": value}
 
 
-def _infer(names: Set[str], nodes: Iterable[ast.AST]) -> Dict[str, Spec]:
-    uses = _Uses(names)
+def _infer(names: Set[str], nodes: Iterable[ast.AST], targets: Sequence[int] = (),
+           context: FileContext = _NO_CONTEXT) -> Dict[str, Spec]:
+    uses = _Uses(names, targets)
     for node in nodes:
         uses.visit(node)
     out: Dict[str, Spec] = {}
     for name in sorted(names):
-        spec = _spec_for(name, uses.tags[name], uses.attrs[name])
+        spec = _spec_for(name, uses.tags[name], uses.attrs[name], uses.literals, context)
         if spec is not None:
             out[name] = spec
     return out
@@ -243,11 +344,12 @@ def _params(fn: ast.FunctionDef, skip_self: bool) -> List[str]:
 
 
 def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping[str, Spec],
-                context: Optional[List[ast.stmt]] = None) -> Dict[str, Spec]:
+                context: Optional[List[ast.stmt]] = None, targets: Sequence[int] = (),
+                file: FileContext = _NO_CONTEXT) -> Dict[str, Spec]:
     if fn is None:
         return {}
     names = _params(fn, skip_self)
-    inferred = _infer(set(names), context if context is not None else fn.body)
+    inferred = _infer(set(names), context if context is not None else fn.body, targets, file)
     out: Dict[str, Spec] = {}
     for name in names:
         if name in defines:
@@ -261,20 +363,22 @@ def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping
     return out
 
 
-def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec]) -> List[Dict[str, Any]]:
+def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
+            targets: Sequence[int] = ()) -> List[Dict[str, Any]]:
     """Module-level functions and classes with RNN code, each with synthesized arguments."""
     lines = source.splitlines()
+    file = FileContext(tree, source)
     out: List[Dict[str, Any]] = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _has_rnn(lines, node):
             if isinstance(node, ast.AsyncFunctionDef):
                 continue
             out.append({"kind": "function", "name": node.name, "line": node.body[0].lineno,
-                        "args": _entry_args(node, False, defines)})
+                        "args": _entry_args(node, False, defines, None, targets, file)})
         elif isinstance(node, ast.ClassDef) and _has_rnn(lines, node):
             methods = {m.name: m for m in node.body if isinstance(m, ast.FunctionDef)}
             init = methods.get("__init__")
-            init_args = _entry_args(init, True, defines, node.body)
+            init_args = _entry_args(init, True, defines, node.body, targets, file)
             if init is not None and _has_rnn(lines, init):
                 out.append({"kind": "class", "name": node.name, "class": node.name, "line": init.body[0].lineno,
                             "init_args": init_args})
@@ -286,7 +390,7 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec]) -> List[
                     continue
                 out.append({"kind": "method", "name": "%s.%s" % (node.name, name), "class": node.name,
                             "method": name, "line": m.body[0].lineno, "init_args": init_args,
-                            "args": _entry_args(m, True, defines)})
+                            "args": _entry_args(m, True, defines, None, targets, file)})
     return out
 
 
@@ -326,16 +430,19 @@ def parse_define(text: str) -> Tuple[str, Spec]:
     return name, {"kind": "literal", "value": literal}
 
 
-def make_plan(source: str, filename: str, defines: Mapping[str, str]) -> Dict[str, Any]:
-    """The request plan for one file: {"free": {name: spec}, "entries": [...]} (empty if it does not parse)."""
+def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: Sequence[int] = ()) -> Dict[str, Any]:
+    """The request plan for one file: {"free": {name: spec}, "entries": [...]} (empty if it does not parse).
+
+    targets: lines the run should reach (the static findings'); a value compared with string literals gets the
+    literal whose branch holds one of them."""
     parsed = dict(parse_define("%s=%s" % (k, v)) for k, v in defines.items())
     try:
         tree = ast.parse(source, filename)
         names = free_names(source, filename)
     except (SyntaxError, ValueError):
         return {"free": parsed, "entries": []}
-    free = _infer(names - set(IMPLICIT_MODULES), [tree])
+    free = _infer(names - set(IMPLICIT_MODULES), [tree], targets, FileContext(tree, source))
     for name in sorted(names & set(IMPLICIT_MODULES)):
         free[name] = {"kind": "module", "module": IMPLICIT_MODULES[name]}
     free.update(parsed)
-    return {"free": free, "entries": entries(tree, source, parsed)}
+    return {"free": free, "entries": entries(tree, source, parsed, targets)}

@@ -85,6 +85,43 @@ def _describe_places(view: _View, places: Sequence[Mapping[str, Any]]) -> str:
 
 def judge(finding: Finding, trace: Trace) -> Tuple[str, str]:
     """(verdict, evidence) for one RNN1xx finding against the trace of its file."""
+    verdict, evidence, _ = _judge(finding, trace)
+    return verdict, evidence
+
+
+def _judge(finding: Finding, trace: Trace) -> Tuple[str, str, Optional[List[int]]]:
+    """(verdict, evidence, the runs the verdict rests on: None when it rests on no particular run)."""
+    return _judge_runs(finding, trace)
+
+
+def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[str, List[str]]:
+    """("plain" | "synthesized", what was synthesized on the way) for a verdict resting on these runs.
+
+    A run counts as reached plainly when the top level got to it with nothing synthesized before it in that unit;
+    a run of a synthesized entry never does. Without a run to place the verdict (a stack, an error), anything
+    synthesized anywhere in the file counts."""
+    events = list(trace.get("synth_events") or [])
+    all_runs = list(trace.get("runs") or [])
+    via: List[str] = []
+    if runs is None:
+        via = [str(e.get("what")) for e in events]
+        via += ["entry %s" % e.get("name") for e in trace.get("entries") or [] if e.get("name") != "<module>"
+                and e.get("runs")]
+    else:
+        for i in runs:
+            unit = all_runs[i].get("entry") if 0 <= i < len(all_runs) else None
+            if unit not in (None, "<module>"):
+                via.append("the synthesized entry %s" % unit)
+            via += [str(e.get("what")) for e in events if e.get("run", 0) <= i
+                    and e.get("unit") in ("<module>", unit)]
+    seen: List[str] = []
+    for item in via:
+        if item not in seen:
+            seen.append(item)
+    return ("synthesized" if seen else "plain"), seen
+
+
+def _judge_runs(finding: Finding, trace: Trace) -> Tuple[str, str, Optional[List[int]]]:
     view = _View(trace)
     lo = finding.span.line
     hi = max(finding.span.end_line, lo)
@@ -93,7 +130,7 @@ def judge(finding: Finding, trace: Trace) -> Tuple[str, str]:
     err_here = bool(err) and _within(err_lines, lo, hi)
     err_text = "%s: %s" % (err.get("type"), err.get("message")) if err else ""
     if err and err.get("type") in _FATAL and not view.runs:
-        return "error", "tracing failed: %s" % err_text
+        return "error", "tracing failed: %s" % err_text, None
     code = finding.code
     stack_rule = code == "RNN101"
 
@@ -104,7 +141,8 @@ def judge(finding: Finding, trace: Trace) -> Tuple[str, str]:
         borrowers = places[1:] if code in ("RNN103", "RNN104") else places
         if any(_within(view.place_lines(p, stack_rule), lo, hi) for p in borrowers):
             return "confirmed", "TF %s: %s share %s (%s)" % (
-                view.tf, _describe_places(view, places), compress(rel.get("variables") or []), rel.get("evidence", ""))
+                view.tf, _describe_places(view, places), compress(rel.get("variables") or []),
+                rel.get("evidence", "")), [p["run"] for p in places if p.get("run") is not None]
 
     if code == "RNN101":
         for st in trace.get("stacks") or []:
@@ -114,35 +152,36 @@ def judge(finding: Finding, trace: Trace) -> Tuple[str, str]:
                     first = st["cells"][dups[0]]["same_as"]
                     return "confirmed", "TF %s: the %s built at line %s holds one %s object as layers %s" % (
                         view.tf, st.get("class"), st.get("line"), st["cells"][first].get("cell"),
-                        ", ".join(str(i) for i in [first] + dups))
+                        ", ".join(str(i) for i in [first] + dups)), None
     if err_here and err is not None:
         message = err.get("message") or ""
         if any(t in message for t in _REFUSED) and code in ("RNN101", "RNN102", "RNN103"):
-            return "confirmed", "TF %s refuses to share the cell: %s" % (view.tf, message[:300])
+            return "confirmed", "TF %s refuses to share the cell: %s" % (view.tf, message[:300]), None
         if code == "RNN104" and "already exists" in message:
-            return "confirmed", "TF %s: %s" % (view.tf, message[:300])
+            return "confirmed", "TF %s: %s" % (view.tf, message[:300]), None
         if code == "RNN105" and "does not exist" in message:
-            return "confirmed", "TF %s: %s" % (view.tf, message[:300])
+            return "confirmed", "TF %s: %s" % (view.tf, message[:300]), None
         if code == "RNN101" and "Dimensions must be equal" in message:
             return "confirmed", "TF %s: the shared cell fails on its second layer's input depth: %s" % (
-                view.tf, message[:200])
-        return "error", "TF %s stopped at line %s: %s" % (view.tf, err.get("line"), err_text[:300])
+                view.tf, message[:200]), None
+        return "error", "TF %s stopped at line %s: %s" % (view.tf, err.get("line"), err_text[:300]), None
 
-    reached = _reached(view, code, lo, hi)
+    reached, run_index = _reached(view, code, lo, hi)
     if reached is not None:
-        return "refuted", "TF %s ran it without that sharing: %s" % (view.tf, reached)
+        return "refuted", "TF %s ran it without that sharing: %s" % (view.tf, reached), \
+            None if run_index is None else [run_index]
     if err:
         return "error", "tracing stopped at line %s before reaching line %d: %s" % (
-            err.get("line"), lo, err_text[:300])
+            err.get("line"), lo, err_text[:300]), None
     stopped = trace.get("stopped_at")
     if stopped:
         return "not-reached", "line %d was not run (tracing stops at the first %s, line %s)" % (
-            lo, stopped.get("what"), stopped.get("line"))
-    return "not-reached", "line %d never ran (no driver or stack there was executed)" % lo
+            lo, stopped.get("what"), stopped.get("line")), None
+    return "not-reached", "line %d never ran (no driver or stack there was executed)" % lo, None
 
 
-def _reached(view: _View, code: str, lo: int, hi: int) -> Optional[str]:
-    """If the code at the finding's line ran, a short description of what it did."""
+def _reached(view: _View, code: str, lo: int, hi: int) -> Tuple[Optional[str], Optional[int]]:
+    """If the code at the finding's line ran, a short description of what it did (and the run, if one did it)."""
     for i, run in enumerate(view.runs):
         layers = run.get("layers") or []
         if code == "RNN101":
@@ -155,13 +194,13 @@ def _reached(view: _View, code: str, lo: int, hi: int) -> Optional[str]:
             desc = "; ".join("layer %s%s: %s" % (lay.get("index"), (" " + lay["direction"]) if lay.get("direction") else "",
                                                  compress(lay.get("variables") or []))
                              for lay in hit)
-            return "%s at line %s, %s" % (run.get("driver"), run.get("line"), desc or "no layers")
+            return "%s at line %s, %s" % (run.get("driver"), run.get("line"), desc or "no layers"), i
     if code == "RNN101":
         for st in view.trace.get("stacks") or []:
             if _within([st.get("line")], lo, hi):
                 return "the %s built at line %s holds %d distinct cell objects" % (
-                    st.get("class"), st.get("line"), len(st.get("cells") or []))
-    return None
+                    st.get("class"), st.get("line"), len(st.get("cells") or [])), None
+    return None, None
 
 
 def _lookup(traces: Mapping[str, Trace], path: str) -> Optional[Trace]:
@@ -184,6 +223,12 @@ def verify(findings: Sequence[Finding], traces: Mapping[str, Trace]) -> List[Fin
         if trace is None:
             out.append(dataclasses.replace(f, dynamic=Dynamic("not-reached", "the file was not traced")))
             continue
-        verdict, evidence = judge(f, trace)
-        out.append(dataclasses.replace(f, dynamic=Dynamic(verdict, evidence)))
+        verdict, evidence, runs = _judge(f, trace)
+        via: Optional[str] = None
+        if verdict in ("confirmed", "refuted"):
+            via, what = reached_via(trace, runs)
+            if what:
+                evidence += "; reached only through synthesized values: %s%s" % (
+                    ", ".join(what[:3]), " (+%d more)" % (len(what) - 3) if len(what) > 3 else "")
+        out.append(dataclasses.replace(f, dynamic=Dynamic(verdict, evidence, via)))
     return out

@@ -50,7 +50,8 @@ def finding_dict(f: Finding, result: FileResult = _EMPTY) -> Dict[str, Any]:
         "related": [],
         "fix": fix_dict(f.fix, result, f.path),
         "no_fix": f.no_fix,
-        "dynamic": None if f.dynamic is None else {"verdict": f.dynamic.verdict, "evidence": f.dynamic.evidence},
+        "dynamic": None if f.dynamic is None else {"verdict": f.dynamic.verdict, "evidence": f.dynamic.evidence,
+                                                    "reached_via": f.dynamic.reached_via},
     }
     if where.cell is not None:
         out["cell"] = where.cell

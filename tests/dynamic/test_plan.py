@@ -40,7 +40,17 @@ def test_seed_free_names_get_sizes_and_a_placeholder() -> None:
                  id="list multiplier"),
     pytest.param("c = LSTMCell(cfg.hidden_size)\nk = cfg.keep_prob\n", "cfg",
                  {"kind": "namespace", "attrs": {"hidden_size": {"kind": "int", "value": 4},
-                                                 "keep_prob": {"kind": "literal", "value": 1.0}}}, id="config object"),
+                                                 "keep_prob": {"kind": "literal", "value": 0.5}}}, id="config object"),
+    # probabilities are valid both as keep_prob and as rate (issue 16: dropout=0.0 made rate=1.0 raise)
+    pytest.param("y = tf.nn.dropout(x, keep_prob=dropout)\n", "dropout", {"kind": "literal", "value": 0.5},
+                 id="dropout probability"),
+    pytest.param("c = tf.nn.rnn_cell.GRUCell(4)\nout, s = tf.nn.dynamic_rnn(base, x)\n", "base",
+                 {"kind": "cell", "class": "tf.nn.rnn_cell.GRUCell"}, id="cell of the file's class"),
+    pytest.param("s = MultiRNNCell([c] * 2)\nz = c.zero_state(2, tf.float32)\n", "c",
+                 {"kind": "cell", "class": "tf.nn.rnn_cell.LSTMCell"}, id="cell without a class in the file"),
+    pytest.param("class TinyConfig:\n    hidden = 4\nc = LSTMCell(config.hidden)\n", "config",
+                 {"kind": "instance", "class": "TinyConfig"}, id="the file's config class"),
+    pytest.param("m = keras.layers.LSTM(4)\n", "keras", {"kind": "module", "module": "tf_keras"}, id="free keras"),
 ])
 def test_use_decides_the_value(source: str, name: str, expected: dict) -> None:
     assert make_plan(source, "f.py", {})["free"][name] == expected

@@ -208,7 +208,9 @@ def test_exits_are_per_file_errors(hostile: Dict[str, Dict[str, Any]]) -> None:
 def test_secrets_of_the_parent_environment_do_not_reach_the_file(hostile: Dict[str, Dict[str, Any]]) -> None:
     trace = hostile["secret"]
     assert _created(trace) == ["secret_seen_0"]
-    assert trace["error"]["type"] == "KeyError" and trace["error"]["line"] == 11
+    # the lookup fails: as the file's error, or stepped over (a statement that builds nothing, issue 22)
+    failed = trace["error"] or next(t for t in trace["tolerated"] if t["line"] == 11)
+    assert failed["type"] == "KeyError" and failed["line"] == 11
     assert SECRET not in repr(hostile)
 
 

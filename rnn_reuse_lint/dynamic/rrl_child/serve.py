@@ -62,8 +62,10 @@ def main():
     def serve_one(request, cgroup):
         """In the forked child: confine it, then trace the one file (user code runs only here)."""
         user_dir = os.path.dirname(request.get("abspath") or os.path.abspath(request["path"]))
+        # A module of a package sees the package's root (its relative and project imports), read-only.
+        visible = (request.get("package") or {}).get("root") or user_dir
         try:
-            box.enter_child(user_dir, cgroup)
+            box.enter_child(visible, cgroup)
         except BaseException as e:
             return _failed(request, runner, "SandboxError", "cannot confine the traced file: %s" % (e,))
         signal.signal(signal.SIGALRM, _on_alarm)

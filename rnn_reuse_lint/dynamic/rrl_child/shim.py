@@ -1,4 +1,4 @@
-"""Serve TF1-era `import tensorflow` code on TF 2.x: tf.compat.v1 in graph mode plus a `tf.contrib` that maps what compat.v1 has."""
+"""Serve TF1-era `import tensorflow` code on TF 2.x: tf.compat.v1 in graph mode plus a `tf.contrib` that maps what compat.v1 has (and ports of legacy_seq2seq's common functions)."""
 # mypy: ignore-errors
 # (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
 import importlib.abc
@@ -6,6 +6,8 @@ import importlib.machinery
 import sys
 import types
 import warnings
+
+from . import seq2seq_shim
 
 # tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
 # (TF_RNN_SEMANTICS.md §8.1, experiment E10), so mapping them onto compat.v1 changes nothing.
@@ -39,7 +41,7 @@ class _ContribFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Makes `import tensorflow.contrib.<anything unmapped>` fail with the not-supported message."""
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.startswith("tensorflow.contrib.") and fullname not in sys.modules:
+        if fullname.startswith(("tensorflow.contrib.", "tensorflow.models.")) and fullname not in sys.modules:
             return importlib.machinery.ModuleSpec(fullname, self)
         return None
 
@@ -149,7 +151,11 @@ def install():
     crnn = _module("tensorflow.contrib.rnn", rnn_attrs)
     clayers = _module("tensorflow.contrib.layers", _contrib_layers(v1))
     cframework = _module("tensorflow.contrib.framework", {"nest": real.nest})
-    contrib = _module("tensorflow.contrib", {"rnn": crnn, "layers": clayers, "framework": cframework})
+    cseq2seq = _module("tensorflow.contrib.legacy_seq2seq", seq2seq_shim.functions(v1))
+    # TF 1.0-1.1 spelled the core cells tf.contrib.rnn.core_rnn_cell.*: the same classes as tf.nn.rnn_cell
+    crnn.core_rnn_cell = _module("tensorflow.contrib.rnn.core_rnn_cell", dict(rnn_attrs))
+    contrib = _module("tensorflow.contrib", {"rnn": crnn, "layers": clayers, "framework": cframework,
+                                             "legacy_seq2seq": cseq2seq})
     v1.contrib = contrib
     v1.compat = real.compat  # `import tensorflow.compat.v1 as tf` walks attributes: keep it on this object
     for key, mod in list(sys.modules.items()):
@@ -166,10 +172,28 @@ def install():
     sys.modules["tensorflow.contrib.rnn"] = crnn
     sys.modules["tensorflow.contrib.layers"] = clayers
     sys.modules["tensorflow.contrib.framework"] = cframework
+    sys.modules["tensorflow.contrib.legacy_seq2seq"] = cseq2seq
+    sys.modules["tensorflow.contrib.rnn.core_rnn_cell"] = crnn.core_rnn_cell
+    _install_models_rnn(v1, rnn_attrs)
     sys.meta_path.insert(0, _ContribFinder())
     info["v1"] = v1
     info["user_import"] = _user_import(v1)
     return info
+
+
+def _install_models_rnn(v1, cells):
+    """TF 0.x's `tensorflow.models.rnn` (rnn_cell, rnn.rnn, seq2seq): the same pieces under their 1.x names."""
+    nn = v1.nn
+    rnn = _module("tensorflow.models.rnn.rnn", {
+        "rnn": nn.static_rnn, "bidirectional_rnn": nn.static_bidirectional_rnn, "dynamic_rnn": nn.dynamic_rnn,
+        "state_saving_rnn": nn.static_state_saving_rnn, "bidirectional_dynamic_rnn": nn.bidirectional_dynamic_rnn})
+    rnn_cell = _module("tensorflow.models.rnn.rnn_cell", dict(cells))
+    seq2seq = _module("tensorflow.models.rnn.seq2seq", seq2seq_shim.functions(v1))
+    models_rnn = _module("tensorflow.models.rnn", {"rnn": rnn, "rnn_cell": rnn_cell, "seq2seq": seq2seq})
+    models = _module("tensorflow.models", {"rnn": models_rnn})
+    v1.models = models
+    for mod in (models, models_rnn, rnn, rnn_cell, seq2seq):
+        sys.modules[mod.__name__] = mod
 
 
 # top-level packages of the real TF 2 that user code may import directly (internals, not API namespaces)
@@ -186,7 +210,7 @@ def _user_import(v1):
         if level != 0 or not (name == "tensorflow" or name.startswith("tensorflow.")):
             return real_import(name, globals, locals, fromlist, level)
         parts = name.split(".")
-        if len(parts) > 1 and parts[1] == "contrib":
+        if len(parts) > 1 and parts[1] in ("contrib", "models"):
             mod = sys.modules.get(name)
             if mod is None:
                 raise _unsupported(name)

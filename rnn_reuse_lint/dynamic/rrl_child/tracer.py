@@ -210,7 +210,7 @@ class Tracer(object):
         while f is not None:
             if self.source_line(f) is not None:
                 return f
-            if not _is_autograph(f.f_code.co_filename):
+            if not (_is_autograph(f.f_code.co_filename) or _is_legacy_seq2seq(f.f_code.co_filename)):
                 return None
             f = f.f_back
         return None
@@ -710,6 +710,13 @@ class Tracer(object):
 
 def _is_autograph(filename):
     return "/autograph/" in filename.replace("\\", "/")
+
+
+def _is_legacy_seq2seq(filename):
+    """legacy_seq2seq's decoders call the cell directly, step by step: those calls count as made from the user's
+    line that called the model function (TF 1.x's contrib module, or the TF 2 port in seq2seq_shim)."""
+    name = filename.replace("\\", "/")
+    return name.endswith(("/legacy_seq2seq/python/ops/seq2seq.py", "/rrl_child/seq2seq_shim.py"))
 
 
 def _reuse_text(reuse):

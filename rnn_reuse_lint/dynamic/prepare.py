@@ -1,0 +1,57 @@
+"""Make a file runnable as the static pass reads it: Python 2 syntax normalized, relative imports given a package."""
+from __future__ import annotations
+
+import ast
+import os
+from typing import Any, Dict, Optional, Tuple
+
+from rnn_reuse_lint.legacy import normalize
+
+
+def runnable_source(source: str, path: str) -> Tuple[str, Tuple[str, ...]]:
+    """The source to run and what was rewritten: Python 2 files go through the static pass's normalizer, which
+    keeps every line where it was (so trace lines are the file's lines)."""
+    try:
+        ast.parse(source, path)
+        return source, ()
+    except (SyntaxError, ValueError):
+        pass
+    fixed = normalize(source)
+    if fixed is None or fixed.column_offset:
+        return source, ()   # the child reports the original syntax error
+    try:
+        ast.parse(fixed.source, path)
+    except (SyntaxError, ValueError):
+        return source, ()
+    return fixed.source, fixed.changes
+
+
+def _has_relative_import(source: str, path: str) -> bool:
+    try:
+        tree = ast.parse(source, path)
+    except (SyntaxError, ValueError):
+        return False
+    return any(isinstance(node, ast.ImportFrom) and node.level > 0 for node in ast.walk(tree))
+
+
+def package_of(source: str, path: str) -> Optional[Dict[str, Any]]:
+    """The package a file belongs to: {"name": "pkg.sub", "root": folder holding pkg, "relative": whether the file
+    imports relatively}, found by walking up through folders with an __init__.py (as `python -m pkg.sub.mod` would
+    run it). The root also serves the project's absolute imports (`from utils import x` in `pkg/model.py`). A file
+    with relative imports in a folder without __init__.py is a module of that folder as a namespace package. None
+    for a loose file with no relative import."""
+    relative = _has_relative_import(source, path)
+    folder = os.path.dirname(os.path.abspath(path))
+    parts = []
+    while os.path.isfile(os.path.join(folder, "__init__.py")):
+        parts.append(os.path.basename(folder))
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    if not parts:
+        if not relative:
+            return None
+        here = os.path.dirname(os.path.abspath(path))
+        return {"name": os.path.basename(here), "root": os.path.dirname(here), "relative": True}
+    return {"name": ".".join(reversed(parts)), "root": folder, "relative": relative}

@@ -1,0 +1,206 @@
+"""Permissive stand-ins for modules the traced project imports but nobody installed (plotting, data helpers)."""
+# mypy: ignore-errors
+# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
+import os
+import sys
+
+# Never stubbed: a missing TensorFlow or Keras is a broken setup to report, not an obstacle to wave through.
+NEVER_STUB = ("tensorflow", "tf_keras", "keras", "absl", "numpy", "rnn_reuse_lint", "rrl_child")
+
+
+# Stand-ins answer every question the same way, so a loop that waits on one (`while True: c = f.read(1) ...
+# if c == ' ': break`) never ends: after this many stub operations the next one raises StubExhausted, which the
+# enclosing loop is stepped over on (tolerate.py), and the budget starts again.
+BUDGET = 100000
+_spent = [0]
+
+
+class StubExhausted(Exception):
+    """A loop kept working on stand-ins: what it computes can only be more stand-ins."""
+
+
+def reset_budget():
+    _spent[0] = 0
+
+
+class Stub(object):
+    """A value that says yes to everything: attributes, calls, items, iteration and arithmetic give further
+    stubs, so code that only passes it around (plots, loggers, data loaders) keeps going.
+
+    Iteration yields two stubs: `fig, ax = plt.subplots()` and `for batch in loader:` both get through.
+    Called with one callable and nothing else, a stub gives that callable back: `@missing.decorator` keeps the
+    decorated function (a stub there would hide the RNN code it defines)."""
+
+    def __init__(self, name):
+        object.__setattr__(self, "_rrl_name", name)
+        object.__setattr__(self, "_rrl_children", {})
+
+    def __repr__(self):
+        return "<stub %s>" % object.__getattribute__(self, "_rrl_name")
+
+    def __str__(self):
+        # formatted into scope and file names (`"conv-%s" % size`): keep to characters TF accepts there
+        return "stub_" + "".join(c if c.isalnum() or c == "_" else "_"
+                                 for c in object.__getattribute__(self, "_rrl_name")).strip("_")
+
+    def __format__(self, spec):
+        return str(self)
+
+    def _child(self, what):
+        _spent[0] += 1
+        if _spent[0] > BUDGET:
+            raise StubExhausted("%d operations on stand-ins (a loop waiting on one?)" % BUDGET)
+        # one object per path: iterating twice gives the same items (`{c: i for c in text}` then `d[c]` works)
+        children = object.__getattribute__(self, "_rrl_children")
+        if what not in children:
+            children[what] = Stub("%s%s" % (object.__getattribute__(self, "_rrl_name"), what))
+        return children[what]
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            # dunders, and the private markers libraries probe (`_fields` says "namedtuple" to tf.nest, whose
+            # flattening would then recurse through stubs forever)
+            raise AttributeError(name)
+        return self._child("." + name)
+
+    def __setattr__(self, name, value):
+        pass
+
+    def __delattr__(self, name):
+        pass
+
+    def __call__(self, *args, **kwargs):
+        if len(args) == 1 and not kwargs and callable(args[0]) and not isinstance(args[0], Stub):
+            return args[0]
+        return self._child("()")
+
+    def __getitem__(self, key):
+        return self._child("[]")
+
+    def __setitem__(self, key, value):
+        pass
+
+    def __delitem__(self, key):
+        pass
+
+    def __iter__(self):
+        return iter((self._child("[0]"), self._child("[1]")))
+
+    def __len__(self):
+        return 2
+
+    def __contains__(self, item):
+        return False
+
+    def __bool__(self):
+        return True
+
+    __nonzero__ = __bool__
+
+    def __int__(self):
+        return 2
+
+    __index__ = __int__
+
+    def __float__(self):
+        return 0.5
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    def __lt__(self, other):
+        return False
+
+    __le__ = __gt__ = __ge__ = __lt__
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __array__(self, dtype=None, copy=None):
+        # numpy (and TF's conversion, through numpy) would otherwise read a stub as an endless nested sequence;
+        # as an array it is the same 2 that int() gives (a size, a count)
+        import numpy
+        return numpy.asarray(2, dtype=dtype)
+
+    def __fspath__(self):
+        return os.devnull
+
+    def _arith(self, *other):
+        return self._child("(op)")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _arith
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _arith
+    __neg__ = __pos__ = __abs__ = __invert__ = _arith
+    __and__ = __rand__ = __or__ = __ror__ = __xor__ = __rxor__ = _arith
+
+    def __mro_entries__(self, bases):
+        # `class Net(missing.Base):` (Python 3.7+) becomes a plain class
+        return (object,)
+
+
+class StubModule(Stub):
+    """What `import <missing>` binds; `from <missing> import x` gives `x` as a further stub."""
+
+    def __init__(self, name):
+        Stub.__init__(self, name)
+        object.__setattr__(self, "__name__", name)
+        object.__setattr__(self, "__path__", [])
+        object.__setattr__(self, "__file__", None)
+        object.__setattr__(self, "__spec__", None)
+        object.__setattr__(self, "__all__", [])
+
+
+class StubImporter(object):
+    """Wrap an __import__: an absolute import of a module that is neither installed nor part of the project gets
+    a StubModule (recorded in `stubbed`) instead of ModuleNotFoundError."""
+
+    def __init__(self, real_import, project_dirs):
+        self.real_import = real_import
+        self.project_dirs = [os.path.realpath(d) for d in project_dirs]
+        self.stubbed = {}
+        self.modules = {}
+        self.on_stub = None
+
+    def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):
+        try:
+            return self.real_import(name, globals, locals, fromlist, level)
+        except ImportError as e:
+            missing = getattr(e, "name", None)
+            if level != 0 or not self._may_stub(name, missing):
+                raise
+            return self._stub(name, missing, fromlist)
+
+    def _may_stub(self, name, missing):
+        if not missing or not (name == missing or name.startswith(missing + ".") or missing.startswith(name)):
+            return False
+        top = missing.split(".")[0]
+        if top in NEVER_STUB:
+            return False
+        # the project's own module: a missing one is a real error (its code is what we trace)
+        return not any(os.path.exists(os.path.join(d, top + ".py")) or os.path.isdir(os.path.join(d, top))
+                       for d in self.project_dirs)
+
+    def _stub(self, name, missing, fromlist):
+        top = name.split(".")[0]
+        if top not in self.modules:
+            self.modules[top] = StubModule(top)
+        if missing not in self.stubbed:
+            self.stubbed[missing] = "stub (module %s is not installed)" % missing
+            if self.on_stub is not None:
+                self.on_stub("import %s (stub)" % missing)
+        if not fromlist:
+            real_top = sys.modules.get(top)
+            return real_top if real_top is not None and missing != top else self.modules[top]
+        target = self.modules[top]
+        for part in name.split(".")[1:]:
+            target = getattr(target, part)
+        return target
