@@ -162,8 +162,16 @@ class _Freezer:
         if self._path(issue.node) is None:
             return issue.node
         if issue.cell is not None and issue.cell.key in issue.run.record.handed:
-            return self._here(issue.node, issue.run.record.sites)
+            return self._handed_here(issue.node, issue.run.record, issue.cell.key)
         return None
+
+    def _handed_here(self, node: cst.CSTNode, record: Union[DriverRecord, StackRecord], key: int
+                     ) -> Optional[cst.CSTNode]:
+        """The argument in this file that handed another module the object a second time, else the call."""
+        argument = dict(record.handed_at).get(key)
+        if argument is not None and self._path(argument) is None and id(argument) in self._spans:
+            return argument
+        return self._here(node, record.sites)
 
     def freeze(self, stacks: List[StackRecord], drivers: List[DriverRecord], scope_replay: Replay,
                slot_failures: Sequence[SlotFailure] = ()) -> ModuleModel:
@@ -213,7 +221,8 @@ class _Freezer:
                 self._want(_origin(_base(layer.cell)))
         for issue in scope_replay.issues:
             self._want(issue.node)
-            for site in issue.run.record.sites if issue.run.record.foreign else ():
+            for site in (*issue.run.record.sites, *(n for _, n in issue.run.record.handed_at)) \
+                    if issue.run.record.foreign else ():
                 self._want(site)
             if issue.other_node is not None:
                 self._want(issue.other_node)

@@ -80,6 +80,7 @@ class Ctx:
     branches: Tuple[Tuple[int, int], ...] = ()  # (id of an if/match, branch index) this point sits in
     foreign: bool = False  # inside a function of another project module, inlined from this file
     handed: FrozenSet[int] = frozenset()  # keys of the objects this file passed into that function
+    handed_at: Tuple[Tuple[int, cst.CSTNode], ...] = ()  # (key, the argument that passed it the second time)
 
     @property
     def scope(self) -> ScopeFrame:
@@ -1255,6 +1256,12 @@ class Evaluator:
     ) -> Value:
         # `cell_fn = rnn.GRUCell if gru else rnn.BasicLSTMCell; cell_fn(h)`: a cell either way.
         entries = [tf_api.lookup(a.name) if isinstance(a, QName) else None for a in func.alternatives]
+        first_entry = entries[0] if entries else None
+        if first_entry is not None and all(e is not None and (e.kind, e.name) == (first_entry.kind, first_entry.name)
+                                           for e in entries):
+            # `try: from tensorflow.contrib.rnn import MultiRNNCell except ImportError: MultiRNNCell = tf.nn...`:
+            # one TensorFlow API under two import paths.
+            return self._apply(node, func.alternatives[0], args, kwargs, has_star, frame, ctx)
         if entries and all(e is not None and e.kind == Kind.CELL for e in entries):
             names = sorted({e.name for e in entries if e is not None})
             first = entries[0]
@@ -1547,7 +1554,7 @@ class Evaluator:
             unrolled=ctx.unrolling,
             varies=frozenset().union(*(f.varies for f in frames), _varies_with(_argument(node, "scope", None), ctx)),
             guarded=ctx.guarded | (loops & self._skipping), branches=ctx.branches, foreign=ctx.foreign,
-            handed=ctx.handed))
+            handed=ctx.handed, handed_at=ctx.handed_at))
 
     def _stack(
         self,
@@ -1561,7 +1568,7 @@ class Evaluator:
     ) -> Obj:
         snapshot = cells.copy() if isinstance(cells, ListVal) else ListVal([], frozenset(), complete=False)
         record = StackRecord(node, kind, role, snapshot, sites=ctx.sites + (node,), foreign=ctx.foreign,
-                             handed=ctx.handed)
+                             handed=ctx.handed, handed_at=ctx.handed_at)
         obj = Obj("stack", kind, family, node, frozenset(ctx.loops), owns_variables=False, layers=snapshot,
                   kwargs=kwargs, stack_record=record)
         record.obj = obj
@@ -1679,10 +1686,10 @@ class Evaluator:
             # Entering another module's function: an object this file hands it more than once (`wrapper(cell,
             # cell)`, `build([cell, cell])`) makes a sharing there this file's finding; one the other module
             # duplicates by itself is found when that module is linted.
-            handed = _handed_twice((*args, *kwargs.values()))
-            inner = replace(inner, foreign=True, handed=handed)
+            handed_at = _handed_twice(_with_nodes(site, args, kwargs))
+            inner = replace(inner, foreign=True, handed=frozenset(handed_at), handed_at=tuple(handed_at.items()))
         elif not foreign and inner.foreign:
-            inner = replace(inner, foreign=False, handed=frozenset())
+            inner = replace(inner, foreign=False, handed=frozenset(), handed_at=())
         outer, self._here = self._here, self._function_label(func)
         try:
             self._step()
@@ -1756,24 +1763,44 @@ def _known_items(value: Value) -> Optional[Tuple[Value, ...]]:
     return None
 
 
-def _handed_twice(values: Sequence[Value]) -> FrozenSet[int]:
-    """Keys of the objects that appear more than once among call arguments (list elements counted)."""
-    seen: Dict[int, int] = {}
+def _with_nodes(site: Optional[cst.CSTNode], args: Sequence[Value], kwargs: Dict[str, Value]
+                ) -> List[Tuple[Value, cst.CSTNode]]:
+    """Call arguments with the expressions that passed them (the call itself where none is known)."""
+    if not isinstance(site, cst.Call):
+        return []
+    positional = [a.value for a in site.args if a.keyword is None and not a.star]
+    keywords = {a.keyword.value: a.value for a in site.args if a.keyword is not None}
+    pairs: List[Tuple[Value, cst.CSTNode]] = [(value, positional[i] if i < len(positional) else site)
+                                               for i, value in enumerate(args)]
+    pairs += [(value, keywords.get(name, site)) for name, value in kwargs.items()]
+    return pairs
 
-    def count(value: Value, times: int) -> None:
+
+def _handed_twice(pairs: Sequence[Tuple[Value, cst.CSTNode]]) -> Dict[int, cst.CSTNode]:
+    """Objects that appear more than once among call arguments (list elements counted), each with the argument
+    that passed it the second time."""
+    seen: Dict[int, int] = {}
+    second: Dict[int, cst.CSTNode] = {}
+
+    def count(value: Value, times: int, node: cst.CSTNode) -> None:
         if isinstance(value, ListVal):
             for part in value.parts:
-                count(part.value, 1 if part.mode == "single" or part.count == 1 else 2)
+                count(part.value, 1 if part.mode == "single" or part.count == 1 else 2, node)
         elif isinstance(value, TupleVal):
             for item in value.items:
-                count(item, 1)
+                count(item, 1, node)
         else:
-            for owner in known_owners(value):
-                seen[owner.key] = seen.get(owner.key, 0) + times
+            keys = {owner.key for owner in known_owners(value)}
+            if isinstance(value, Obj):
+                keys.add(value.key)  # a stack of cells the pass cannot see is still one object
+            for key in keys:
+                seen[key] = seen.get(key, 0) + times
+                if seen[key] > 1:
+                    second.setdefault(key, node)
 
-    for value in values:
-        count(value, 1)
-    return frozenset(key for key, n in seen.items() if n > 1)
+    for value, node in pairs:
+        count(value, 1, node)
+    return second
 
 
 def _public_names(frame: Frame) -> List[str]:
@@ -1980,8 +2007,8 @@ def _truth(value: Value) -> Optional[bool]:
     """Python truthiness of a value the pass knows, None when it does not."""
     if isinstance(value, Const) and isinstance(value.value, (str, int, float, type(None))):
         return bool(value.value)
-    if _never_none(value) and isinstance(value, Obj):
-        return True  # a cell object is truthy
+    if _never_none(value) and not isinstance(value, (ListVal, TupleVal, DictVal, RangeVal)):
+        return True  # a cell, a scope, a function: objects without a length are truthy
     return None
 
 
@@ -2011,7 +2038,8 @@ def _never_none(value: Value) -> bool:
     if isinstance(value, Obj):
         return value.kind != "opaque" and not (value.kind == "join" and any(
             _is_none(a) or not _never_none(a) for a in value.alternatives))
-    return isinstance(value, (ListVal, TupleVal, FuncVal, ClassInfo, Instance, DictVal, RangeVal))
+    return isinstance(value, (ListVal, TupleVal, FuncVal, ClassInfo, Instance, DictVal, RangeVal, ScopeVal, GraphVal,
+                              OptimizerVal, ModuleVal))
 
 
 MAX_UNROLLED = 8  # passes spelled out for loops over small known ranges, nested loops multiplied

@@ -377,6 +377,8 @@ class _Simulation:
         kind = _sharing_kind(first, run, obj, path, captured.prefix)
         if kind == "intended" and self._reuses_nothing(run, path, captured.prefix):
             kind = "suspicious"
+        elif kind == "unknown" and self._reuse_cannot_matter(first, run):
+            kind = "suspicious"
         code = "RNN103" if kind == "suspicious" else None
         self._relate(kind, code, captured.variables, (first.index, captured.layer, captured.direction), run, layer)
         if code is None or not self._first_report("RNN103", first, run):
@@ -411,6 +413,20 @@ class _Simulation:
                for graph, scope in self.run_scopes[:-1]):
             return False  # an earlier run there (a training decoder with its output layer...): reuse has a target
         under = "/".join(asking.path) + "/" if asking.path else ""
+        return not any(graph == record.graph and key.startswith(under) for graph, key in self.store)
+
+    def _reuse_cannot_matter(self, first: Run, run: Run) -> bool:
+        """`if t > 0: scope.reuse_variables()` before a step of a decoder loop leaves the reuse flag unknown, but the
+        cell already has variables from its first run under another scope, and nothing was ever created under this
+        run's scope: off, the cell silently returns to its first scope; on, there is nothing here to reuse either."""
+        record = run.record
+        if record.reuse != "unknown" or record.scope is None or first.record.scope is None \
+                or record.scope == first.record.scope:
+            return False
+        if any(graph == record.graph and scope is not None and scope[:len(record.scope)] == record.scope
+               for graph, scope in self.run_scopes[:-1]):
+            return False
+        under = "/".join(record.scope) + "/"
         return not any(graph == record.graph and key.startswith(under) for graph, key in self.store)
 
     def _relate(

@@ -288,6 +288,7 @@ class StackRecord:
     sites: Tuple[cst.CSTNode, ...] = ()  # call sites from the evaluation root down to this call
     foreign: bool = False  # made inside a function of another project module
     handed: FrozenSet[int] = frozenset()  # keys of the objects this file passed into that function
+    handed_at: Tuple[Tuple[int, cst.CSTNode], ...] = ()  # (key, the argument that passed it the second time)
 
 
 @dataclass(eq=False)
@@ -320,6 +321,7 @@ class DriverRecord:
     branches: Tuple[Tuple[int, int], ...] = ()
     foreign: bool = False  # made inside a function of another project module
     handed: FrozenSet[int] = frozenset()  # keys of the objects this file passed into that function
+    handed_at: Tuple[Tuple[int, cst.CSTNode], ...] = ()  # (key, the argument that passed it the second time)
 
 
 class Frame:

@@ -89,10 +89,15 @@ def created_here(context: RuleContext, cell: CellRef, what: Optional[str] = None
 
 def at(cell: CellRef, context: RuleContext) -> str:
     """`line 12`, or `nets/cells.py line 12` for an object made in another module of the project."""
-    if cell.path is None or cell.path == context.path:
-        return f"line {cell.span.line}"
+    return line_in(cell.span, cell.path, context)
+
+
+def line_in(span: Span, path: Optional[str], context: RuleContext) -> str:
+    """`line 12` in the linted file, `nets/decoding.py line 12` in another module of the project."""
+    if path is None or path == context.path:
+        return f"line {span.line}"
     here = os.path.dirname(os.path.abspath(context.path))
-    return f"{os.path.relpath(cell.path, here)} line {cell.span.line}"
+    return f"{os.path.relpath(path, here)} line {span.line}"
 
 
 def unless(*cells: CellRef) -> str:

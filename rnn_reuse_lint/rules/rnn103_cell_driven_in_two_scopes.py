@@ -5,7 +5,7 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here, unless
+from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here, line_in, unless
 
 _WHAT_VERSION_DOES = {
     "1.0": "TF 1.0 creates a second set of variables there, but from TF 1.2 on the second run silently reuses the first",
@@ -106,12 +106,14 @@ class CellDrivenInTwoScopes(Rule):
                 ))
                 continue
             if issue.scope == "keras":
-                message = (f"`{cell.label}` ({at(cell, context)}) already runs in the `RNN` layer at line "
-                           f"{issue.other_span.line}; this second `RNN` layer shares its weights")
+                message = (f"`{cell.label}` ({at(cell, context)}) already runs in the `RNN` layer at "
+                           f"{line_in(issue.other_span, issue.other_path, context)}; this second `RNN` layer shares "
+                           f"its weights")
             else:
-                message = (f"`{cell.label}` ({at(cell, context)}) first ran under `{issue.other_scope}` "
-                           f"(line {issue.other_span.line}); run again here under `{issue.scope}`, it keeps using "
-                           f"`{issue.variable or issue.other_scope}`{unless(cell)}: {verdict}")
+                first = line_in(issue.other_span, issue.other_path, context)
+                message = (f"`{cell.label}` ({at(cell, context)}) first ran under `{issue.other_scope}` ({first}); run "
+                           f"again here under `{issue.scope}`, it keeps using `{issue.variable or issue.other_scope}`"
+                           f"{unless(cell)}: {verdict}")
             related = (
                 Related(issue.other_path or context.path, issue.other_span, f"first run of `{cell.label}`, under `{issue.other_scope}`"),
                 created_here(context, cell),

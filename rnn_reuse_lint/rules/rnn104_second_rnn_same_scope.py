@@ -5,7 +5,7 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel, ScopeIssue
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here
+from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here, line_in
 
 
 class SecondRnnSameScope(Rule):
@@ -96,10 +96,12 @@ class SecondRnnSameScope(Rule):
             if issue.loop_span is not None and issue.cell is not None:
                 yield self._next_pass(context, issue)
                 continue
-            message = (f"`{issue.variable}` is created again here (by a `{issue.driver}`) after line "
-                       f"{issue.other_span.line} created it without reuse: TensorFlow raises \"Variable "
+            first = line_in(issue.other_span, issue.other_path, context)
+            message = (f"`{issue.variable}` is created again here (by a `{issue.driver}`) after {first} created it "
+                       f"without reuse: TensorFlow raises \"Variable "
                        f"{issue.variable} already exists, disallowed\"")
-            related = (Related(issue.other_path or context.path, issue.other_span, f"`{issue.variable}` is first created here"),)
+            related = (Related(issue.other_path or context.path, issue.other_span,
+                               f"`{issue.variable}` is first created here"),)
             yield self.finding(context, issue.span, message, related)
 
     def _next_pass(self, context: RuleContext, issue: ScopeIssue) -> Finding:
