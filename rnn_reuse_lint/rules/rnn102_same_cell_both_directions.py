@@ -49,7 +49,10 @@ class SameCellBothDirections(Rule):
     ```
 
     ## Known problems
-    Cells whose identity cannot be proven (imported factories, `**kwargs`) are not reported.
+    Identity does not need the class: `f(x, x)` is one object whatever `x` is (a parameter, `self.unit`, a free
+    name, what one call of an unknown factory returned, `for fw, bw in zip(cells, cells)`); the message then says
+    what it assumes (a standard cell, which keeps the variables of its first call). Cells hidden in `**kwargs` the
+    analysis cannot read are not reported, nor cells of a visible class that creates its variables on every call.
 
     ## Fix safety
     `--fix` replaces the backward argument (or the shared base inside the backward wrapper, or the

@@ -51,7 +51,12 @@ class CellDrivenInTwoScopes(Rule):
     taken as intended and shown by `explain` only — unless `reuse=True` names a scope where nothing was created
     (`variable_scope("decoder", reuse=True)` around the encoder's cell): then the run works only because the cell
     returns to its first scope, and it is reported. Runs inside functions nobody in the module calls are
-    compared only with runs of the same function.
+    compared only with runs of the same function. Runs in different branches of one `if`/`match` never both
+    happen and are not compared; a message never names the same scope twice (a cell run again under the
+    scope of its first run is back in the same place). An object of unknown class (a parameter, a stack of
+    a project's own cells) is reported with what the finding assumes. A decoder loop that turns reuse on
+    from its second step (`if t > 0: reuse_variables()`) is reported when the cell already has variables
+    elsewhere and nothing was created under the loop's scope: either way the cell uses its first weights.
     """
 
     code = "RNN103"

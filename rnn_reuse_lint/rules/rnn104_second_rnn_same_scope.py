@@ -41,7 +41,10 @@ class SecondRnnSameScope(Rule):
     TensorFlow uniquifies) are not. A loop counts only when it may run more than once and the call is not
     behind a condition or after an early `continue`/`break` in its body. Cells called directly
     (`cell(x, state)`) in one open `variable_scope` block are uniquified by TensorFlow 1.5+
-    (`lstm_cell`, `lstm_cell_1`) and do not collide.
+    (`lstm_cell`, `lstm_cell_1`) and do not collide. Runs in different branches of one `if`/`match` never
+    both happen (`if op == "train": model.train() elif op == "test": model.test()`). A counter advanced in the
+    loop body (`layer_id += 1`) names a new scope on every pass, like a loop variable. Two objects of unknown
+    class are not said to collide: different classes create different names.
     """
 
     code = "RNN104"
