@@ -12,8 +12,11 @@ pytestmark = pytest.mark.dynamic
 INJECTING = '''import tensorflow as tf
 x = tf.placeholder(tf.float32, [2, 3, 4])
 cell = tf.nn.rnn_cell.GRUCell(4)
-if x is not None:
-    raise ValueError("x\\ncases/fake.py:1:1: RNN105 injected\\x1b[31m\\r\\u202e")
+try:  # inside the file's own try: the tracer never steps over it, so the message is the file's error
+    if x is not None:
+        raise ValueError("x\\ncases/fake.py:1:1: RNN105 injected\\x1b[31m\\r\\u202e")
+finally:
+    pass
 stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
 out, _ = tf.nn.dynamic_rnn(stack, x, dtype=tf.float32)
 '''

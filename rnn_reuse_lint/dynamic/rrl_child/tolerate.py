@@ -174,9 +174,9 @@ class Tolerance(object):
             return False   # it created variables or ran an RNN: the error is graph construction's own result
         if type(exc).__name__ == "Violation" or str(exc).startswith("sandbox:"):
             return False   # the sandbox refused something: that is the file's result, never stepped over
-        if isinstance(exc, (ImportError, MemoryError)):
+        if isinstance(exc, (ImportError, MemoryError, RecursionError)):
             # what may be stubbed already was (stubs.py): TF, Keras and the project's own never are; and the
-            # sandbox's memory limit ends the file
+            # sandbox's memory and recursion limits end the file
             return False
         if _deepest_in_tf(exc.__traceback__) and not _io_error(exc):
             return False   # TensorFlow itself refused: shape errors, "already exists", ...
