@@ -2049,6 +2049,18 @@ def _passes(iterable: Value) -> Optional[List[Value]]:
     """The values a `for` loop binds, one per pass, when the iterable is a short known range, list or tuple."""
     if isinstance(iterable, RangeVal) and iterable.length is not None and iterable.length <= MAX_UNROLLED:
         return [Const(iterable.start + k * iterable.step) for k in range(iterable.length)]
+    if isinstance(iterable, ZipVal):
+        # `enumerate(zip(fws, bws))`: pass k binds (k, (fws[k], bws[k])), when every list's length is known.
+        columns: List[Optional[List[Value]]] = [None if isinstance(i, RangeVal) and i.length is None else _passes(i)
+                                                for i in iterable.items]
+        lengths = {len(c) for c in columns if c is not None}
+        if len(lengths) != 1:
+            return None
+        length = lengths.pop()
+        filled = [c if c is not None else [Const(k) for k in range(length)] for c in columns]
+        return [TupleVal(tuple(column[k] for column in filled)) for k in range(length)]
+    if isinstance(iterable, ListVal):
+        _spell_out(iterable)  # `[GRUCell(h) for _ in range(2)]`: two cells, one per pass
     items = _known_items(iterable) if isinstance(iterable, (ListVal, TupleVal)) else None
     if items is not None and len(items) <= MAX_UNROLLED:
         return list(items)
@@ -2058,9 +2070,11 @@ def _passes(iterable: Value) -> Optional[List[Value]]:
 def _unrollable(node: cst.For, length: int) -> bool:
     """A short loop whose body reads its plain loop variable or advances a counter (`layer_id += 1`), and no
     statement that leaves a pass early."""
-    if not 0 < length <= MAX_UNROLLED or not isinstance(node.target, cst.Name):
+    if not 0 < length <= MAX_UNROLLED:
         return False
-    target = node.target.value
+    targets = {n.value for n in _names(node.target) if isinstance(n, cst.Name)}
+    if any(isinstance(n, (cst.Attribute, cst.Subscript, cst.StarredElement)) for n in _names(node.target)):
+        return False  # `for self.x in ...`, starred targets: not spelled out
     uses = bool(_counters(node.body))
     stack: List[cst.CSTNode] = [node.body]
     while stack:
@@ -2069,7 +2083,7 @@ def _unrollable(node: cst.For, length: int) -> bool:
             return False
         if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
-        if isinstance(current, cst.Name) and current.value == target:
+        if isinstance(current, cst.Name) and current.value in targets:
             uses = True
         stack.extend(current.children)
     return uses

@@ -64,7 +64,7 @@ def test_folder_gives_one_section_per_file(tmp_path: Any) -> None:
     folder.mkdir()
     (folder / "a.py").write_text("import tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(2)\n"
                                  "o, _ = tf.nn.bidirectional_dynamic_rnn(cell, cell, x, dtype=tf.float32)\n")
-    (folder / "b.py").write_text("import tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(\n")
+    (folder / "b.py").write_bytes(b"import tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(\0)\n")  # NUL: not Python
     (folder / "c.py").write_text("print('no rnn')\n")
     done = _explain("--format", "html", str(folder))
     assert done.returncode == 1  # b.py cannot be analysed

@@ -18,7 +18,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
 MERMAID_VERSION = "11.17.2"  # pinned: the test renders with exactly this Mermaid
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running while it is open, and the
+# language-server tests after this package start their own asyncio loops, which must not find one running.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"the browser tests need Chromium at {CHROMIUM} (Debian: apt-get install -y chromium)")

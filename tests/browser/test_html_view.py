@@ -129,7 +129,7 @@ def test_clicking_a_layer_shows_its_source_lines(browser: Any, tmp_path: Any) ->
 
 def test_a_folder_gives_an_index_of_files(browser: Any, tmp_path: Any) -> None:
     folder = os.path.join(FIXTURES, "dynamic")
-    expected = sorted(name for name in os.listdir(folder) if name.endswith(".py"))
+    expected = sorted(name for _, _, names in os.walk(folder) for name in names if name.endswith(".py"))
     page, errors, fetched = _open(browser, _html(tmp_path, folder))
     links = page.locator("nav a")
     assert links.count() == len(expected) == page.locator("section.file").count()
