@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Optional, Tuple
+from typing import Optional, Sequence, Tuple
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 MAX_MODULE_BYTES = 2_000_000  # a larger "module" is generated data, not code worth following
@@ -13,18 +13,25 @@ MAX_MODULE_BYTES = 2_000_000  # a larger "module" is generated data, not code wo
 def find_root(directory: str) -> str:
     """The nearest folder at or above `directory` holding pyproject.toml, setup.cfg, setup.py or .git; without
     one, the folder above the top of the package chain (`__init__.py` files) the directory sits in."""
-    current = os.path.abspath(directory)
-    while True:
-        if any(os.path.exists(os.path.join(current, marker)) for marker in ROOT_MARKERS):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
+    found = nearest(directory, ROOT_MARKERS)
+    if found is not None:
+        return found
     top = os.path.abspath(directory)
     while os.path.isfile(os.path.join(top, "__init__.py")) and os.path.dirname(top) != top:
         top = os.path.dirname(top)
     return top
+
+
+def nearest(directory: str, markers: Sequence[str]) -> Optional[str]:
+    """The nearest folder at or above `directory` that holds one of `markers`, or None."""
+    current = os.path.abspath(directory)
+    while True:
+        if any(os.path.exists(os.path.join(current, marker)) for marker in markers):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
 
 
 def resolve(importer: str, module: Optional[str], level: int) -> Optional[Tuple[str, bool]]:

@@ -33,15 +33,12 @@ def source_root(cwd: str) -> str:
     """What `%SRCROOT%` stands for: the git top level above the current directory, else the nearest project
     root (a folder with pyproject.toml, setup.cfg or setup.py), else the current directory. Code scanning
     resolves URIs against the repository root, so a run from a sub-folder must not yield cwd-relative URIs."""
+    from rnn_reuse_lint.project import nearest
+
     for markers in ((".git",), ("pyproject.toml", "setup.cfg", "setup.py")):
-        directory = cwd
-        while True:
-            if any(os.path.exists(os.path.join(directory, m)) for m in markers):
-                return directory
-            parent = os.path.dirname(directory)
-            if parent == directory:
-                break
-            directory = parent
+        found = nearest(cwd, markers)
+        if found is not None:
+            return found
     return cwd
 
 
