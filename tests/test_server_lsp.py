@@ -245,7 +245,8 @@ async def test_a_file_that_does_not_parse_gets_what_check_gives_it(tmp_path: Pat
     path = tmp_path / "broken.py"
     path.write_text(SHARED + "def broken(:\n    pass\n")
     report = check_json(path)
-    assert report["errors"]
+    # The line Python rejects is skipped and reported as RNN000 beside the findings of the rest (issue 14).
+    assert [f["code"] for f in report["findings"]] == ["RNN101", "RNN000"] and not report["errors"]
     async with session(tmp_path) as client:
         found = await diagnostics_for(client, open_file(client, path))
     same_as_check(found, report)

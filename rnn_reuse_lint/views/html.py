@@ -55,7 +55,9 @@ _SCRIPT = """
   }
   function esc(s) { return s.replace(/[&<>]/g, function (c) { return {"&": "&amp;", "<": "&lt;", ">": "&gt;"}[c]; }); }
   document.querySelectorAll("section.file").forEach(function (section) {
-    var data = JSON.parse(section.querySelector("script.source").textContent);
+    var block = section.querySelector("script.source");
+    if (block === null) return;  // a file with no runs, or one that could not be analysed: nothing to click
+    var data = JSON.parse(block.textContent);
     var detail = section.querySelector(".detail");
     section.querySelectorAll("g.layer").forEach(function (g) {
       g.addEventListener("click", function () {
