@@ -23,13 +23,9 @@ def _codes(value: str) -> List[str]:
 
 def tf_release(value: str) -> str:
     """argparse type of --tf-version: any TensorFlow release (`1.4`, `1.12`, `2.3`), checked here."""
-    from rnn_reuse_lint.pins import parse_release
+    from rnn_reuse_lint.pins import release_option
 
-    try:
-        parse_release(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return value.strip()
+    return release_option(value)
 
 
 def _commands() -> Dict[str, ModuleType]:

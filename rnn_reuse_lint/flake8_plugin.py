@@ -46,15 +46,9 @@ def _settings_for(filename: str, option: Optional[str]) -> "Settings":
 
 
 def _release_option(value: str) -> str:
-    import argparse
+    from rnn_reuse_lint.pins import release_option  # imported when flake8 parses the option, not at start-up
 
-    from rnn_reuse_lint.pins import parse_release
-
-    try:
-        parse_release(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return value.strip()
+    return release_option(value)
 
 
 class Plugin:

@@ -161,6 +161,17 @@ def release_for(specifier: str) -> Optional[str]:
 _RELEASE = re.compile(r"^\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$")
 
 
+def release_option(value: str) -> str:
+    """argparse type of `--tf-version` / flake8's `--rnn-tf-version`: any TensorFlow release (`1.4`, `1.12`, `2.3`)."""
+    import argparse  # only where an option is parsed: the engine never needs it
+
+    try:
+        parse_release(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value.strip()
+
+
 def parse_release(text: str) -> Tuple[str, Optional[str]]:
     """`--tf-version` / `tf-version` values: any release (`1`, `1.4`, `1.12`, `1.15.5`, `2.3`) ->
     (the TF_VERSIONS behaviour class, the `M.m` release or None for a bare major). ValueError otherwise."""
