@@ -70,3 +70,14 @@ def test_other_codes_are_left_alone() -> None:
 
 def test_compress_groups_leaves() -> None:
     assert compress(["a/b/kernel", "a/b/bias", "c/kernel"]) == "a/b/{kernel,bias}, c/kernel"
+
+
+def test_no_sharing_under_synthesized_values_is_not_a_refutation() -> None:
+    # `def tower(seq, unit, depth=1)` run as a synthesized entry with its default of one layer: the finding assumes
+    # two or more layers, so the trace says nothing against it.
+    trace = _trace(runs=[{"run": 0, "line": 6, "driver": "dynamic_rnn", "call_lines": [6], "entry": "tower",
+                          "layers": [{"index": 0, "cell": "LSTMCell", "cell_line": 3, "variables": ["a/kernel"],
+                                      "owns": [], "borrows": [], "stack_line": 4, "completed": True}]}])
+    (f,) = verify([_finding("RNN101", 4)], {"m.py": trace})
+    assert f.dynamic is not None and f.dynamic.verdict == "not-reached", f.dynamic
+    assert f.dynamic.reached_via == "synthesized" and "the synthesized entry tower" in f.dynamic.evidence
