@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import glob
 import os
+import socket
 from typing import Any, Dict, List
 
 import pytest
@@ -45,3 +46,32 @@ def trace_sources(folder: str, sources: Dict[str, str]) -> Dict[str, Dict[str, A
 
 
 __all__ = ["DYNAMIC_FIXTURES", "expected_markers", "fixture_id", "trace_sources"]
+
+
+class CountingListener:
+    """A host socket that counts the connections it accepts (the sandbox tests check a traced file reaches none)."""
+
+    def __init__(self, sock: "socket.socket") -> None:
+        import threading
+
+        self.sock = sock
+        self.sock.listen(5)
+        self.sock.settimeout(0.2)
+        self.accepted = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop:
+            try:
+                conn, _ = self.sock.accept()
+                self.accepted += 1
+                conn.close()
+            except OSError:
+                continue
+
+    def close(self) -> None:
+        self.stop = True
+        self.thread.join(2)
+        self.sock.close()

@@ -4,12 +4,12 @@ from __future__ import annotations
 import os
 import socket
 import textwrap
-import threading
 from typing import Any, Dict, Iterator, List
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.dynamic.conftest import CountingListener
 
 pytestmark = pytest.mark.dynamic
 
@@ -93,33 +93,14 @@ ORDER = ["ok_first", "loop", "fork", "fork_ctypes", "socket", "socket_ctypes", "
          "posix_exit", "ok_last"]
 
 
-class Listener:
+class Listener(CountingListener):
     """A TCP listener on 127.0.0.1 that counts the connections it accepts."""
 
     def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(5)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self.stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self.stop:
-            try:
-                conn, _ = self.sock.accept()
-                self.accepted += 1
-                conn.close()
-            except OSError:
-                continue
-
-    def close(self) -> None:
-        self.stop = True
-        self.thread.join(2)
-        self.sock.close()
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        super().__init__(sock)
 
 
 @pytest.fixture(scope="module")

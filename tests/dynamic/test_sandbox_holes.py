@@ -6,12 +6,12 @@ import resource
 import socket
 import tempfile
 import textwrap
-import threading
 from typing import Any, Dict, Iterator, List
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.dynamic.conftest import CountingListener
 
 pytestmark = pytest.mark.dynamic
 
@@ -134,34 +134,18 @@ ORDER = ["unix_socket", "memfd", "io_uring_keyctl", "shadow", "caps", "forger", 
          "injection", "interrupt", "timeout_after_run", "recursion", "killpg", "last"]
 
 
-class UnixListener:
+class UnixListener(CountingListener):
     """A path socket on the host, counting connections (an ssh-agent or the Docker socket in real life)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.bind(path)
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(path)
         os.chmod(path, 0o777)
-        self.sock.listen(5)
-        self.sock.settimeout(0.2)
-        self.accepted = 0
-        self.stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self.stop:
-            try:
-                conn, _ = self.sock.accept()
-                self.accepted += 1
-                conn.close()
-            except OSError:
-                continue
+        super().__init__(sock)
 
     def close(self) -> None:
-        self.stop = True
-        self.thread.join(2)
-        self.sock.close()
+        super().close()
         os.unlink(self.path)
 
 
