@@ -1,7 +1,7 @@
 """The one immutable settings object every entry point builds and passes down explicitly."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import FrozenSet, Mapping, Optional, Tuple
 
 from rnn_reuse_lint.budget import DEFAULT_MAX_SECONDS, DEFAULT_MAX_WORK

@@ -24,7 +24,7 @@ _SIZE_CALLEES = {"range", "zero_state", "Dense", "Embedding", "LSTM", "GRU", "Si
 _SEQ_CALLEES = {"unstack", "unpack", "transpose", "reverse_sequence", "reverse"}
 _TENSOR_ATTRS = {"get_shape", "shape", "dtype", "name", "op", "eval", "graph", "set_shape", "consumers"}
 # Conventional module aliases that pasted snippets use without importing them. The static pass reads a free `tf`
-# as TensorFlow (evaluator._IMPLICIT_MODULES); the child binds it to what `import tensorflow as tf` gives there
+# as TensorFlow (tf_api.IMPLICIT_MODULES); the child binds it to what `import tensorflow as tf` gives there
 # (compat.v1 on TF 2) instead of synthesizing a value from how the name is used.
 # A free `keras` is the Keras the TF1-style cells need (tf_keras on TF 2.16+; the child falls back to `keras`).
 IMPLICIT_MODULES = {"tf": "tensorflow", "keras": "tf_keras", "np": "numpy"}
