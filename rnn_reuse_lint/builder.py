@@ -238,12 +238,11 @@ class _Freezer:
         self._locate()
         scopes = self._scope_model(scope_replay)
         if slot_failures:
-            slots = tuple(ScopeIssue(code="RNN105", span=self._span(f.node), driver=f.optimizer,
+            slots = tuple(ScopeIssue(fact="slot_creation_fails", span=self._span(f.node), driver=f.optimizer,
                                      scope=f.optimizer[:-len("Optimizer")] if f.optimizer.endswith("Optimizer")
-                                     else f.optimizer, variable=None, reuse_span=self._span(f.reuse_node),
-                                     slot_variables=True)
+                                     else f.optimizer, variable=None, reuse_span=self._span(f.reuse_node))
                           for f in slot_failures)
-            scopes = replace(scopes, issues=tuple(sorted(set(scopes.issues + slots), key=lambda i: (i.span, i.code))))
+            scopes = replace(scopes, issues=tuple(sorted(set(scopes.issues + slots), key=lambda i: (i.span, i.fact))))
         return ModuleModel(
             path=self.path,
             stacks=self._stack_models(stack_facts),
@@ -274,12 +273,12 @@ class _Freezer:
             return Endpoint(point[0], runs[point[0]].span.line, point[1], point[2])
 
         relations = () if not self.describe_runs else tuple(
-            SharingRelation(r.kind, r.code, r.variables, (endpoint(r.first), endpoint(r.second)))
+            SharingRelation(r.kind, r.fact, r.variables, (endpoint(r.first), endpoint(r.second)))
             for r in scope_replay.relations
         )
         issues = tuple(
             ScopeIssue(
-                code=i.code,
+                fact=i.fact,
                 span=self._span(here),
                 driver=i.run.record.name,
                 scope=i.scope,
@@ -293,7 +292,7 @@ class _Freezer:
             )
             for i, here in ((i, self._issue_here(i)) for i in scope_replay.issues) if here is not None
         )
-        unique_issues = tuple(sorted(set(issues), key=lambda i: (i.span, i.code)))
+        unique_issues = tuple(sorted(set(issues), key=lambda i: (i.span, i.fact)))
         return ScopeModel(runs, relations, unique_issues)
 
     def _stack_models(

@@ -7,7 +7,7 @@ import os
 import stat
 import tokenize
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple, Type, Union
 
 from rnn_reuse_lint.finding import FileError, FileResult, Finding, Span
 from rnn_reuse_lint.prefilter import might_have_rnn
@@ -17,11 +17,11 @@ if TYPE_CHECKING:  # libcst is imported lazily: a run that meets no RNN file nev
     import libcst as cst
 
     from rnn_reuse_lint.model import ModuleModel
+    from rnn_reuse_lint.rules.base import Rule
 
 LEGACY_NOTE = "normalized legacy syntax"
 REPAIR_NOTE = "lines Python rejects were skipped or re-indented; fixes are not offered"
 COOKIE_NOTE = "the coding cookie names the wrong encoding; fixes are not offered"
-FIXABLE_CODES = ("RNN101", "RNN102")
 _NO_FIX_LEGACY = "the file was read after normalizing Python 2 syntax; fixes are offered for Python 3 code only"
 
 
@@ -197,7 +197,9 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     findings = run_rules(module_model, path, settings)
     no_fix = _no_fix_reason(module_model.notes)
     if no_fix is not None:
-        findings = [replace(f, no_fix=no_fix) if f.code in FIXABLE_CODES and f.fix is None else f for f in findings]
+        from rnn_reuse_lint.rules import rule_for
+
+        findings = [replace(f, no_fix=no_fix) if _fixable(rule_for(f.code)) and f.fix is None else f for f in findings]
     if column_offset:
         findings = [_shift(f, column_offset) for f in findings]
     shifts = {line: shift for line, _, shift in module_model.repairs if shift}
@@ -215,6 +217,10 @@ def too_large_error(size: int, max_bytes: int, path: str) -> Optional[FileError]
         return None
     return FileError(path, 1, 1, f"file too large to analyse ({size:,} bytes > {max_bytes:,}); "
                                  f"raise with --max-file-size")
+
+
+def _fixable(rule: Optional[Type["Rule"]]) -> bool:
+    return rule is not None and rule.fixable
 
 
 def _no_fix_reason(notes: Tuple[str, ...]) -> Optional[str]:

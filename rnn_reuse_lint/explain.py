@@ -1,7 +1,7 @@
 """The `explain` document: every run's layers and variables, and every sharing relation between runs."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Union
 
 from rnn_reuse_lint.finding import FileError, NotebookIndex
 from rnn_reuse_lint.model import ModuleModel
@@ -16,7 +16,12 @@ def _reuse(value: str) -> Union[bool, str, None]:
 SYMBOLIC_INDEX = "i"  # layer i of a stack whose depth is not known; its paths read `cell_{i}`
 
 
-def explain_model(model: ModuleModel, tf_version: str) -> Dict[str, Any]:
+def explain_model(model: ModuleModel, tf_version: str,
+                  enabled: Optional[Callable[[str], bool]] = None) -> Dict[str, Any]:
+    """The document of one model; a suspicious relation is labelled with the code of the (enabled) rule that
+    reports its fact."""
+    from rnn_reuse_lint.rules import code_for
+
     runs: List[Dict[str, Any]] = []
     symbolic = {(run.index, layer.direction) for run in model.scopes.runs for layer in run.layers if layer.symbolic}
 
@@ -40,7 +45,7 @@ def explain_model(model: ModuleModel, tf_version: str) -> Dict[str, Any]:
         runs.append({"run": run.index, "line": run.span.line, "driver": run.driver, "scope": run.scope,
                      "reuse": _reuse(run.reuse), "context": run.context, "layers": layers})
     sharing = [
-        {"kind": rel.kind, "code": rel.code, "variables": list(rel.variables),
+        {"kind": rel.kind, "code": code_for(rel.fact, enabled), "variables": list(rel.variables),
          "between": [_endpoint(e.run, e.line, index(e.run, e.layer, e.direction), e.direction)
                      for e in rel.between]}
         for rel in model.scopes.sharing
@@ -124,7 +129,7 @@ def _explain_bytes(data: bytes, path: str, settings: Settings) -> Dict[str, Any]
         return explain_model(ModuleModel(path), settings.tf_version)
     if isinstance(built, FileError):
         return _error_doc(path, settings, built)
-    return explain_model(built[0], settings.tf_version)
+    return explain_model(built[0], settings.tf_version, settings.enabled)
 
 
 def _error_doc(path: str, settings: Settings, error: FileError) -> Dict[str, Any]:

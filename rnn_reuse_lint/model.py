@@ -2,9 +2,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Literal, Optional, Tuple
 
 from rnn_reuse_lint.finding import Fix, Span
+
+# What the model found, named without a rule's code: each rule module in rules/ says which facts it reports.
+# The tracing child (dynamic/rrl_child/summarize.py) names what real TensorFlow did with the same words.
+Fact = Literal[
+    "shared_across_layers",  # one object is several layers of one stack (model.stacks)
+    "shared_across_directions",  # one object is the forward and the backward cell (model.bidirectional)
+    "borrowed_across_scopes",  # a second run under another scope silently uses the first run's variables
+    "created_twice",  # a second run creates variables an earlier run created, without reuse
+    "created_each_pass",  # a loop runs a new cell in the same scope on every pass, creating the same names again
+    "reuse_missing",  # reuse is asked for variables nothing created before
+    "slot_creation_fails",  # an optimizer creates its slot variables while the scope reuses
+]
+# The facts a ScopeIssue can carry (the rest are model.stacks and model.bidirectional).
+ScopeFact = Literal["borrowed_across_scopes", "created_twice", "created_each_pass", "reuse_missing",
+                    "slot_creation_fails"]
+# Relations in which both runs create the variables (a collision), rather than one using the other's.
+COLLIDING: Tuple[Fact, ...] = ("created_twice", "created_each_pass")
 
 
 @dataclass(frozen=True)
@@ -94,30 +111,29 @@ class Endpoint:
 
 @dataclass(frozen=True)
 class SharingRelation:
-    """Two runs' layers using the same variables: intended (reuse asked for), suspicious (a rule's code:
-    RNN103 borrowing, RNN104 both creating), or unknown (a scope or reuse mode the pass cannot tell)."""
+    """Two runs' layers using the same variables: intended (reuse asked for), suspicious (`fact` says how:
+    one borrows across scopes, or both create), or unknown (a scope or reuse mode the pass cannot tell)."""
 
     kind: str  # "intended" | "suspicious" | "unknown"
-    code: Optional[str]
+    fact: Optional[ScopeFact]
     variables: Tuple[str, ...]
     between: Tuple[Endpoint, Endpoint]
 
 
 @dataclass(frozen=True)
 class ScopeIssue:
-    """A fact for RNN103-RNN105: where to report, the other place involved, and the names at stake."""
+    """A fact about scopes and reuse: where to report, the other place involved, and the names at stake."""
 
-    code: str
+    fact: ScopeFact
     span: Span  # where to report (the second driver call, or the call site that leads to it)
     driver: str
     scope: str  # the scope the reported run asks for
     variable: Optional[str]  # one variable name at stake
-    other_span: Optional[Span] = None  # the first run (RNN103/RNN104)
+    other_span: Optional[Span] = None  # the first run (borrowed_across_scopes, created_twice, created_each_pass)
     other_scope: Optional[str] = None
     cell: Optional[CellRef] = None
-    reuse_span: Optional[Span] = None  # RNN105: where reuse was requested
-    loop_span: Optional[Span] = None  # RNN104 within one call: the loop whose next iteration collides
-    slot_variables: bool = False  # RNN105 at an optimizer: its slot variables are created under reuse
+    reuse_span: Optional[Span] = None  # reuse_missing, slot_creation_fails: where reuse was requested
+    loop_span: Optional[Span] = None  # within one call: the loop whose next pass borrows or collides
     other_path: Optional[str] = None  # the project module of other_span, when not the linted file
 
 

@@ -3,8 +3,9 @@
 A Layer-based cell captures the scope of its first call and always returns to it (TF_RNN_SEMANTICS.md §5.2);
 a fresh cell creates variables under the current scope, which must not exist unless reuse is on (§5.1).
 Replaying the driver records in execution order, per evaluation root, gives every layer's variables, the
-sharing relations between runs and the facts behind RNN103 (cell driven in two scopes), RNN104 (variables
-created twice) and RNN105 (reuse of variables nothing created).
+sharing relations between runs and the scope facts (model.ScopeFact): a cell borrowed across scopes, variables
+created twice (or on every pass of a loop), reuse of variables nothing created. Which rule reports which fact,
+and with what code, is for the rules to say.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import libcst as cst
 from rnn_reuse_lint import naming
 from rnn_reuse_lint.keras_names import KerasNames
 from rnn_reuse_lint.identity import layer_indices, loops_of, one_object, settle_join
+from rnn_reuse_lint.model import ScopeFact
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family
 from rnn_reuse_lint.values import Const, DriverRecord, ListVal, Obj, Value
@@ -45,8 +47,8 @@ class Run:
 
 @dataclass
 class Relation:
-    kind: str  # "intended" | "suspicious" (code says which rule) | "unknown" (a scope or reuse is not known)
-    code: Optional[str]
+    kind: str  # "intended" | "suspicious" (fact says how) | "unknown" (a scope or reuse is not known)
+    fact: Optional[ScopeFact]
     variables: Tuple[str, ...]
     first: Tuple[int, Optional[int], Optional[str]]
     second: Tuple[int, Optional[int], Optional[str]]
@@ -54,7 +56,7 @@ class Relation:
 
 @dataclass
 class Issue:
-    code: str
+    fact: ScopeFact
     node: cst.CSTNode
     run: Run
     scope: str
@@ -64,7 +66,7 @@ class Issue:
     cell: Optional[Obj] = None
     reuse_node: Optional[cst.CSTNode] = None
     other_node: Optional[cst.CSTNode] = None  # where the first run is reached from the same root
-    loop_node: Optional[cst.CSTNode] = None  # RNN103/RNN104 within one call site: the loop whose next pass clashes
+    loop_node: Optional[cst.CSTNode] = None  # within one call site: the loop whose next pass borrows or clashes
 
 
 @dataclass
@@ -287,18 +289,19 @@ class _Simulation:
                 layer.borrows_from = (first_run.index, first_layer, first_direction)
             elif mode == "none" and not record.uniquified and first_run is not run and not symbolic:
                 # Not sharing but a collision (TF raises on the second run); explain lists it with the sharing.
-                self._relate("suspicious", "RNN104", variables, first, run, layer)
-                if not self._first_report("RNN104", first_run, run):
-                    return  # one finding per pair of runs (or call site), at its first colliding variable
                 loop = record.unrolled if first_run.record.node is record.node else None
-                self._issue(Issue("RNN104", _report_node(first_run.record, record), run, key,
+                fact: ScopeFact = "created_each_pass" if loop is not None else "created_twice"
+                self._relate("suspicious", fact, variables, first, run, layer)
+                if not self._first_report("created", first_run, run):
+                    return  # one finding per pair of runs (or call site), at its first colliding variable
+                self._issue(Issue(fact, _report_node(first_run.record, record), run, key,
                                   variables[0] if variables else key, other=first_run,
                                   other_scope=_scope_text(first_run.record.scope), cell=obj if loop else None,
                                   other_node=_report_node(record, first_run.record), loop_node=loop))
             return
         if mode == "true":
             if self.top_level and not record.uniquified and not symbolic:
-                self._issue(Issue("RNN105", record.node, run, key, variables[0] if variables else key, cell=obj,
+                self._issue(Issue("reuse_missing", record.node, run, key, variables[0] if variables else key, cell=obj,
                                   reuse_node=_reuse_node(obj)))
             return
         if mode in ("none", "auto"):
@@ -324,16 +327,17 @@ class _Simulation:
             self._renamed_next_pass(run, obj)
 
     def _renamed_next_pass(self, run: Run, obj: Obj) -> None:
-        """RNN103 within one call: a loop runs one cell object under a scope named after the loop variable."""
+        """Borrowed across scopes within one call: a loop runs one cell object under a scope named after the loop
+        variable."""
         record = run.record
         if record.name == "cell_call":
             return  # a hand-unrolled time loop shares its cell across steps on purpose
         for loop, loop_node in record.renamed:
             if loop in loops_of(obj):
                 continue  # a new cell every pass: each gets the pass's scope
-            if ("RNN103-loop", run.index, loop) not in self.reported:
-                self.reported.add(("RNN103-loop", run.index, loop))
-                self._issue(Issue("RNN103", record.node, run, "?", None, other=run, other_scope="?", cell=obj,
+            if ("borrowed-loop", run.index, loop) not in self.reported:
+                self.reported.add(("borrowed-loop", run.index, loop))
+                self._issue(Issue("borrowed_across_scopes", record.node, run, "?", None, other=run, other_scope="?", cell=obj,
                                   other_node=record.node, loop_node=loop_node))
             return
 
@@ -351,7 +355,7 @@ class _Simulation:
         return path if count == 0 else path[:-1] + (f"{path[-1]}_{count}",)
 
     def _next_iteration(self, run: Run, layer: LayerRun, obj: Obj, key: str, variables: List[str]) -> None:
-        """RNN104 within one call: a loop builds a new cell each iteration and runs it in the same scope."""
+        """Created on each pass: a loop builds a new cell each iteration and runs it in the same scope."""
         record = run.record
         for loop, loop_node in record.repeats:
             if loop not in loops_of(obj):
@@ -360,10 +364,10 @@ class _Simulation:
                     and loop not in record.frames[-1].loops:
                 continue  # the enclosing `with` stays open across iterations: TF names the next one `_1`
             point = (run.index, layer.index, layer.direction)
-            self._relate("suspicious", "RNN104", variables, point, run, layer)
-            if ("RNN104-loop", run.index, loop) not in self.reported:
-                self.reported.add(("RNN104-loop", run.index, loop))
-                self._issue(Issue("RNN104", record.node, run, key, variables[0] if variables else key, other=run,
+            self._relate("suspicious", "created_each_pass", variables, point, run, layer)
+            if ("created-loop", run.index, loop) not in self.reported:
+                self.reported.add(("created-loop", run.index, loop))
+                self._issue(Issue("created_each_pass", record.node, run, key, variables[0] if variables else key, other=run,
                                   other_scope=_scope_text(record.scope), cell=obj, other_node=record.node,
                                   loop_node=loop_node))
             return
@@ -373,27 +377,27 @@ class _Simulation:
     ) -> None:
         first = captured.run
         if first is run:
-            return  # layers/directions of one call: RNN101/RNN102's business
+            return  # layers/directions of one call: shared_across_layers/directions (model.stacks, .bidirectional)
         kind = _sharing_kind(first, run, obj, path, captured.prefix)
         if kind == "intended" and self._reuses_nothing(run, path, captured.prefix):
             kind = "suspicious"
         elif kind == "unknown" and self._reuse_cannot_matter(first, run):
             kind = "suspicious"
-        code = "RNN103" if kind == "suspicious" else None
-        self._relate(kind, code, captured.variables, (first.index, captured.layer, captured.direction), run, layer)
-        if code is None or not self._first_report("RNN103", first, run):
+        fact: Optional[ScopeFact] = "borrowed_across_scopes" if kind == "suspicious" else None
+        self._relate(kind, fact, captured.variables, (first.index, captured.layer, captured.direction), run, layer)
+        if fact is None or not self._first_report("borrowed", first, run):
             return
         loop = run.record.unrolled if first.record.node is run.record.node else None
-        self._issue(Issue("RNN103", _report_node(first.record, run.record), run,
+        self._issue(Issue(fact, _report_node(first.record, run.record), run,
                           _scope_text(run.record.scope) if obj.family != Family.KERAS else "keras",
                           captured.variables[0] if captured.variables else None, other=first,
                           other_scope=_scope_text(first.record.scope), cell=obj,
                           other_node=_report_node(run.record, first.record), loop_node=loop))
 
-    def _first_report(self, code: str, first: Run, run: Run) -> bool:
+    def _first_report(self, what: str, first: Run, run: Run) -> bool:
         """Once per pair of runs; for the passes of one spelled-out loop, once per call site."""
         same_site = first.record.node is run.record.node and run.record.unrolled is not None
-        key = (code, id(run.record.node), -1) if same_site else (code, first.index, run.index)
+        key = (what, id(run.record.node), -1) if same_site else (what, first.index, run.index)
         if key in self.reported:
             return False
         self.reported.add(key)
@@ -430,10 +434,10 @@ class _Simulation:
         return not any(graph == record.graph and key.startswith(under) for graph, key in self.store)
 
     def _relate(
-        self, kind: str, code: Optional[str], variables: Sequence[str],
+        self, kind: str, fact: Optional[ScopeFact], variables: Sequence[str],
         first: Tuple[int, Optional[int], Optional[str]], run: Run, layer: LayerRun,
     ) -> None:
-        self.out.relations.append(Relation(kind, code, tuple(variables), first,
+        self.out.relations.append(Relation(kind, fact, tuple(variables), first,
                                            (run.index, layer.index, layer.direction)))
 
     def _issue(self, issue: Issue) -> None:
@@ -442,8 +446,8 @@ class _Simulation:
 
 def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]], prefix: Tuple[str, ...]) -> str:
     """How a second run of an object that already has variables uses them: "intended" (same place, or reuse
-    asked for), "suspicious" (RNN103), or "unknown" when a scope or the reuse mode is not known (then there
-    is no RNN103 finding either, and the relation must not claim one)."""
+    asked for), "suspicious" (borrowed across scopes), or "unknown" when a scope or the reuse mode is not known
+    (then there is no borrowed_across_scopes issue either, and the relation must not claim one)."""
     if obj.family == Family.KERAS:
         # One Keras layer called twice shares by design; a second `RNN` layer around the same cell object does not.
         if first.record.layer is not None and run.record.layer is not None:

@@ -67,12 +67,15 @@ def render_text(doc: Dict[str, Any]) -> str:
             lines.append(f"    layer {index}{direction}: {layer['cell']} ({_at(layer, 'cell_line', 'cell_notebook_cell')}) "
                          f"{variables}{borrowed}{_verdict(layer)}")
     if doc["sharing"]:
+        from rnn_reuse_lint.model import COLLIDING
+        from rnn_reuse_lint.rules import reports
+
         lines.append("  sharing:")
         for rel in doc["sharing"]:
             a, b = rel["between"]
             label = rel["code"] or rel["kind"]  # "intended", or "unknown" when a scope or reuse is not known
-            verb = "both create" if rel["code"] == "RNN104" else "use"  # a collision: neither borrows
-            if a == b:  # RNN104 within one call: a loop runs it again with a new cell
+            verb = "both create" if reports(rel["code"], *COLLIDING) else "use"  # a collision: neither borrows
+            if a == b:  # created on each pass: a loop runs it again with a new cell
                 lines.append(f"    {label}: run {a['run']} ({_at(a)}) layer {_index(a['layer'])} creates "
                              f"{rel['variables'][0] if rel['variables'] else '?'} again on the loop's next pass"
                              + (" ..." if len(rel["variables"]) > 1 else ""))

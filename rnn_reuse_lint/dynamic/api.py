@@ -111,6 +111,7 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
                                                                                                    "ChildCrashed")
                 trace = _empty_trace(path, {"type": kind, "message": e.reason, "line": None}, tf_version)
             trace["path"] = path
+            _label_facts(trace)
             if cell_lines is not None:
                 trace["cell_lines"] = cell_lines
             results.append(trace)
@@ -118,6 +119,17 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
         if child is not None:
             child.close()
     return results
+
+
+def _label_facts(trace: Dict[str, Any]) -> None:
+    """Give each traced relation the code of the rule that reports its fact, as `trace` and `explain` show it: the
+    child names facts only (it cannot import the rules)."""
+    from rnn_reuse_lint.rules import code_for
+
+    sharing = trace.get("sharing") or []
+    for i, relation in enumerate(sharing):  # the code beside the kind, where a reader of the JSON looks for it
+        sharing[i] = dict([("kind", relation.get("kind")), ("code", code_for(relation.get("fact")))]
+                          + [(k, v) for k, v in relation.items() if k not in ("kind", "code")])
 
 
 def verify(findings: Sequence[Finding], traces: Mapping[str, Dict[str, Any]]) -> List[Finding]:

@@ -63,7 +63,7 @@ _LAYER = {"index": (int, str, type(None)), "direction": _OPT_STR, "stack_line": 
 _RUN = {"run": _OPT_INT, "line": _OPT_INT, "call_lines": [_OPT_INT], "driver": _OPT_STR, "scope": _OPT_STR,
         "layers": [_LAYER]}
 _PLACE = {"line": _OPT_INT, "layer": (int, str, type(None)), "run": _OPT_INT, "direction": _OPT_STR}
-_SHARING = {"kind": _OPT_STR, "code": _OPT_STR, "variables": [str], "between": [_PLACE], "evidence": _OPT_STR}
+_SHARING = {"kind": _OPT_STR, "fact": _OPT_STR, "code": _OPT_STR, "variables": [str], "between": [_PLACE], "evidence": _OPT_STR}
 _ERROR = {"type": str, "message": str, "line": _OPT_INT, "stack": [_OPT_INT]}
 _TRACE: Dict[str, Any] = {
     "version": int, "path": _OPT_STR, "tf_version": _OPT_STR, "runs": [_RUN], "sharing": [_SHARING],

@@ -1,17 +1,20 @@
-"""Match static findings with a trace and say whether real TensorFlow confirmed, refuted or never reached them."""
+"""Match static findings with a trace and say whether real TensorFlow confirmed, refuted or never reached them.
+
+What confirms a finding is its rule's to say (Rule.evidence); this module only reads the trace."""
 from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
 from rnn_reuse_lint.finding import Dynamic, Finding
+from rnn_reuse_lint.rules import rule_for
+from rnn_reuse_lint.rules.base import Evidence, Rule
 
 Trace = Mapping[str, Any]
 # errors after which nothing in the file can be judged
 _FATAL = {"Timeout", "ChildCrashed", "MemoryError", "FileError", "ChildError", "InternalError", "SyntaxError",
           "ProtocolError", "SandboxError"}
-_REFUSED = ("Attempt to reuse RNNCell", "Attempt to have a second RNNCell")
 
 
 def compress(names: Sequence[str], limit: int = 4) -> str:
@@ -84,14 +87,24 @@ def _describe_places(view: _View, places: Sequence[Mapping[str, Any]]) -> str:
 
 
 def judge(finding: Finding, trace: Trace) -> Tuple[str, str]:
-    """(verdict, evidence) for one RNN1xx finding against the trace of its file."""
-    verdict, evidence, _ = _judge(finding, trace)
+    """(verdict, evidence) for one rule's finding against the trace of its file."""
+    rule = rule_for(finding.code)
+    if rule is None:
+        raise ValueError(f"no rule reports {finding.code}: nothing to judge it by")
+    verdict, evidence, _ = _judge(finding, rule, trace)
     return verdict, evidence
 
 
-def _judge(finding: Finding, trace: Trace) -> Tuple[str, str, Optional[List[int]]]:
+def _judge(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[str, str, Optional[List[int]]]:
     """(verdict, evidence, the runs the verdict rests on: None when it rests on no particular run)."""
-    return _judge_runs(finding, trace)
+    return _judge_runs(finding, rule, trace)
+
+
+def _confirms(rule: Type[Rule], relation: Mapping[str, Any]) -> bool:
+    """A traced relation of a fact the rule's evidence names (a trace written without facts: of the rule's code)."""
+    if "fact" in relation:
+        return relation.get("fact") in rule.evidence.sharing
+    return relation.get("code") == rule.code
 
 
 def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[str, List[str]]:
@@ -121,7 +134,7 @@ def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[str, List[
     return ("synthesized" if seen else "plain"), seen
 
 
-def _judge_runs(finding: Finding, trace: Trace) -> Tuple[str, str, Optional[List[int]]]:
+def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[str, str, Optional[List[int]]]:
     view = _View(trace)
     lo = finding.span.line
     hi = max(finding.span.end_line, lo)
@@ -131,20 +144,20 @@ def _judge_runs(finding: Finding, trace: Trace) -> Tuple[str, str, Optional[List
     err_text = "%s: %s" % (err.get("type"), err.get("message")) if err else ""
     if err and err.get("type") in _FATAL and not view.runs:
         return "error", "tracing failed: %s" % err_text, None
-    code = finding.code
-    stack_rule = code == "RNN101"
+    evidence: Evidence = rule.evidence
+    stack_rule = evidence.where == "stack"
 
     for rel in view.sharing:
-        if rel.get("code") != code:
+        if not _confirms(rule, rel):
             continue
         places = list(rel.get("between") or [])
-        borrowers = places[1:] if code in ("RNN103", "RNN104") else places
+        borrowers = places[1:] if evidence.where == "second_run" else places
         if any(_within(view.place_lines(p, stack_rule), lo, hi) for p in borrowers):
             return "confirmed", "TF %s: %s share %s (%s)" % (
                 view.tf, _describe_places(view, places), compress(rel.get("variables") or []),
                 rel.get("evidence", "")), [p["run"] for p in places if p.get("run") is not None]
 
-    if code == "RNN101":
+    if stack_rule:
         for st in trace.get("stacks") or []:
             if _within([st.get("line")], lo, hi):
                 dups = [i for i, c in enumerate(st.get("cells") or []) if c.get("same_as") is not None]
@@ -155,18 +168,12 @@ def _judge_runs(finding: Finding, trace: Trace) -> Tuple[str, str, Optional[List
                         ", ".join(str(i) for i in [first] + dups)), None
     if err_here and err is not None:
         message = err.get("message") or ""
-        if any(t in message for t in _REFUSED) and code in ("RNN101", "RNN102", "RNN103"):
-            return "confirmed", "TF %s refuses to share the cell: %s" % (view.tf, message[:300]), None
-        if code == "RNN104" and "already exists" in message:
-            return "confirmed", "TF %s: %s" % (view.tf, message[:300]), None
-        if code == "RNN105" and "does not exist" in message:
-            return "confirmed", "TF %s: %s" % (view.tf, message[:300]), None
-        if code == "RNN101" and "Dimensions must be equal" in message:
-            return "confirmed", "TF %s: the shared cell fails on its second layer's input depth: %s" % (
-                view.tf, message[:200]), None
+        for known in evidence.errors:
+            if any(text in message for text in known.contains):
+                return "confirmed", known.says.format(tf=view.tf, message=message[:known.limit]), None
         return "error", "TF %s stopped at line %s: %s" % (view.tf, err.get("line"), err_text[:300]), None
 
-    reached, run_index = _reached(view, code, lo, hi)
+    reached, run_index = _reached(view, stack_rule, lo, hi)
     if reached is not None:
         return "refuted", "TF %s ran it without that sharing: %s" % (view.tf, reached), \
             None if run_index is None else [run_index]
@@ -180,22 +187,23 @@ def _judge_runs(finding: Finding, trace: Trace) -> Tuple[str, str, Optional[List
     return "not-reached", "line %d never ran (no driver or stack there was executed)" % lo, None
 
 
-def _reached(view: _View, code: str, lo: int, hi: int) -> Tuple[Optional[str], Optional[int]]:
-    """If the code at the finding's line ran, a short description of what it did (and the run, if one did it)."""
+def _reached(view: _View, stack_rule: bool, lo: int, hi: int) -> Tuple[Optional[str], Optional[int]]:
+    """If the code at the finding's line ran, a short description of what it did (and the run, if one did it);
+    `stack_rule`: the finding sits at a stack constructor."""
     for i, run in enumerate(view.runs):
         layers = run.get("layers") or []
-        if code == "RNN101":
+        if stack_rule:
             hit = [lay for lay in layers if _within([lay.get("stack_line")], lo, hi)]
             if not hit and run.get("driver") in ("keras_rnn",) and _within(view.run_lines(run), lo, hi):
                 hit = list(layers)
         else:
             hit = list(layers) if _within(view.run_lines(run), lo, hi) else []
-        if hit or (code != "RNN101" and _within(view.run_lines(run), lo, hi)):
+        if hit or (not stack_rule and _within(view.run_lines(run), lo, hi)):
             desc = "; ".join("layer %s%s: %s" % (lay.get("index"), (" " + lay["direction"]) if lay.get("direction") else "",
                                                  compress(lay.get("variables") or []))
                              for lay in hit)
             return "%s at line %s, %s" % (run.get("driver"), run.get("line"), desc or "no layers"), i
-    if code == "RNN101":
+    if stack_rule:
         for st in view.trace.get("stacks") or []:
             if _within([st.get("line")], lo, hi):
                 return "the %s built at line %s holds %d distinct cell objects" % (
@@ -216,14 +224,15 @@ def _lookup(traces: Mapping[str, Trace], path: str) -> Optional[Trace]:
 def verify(findings: Sequence[Finding], traces: Mapping[str, Trace]) -> List[Finding]:
     out: List[Finding] = []
     for f in findings:
-        if not f.code.startswith("RNN1"):
+        rule = rule_for(f.code)
+        if rule is None:  # RNN000 and the like: nothing a trace can say about
             out.append(f)
             continue
         trace = _lookup(traces, f.path)
         if trace is None:
             out.append(dataclasses.replace(f, dynamic=Dynamic("not-reached", "the file was not traced")))
             continue
-        verdict, evidence, runs = _judge(f, trace)
+        verdict, evidence, runs = _judge(f, rule, trace)
         via: Optional[str] = None
         if verdict in ("confirmed", "refuted"):
             via, what = reached_via(trace, runs)

@@ -11,18 +11,6 @@ from rnn_reuse_lint.report.style import paint
 from rnn_reuse_lint.settings import Settings
 
 
-# Rules whose findings never carry a fix: the repair is a decision about which weights should be shared,
-# which the code does not show (the rule docs' "Use instead" lists the choices).
-_NO_FIX_BY_DESIGN = {
-    "RNN103": "whether the two runs should share weights is a design decision: give the second run its own "
-              "cell, or run both under one scope with reuse (`rnn-reuse-lint rule RNN103`)",
-    "RNN104": "whether the second run should reuse the first one's variables or have its own is a design "
-              "decision: a `scope=` of its own, or `reuse=True` (`rnn-reuse-lint rule RNN104`)",
-    "RNN105": "create the variables before reusing them, or drop the reuse request; which one the code means "
-              "is not visible (`rnn-reuse-lint rule RNN105`)",
-}
-
-
 def position(where: Location) -> str:
     cell = f"cell {where.cell}:" if where.cell is not None else ""
     return f"{display_path(where.path)}:{cell}{where.line}:{where.column}"
@@ -35,8 +23,11 @@ def fix_lines(f: Finding) -> List[str]:
         return [f"    {kind}: {f.fix.description}"]
     if f.no_fix:
         return [f"    no fix: {f.no_fix}"]
-    if f.code in _NO_FIX_BY_DESIGN:
-        return [f"    no fix: {_NO_FIX_BY_DESIGN[f.code]}"]
+    from rnn_reuse_lint.rules import rule_for
+
+    rule = rule_for(f.code)  # a rule that never fixes says why: which weights to share is a design decision
+    if rule is not None and rule.no_fix_by_design:
+        return [f"    no fix: {rule.no_fix_by_design}"]
     return []
 
 

@@ -1,12 +1,12 @@
-"""What a rule is: code, name, docs with fixed sections, VALID/INVALID examples, and a check over the model."""
+"""What a rule is: code, name, docs, examples, the model facts it reports, its fixability and its dynamic evidence."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import ClassVar, Iterator, Optional, Sequence, Tuple
+from typing import ClassVar, FrozenSet, Iterator, Literal, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.finding import Finding, Fix, Related, Span
-from rnn_reuse_lint.model import CellRef, ModuleModel
+from rnn_reuse_lint.model import CellRef, Fact, ModuleModel
 from rnn_reuse_lint.settings import Settings
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
@@ -31,6 +31,33 @@ class Invalid:
 
 
 @dataclass(frozen=True)
+class TraceError:
+    """A TensorFlow error that confirms a finding when graph construction stops at the finding's line."""
+
+    contains: Tuple[str, ...]  # any of these in the error message
+    says: str  # the evidence, formatted with {tf} (the traced version) and {message} (the error, cut to `limit`)
+    limit: int = 300
+
+
+# TF 1.1 refuses a cell object used in a second scope (TF_RNN_SEMANTICS.md §5.2): every sharing rule's evidence.
+REFUSED = TraceError(("Attempt to reuse RNNCell", "Attempt to have a second RNNCell"),
+                     "TF {tf} refuses to share the cell: {message}")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What in a trace of real TensorFlow confirms a rule's finding, and where the finding sits (dynamic/verify.py).
+
+    A finding the trace reached without any of this is refuted."""
+
+    sharing: FrozenSet[Fact] = frozenset()  # traced sharing facts that confirm it (the child's names)
+    # Which lines of a traced relation the finding answers to: a stack constructor's ("stack"; then a traced stack
+    # that holds one object twice confirms it too), any run's ("run") or the second run's ("second_run").
+    where: Literal["stack", "run", "second_run"] = "run"
+    errors: Tuple[TraceError, ...] = ()
+
+
+@dataclass(frozen=True)
 class RuleContext:
     """What a rule may know besides the model."""
 
@@ -44,8 +71,13 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     summary: ClassVar[str]  # one line, used in tables and SARIF shortDescription
+    facts: ClassVar[FrozenSet[Fact]]  # the model facts it reports; `explain` and `trace` label them with its code
     severity: ClassVar[str] = "error"
     default_enabled: ClassVar[bool] = True
+    # Its findings may carry a fix; when a file gets none (read after normalizing Python 2...), they say why.
+    fixable: ClassVar[bool] = False
+    no_fix_by_design: ClassVar[str] = ""  # for a rule that never fixes: why, shown by --show-fixes
+    evidence: ClassVar[Evidence] = Evidence()
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 

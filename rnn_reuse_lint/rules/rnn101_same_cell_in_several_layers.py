@@ -5,7 +5,19 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel, Sharing, StackModel
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here, ordinal_list, unless
+from rnn_reuse_lint.rules.base import (
+    REFUSED,
+    Evidence,
+    Invalid,
+    Rule,
+    RuleContext,
+    TraceError,
+    Valid,
+    at,
+    created_here,
+    ordinal_list,
+    unless,
+)
 
 _WHAT_VERSION_DOES = {
     "1.0": "TF 1.0 gives each layer separate variables here, but every later version shares them",
@@ -79,6 +91,13 @@ class SameCellInSeveralLayers(Rule):
     code = "RNN101"
     name = "same-cell-in-several-layers"
     summary = "One cell object is used as several layers of a stack, so the layers share weights."
+    facts = frozenset({"shared_across_layers"})
+    fixable = True
+    evidence = Evidence(
+        sharing=frozenset({"shared_across_layers"}), where="stack",
+        errors=(REFUSED, TraceError(("Dimensions must be equal",),
+                                    "TF {tf}: the shared cell fails on its second layer's input depth: {message}",
+                                    limit=200)))
 
     VALID = (
         Valid("comprehension-builds-per-layer",

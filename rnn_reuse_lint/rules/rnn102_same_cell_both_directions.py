@@ -5,7 +5,7 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding
 from rnn_reuse_lint.model import DirectionSharing, ModuleModel
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here, unless
+from rnn_reuse_lint.rules.base import REFUSED, Evidence, Invalid, Rule, RuleContext, Valid, at, created_here, unless
 
 _WHAT_VERSION_DOES = {
     "1.0": "TF 1.0 still gives each direction separate variables, but every later version shares them",
@@ -67,6 +67,9 @@ class SameCellBothDirections(Rule):
     code = "RNN102"
     name = "same-cell-both-directions"
     summary = "The same cell object is the forward and the backward cell of a bidirectional RNN."
+    facts = frozenset({"shared_across_directions"})
+    fixable = True
+    evidence = Evidence(sharing=frozenset({"shared_across_directions"}), where="run", errors=(REFUSED,))
 
     VALID = (
         Valid("two-cells",

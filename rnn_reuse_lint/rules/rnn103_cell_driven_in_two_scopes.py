@@ -5,7 +5,7 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here, line_in, unless
+from rnn_reuse_lint.rules.base import REFUSED, Evidence, Invalid, Rule, RuleContext, Valid, at, created_here, line_in, unless
 
 _WHAT_VERSION_DOES = {
     "1.0": "TF 1.0 creates a second set of variables there, but from TF 1.2 on the second run silently reuses the first",
@@ -62,6 +62,10 @@ class CellDrivenInTwoScopes(Rule):
     code = "RNN103"
     name = "cell-driven-in-two-scopes"
     summary = "One cell is run under two variable scopes; the second run silently uses the first run's weights."
+    facts = frozenset({"borrowed_across_scopes"})
+    no_fix_by_design = ("whether the two runs should share weights is a design decision: give the second run its own "
+                        "cell, or run both under one scope with reuse (`rnn-reuse-lint rule RNN103`)")
+    evidence = Evidence(sharing=frozenset({"borrowed_across_scopes"}), where="second_run", errors=(REFUSED,))
 
     VALID = (
         Valid("two-cells-two-scopes",
@@ -97,7 +101,7 @@ class CellDrivenInTwoScopes(Rule):
     def check(self, model: ModuleModel, context: RuleContext) -> Iterator[Finding]:
         verdict = _WHAT_VERSION_DOES.get(context.settings.tf_version, _WHAT_VERSION_DOES["2"])
         for issue in model.scopes.issues:
-            if issue.code != self.code or issue.cell is None or issue.other_span is None:
+            if issue.fact not in self.facts or issue.cell is None or issue.other_span is None:
                 continue
             cell = issue.cell
             if issue.loop_span is not None:

@@ -5,7 +5,7 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel, ScopeIssue
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid, at, created_here, line_in
+from rnn_reuse_lint.rules.base import Evidence, Invalid, Rule, RuleContext, TraceError, Valid, at, created_here, line_in
 
 
 class SecondRnnSameScope(Rule):
@@ -50,6 +50,11 @@ class SecondRnnSameScope(Rule):
     code = "RNN104"
     name = "second-rnn-same-scope"
     summary = "A second RNN call would create variables that already exist (\"already exists, disallowed\")."
+    facts = frozenset({"created_twice", "created_each_pass"})
+    no_fix_by_design = ("whether the second run should reuse the first one's variables or have its own is a design "
+                        "decision: a `scope=` of its own, or `reuse=True` (`rnn-reuse-lint rule RNN104`)")
+    evidence = Evidence(sharing=frozenset({"created_twice", "created_each_pass"}), where="second_run",
+                        errors=(TraceError(("already exists",), "TF {tf}: {message}"),))
 
     VALID = (
         Valid("different-scopes",
@@ -94,9 +99,9 @@ class SecondRnnSameScope(Rule):
 
     def check(self, model: ModuleModel, context: RuleContext) -> Iterator[Finding]:
         for issue in model.scopes.issues:
-            if issue.code != self.code or issue.other_span is None:
+            if issue.fact not in self.facts or issue.other_span is None:
                 continue
-            if issue.loop_span is not None and issue.cell is not None:
+            if issue.fact == "created_each_pass" and issue.loop_span is not None and issue.cell is not None:
                 yield self._next_pass(context, issue)
                 continue
             first = line_in(issue.other_span, issue.other_path, context)

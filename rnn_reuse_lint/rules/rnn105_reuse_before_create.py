@@ -5,7 +5,7 @@ from typing import Iterator, Tuple
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel
-from rnn_reuse_lint.rules.base import Invalid, Rule, RuleContext, Valid
+from rnn_reuse_lint.rules.base import Evidence, Invalid, Rule, RuleContext, TraceError, Valid
 
 _HINT = {"1.0": "reuse=None", "1.1": "reuse=None", "1.2": "reuse=None"}
 
@@ -50,6 +50,10 @@ class ReuseBeforeCreate(Rule):
     code = "RNN105"
     name = "reuse-before-create"
     summary = "Reuse is requested for variables nothing created first (\"does not exist\")."
+    facts = frozenset({"reuse_missing", "slot_creation_fails"})
+    no_fix_by_design = ("create the variables before reusing them, or drop the reuse request; which one the code means "
+                        "is not visible (`rnn-reuse-lint rule RNN105`)")
+    evidence = Evidence(errors=(TraceError(("does not exist",), "TF {tf}: {message}"),))
 
     VALID = (
         Valid("optimizer-before-reuse",
@@ -91,9 +95,9 @@ class ReuseBeforeCreate(Rule):
     def check(self, model: ModuleModel, context: RuleContext) -> Iterator[Finding]:
         hint = _HINT.get(context.settings.tf_version, "reuse=tf.AUTO_REUSE")
         for issue in model.scopes.issues:
-            if issue.code != self.code:
+            if issue.fact not in self.facts:
                 continue
-            if issue.slot_variables and issue.reuse_span is not None:
+            if issue.fact == "slot_creation_fails" and issue.reuse_span is not None:
                 message = (f"this `{issue.driver}` creates its slot variables (`.../{issue.scope}`) while the variable "
                            f"scope reuses (line {issue.reuse_span.line}): TensorFlow raises \"Variable "
                            f".../kernel/{issue.scope}/ does not exist\"; create the train op before turning reuse on, "

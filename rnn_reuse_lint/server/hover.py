@@ -75,6 +75,8 @@ def render(explained: Explained, runs: List[int], tf_version: str) -> str:
     """The explain document of `runs` (each layer's cell, where it is built and its variables, and who
     borrows from whom), in Markdown."""
     from rnn_reuse_lint.explain import explain_model
+    from rnn_reuse_lint.model import COLLIDING
+    from rnn_reuse_lint.rules import reports
 
     doc = explain_model(explained.model, tf_version)
     index = explained.notebook
@@ -102,7 +104,7 @@ def render(explained: Explained, runs: List[int], tf_version: str) -> str:
             sharing.append(f"- {label}: run {a['run']} ({_where(index, a['line'])}) layer {a['layer']} creates "
                            f"{names} again on the loop's next pass")
             continue
-        verb = "both create" if rel["code"] == "RNN104" else "use"
+        verb = "both create" if reports(rel["code"], *COLLIDING) else "use"
         sharing.append(f"- {label}: run {a['run']} ({_where(index, a['line'])}) layer {a['layer']} and "
                        f"run {b['run']} ({_where(index, b['line'])}) layer {b['layer']} {verb} {names}")
     if sharing:

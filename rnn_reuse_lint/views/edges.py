@@ -4,14 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
+from rnn_reuse_lint.model import COLLIDING
+from rnn_reuse_lint.rules import code_for, reports
+
 LayerId = Tuple[int, int]  # (run position in the document, layer position in that run)
 
 KINDS = ("intended", "suspicious", "unknown", "collision")
+_COLLISION_CODE = code_for(COLLIDING[0])
 LEGEND = {
     "intended": "intended sharing (reuse asked for)",
     "suspicious": "suspicious sharing (a rule's finding)",
     "unknown": "sharing whose scope or reuse is not known",
-    "collision": "both create the same variables (RNN104)",
+    "collision": "both create the same variables" + (f" ({_COLLISION_CODE})" if _COLLISION_CODE else ""),
 }
 
 
@@ -63,12 +67,13 @@ def edges(doc: Mapping[str, Any], findings: Sequence[Mapping[str, Any]] = ()) ->
         if len(ends) != 2 or ends[0] is None or ends[1] is None:
             continue
         owner, other = ends[0], ends[1]
-        if rel.get("code") == "RNN104":
+        code = rel.get("code")
+        if reports(code, *COLLIDING):
             if owner != other:
                 lines = [runs[owner[0]]["line"], runs[other[0]]["line"]]
-                found = _finding(findings, "RNN104", lines)
+                found = _finding(findings, code, lines)
                 message = str(found["message"]) if found else "both runs create these variables"
-                out.append(Edge(other, owner, "collision", "RNN104", message))
+                out.append(Edge(other, owner, "collision", code, message))
             continue
         relations[(other, owner)] = rel
     covered: Set[Tuple[LayerId, LayerId]] = set()
@@ -85,9 +90,10 @@ def edges(doc: Mapping[str, Any], findings: Sequence[Mapping[str, Any]] = ()) ->
             if rel is not None:
                 kind, code = str(rel.get("kind")), rel.get("code")
             elif target[0] == r:
-                # one object serves two layers (or both directions) of one run: the RNN101/RNN102 case
+                # one object serves two layers (or both directions) of one run
                 kind = "suspicious"
-                code = "RNN102" if owner_layer.get("direction") != layer.get("direction") else "RNN101"
+                code = code_for("shared_across_directions" if owner_layer.get("direction") != layer.get("direction")
+                                else "shared_across_layers")
             else:
                 kind, code = "unknown", None
             lines = [run["line"], runs[target[0]]["line"], layer.get("cell_line"), owner_layer.get("cell_line")]

@@ -149,8 +149,10 @@ def _place(run, lay):
     return place
 
 
+# The sharing facts below are the parent's model.Fact names: the parent's rules decide which code reports each
+# (this package cannot import them: it runs under other Python versions, in the sandbox).
 def _edge(unit, o_run, o_lay, b_run, b_lay, variables):
-    """Classify how layer b came to use layer o's variables: (kind, code, evidence)."""
+    """Classify how layer b came to use layer o's variables: (kind, fact, evidence)."""
     objs_o = set(o_lay.called or [id(o_lay.obj)])
     objs_b = set(b_lay.called or [id(b_lay.obj)])
     common = objs_o & objs_b
@@ -158,9 +160,9 @@ def _edge(unit, o_run, o_lay, b_run, b_lay, variables):
         cls = type(b_lay.obj).__name__
         if o_run is b_run:
             if o_lay.direction and b_lay.direction and o_lay.direction != b_lay.direction:
-                return "suspicious", "RNN102", "the same `%s` object is the %s and the %s cell" % (
+                return "suspicious", "shared_across_directions", "the same `%s` object is the %s and the %s cell" % (
                     cls, o_lay.direction, b_lay.direction)
-            return "suspicious", "RNN101", "the same `%s` object is several layers of one stack" % cls
+            return "suspicious", "shared_across_layers", "the same `%s` object is several layers of one stack" % cls
         if o_run.driver_obj is not None and o_run.driver_obj is b_run.driver_obj:
             return "intended", None, "the same Keras layer object is called twice"
         objid = next(iter(common)) if common else id(b_lay.obj)
@@ -171,13 +173,13 @@ def _edge(unit, o_run, o_lay, b_run, b_lay, variables):
                 b_outer = call[1]
                 break
         if b_outer is not None and first_outer is not None and b_outer != first_outer:
-            return "suspicious", "RNN103", "the `%s` object first ran under `%s` and runs again under `%s`, reusing `%s`" % (
+            return "suspicious", "borrowed_across_scopes", "the `%s` object first ran under `%s` and runs again under `%s`, reusing `%s`" % (
                 cls, first_outer, b_outer, captured or first_outer)
         if o_run.driver_obj is not None or b_run.driver_obj is not None:
-            return "suspicious", "RNN103", "the same `%s` object is driven by two Keras RNN layers" % cls
+            return "suspicious", "borrowed_across_scopes", "the same `%s` object is driven by two Keras RNN layers" % cls
         b_scope, o_scope = b_run.scope, o_run.scope
         if b_scope != o_scope and "cell_call" not in (b_run.driver, o_run.driver):
-            return "suspicious", "RNN103", "the `%s` object first ran under `%s` and runs again under `%s`" % (
+            return "suspicious", "borrowed_across_scopes", "the `%s` object first ran under `%s` and runs again under `%s`" % (
                 cls, o_scope, b_scope)
         return "intended", None, "the same `%s` object runs twice in the same scope `%s`" % (cls, b_outer or b_scope)
     reuse = [r for r in unit.requests
@@ -209,10 +211,10 @@ def _sharing(unit, uses, error_message):
             b_run, b_lay = runs[u[0]], runs[u[0]].layers[u[1]]
             if refused and b_lay.failed:
                 continue
-            kind, code, evidence = _edge(unit, o_run, o_lay, b_run, b_lay, [var])
-            key = (owner, kind, code)
+            kind, fact, evidence = _edge(unit, o_run, o_lay, b_run, b_lay, [var])
+            key = (owner, kind, fact)
             if key not in groups:
-                groups[key] = {"kind": kind, "code": code, "variables": [], "between": [_place(o_run, o_lay)],
+                groups[key] = {"kind": kind, "fact": fact, "variables": [], "between": [_place(o_run, o_lay)],
                                "evidence": evidence}
                 order.append(key)
             g = groups[key]
@@ -238,6 +240,6 @@ def _sharing(unit, uses, error_message):
                 between.append({"line": b_run.line, "layer": None, "run": b_run.index})
         else:
             between.append({"line": c["line"], "layer": None, "run": None})
-        sharing.append({"kind": "suspicious", "code": "RNN104", "variables": [c["name"]], "between": between,
+        sharing.append({"kind": "suspicious", "fact": "created_twice", "variables": [c["name"]], "between": between,
                         "evidence": "variable `%s` already exists and was requested again without reuse" % c["name"]})
     return sharing
