@@ -60,6 +60,7 @@ def _finding(findings: Sequence[Mapping[str, Any]], code: str, lines: Sequence[i
 def edges(doc: Mapping[str, Any], findings: Sequence[Mapping[str, Any]] = ()) -> List[Edge]:
     """Every arrow of the document, in run and layer order; `findings` ({code, line, message}) name them."""
     runs = doc.get("runs") or []
+    reported = {str(f.get("code")) for f in findings}
     relations: Dict[Tuple[LayerId, LayerId], Mapping[str, Any]] = {}
     out: List[Edge] = []
     for rel in doc.get("sharing") or []:
@@ -90,10 +91,12 @@ def edges(doc: Mapping[str, Any], findings: Sequence[Mapping[str, Any]] = ()) ->
             if rel is not None:
                 kind, code = str(rel.get("kind")), rel.get("code")
             elif target[0] == r:
-                # one object serves two layers (or both directions) of one run
+                # one object serves two layers (or both directions) of one run: named after a reported rule of
+                # that fact, else the first rule that reports it
                 kind = "suspicious"
-                code = code_for("shared_across_directions" if owner_layer.get("direction") != layer.get("direction")
-                                else "shared_across_layers")
+                fact = "shared_across_directions" if owner_layer.get("direction") != layer.get("direction") \
+                    else "shared_across_layers"
+                code = code_for(fact, reported.__contains__) or code_for(fact)
             else:
                 kind, code = "unknown", None
             lines = [run["line"], runs[target[0]]["line"], layer.get("cell_line"), owner_layer.get("cell_line")]
