@@ -1,6 +1,9 @@
 """A rule added as one module in rules/ works end to end: check, flake8, `rule`, `explain`, --fix and its reasons."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +58,24 @@ def test_rule_command_and_explain_know_it(site: Path, tmp_path: Path) -> None:
     assert status == 0
     # the arrow from the backward to the forward direction is named after the rule that reported it
     assert f'-->|"{CODE}"|' in out and f"**{CODE}** line 3: twin directions" in out, out
+
+
+def test_every_fact_of_the_model_is_reported_by_a_rule() -> None:
+    # a fact no rule reports would be computed for nothing, and its relations would carry no label
+    from typing import get_args
+
+    from rnn_reuse_lint.model import Fact
+    from rnn_reuse_lint.rules import ALL_RULES, code_for
+
+    assert {fact: code_for(fact) is not None for fact in get_args(Fact)} == {fact: True for fact in get_args(Fact)}
+    assert all(rule.facts <= set(get_args(Fact)) for rule in ALL_RULES)
+
+
+def test_two_modules_with_one_code_stop_the_import(tmp_path: Path) -> None:
+    from tests.throwaway_rule import RULE_MODULE
+
+    copy = package_with_rule(tmp_path)
+    (copy / "rnn_reuse_lint" / "rules" / "rnn198_twin_again.py").write_text(RULE_MODULE)
+    proc = subprocess.run([sys.executable, "-c", "import rnn_reuse_lint.rules"], cwd=str(tmp_path),
+                          capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(copy)), timeout=60)
+    assert proc.returncode != 0 and f"two rule modules define {CODE}" in proc.stderr, proc.stderr
