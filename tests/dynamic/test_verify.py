@@ -81,3 +81,13 @@ def test_no_sharing_under_synthesized_values_is_not_a_refutation() -> None:
     (f,) = verify([_finding("RNN101", 4)], {"m.py": trace})
     assert f.dynamic is not None and f.dynamic.verdict == "not-reached", f.dynamic
     assert f.dynamic.reached_via == "synthesized" and "the synthesized entry tower" in f.dynamic.evidence
+
+
+def test_a_traced_fact_confirms_only_the_rules_whose_evidence_names_it() -> None:
+    # the child names facts, not codes: RNN101's evidence names shared_across_layers, RNN102's does not
+    trace = _trace(sharing=[{"kind": "suspicious", "fact": "shared_across_layers", "code": None,
+                             "variables": ["rnn/lstm_cell/kernel"],
+                             "between": [{"run": 0, "line": 6, "layer": 0}, {"run": 0, "line": 6, "layer": 1}]}])
+    layers, directions = verify([_finding("RNN101", 4), _finding("RNN102", 6)], {"m.py": trace})
+    assert layers.dynamic is not None and layers.dynamic.verdict == "confirmed"
+    assert directions.dynamic is not None and directions.dynamic.verdict == "refuted"
