@@ -79,3 +79,17 @@ def test_two_modules_with_one_code_stop_the_import(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", "import rnn_reuse_lint.rules"], cwd=str(tmp_path),
                           capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(copy)), timeout=60)
     assert proc.returncode != 0 and f"two rule modules define {CODE}" in proc.stderr, proc.stderr
+
+
+def test_explain_labels_a_relation_with_the_enabled_rule_that_reports_its_fact(tmp_path: Path) -> None:
+    from rnn_reuse_lint.explain import explain_file
+    from rnn_reuse_lint.settings import Settings
+
+    path = tmp_path / "m.py"
+    path.write_text("import tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(8)\n"
+                    "a, s = tf.nn.dynamic_rnn(cell, x, scope='encoder', dtype=tf.float32)\n"
+                    "b, _ = tf.nn.dynamic_rnn(cell, y, initial_state=s, scope='decoder')\n")
+    labels = [(r["kind"], r["code"]) for r in explain_file(str(path), Settings())["sharing"]]
+    assert labels == [("suspicious", "RNN103")]
+    labels = [(r["kind"], r["code"]) for r in explain_file(str(path), Settings(ignore=("RNN103",)))["sharing"]]
+    assert labels == [("suspicious", None)]  # still suspicious; no enabled rule names it
