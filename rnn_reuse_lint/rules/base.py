@@ -39,7 +39,8 @@ class TraceError:
     limit: int = 300
 
 
-# TF 1.1 refuses a cell object used in a second scope (TF_RNN_SEMANTICS.md §5.2): every sharing rule's evidence.
+# TF 1.1 refuses a cell object used in a second scope (TF_RNN_SEMANTICS.md §5.2): evidence for every rule about
+# one object in two places.
 REFUSED = TraceError(("Attempt to reuse RNNCell", "Attempt to have a second RNNCell"),
                      "TF {tf} refuses to share the cell: {message}")
 
@@ -71,7 +72,8 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     summary: ClassVar[str]  # one line, used in tables and SARIF shortDescription
-    facts: ClassVar[FrozenSet[Fact]]  # the model facts it reports; `explain` and `trace` label them with its code
+    facts: ClassVar[FrozenSet[Fact]] = frozenset()  # the model facts it reports; `explain` and `trace` label them
+    # with its code
     severity: ClassVar[str] = "error"
     default_enabled: ClassVar[bool] = True
     # Its findings may carry a fix; when a file gets none (read after normalizing Python 2...), they say why.
