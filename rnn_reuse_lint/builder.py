@@ -9,7 +9,7 @@ import libcst as cst
 
 from rnn_reuse_lint import identity
 from rnn_reuse_lint.budget import Budget
-from rnn_reuse_lint.evaluator import Evaluator
+from rnn_reuse_lint.evaluate import Evaluator
 from rnn_reuse_lint.finding import Edit, Fix, Span
 from rnn_reuse_lint.fixes.plan import FixPlanner, PlannedFix
 from rnn_reuse_lint.fixes.syntax import Because

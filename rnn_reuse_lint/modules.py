@@ -105,7 +105,7 @@ def _key(path: str) -> Optional[Tuple[str, int, int]]:
 
 def _evaluate(path: str, is_package: bool, loader: Loader) -> Optional[Loaded]:
     from rnn_reuse_lint import engine
-    from rnn_reuse_lint.evaluator import Evaluator
+    from rnn_reuse_lint.evaluate import Evaluator
 
     data = engine.read_source(path)
     if not isinstance(data, bytes):

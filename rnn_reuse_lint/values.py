@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 _ids = itertools.count(1)
 
 
+def new_key() -> int:
+    """A key no other object of the process has (objects from cached imported modules meet every later file's)."""
+    return next(_ids)
+
+
 class Unknown:
     """A value the pass cannot prove anything about; it never produces a finding."""
 
@@ -75,7 +80,7 @@ class Obj:
     entry: Optional[ApiEntry] = None
     label: Optional[str] = None  # the first name it was bound to, for messages
     kwargs: Dict[str, "Value"] = field(default_factory=dict)
-    key: int = field(default_factory=lambda: next(_ids))
+    key: int = field(default_factory=new_key)
     copied_from: Optional["Value"] = None
     stack_record: Optional["StackRecord"] = None
     rebuilt: bool = False  # keras Bidirectional rebuilds what it wraps from config: no object sharing

@@ -14,7 +14,7 @@ from rnn_reuse_lint.tf_api import Kind
 from rnn_reuse_lint.values import FuncVal, Obj, Partial, QName, Value
 
 if TYPE_CHECKING:
-    from rnn_reuse_lint.evaluator import Evaluator
+    from rnn_reuse_lint.evaluate import Evaluator
 
 _CONSTRUCTORS = frozenset({Kind.CELL, Kind.WRAPPER, Kind.STACK, Kind.KERAS_RNN, Kind.KERAS_LAYER, Kind.COPY})
 # Building these has no effect beyond returning a new object, so doing it once per layer is harmless.

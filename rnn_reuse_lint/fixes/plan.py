@@ -12,7 +12,7 @@ from rnn_reuse_lint.fixes.syntax import Because, CannotFollow, Definition, Synta
 from rnn_reuse_lint.values import ListVal, Obj, Part, Value
 
 if TYPE_CHECKING:
-    from rnn_reuse_lint.evaluator import Evaluator
+    from rnn_reuse_lint.evaluate import Evaluator
 
 Shared = Callable[[Value], bool]
 
