@@ -140,6 +140,7 @@ class ClassInfo:
     attrs: Dict[str, List["Value"]] = field(default_factory=dict)
     base_entry: Optional[ApiEntry] = None  # TF cell class or cell base it derives from
     overrides_call: bool = False
+    wrapper_entry: Optional[ApiEntry] = None  # TF cell wrapper it derives from (DropoutWrapper...)
     bases: List["ClassInfo"] = field(default_factory=list)  # module classes it derives from, in order
 
     @property

@@ -17,6 +17,7 @@ from rnn_reuse_lint.evaluate.facts import (
     known_items,
     known_keywords,
     length,
+    names,
     opaque,
 )
 from rnn_reuse_lint.evaluate.joins import join, join_all
@@ -54,6 +55,42 @@ if TYPE_CHECKING:
 
 def find_method(cls: ClassInfo, name: str) -> Optional[FuncVal]:
     return cls.methods.get(name)
+
+
+def delegates_to_cell(cls: ClassInfo) -> bool:
+    """A wrapper subclass whose `__call__` (if it has its own) still runs the wrapped cell: `super().__call__(...)`
+    or `self._cell(...)`. One that never calls the wrapped cell is not followed."""
+    method = cls.methods.get("__call__")
+    if method is None or not isinstance(method.node, cst.FunctionDef):
+        return not cls.overrides_call
+    for call in names(method.node.body):
+        if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+            continue
+        target, attr = call.func.value, call.func.attr.value
+        if isinstance(target, cst.Call) and dotted(target.func) == "super" and attr in ("__call__", "call"):
+            return True
+        if isinstance(target, cst.Name) and target.value == "self" and "cell" in attr.lower():
+            return True  # `self._cell(inputs, state)`
+        if attr == "__call__" and isinstance(target, cst.Attribute) and dotted(target.value) == "self" \
+                and "cell" in target.attr.value.lower():
+            return True  # `self._cell.__call__(inputs, state)`
+    return False
+
+
+def wrapped_argument(cls: ClassInfo, args: List[Value], kwargs: Dict[str, Value], cell_arg: str) -> Value:
+    """The constructor argument a wrapper subclass wraps: the parameter named like the TF wrapper's (`cell`),
+    else its first parameter."""
+    init = cls.methods.get("__init__")
+    params: List[str] = [cell_arg]
+    if init is not None and isinstance(init.node, cst.FunctionDef):
+        params = [p.name.value for p in (*init.node.params.posonly_params, *init.node.params.params)][1:]
+    if not params:
+        return UNKNOWN
+    name = cell_arg if cell_arg in params else params[0]
+    if name in kwargs:
+        return kwargs[name]
+    position = params.index(name)
+    return args[position] if position < len(args) else UNKNOWN
 
 
 def decorated(func: FuncVal, *names: str) -> bool:
@@ -365,6 +402,15 @@ class Calls:
             entry = cls.base_entry
             assert entry is not None
             return Obj("cell", cls.name, entry.family, node, frozenset(ctx.loops), entry=entry, kwargs=kwargs)
+        wrapper = cls.wrapper_entry
+        if wrapper is not None and wrapper.wrapper is not None and not has_star and delegates_to_cell(cls):
+            # `class SwitchableDropoutWrapper(DropoutWrapper)`: whatever its own `__call__` adds, it runs the cell it
+            # wraps, so two runs of one such object (or of two around one cell) use that cell's one set of weights.
+            inner = wrapped_argument(cls, args, kwargs, wrapper.wrapper.cell_arg)
+            if isinstance(inner, Obj) and (is_cell_like(inner) or is_opaque(inner)):
+                owns = wrapper.wrapper.owns_variables and not cls.overrides_call
+                return Obj("wrapper", cls.name, wrapper.family, node, frozenset(ctx.loops), owns_variables=owns,
+                           inner=inner, entry=wrapper, kwargs=kwargs)
         instance = Instance(cls)
         init = find_method(cls, "__init__")
         if init is not None and not has_star:

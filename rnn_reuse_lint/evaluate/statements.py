@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from rnn_reuse_lint.evaluate.expressions import Expressions
     from rnn_reuse_lint.evaluate.loops import Loops
 
+# Context managers that enter the graph passed as `graph=`: TF sessions and tf.test.TestCase helpers.
+_SESSIONS = frozenset({"Session", "InteractiveSession", "session", "test_session", "cached_session"})
+
 
 class Statements:
     """Runs blocks of statements on a frame; loops are the Loops part's, expressions the Expressions part's."""
@@ -148,11 +151,15 @@ class Statements:
                 entry = tf_api.lookup(base.name)
                 if entry is not None and entry.kind in (Kind.CELL, Kind.CELL_BASE):
                     info.base_entry = entry
+                elif entry is not None and entry.kind == Kind.WRAPPER:
+                    info.wrapper_entry = entry
             elif isinstance(base, ClassInfo):
                 bases.append(base)
                 info.bases.append(base)
                 if info.base_entry is None:
                     info.base_entry = base.base_entry
+                if info.wrapper_entry is None:
+                    info.wrapper_entry = base.wrapper_entry
                 info.methods.update(base.methods)
                 for name, values in base.attrs.items():
                     info.attrs[name] = list(values)
@@ -251,6 +258,8 @@ class Statements:
         inner = ctx
         for item in node.items:
             value = self.eval(item.item, frame, inner)
+            if not isinstance(value, (ScopeVal, GraphVal)):
+                value = self._session_graph(item.item, frame, inner) or value
             if isinstance(value, ScopeVal) and value.opens:
                 inner = inner.in_scope(value.frame)
                 value = ScopeVal(value.frame)
@@ -260,6 +269,24 @@ class Statements:
             if item.asname is not None:
                 self.bind(item.asname.name, value, frame, inner)
         self.exec_block(node.body.body, frame, inner)
+
+    def _session_graph(self, item: cst.BaseExpression, frame: Frame, ctx: Ctx) -> Optional[GraphVal]:
+        """`with tf.Session(graph=g):` (and a test case's `self.session(graph=g)`) makes g the default graph.
+
+        A session used as a context manager enters its graph's `as_default()` (W1.15:python/client/session.py,
+        BaseSession.__enter__), so what is built inside lands in that graph's own variable store.
+        """
+        if not isinstance(item, cst.Call):
+            return None
+        name = dotted(item.func)
+        if name is None or name.rsplit(".", 1)[-1] not in _SESSIONS:
+            return None
+        for arg in item.args:
+            if arg.keyword is not None and arg.keyword.value == "graph":
+                graph = self.eval(arg.value, frame, ctx)
+                if isinstance(graph, GraphVal):
+                    return GraphVal(graph.root, entering=True)
+        return None
 
     def exec_try(self, node: Union[cst.Try, cst.TryStar], frame: Frame, ctx: Ctx) -> None:
         bodies: List[Sequence[cst.CSTNode]] = [node.body.body]
