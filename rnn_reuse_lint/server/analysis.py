@@ -133,7 +133,7 @@ class Analyzer:
                 return None
             data, index = code.source.encode("utf-8"), code.index
         try:
-            built = engine.build(data, snapshot.path, settings.tf_version, dict(settings.define), fixes=False)
+            built = engine.build(data, snapshot.path, settings.tf_version, dict(settings.define), fixes="off")
         except Exception:  # an analyzer bug costs the hover, never the server; diagnostics report it
             return None
         if built is None or isinstance(built, FileError):
