@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Set, Tuple, Union
+from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
-from rnn_reuse_lint.fixes.nodes import COMPREHENSIONS, LOOPS, children, dotted_path
+from rnn_reuse_lint.fixes.nodes import COMPREHENSIONS, LOOPS, children, dotted_path, is_kind
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,15 @@ def parameter_names(params: cst.Parameters) -> Set[str]:
     return names
 
 
+# The node classes bound_names looks at; any other node only leads to its children. libcst's base classes are
+# ABCs, and an isinstance test against them costs ~1 us: asking once per class (cached) made bound_names,
+# the bulk of fix planning on a large module, ~3x cheaper (measured on the growth benchmark's `findings`).
+_BINDING_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda, *COMPREHENSIONS, cst.Assign, cst.AnnAssign, cst.AugAssign,
+                  cst.For, cst.WithItem, cst.ExceptHandler, cst.NamedExpr, cst.Import, cst.ImportFrom, cst.Global,
+                  cst.Nonlocal, cst.Del, cst.BaseSuite, cst.If, *LOOPS)
+_BINDS: Dict[type, bool] = {}
+
+
 def bound_names(node: cst.CSTNode, loop_body_only: bool = False, shallow: bool = False) -> Set[str]:
     """Names a statement binds in its own scope (nested defs/classes count by their name only).
 
@@ -130,6 +139,9 @@ def bound_names(node: cst.CSTNode, loop_body_only: bool = False, shallow: bool =
     stack: List[cst.CSTNode] = [node]
     while stack:
         current = stack.pop()
+        if not is_kind(current.__class__, _BINDING_NODES, _BINDS):
+            stack.extend(children(current))
+            continue
         if isinstance(current, (cst.FunctionDef, cst.ClassDef)):
             names.add(current.name.value)
             if current is not node:

@@ -20,6 +20,16 @@ _PUNCTUATION_FIELDS = ("whitespace", "lpar", "rpar", "comma", "semicolon", "lead
                        "lbracket", "rbracket", "lbrace", "rbrace", "dot", "asynchronous", "star", "default_indent",
                        "default_newline", "encoding", "indent", "first_line", "empty_lines", "prefix")
 _FIELDS: Dict[Type[cst.CSTNode], Tuple[str, ...]] = {}
+# CSTNode is an ABC: an isinstance test against it costs an ABC call per value; one issubclass per class instead.
+_NODE_CLASSES: Dict[type, bool] = {}
+
+
+def is_kind(cls: type, kinds: Tuple[type, ...], cache: Dict[type, bool]) -> bool:
+    """issubclass(cls, kinds), asked once per class (`cache` is the caller's, one per `kinds`)."""
+    found = cache.get(cls)
+    if found is None:
+        found = cache[cls] = issubclass(cls, kinds)
+    return found
 
 
 def children(node: cst.CSTNode) -> List[cst.CSTNode]:
@@ -34,7 +44,7 @@ def children(node: cst.CSTNode) -> List[cst.CSTNode]:
         kind = value.__class__
         if kind is tuple or kind is list:
             out.extend(value)  # node sequences hold only nodes
-        elif isinstance(value, cst.CSTNode):
+        elif value is not None and is_kind(kind, (cst.CSTNode,), _NODE_CLASSES):
             out.append(value)
     return out
 

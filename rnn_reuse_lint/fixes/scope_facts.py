@@ -6,10 +6,16 @@ from typing import TYPE_CHECKING, Dict, Iterator, List, Set, Tuple
 import libcst as cst
 
 from rnn_reuse_lint.fixes.bindings import assigned_into, bound_names, comprehension_targets, parameter_names
-from rnn_reuse_lint.fixes.nodes import COMPREHENSIONS, children
+from rnn_reuse_lint.fixes.nodes import COMPREHENSIONS, children, is_kind
 
 if TYPE_CHECKING:
     from rnn_reuse_lint.fixes.syntax import SyntaxIndex
+
+
+# The nodes ScopeFacts._walk treats on their own; any other node only leads to its children (see nodes.is_kind).
+_READ_NODES = (cst.Name, cst.FunctionDef, cst.Lambda, *COMPREHENSIONS, cst.Attribute, cst.Arg, cst.Param, cst.Assign,
+               cst.ClassDef, cst.ImportAlias, cst.ImportFrom, cst.Import)
+_READS: Dict[type, bool] = {}
 
 
 class ScopeFacts:
@@ -76,6 +82,9 @@ class ScopeFacts:
         stack: List[Tuple[cst.CSTNode, Tuple[cst.CSTNode, ...]]] = [(scope, ())]
         while stack:
             node, around = stack.pop()
+            if not is_kind(node.__class__, _READ_NODES, _READS):  # most nodes: only their children matter
+                stack.extend((child, around) for child in children(node))
+                continue
             if isinstance(node, cst.Name):
                 names.setdefault(node.value, []).append((node, around))
                 continue

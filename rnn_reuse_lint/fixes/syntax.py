@@ -13,6 +13,19 @@ from rnn_reuse_lint.fixes.nodes import COMPREHENSIONS, LOOPS, SCOPES, CannotFoll
 from rnn_reuse_lint.fixes.scope_facts import ScopeFacts, itself, path_keys
 
 
+_KINDS: Dict[type, str] = {}
+
+
+def _kind(cls: type) -> str:
+    """For statements_in: "scope" (def, class), "lambda", "statement", or "" (any other node)."""
+    found = _KINDS.get(cls)
+    if found is None:
+        found = _KINDS[cls] = "scope" if issubclass(cls, (cst.FunctionDef, cst.ClassDef)) else \
+            "lambda" if issubclass(cls, cst.Lambda) else \
+            "statement" if issubclass(cls, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) else ""
+    return found
+
+
 class SyntaxIndex:
     """Parent links and source order of every node of a module, built in one walk when a fix is planned."""
 
@@ -265,13 +278,18 @@ class SyntaxIndex:
         return facts
 
     def statements_in(self, scope: cst.CSTNode) -> Iterator[cst.CSTNode]:
+        """Every statement of `scope`, nested blocks included, not those of nested functions and classes."""
         stack: List[cst.CSTNode] = [scope]
         while stack:
             node = stack.pop()
             for child in children(node):
-                if isinstance(child, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                kind = _kind(child.__class__)  # one isinstance per class, not per node (see nodes.is_kind)
+                if kind == "statement":
                     yield child
-                if isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                elif kind == "scope":
+                    yield child  # a def or class is a statement too; its body is another scope
+                    continue
+                elif kind == "lambda":
                     continue
                 stack.append(child)
 
