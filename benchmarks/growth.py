@@ -12,9 +12,10 @@ exponent log4(ratio) of each step: 1.0 is linear, 2.0 quadratic. A step's ratio 
 that round's t(hi)/t(lo), the two sizes measured back to back, in alternating order (ABBA), each sample
 starting from a collected heap. Rows that cost little get more rounds (at least --rounds, more until a step
 has spent STEP_SECONDS of CPU, at most MAX_ROUNDS): on a shared machine a short sample is the one a burst of
-other work distorts most, and the median of more pairs is what keeps the verdict from following the load. It fails when any exponent exceeds 1.25 (quadrupling costs > ~5.7x),
-when peak memory per byte of source exceeds MAX_BYTES_PER_BYTE (a fresh process per family at x16), or when the
-fan-out file at F = 60 costs more than 10x a plain ~100-line RNN file in either entry point.
+other work distorts most, and the median of more pairs is what keeps the verdict from following the load.
+It fails when any exponent exceeds 1.25 (quadrupling costs > ~5.7x), when peak memory per byte of source
+exceeds MAX_BYTES_PER_BYTE (a fresh process per family at x16), or when the fan-out file at F = 60 costs more
+than 10x a plain ~100-line RNN file in either entry point.
 """
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ def test_marked_fix_agrees_with_the_planned_fix(name: str) -> None:
     pairs = list(zip((*planned.findings, *planned.suppressed), (*marked.findings, *marked.suppressed)))
     # the `[*]` mark: a safe fix; the summary's "more with --unsafe-fixes": an unsafe one
     assert [_verdict(m) for _, m in pairs] == [_verdict(p) for p, _ in pairs]
-    assert all(m.fix is None or (m.fix.edits == () and m.fix.description == p.fix.description)  # type: ignore[union-attr]
+    assert all(m.fix is None or (p.fix is not None and m.fix.edits == () and m.fix.description == p.fix.description)
                for p, m in pairs)
     assert all(f.fix is None for f in (*off.findings, *off.suppressed))
 

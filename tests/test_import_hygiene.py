@@ -77,7 +77,8 @@ def test_the_core_does_not_know_the_fixer() -> None:
     package = os.path.join(ROOT, "rnn_reuse_lint")
     core = ["builder.py", "evaluation.py", "model.py", "evaluator.py"]
     if os.path.isdir(os.path.join(package, "evaluate")):  # the evaluator as a package (issue 19 item 1)
-        core += [os.path.join("evaluate", n) for n in os.listdir(os.path.join(package, "evaluate")) if n.endswith(".py")]
+        core += [os.path.join("evaluate", n) for n in os.listdir(os.path.join(package, "evaluate"))
+                 if n.endswith(".py")]
     for name in core:
         path = os.path.join(package, name)
         if not os.path.exists(path):
