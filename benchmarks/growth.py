@@ -1,20 +1,26 @@
 """Growth benchmark (issue 21): does any input make the analyzer super-linear? Families of synthetic files
 grow one dimension at a time (sizes x1, x4, x16 from ~100 lines); each is timed in-process through `check`
-(lint_bytes, fixes planned as the text report plans them) and through the flake8 plugin, as paired ratios.
+(lint_bytes, fixes planned as the text report plans them: marks only) and through the flake8 plugin, as paired
+ratios.
 
-    python benchmarks/growth.py            # ~2-4 min on 2 shared cores; exit 0 iff every target holds
+    python benchmarks/growth.py            # ~5-10 min on 2 shared cores; exit 0 iff every target holds
     python benchmarks/growth.py --quick    # 1 round, fewer families' memory probes: a smoke test
     python benchmarks/growth.py --json out.json --families elif,fanout
 
-It prints, per family and entry point, the CPU seconds at each size, the paired step ratios (median over
-rounds of that round's t(x4)/t(x1) and t(x16)/t(x4)), and the growth exponent log4(ratio) of each step:
-1.0 is linear, 2.0 quadratic. It fails when any exponent exceeds 1.25 (quadrupling costs > ~5.7x),
-when peak memory per byte of source exceeds MAX_BYTES_PER_BYTE (a fresh process per family at x16), or when the
-fan-out file at F = 60 costs more than 10x a plain ~100-line RNN file in either entry point.
+It prints, per family and entry point, the CPU seconds at each size, the paired step ratios, and the growth
+exponent log4(ratio) of each step: 1.0 is linear, 2.0 quadratic. A step's ratio is the median over rounds of
+that round's t(hi)/t(lo), the two sizes measured back to back, in alternating order (ABBA), each sample
+starting from a collected heap. Rows that cost little get more rounds (at least --rounds, more until a step
+has spent STEP_SECONDS of CPU, at most MAX_ROUNDS): on a shared machine a short sample is the one a burst of
+other work distorts most, and the median of more pairs is what keeps the verdict from following the load.
+It fails when any exponent exceeds 1.25 (quadrupling costs > ~5.7x), when peak memory per byte of source
+exceeds MAX_BYTES_PER_BYTE (a fresh process per family at x16), or when the fan-out file at F = 60 costs more
+than 10x a plain ~100-line RNN file in either entry point.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -38,6 +44,8 @@ MAX_EXPONENT = 1.25
 MAX_BYTES_PER_BYTE = 1000.0
 MAX_FANOUT_RATIO = 10.0
 MIN_SAMPLE_SECONDS = 0.2  # a measurement repeats the call until this much CPU has passed
+STEP_SECONDS = 4.0  # CPU a step's pairs may spend before --rounds is enough (more rounds for short rows)
+MAX_ROUNDS = 15
 
 HEADER = ["import tensorflow as tf", "from tensorflow.nn.rnn_cell import LSTMCell, GRUCell, MultiRNNCell",
           "from tensorflow.nn.rnn_cell import DropoutWrapper", "",
@@ -180,7 +188,7 @@ FAMILIES: Dict[str, Tuple[str, Callable[[int], str]]] = {
     "classes": ("ordinary", classes),
 }
 
-CHECK_SETTINGS = Settings()  # what `check` uses: every RNN1 rule, fixes planned
+CHECK_SETTINGS = Settings(fixes="mark")  # what `check` uses for the text report: every RNN1 rule, `[*]` marks
 ENTRIES: Dict[str, Callable[[bytes], object]] = {
     "check": lambda data: lint_bytes(data, "growth.py", CHECK_SETTINGS),
     "flake8": lambda data: list(Plugin(None, data.decode("utf-8").splitlines(True), "growth.py").run()),
@@ -191,7 +199,9 @@ ENTRIES: Dict[str, Callable[[bytes], object]] = {
 
 def cpu_seconds(entry: Callable[[bytes], object], data: bytes) -> float:
     """CPU seconds of one call (all threads: the engine evaluates on its own thread), repeated until
-    MIN_SAMPLE_SECONDS have passed so that millisecond files are not all clock noise."""
+    MIN_SAMPLE_SECONDS have passed so that millisecond files are not all clock noise. The heap is collected
+    first: a sample pays for its own garbage, not for the previous sample's."""
+    gc.collect()
     clock = time.process_time
     calls, start = 0, clock()
     while True:
@@ -200,6 +210,35 @@ def cpu_seconds(entry: Callable[[bytes], object], data: bytes) -> float:
         spent = clock() - start
         if spent >= MIN_SAMPLE_SECONDS:
             return spent / calls
+
+
+def paired_step(entry: Callable[[bytes], object], lo: bytes, hi: bytes, rounds: int
+                ) -> Tuple[List[float], List[float], List[float]]:
+    """(ratios t(hi)/t(lo), lo samples, hi samples) of one step: pairs measured back to back, in ABBA order,
+    at least `rounds` of them and more while the step has spent less than STEP_SECONDS (at most MAX_ROUNDS)."""
+    ratios: List[float] = []
+    lows: List[float] = []
+    highs: List[float] = []
+    spent = 0.0
+    while len(ratios) < rounds or (spent < STEP_SECONDS and len(ratios) < MAX_ROUNDS):
+        if len(ratios) % 2 == 0:
+            a = cpu_seconds(entry, lo)
+            b = cpu_seconds(entry, hi)
+        else:
+            b = cpu_seconds(entry, hi)
+            a = cpu_seconds(entry, lo)
+        lows.append(a)
+        highs.append(b)
+        ratios.append(b / a)
+        spent += max(a, MIN_SAMPLE_SECONDS) + max(b, MIN_SAMPLE_SECONDS)
+    return ratios, lows, highs
+
+
+def load_average() -> str:
+    try:
+        return "load average %.1f / %.1f / %.1f (1, 5, 15 min) on %d cores" % (*os.getloadavg(), os.cpu_count() or 0)
+    except OSError:
+        return "load average not known"
 
 
 def exponent(ratio: float) -> float:
@@ -245,40 +284,48 @@ def main(argv: Sequence[str] = ()) -> int:
         name: {entry: {scale: [] for scale in SCALES} for entry in ENTRIES} for name in names}
     for entry in ENTRIES.values():  # warm-up: imports, caches
         entry(sources[names[0]][1])
-    for round_index in range(rounds):
-        for name in names:
-            for entry_name, entry in ENTRIES.items():
-                order = SCALES[round_index % 3:] + SCALES[:round_index % 3]  # rotated each round
-                for scale in order:
-                    times[name][entry_name][scale].append(cpu_seconds(entry, sources[name][scale]))
+    print(f"before: {load_average()}")
+    step_ratios: Dict[str, Dict[str, List[List[float]]]] = {name: {} for name in names}
+    for name in names:
+        for entry_name, entry in ENTRIES.items():
+            step_ratios[name][entry_name] = []
+            for lo, hi in ((1, 4), (4, 16)):
+                ratios, lows, highs = paired_step(entry, sources[name][lo], sources[name][hi], rounds)
+                step_ratios[name][entry_name].append(ratios)
+                times[name][entry_name][lo].extend(lows)
+                times[name][entry_name][hi].extend(highs)
+    print(f"after the steps: {load_average()}")
     verdicts: List[bool] = []
-    report: Dict[str, object] = {"families": {}}
+    report: Dict[str, object] = {"families": {}, "load": load_average()}
     print(f"{'family':<13} {'entry':<7} {'lines x1/x4/x16':>18}  {'CPU s x1':>9} {'x4':>8} {'x16':>8}  "
-          f"{'x4/x1':>6} {'x16/x4':>6}  {'exp':>5} {'exp':>5}  verdict")
+          f"{'x4/x1':>6} {'x16/x4':>6}  {'exp':>5} {'exp':>5}  {'pairs':>5}  verdict")
     for name in names:
         lines = "/".join(str(sources[name][s].count(b"\n")) for s in SCALES)
         for entry_name in ENTRIES:
             series = times[name][entry_name]
-            steps = [statistics.median(b / a for a, b in zip(series[lo], series[hi]))
-                     for lo, hi in ((1, 4), (4, 16))]
+            pairs = step_ratios[name][entry_name]
+            steps = [statistics.median(ratios) for ratios in pairs]
             exps = [exponent(r) for r in steps]
             good = all(e <= MAX_EXPONENT for e in exps)
             verdicts.append(good)
             medians = [statistics.median(series[s]) for s in SCALES]
+            rounds_done = "/".join(str(len(r)) for r in pairs)
             print(f"{name:<13} {entry_name:<7} {lines:>18}  {medians[0]:9.4f} {medians[1]:8.4f} {medians[2]:8.4f}  "
-                  f"{steps[0]:6.2f} {steps[1]:6.2f}  {exps[0]:5.2f} {exps[1]:5.2f}  {'PASS' if good else 'FAIL'}")
+                  f"{steps[0]:6.2f} {steps[1]:6.2f}  {exps[0]:5.2f} {exps[1]:5.2f}  {rounds_done:>5}  "
+                  f"{'PASS' if good else 'FAIL'}")
             report["families"][name + "/" + entry_name] = {  # type: ignore[index]
-                "seconds": {str(s): series[s] for s in SCALES}, "step_ratios": steps, "exponents": exps}
+                "seconds": {str(s): series[s] for s in SCALES}, "step_ratios": steps, "exponents": exps,
+                "pairs": pairs}
     # The fan-out file of the issue, F = 60, against a plain ~100-line RNN file (functions x1).
     plain, wide = functions(1).encode(), fanout(60).encode()
     plain_lines = plain.count(b"\n")
     print()
     for entry_name, entry in ENTRIES.items():
-        pairs = [cpu_seconds(entry, wide) / cpu_seconds(entry, plain) for _ in range(rounds)]
-        ratio = statistics.median(pairs)
+        ratios, _, _ = paired_step(entry, plain, wide, rounds)
+        ratio = statistics.median(ratios)
         good = ratio <= MAX_FANOUT_RATIO
         verdicts.append(good)
-        report[f"fanout60/{entry_name}"] = pairs
+        report[f"fanout60/{entry_name}"] = ratios
         print(f"fan-out F=60 / plain {plain_lines}-line file, {entry_name}: {ratio:.2f}x "
               f"(target <= {MAX_FANOUT_RATIO:g}x) {'PASS' if good else 'FAIL'}")
     note = [f for f in lint_bytes(wide, "fanout.py", CHECK_SETTINGS).notes if "budget" in f]

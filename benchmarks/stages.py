@@ -37,6 +37,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     try:
         from rnn_reuse_lint import builder, engine, guards, noqa, positions, prefilter
+        from rnn_reuse_lint.fixes.attach import with_fixes
         from rnn_reuse_lint.fixes.plan import FixPlanner
         from rnn_reuse_lint.settings import Settings
     except ImportError as exc:
@@ -93,8 +94,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         spent["parse"] += clock() - t
         before, fixes_before = span_time[0], fix_time[0]
         t = clock()
-        # as engine.build calls it for `check`
-        model = builder.build_model(module, path, plan_fixes=settings.fixes, describe_runs=False)
+        # as engine.build calls it for `check` with the text report (fixes marked, not written out)
+        model, evaluation = builder.build_model(module, path, describe_runs=False)
+        model = with_fixes(model, evaluation, "mark")
         spans, fixes = span_time[0] - before, fix_time[0] - fixes_before
         spent["build (w/o spans, fixes)"] += clock() - t - spans - fixes
         spent["spans"] += spans

@@ -10,9 +10,8 @@ import libcst as cst
 from rnn_reuse_lint import identity
 from rnn_reuse_lint.budget import Budget
 from rnn_reuse_lint.evaluate import Evaluator
-from rnn_reuse_lint.finding import Edit, Fix, Span
-from rnn_reuse_lint.fixes.plan import FixPlanner, PlannedFix
-from rnn_reuse_lint.fixes.syntax import Because
+from rnn_reuse_lint.evaluation import DirectionSite, Evaluation, Site, SiteKey, StackSite, evaluation_of
+from rnn_reuse_lint.finding import Span
 from rnn_reuse_lint.model import (
     CellRef,
     DirectionSharing,
@@ -41,13 +40,13 @@ def build_model(
     path: str,
     tf_version: str = DEFAULT_TF_VERSION,
     defines: Optional[Dict[str, str]] = None,
-    plan_fixes: bool = True,
     describe_runs: bool = True,
     source: Optional[str] = None,
     project: bool = True,
     budget: Optional[Budget] = None,
-) -> ModuleModel:
-    """The one pass over a parsed module that every rule reads from.
+) -> Tuple[ModuleModel, Evaluation]:
+    """The one pass over a parsed module that every rule reads from, and the Evaluation that fixes for its
+    findings are planned from (at the edge, only when the output needs them: see fixes/attach.py).
 
     `describe_runs`: also freeze every run and sharing relation (for `explain`); the rules read only the
     issues, and positioning every run costs code generation up to the last driver of the file.
@@ -59,11 +58,11 @@ def build_model(
         loader.enter(module, evaluator.module_frame)
     records = evaluator.run()
     scope_replay = replay(records.drivers, tf_version, evaluator.function_names)
-    planner = FixPlanner(module, evaluator) if plan_fixes else None
-    freezer = _Freezer(module, path, planner, describe_runs, loader.used if loader is not None else ())
+    freezer = _Freezer(module, path, describe_runs, loader.used if loader is not None else ())
     model = freezer.freeze(records.stacks, records.drivers, scope_replay, records.slot_failures)
     note = _budget_note(module, evaluator.budget)
-    return replace(model, notes=model.notes + (note,)) if note else model
+    evaluation = evaluation_of(evaluator, module, freezer.sites, freezer.spans)
+    return (replace(model, notes=model.notes + (note,)) if note else model), evaluation
 
 
 def _budget_note(module: cst.Module, budget: Budget) -> Optional[str]:
@@ -81,47 +80,22 @@ def _budget_note(module: cst.Module, budget: Budget) -> Optional[str]:
 class _Freezer:
     """Turns evaluation records (live values, CST nodes) into frozen, positioned facts."""
 
-    def __init__(self, module: cst.Module, path: str, planner: Optional[FixPlanner] = None,
-                 describe_runs: bool = True, foreign: Sequence[Loaded] = ()) -> None:
+    def __init__(self, module: cst.Module, path: str, describe_runs: bool = True, foreign: Sequence[Loaded] = ()
+                 ) -> None:
         self.module = module
         self.path = path
         self.foreign = foreign  # the project modules the evaluation read: nodes of theirs live there
         self._paths: Dict[int, str] = {}  # id(node) -> module path, for nodes outside this file
-        self.planner = planner
         self.describe_runs = describe_runs
         self._nodes: Dict[int, cst.CSTNode] = {}
         self._spans: Dict[int, Span] = {}
-        self._fixes: Dict[Tuple[int, int], Union[PlannedFix, Because]] = {}  # (id(stack/driver node), owner key)
+        # Where a fix could be planned (this file's own stacks and drivers), in the order they are met: the
+        # Evaluation carries them to the edge, which plans only when the output needs fixes.
+        self.sites: Dict[SiteKey, Site] = {}
 
-    def _plan(self, key: Tuple[int, int], plan: Union[PlannedFix, Because]) -> None:
-        self._fixes[key] = plan
-        because = plan if isinstance(plan, Because) else plan.reason
-        if because is not None:
-            for node in because.nodes:
-                self._want(node)
-        if isinstance(plan, PlannedFix):
-            for edit in plan.edits:
-                self._want(edit.node)
-
-    def _reason(self, because: Optional[Because]) -> str:
-        return because.format([self._span(n).line for n in because.nodes]) if because is not None else ""
-
-    def _fix(self, key: Tuple[int, int]) -> Tuple[Optional[Fix], Optional[str]]:
-        plan = self._fixes.get(key)
-        if plan is None:
-            return None, None
-        if isinstance(plan, Because):
-            return None, self._reason(plan)
-        edits = []
-        for edit in plan.edits:
-            span = self._span(edit.node)
-            if edit.action == "delete":
-                span = Span(span.line, 1, span.end_line + 1, 1)
-            elif edit.action == "insert":
-                span = Span(span.line, span.column, span.line, span.column)
-            edits.append(Edit(span, edit.text))
-        return Fix(plan.description, tuple(sorted(edits, key=lambda e: e.span)), plan.safe,
-                   self._reason(plan.reason)), None
+    @property
+    def spans(self) -> Dict[int, Span]:
+        return self._spans
 
     def _want(self, node: cst.CSTNode) -> None:
         self._nodes[id(node)] = node
@@ -190,9 +164,9 @@ class _Freezer:
                     self._want(_origin(owner))
                     for place in places:
                         self._want(record.layers.parts[place.part_index].node)
-                    if self.planner is not None and not record.foreign \
-                            and (id(record.node), owner.key) not in self._fixes:
-                        self._plan((id(record.node), owner.key), self.planner.for_stack(record.layers, owner, places))
+                    if not record.foreign:
+                        self.sites.setdefault((id(record.node), owner.key),
+                                              StackSite(record.layers, owner, tuple(places)))
         bidi_facts: List[Tuple[DriverRecord, Tuple[Obj, ...], bool, Value, Value]] = []
         for driver in drivers:
             if not driver.bidirectional:
@@ -210,9 +184,8 @@ class _Freezer:
                 for site in driver.sites if driver.foreign else ():
                     self._want(site)
                 backward = _arg_node(driver.node, ("cell_bw", "cells_bw"), 1)
-                if self.planner is not None and backward is not None and not driver.foreign \
-                        and (id(driver.node), 0) not in self._fixes:
-                    self._plan((id(driver.node), 0), self.planner.for_directions(backward, fw, bw, common_sorted))
+                if backward is not None and not driver.foreign:
+                    self.sites.setdefault((id(driver.node), 0), DirectionSite(backward, fw, bw, common_sorted))
                 for owner in common_sorted:
                     self._want(_origin(owner))
         for run in scope_replay.runs if self.describe_runs else ():
@@ -311,8 +284,8 @@ class _Freezer:
             _, _, sharings = merged.setdefault(key, (here, record, {}))
             for owner, places in shared.items():
                 sharing = self._sharing(record.layers, owner, places)
-                fix, no_fix = self._fix((id(record.node), owner.key))
-                sharing = replace(sharing, fix=fix, no_fix=no_fix)
+                site = (id(record.node), owner.key)
+                sharing = replace(sharing, site=site if site in self.sites else None)
                 sharings.setdefault(hash((sharing.cell.span, sharing.via)), sharing)
         models = []
         for here, record, sharings in merged.values():
@@ -370,8 +343,8 @@ class _Freezer:
                 fw_text=self._text(fw_node) if fw_node is not None else owners[0].label or "cell_fw",
                 bw_text=self._text(bw_node) if bw_node is not None else owners[0].label or "cell_bw",
             )
-            fix, no_fix = self._fix((id(driver.node), 0))
-            model = replace(model, fix=fix, no_fix=no_fix)
+            site = (id(driver.node), 0)
+            model = replace(model, site=site if site in self.sites else None)
             models.setdefault(id(here), model)
         return tuple(sorted(models.values(), key=lambda m: m.span))
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple, Type, U
 
 from rnn_reuse_lint.finding import FileError, FileResult, Finding, Span
 from rnn_reuse_lint.prefilter import might_have_rnn
-from rnn_reuse_lint.settings import DEFAULT_TF_VERSION, Settings
+from rnn_reuse_lint.settings import DEFAULT_TF_VERSION, FixMode, Settings
 
 if TYPE_CHECKING:  # libcst is imported lazily: a run that meets no RNN file never loads it
     import libcst as cst
@@ -23,6 +23,13 @@ LEGACY_NOTE = "normalized legacy syntax"
 REPAIR_NOTE = "lines Python rejects were skipped or re-indented; fixes are not offered"
 COOKIE_NOTE = "the coding cookie names the wrong encoding; fixes are not offered"
 _NO_FIX_LEGACY = "the file was read after normalizing Python 2 syntax; fixes are offered for Python 3 code only"
+
+
+def fixable(code: str) -> bool:
+    """Whether findings of `code` may carry a fix: the rule that owns the code says so."""
+    from rnn_reuse_lint.rules import rule_for
+
+    return _fixable(rule_for(code))
 
 
 @dataclass(frozen=True)
@@ -117,13 +124,14 @@ def build(
     path: str,
     tf_version: str = DEFAULT_TF_VERSION,
     defines: Optional[Dict[str, str]] = None,
-    fixes: bool = True,
+    fixes: FixMode = "plan",
     describe_runs: bool = True,
     limits: Optional[Settings] = None,
 ) -> Union[Tuple["ModuleModel", int], FileError, None]:
     """The ModuleModel of a file with the column offset to add back (dedented fragments), its RNN000
-    error, or None when the prefilter rules it out. `describe_runs` is for `explain` (see builder);
-    `limits` carries max_file_size, max_work and max_file_seconds (defaults: Settings())."""
+    error, or None when the prefilter rules it out. `fixes`: what to plan of its fixes (settings.FixMode);
+    `describe_runs` is for `explain` (see builder); `limits` carries max_file_size, max_work and
+    max_file_seconds (defaults: Settings())."""
     wide = wide_encoding(data)
     wide_notes: Tuple[str, ...] = ()
     if wide is not None:
@@ -134,7 +142,7 @@ def build(
             return FileError(path, 1, 1, f"cannot decode as {wide} (it starts with a {wide} byte order mark): {exc}")
         wide_notes = (f"read as {wide.upper()} (byte order mark); Python itself only runs UTF-8 or an 8-bit "
                       "encoding named in a coding cookie, and no fixes are offered for this file",)
-        fixes = False
+        fixes = "off"
     if not might_have_rnn(data):
         return None
     limits = limits if limits is not None else Settings()
@@ -156,10 +164,19 @@ def build(
     module = parsed.module
     # Fix positions would be positions in the normalized text, not in the file: no fixes there.
     # A misdeclared file would be written back in the encoding its cookie names: no fixes there either.
-    plan_fixes = fixes and not parsed.notes and not wide_notes and not isinstance(text, _Misdeclared)
+    mode: FixMode = fixes if not parsed.notes and not wide_notes and not isinstance(text, _Misdeclared) else "off"
+
+    def model_with_fixes() -> "ModuleModel":
+        built, evaluation = build_model(module, path, tf_version, defines, describe_runs=describe_runs, source=text,
+                                        budget=budget)
+        if mode == "off":
+            return built
+        from rnn_reuse_lint.fixes.attach import with_fixes  # the fixer loads only when an output needs fixes
+
+        return with_fixes(built, evaluation, mode)
+
     # libcst recurses once per `elif` when positioning and generating code: see deep.py.
-    model = run_deep(lambda: build_model(module, path, tf_version, defines, plan_fixes=plan_fixes,
-                                         describe_runs=describe_runs, source=text, budget=budget))
+    model = run_deep(model_with_fixes)
     if parsed.notes or wide_notes:
         model = replace(model, notes=model.notes + wide_notes + parsed.notes, repairs=parsed.repairs)
     if isinstance(text, _Misdeclared):
@@ -197,9 +214,7 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     findings = run_rules(module_model, path, settings)
     no_fix = _no_fix_reason(module_model.notes)
     if no_fix is not None:
-        from rnn_reuse_lint.rules import rule_for
-
-        findings = [replace(f, no_fix=no_fix) if _fixable(rule_for(f.code)) and f.fix is None else f for f in findings]
+        findings = [replace(f, no_fix=no_fix) if fixable(f.code) and f.fix is None else f for f in findings]
     if column_offset:
         findings = [_shift(f, column_offset) for f in findings]
     shifts = {line: shift for line, _, shift in module_model.repairs if shift}

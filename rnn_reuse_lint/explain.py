@@ -120,7 +120,7 @@ def _explain_bytes(data: bytes, path: str, settings: Settings) -> Dict[str, Any]
     from rnn_reuse_lint.engine import build
 
     try:
-        built = build(data, path, settings.tf_version, dict(settings.define))
+        built = build(data, path, settings.tf_version, dict(settings.define), fixes="off")  # explain shows none
     except RecursionError:
         return _error_doc(path, settings, FileError(path, 1, 1, "too deeply nested to analyse"))
     except Exception as exc:  # an analyzer bug is reported like check reports it, never as a traceback

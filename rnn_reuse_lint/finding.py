@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Tuple
+from typing import Any, Mapping, Optional, Sequence, Tuple
 
 
 @dataclass(frozen=True, order=True)
@@ -40,6 +40,21 @@ class Fix:
     edits: Tuple[Edit, ...]
     safe: bool
     reason: str = ""  # why it is not safe
+
+
+class Because:
+    """Why a fix is not offered or not safe, with line numbers filled in once positions are known: `text`
+    holds `{0}`, `{1}`... for the lines of `nodes` (syntax nodes of the analysed module)."""
+
+    def __init__(self, text: str, *nodes: object) -> None:
+        self.text = text
+        self.nodes = nodes
+
+    def format(self, lines: Sequence[int]) -> str:
+        return self.text.format(*lines)
+
+    def __str__(self) -> str:
+        return self.text.format(*("?" for _ in self.nodes))
 
 
 @dataclass(frozen=True)

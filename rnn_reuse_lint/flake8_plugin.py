@@ -21,7 +21,7 @@ def _all_rules(tf_version: str = "2", tf_release: Optional[str] = None) -> "Sett
     show or apply fixes, so none are planned."""
     from rnn_reuse_lint.settings import Settings
 
-    return Settings(select=("RNN",), fixes=False, tf_version=tf_version, tf_release=tf_release)
+    return Settings(select=("RNN",), fixes="off", tf_version=tf_version, tf_release=tf_release)
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,7 +1,7 @@
 """The frozen ModuleModel: every RNN fact of one file, computed once by the builder, queried by the rules."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Optional, Tuple
 
 from rnn_reuse_lint.finding import Fix, Span
@@ -46,8 +46,9 @@ class Sharing:
     every_layer: bool  # the whole list is this one object
     via: Tuple[Span, ...]  # the expressions that placed it (`[cell] * n`, `cells.append(cell)`)
     via_text: Tuple[str, ...]
-    fix: Optional[Fix] = None
+    fix: Optional[Fix] = None  # filled in at the edge, when the output needs fixes (fixes/attach.py)
     no_fix: Optional[str] = None  # why no fix is offered
+    site: Optional[Tuple[int, int]] = field(default=None, compare=False)  # its Evaluation.sites key, if fixable
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,9 @@ class DirectionSharing:
     same_value: bool  # forward and backward are literally one object (or one list)
     fw_text: str
     bw_text: str
-    fix: Optional[Fix] = None
+    fix: Optional[Fix] = None  # filled in at the edge, when the output needs fixes (fixes/attach.py)
     no_fix: Optional[str] = None  # why no fix is offered
+    site: Optional[Tuple[int, int]] = field(default=None, compare=False)  # its Evaluation.sites key, if fixable
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, Mapping, Optional, Tuple
+from typing import FrozenSet, Literal, Mapping, Optional, Tuple
 
 from rnn_reuse_lint.budget import DEFAULT_MAX_SECONDS, DEFAULT_MAX_WORK
 from rnn_reuse_lint.guards import MAX_BYTES
 
 TF_VERSIONS = ("1.0", "1.1", "1.2", "1.15", "2")  # behaviour classes (TF_RNN_SEMANTICS.md), not releases
 DEFAULT_TF_VERSION = "2"
+# What fixes a run plans (fixes/attach.py): "plan" whole fixes (--fix, --diff, --show-fixes, formats that carry
+# fixes, the editor's quick fixes); "mark" only whether each finding has a safe fix (the text report's `[*]`);
+# "off" none (flake8, editor diagnostics: they cannot show fixes).
+FixMode = Literal["off", "mark", "plan"]
 # The releases each behaviour class stands for, as the summary words it.
 _CLASS_RELEASES = {"1.0": "1.0", "1.1": "1.1", "1.2": "1.2-1.14", "1.15": "1.15", "2": "2.x"}
 
@@ -38,8 +42,8 @@ class Settings:
     timeout: float = 60.0
     python: Optional[str] = None
     define: Tuple[Tuple[str, str], ...] = ()
-    # plan fixes for RNN101/RNN102 findings (off in the flake8 adapter, which cannot show them)
-    fixes: bool = True
+    # what to plan of the fixes for RNN101/RNN102 findings (FixMode above)
+    fixes: FixMode = "plan"
     # limits per file (budget.py, guards.py): work units, wall seconds, bytes checked before parsing
     max_work: int = DEFAULT_MAX_WORK
     max_file_seconds: float = DEFAULT_MAX_SECONDS

@@ -13,7 +13,7 @@ import pytest
 from rnn_reuse_lint import deep
 from rnn_reuse_lint.budget import Budget, Spent, units_for
 from rnn_reuse_lint.commands.check import lint_bytes
-from rnn_reuse_lint.fixes import syntax
+from rnn_reuse_lint.fixes import nodes, scope_facts, syntax
 from rnn_reuse_lint.settings import Settings
 from tests.conftest import FIXTURES, ROOT
 from tests.test_robustness import run_cli, run_flake8
@@ -151,8 +151,8 @@ def _scopes(module: cst.Module) -> List[cst.CSTNode]:
     stack: List[cst.CSTNode] = [module]
     while stack:
         node = stack.pop()
-        for child in syntax.children(node):
-            if isinstance(child, syntax._SCOPES):
+        for child in nodes.children(node):
+            if isinstance(child, nodes.SCOPES):
                 found.append(child)
             stack.append(child)
     return found
@@ -170,7 +170,7 @@ def test_indexed_reads_equal_the_walk_they_replace(name: str) -> None:
     for scope in _scopes(module):
         facts = index._facts(scope)
         for identifier in sorted(index.names):
-            walked = [(id(ref), nested) for ref, nested in syntax._reads(scope, identifier)]
+            walked = [(id(ref), nested) for ref, nested in scope_facts._reads(scope, identifier)]
             indexed = [(id(ref), nested) for ref, nested in facts.reads_of(identifier)]
             assert sorted(walked) == sorted(indexed), (name, identifier)
 

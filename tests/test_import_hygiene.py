@@ -56,3 +56,35 @@ def test_flake8_plugin_loads_the_engine_for_a_file_with_rnn_code() -> None:
                                   "stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(2)] * 2)\n"])
     assert "RNN101" in found
     assert "rnn_reuse_lint.engine" in modules.split(",")
+
+
+def test_flake8_plugin_never_loads_the_fixer() -> None:
+    # flake8 cannot show fixes: a file with findings is linted without planning any (issue 21)
+    found, modules = _plugin_run(["import tensorflow as tf\n",
+                                  "stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(2)] * 2)\n"])
+    assert "RNN101" in found
+    assert not [m for m in modules.split(",") if m.startswith("rnn_reuse_lint.fixes")]
+
+
+def test_the_core_does_not_know_the_fixer() -> None:
+    """Issue 19: the builder, the evaluator, the Evaluation and the model import nothing from fixes/; fixes are
+    planned from the Evaluation at the edge (engine, commands)."""
+    import ast
+    import os
+
+    from tests.conftest import ROOT
+
+    package = os.path.join(ROOT, "rnn_reuse_lint")
+    core = ["builder.py", "evaluation.py", "model.py", "evaluator.py"]
+    if os.path.isdir(os.path.join(package, "evaluate")):  # the evaluator as a package (issue 19 item 1)
+        core += [os.path.join("evaluate", n) for n in os.listdir(os.path.join(package, "evaluate"))
+                 if n.endswith(".py")]
+    for name in core:
+        path = os.path.join(package, name)
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8") as handle:
+            tree = ast.parse(handle.read())
+        imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        imported += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not [m for m in imported if m.startswith("rnn_reuse_lint.fixes")], name

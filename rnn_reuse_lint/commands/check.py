@@ -9,7 +9,7 @@ from dataclasses import asdict, replace
 from typing import IO, TYPE_CHECKING, Callable, List, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.finding import FileError, FileResult, Finding
-from rnn_reuse_lint.settings import Settings
+from rnn_reuse_lint.settings import FixMode, Settings
 
 if TYPE_CHECKING:
     from rnn_reuse_lint.report import ReportOptions
@@ -255,7 +255,8 @@ def apply_fixes(results: Sequence[FileResult], settings: Settings, unsafe: bool,
         encoding = _encoding(data)
         path = result.path
 
-        own = settings_of(path) if settings_of is not None else settings
+        # the passes apply whole fixes, whatever the report needed
+        own = replace(settings_of(path) if settings_of is not None else settings, fixes="plan")
 
         def lint(candidate: str) -> FileResult:
             return lint_bytes(candidate.encode(encoding), path, own)
@@ -407,6 +408,14 @@ def _write(text: str, path: Optional[str]) -> Optional[str]:
     return None
 
 
+def fix_mode(args: argparse.Namespace) -> FixMode:
+    """How much of the fixes this run needs planned: whole fixes to apply or show, only the text report's
+    `[*]` marks, or none (settings.FixMode)."""
+    from rnn_reuse_lint.report import fixes_shown
+
+    return "plan" if args.fix or args.diff else fixes_shown(args.format, args.show_fixes)
+
+
 def report_options(args: argparse.Namespace, stream: Optional[IO[str]] = None) -> "ReportOptions":
     """What the flags ask of the report; source lines and colour follow the terminal unless asked for."""
     from rnn_reuse_lint.report import ReportOptions
@@ -433,6 +442,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         args.jobs = cores()
     if args.show_settings:
         return show_settings(args, settings)
+    settings = replace(settings, fixes=fix_mode(args))
     if "-" in args.paths:
         from rnn_reuse_lint.commands.check_stdin import run_stdin
 

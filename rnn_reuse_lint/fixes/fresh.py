@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
 from rnn_reuse_lint import tf_api
-from rnn_reuse_lint.fixes.syntax import (CannotFollow, Definition, SyntaxIndex, bound_names, children, dotted_path,
-                                         short_text)
+from rnn_reuse_lint.evaluation import Evaluation
+from rnn_reuse_lint.fixes.bindings import Definition, bound_names
+from rnn_reuse_lint.fixes.nodes import CannotFollow, children, dotted_path, short_text
+from rnn_reuse_lint.fixes.syntax import SyntaxIndex
 from rnn_reuse_lint.tf_api import Kind
 from rnn_reuse_lint.values import FuncVal, Obj, Partial, QName, Value
-
-if TYPE_CHECKING:
-    from rnn_reuse_lint.evaluate import Evaluator
 
 _CONSTRUCTORS = frozenset({Kind.CELL, Kind.WRAPPER, Kind.STACK, Kind.KERAS_RNN, Kind.KERAS_LAYER, Kind.COPY})
 # Building these has no effect beyond returning a new object, so doing it once per layer is harmless.
@@ -41,13 +40,13 @@ class Construction:
 
 
 class Rebuilder:
-    """Copies constructions out of a module, using what the evaluator learnt about its names and calls."""
+    """Copies constructions out of a module, using what the evaluation learnt about its names and calls."""
 
-    def __init__(self, index: SyntaxIndex, evaluator: "Evaluator") -> None:
+    def __init__(self, index: SyntaxIndex, evaluation: Evaluation) -> None:
         self.index = index
-        self.kinds = evaluator.name_kinds
-        self.callees = evaluator.callees
-        self._module_names = evaluator.module_frame.vars
+        self.kinds = evaluation.name_kinds
+        self.callees = evaluation.callees
+        self._module_names = evaluation.module_names
         self._pure_functions: Dict[int, Optional[str]] = {}
 
     def callee(self, call: cst.Call) -> Optional[Value]:
@@ -77,9 +76,8 @@ class Rebuilder:
         result.expr = self._copy(expr, result)
         if not self._builds(expr):
             raise CannotFollow(f"`{short_text(expr)}` is not built by a constructor call the fixer can repeat")
-        order = self.index._first  # source order of the followed lines
         unique = {id(d.line): d for d in result.definitions}
-        result.definitions = sorted(unique.values(), key=lambda d: order[id(d.line)])
+        result.definitions = sorted(unique.values(), key=lambda d: self.index.order(d.line))  # source order
         return result
 
     def _copy(self, expr: cst.BaseExpression, result: Construction) -> cst.BaseExpression:

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
 from rnn_reuse_lint import identity
+from rnn_reuse_lint.evaluation import Evaluation
 from rnn_reuse_lint.fixes.fresh import Construction, Rebuilder
-from rnn_reuse_lint.fixes.syntax import Because, CannotFollow, Definition, SyntaxIndex, children, short_text
+from rnn_reuse_lint.finding import Because
+from rnn_reuse_lint.fixes.bindings import Definition
+from rnn_reuse_lint.fixes.nodes import CannotFollow, children, short_text
+from rnn_reuse_lint.fixes.syntax import SyntaxIndex
 from rnn_reuse_lint.values import ListVal, Obj, Part, Value
-
-if TYPE_CHECKING:
-    from rnn_reuse_lint.evaluate import Evaluator
 
 Shared = Callable[[Value], bool]
 
@@ -36,11 +37,11 @@ class PlannedFix:
 
 
 class FixPlanner:
-    """Plans fixes for one module; the syntax index is built only when the first fix is asked for."""
+    """Plans fixes for one evaluated module; the syntax index is built only when the first fix is asked for."""
 
-    def __init__(self, module: cst.Module, evaluator: "Evaluator") -> None:
-        self.module = module
-        self.evaluator = evaluator
+    def __init__(self, evaluation: Evaluation) -> None:
+        self.module = evaluation.module
+        self.evaluation = evaluation
         self._index: Optional[SyntaxIndex] = None
         self._rebuilder: Optional[Rebuilder] = None
 
@@ -53,7 +54,7 @@ class FixPlanner:
     @property
     def rebuilder(self) -> Rebuilder:
         if self._rebuilder is None:
-            self._rebuilder = Rebuilder(self.index, self.evaluator)
+            self._rebuilder = Rebuilder(self.index, self.evaluation)
         return self._rebuilder
 
     # ----- RNN101 ------------------------------------------------------------------------------
@@ -146,7 +147,7 @@ class FixPlanner:
         """The references inside `expr` (which evaluates to `value`, fresh or not) that hand out a shared
         object: each must be replaced by a new construction. `region` is the loop or comprehension that
         runs once per layer, when there is one."""
-        kinds = self.evaluator.name_kinds
+        kinds = self.evaluation.name_kinds
         if shared(value):
             if isinstance(expr, (cst.Name, cst.Attribute, cst.Subscript)):
                 return [expr]
@@ -198,7 +199,7 @@ class FixPlanner:
                 while stack:
                     node = stack.pop()
                     if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)) and \
-                            self.evaluator.name_kinds.get(id(node)) == "cell":
+                            self.evaluation.name_kinds.get(id(node)) == "cell":
                         if not isinstance(node, cst.Name):
                             raise CannotFollow(f"`{short_text(node)}` is stored in an attribute or a container")
                         found = self.index.reaching_definition(node)
@@ -252,7 +253,7 @@ class FixPlanner:
         if self.index.scope(definition.line) is self.index.scope(ref):
             return ref
         value = definition.value
-        if isinstance(value, (cst.Name, cst.Attribute)) and self.evaluator.name_kinds.get(id(value)) == "cell":
+        if isinstance(value, (cst.Name, cst.Attribute)) and self.evaluation.name_kinds.get(id(value)) == "cell":
             return value
         raise CannotFollow(f"`{definition.name}` is set in another method (line {{0}})", definition.line)
 

@@ -9,11 +9,25 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.finding import FileResult, Finding
 
+if TYPE_CHECKING:
+    from rnn_reuse_lint.settings import FixMode
+
 FORMAT_NAMES = ("text", "json", "sarif", "github", "rdjson", "markdown")
+# What each built-in format shows of fixes (settings.FixMode): the text report only marks the fixable findings
+# (`[*]`, the summary's counts) unless --show-fixes; github and markdown show none. A plugin format gets "plan".
+_FIX_MODES: Dict[str, "FixMode"] = {"text": "mark", "json": "plan", "sarif": "plan", "rdjson": "plan",
+                                    "github": "off", "markdown": "off"}
+
+
+def fixes_shown(format_name: str, show_fixes: bool) -> "FixMode":
+    """How much of the fixes a report in `format_name` needs planned."""
+    if show_fixes:
+        return "plan"
+    return _FIX_MODES.get(format_name, "plan")
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,16 @@ class Valid:
 
 @dataclass(frozen=True)
 class Invalid:
-    """Code the rule must report: at `line` (1-based, within the example) with a message containing `contains`."""
+    """Code the rule must report: at `line` (1-based, within the example) with a message containing `contains`.
+
+    `expected_fix` (as Fixit's `expected_replacement`): the whole example after its finding's fix, or None when
+    no fix is offered; tests/test_rule_examples.py checks it for the rules whose findings may carry fixes."""
 
     id: str
     code: str
     line: int
     contains: str = ""
+    expected_fix: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -128,17 +128,26 @@ class SameCellInSeveralLayers(Rule):
     INVALID = (
         Invalid("list-times-n",
                 "import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(8)\n"
-                "stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 3)\n", line=3, contains="layers 0, 1 and 2"),
+                "stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 3)\n", line=3, contains="layers 0, 1 and 2",
+                expected_fix="import tensorflow as tf\n"
+                             "stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8) for _ in range(3)])\n"),
         Invalid("constructor-times-n",
                 "import tensorflow as tf\nstack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(8)] * n)\n",
-                line=2, contains="every layer"),
+                line=2, contains="every layer",
+                expected_fix="import tensorflow as tf\n"
+                             "stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(8) for _ in range(n)])\n"),
         Invalid("comprehension-over-outside-cell",
                 "from tensorflow.contrib import rnn\ncell = rnn.BasicLSTMCell(8)\n"
-                "stack = rnn.MultiRNNCell([cell for _ in range(2)])\n", line=3, contains="`cell`"),
+                "stack = rnn.MultiRNNCell([cell for _ in range(2)])\n", line=3, contains="`cell`",
+                expected_fix="from tensorflow.contrib import rnn\n"
+                             "stack = rnn.MultiRNNCell([rnn.BasicLSTMCell(8) for _ in range(2)])\n"),
         Invalid("wrapper-per-layer-around-one-cell",
                 "import tensorflow as tf\nbase = tf.nn.rnn_cell.LSTMCell(8)\n"
                 "layers = [tf.nn.rnn_cell.DropoutWrapper(base) for _ in range(2)]\n"
-                "stack = tf.nn.rnn_cell.MultiRNNCell(layers)\n", line=4, contains="`base`"),
+                "stack = tf.nn.rnn_cell.MultiRNNCell(layers)\n", line=4, contains="`base`",
+                expected_fix="import tensorflow as tf\n"
+                             "layers = [tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.LSTMCell(8)) for _ in range(2)]\n"
+                             "stack = tf.nn.rnn_cell.MultiRNNCell(layers)\n"),
         Invalid("imported-factory-called-once",
                 "import tensorflow as tf\nfrom models.cells import make_cell\n"
                 "cell = make_cell(8)\nstack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)\n",
@@ -150,7 +159,10 @@ class SameCellInSeveralLayers(Rule):
         Invalid("keras-stacked-cells",
                 "import tensorflow as tf\ncell = tf.keras.layers.LSTMCell(8)\n"
                 "rnn = tf.keras.layers.RNN(tf.keras.layers.StackedRNNCells([cell, cell]))\n",
-                line=3, contains="layers 0 and 1"),
+                line=3, contains="layers 0 and 1",
+                expected_fix="import tensorflow as tf\ncell = tf.keras.layers.LSTMCell(8)\n"
+                             "rnn = tf.keras.layers.RNN(tf.keras.layers.StackedRNNCells([cell, "
+                             "tf.keras.layers.LSTMCell(8)]))\n"),
     )
 
     def check(self, model: ModuleModel, context: RuleContext) -> Iterator[Finding]:

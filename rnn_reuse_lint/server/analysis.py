@@ -12,7 +12,7 @@ from typing import Dict, Optional, Tuple
 from rnn_reuse_lint.finding import FileError, FileResult, NotebookIndex
 from rnn_reuse_lint.model import ModuleModel
 from rnn_reuse_lint.server.documents import Snapshot
-from rnn_reuse_lint.settings import Settings
+from rnn_reuse_lint.settings import FixMode, Settings
 
 # Files whose change can change the settings of the files below them: config and TF pins (pins.py).
 SETTINGS_FILES = ("pyproject.toml", "setup.cfg", "environment.yml", "environment.yaml")
@@ -90,10 +90,12 @@ class Analyzer:
             except ConfigError:
                 return FileSettings(Settings(), problem=str(exc))
 
-    def lint(self, snapshot: Snapshot, settings: Settings) -> FileResult:
-        """What `check` reports for this snapshot (per-file-ignores and `# noqa` applied). Never raises."""
+    def lint(self, snapshot: Snapshot, settings: Settings, fixes: FixMode = "off") -> FileResult:
+        """What `check` reports for this snapshot (per-file-ignores and `# noqa` applied). Never raises.
+        Diagnostics show no fixes, so none are planned unless asked for (`fixes="plan"`: quick fixes)."""
         from rnn_reuse_lint.commands.check import lint_bytes
 
+        settings = replace(settings, fixes=fixes)
         data = snapshot.data()
         key = (snapshot.path, hashlib.blake2b(data, digest_size=16).hexdigest(), settings)
         with self._lock:
@@ -114,7 +116,7 @@ class Analyzer:
         from rnn_reuse_lint.fixes.apply import fix_text
 
         def lint(text: str) -> FileResult:
-            return self.lint(replace(snapshot, text=text), settings)
+            return self.lint(replace(snapshot, text=text), settings, fixes="plan")
 
         outcome = fix_text(snapshot.text, lint, unsafe)
         return outcome.text, outcome.problem
@@ -133,7 +135,7 @@ class Analyzer:
                 return None
             data, index = code.source.encode("utf-8"), code.index
         try:
-            built = engine.build(data, snapshot.path, settings.tf_version, dict(settings.define), fixes=False)
+            built = engine.build(data, snapshot.path, settings.tf_version, dict(settings.define), fixes="off")
         except Exception:  # an analyzer bug costs the hover, never the server; diagnostics report it
             return None
         if built is None or isinstance(built, FileError):

@@ -180,7 +180,10 @@ class RnnReuseServer(LanguageServer):
             return self.analyzer.fix_all(linted.snapshot, settings)
 
         def compute() -> List[types.CodeAction]:
-            return actions.code_actions(linted.snapshot, linted.result, params.text_document.uri, params.range,
+            # The published diagnostics were linted without fixes: the quick fixes are planned on request.
+            result = linted.result if linted.settings.excluded else \
+                self.analyzer.lint(linted.snapshot, settings, fixes="plan")
+            return actions.code_actions(linted.snapshot, result, params.text_document.uri, params.range,
                                         params.context.only, self.encoding, self.docs, fix_all)
 
         return await asyncio.get_running_loop().run_in_executor(self.worker, compute) or None

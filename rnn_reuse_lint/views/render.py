@@ -1,6 +1,7 @@
 """The one entry the commands call: documents (explain or trace) -> an HTML page or a Markdown summary."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from rnn_reuse_lint.settings import Settings
@@ -19,7 +20,7 @@ def picture(fmt: str, files: Sequence[str], docs: Sequence[Mapping[str, Any]], s
             continue
         from rnn_reuse_lint.engine import analyze_file
 
-        findings.append(render_findings(analyze_file(path, settings).findings))
+        findings.append(render_findings(analyze_file(path, replace(settings, fixes="off")).findings))  # no fixes shown
     if fmt == "markdown":
         return render_markdown(docs, findings)
     return render_html(docs, findings, [source_lines(path) for path in files], title)
