@@ -1,8 +1,8 @@
 """The data every adapter shares: source spans, findings, file errors and fixes."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Tuple
+from dataclasses import dataclass
+from typing import Optional, Tuple
 
 
 @dataclass(frozen=True, order=True)
@@ -67,7 +67,6 @@ class Finding:
     fix: Optional[Fix] = None
     no_fix: Optional[str] = None  # why no fix is offered, for rules that offer fixes
     dynamic: Optional[Dynamic] = None
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def sort_key(self) -> Tuple[str, int, int, str, str]:
