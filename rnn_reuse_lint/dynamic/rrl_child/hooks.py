@@ -4,7 +4,7 @@
 import importlib
 import sys
 
-from .tracer import DRIVERS
+from .trace_records import DRIVERS
 
 # Modules holding cell / layer classes whose __call__ and __init__ we wrap (each tried; missing ones skipped).
 # TF 2.x: tf_keras legacy cells and Keras RNN layers; TF 1.2-1.15: tensorflow.python.layers / ops.rnn_cell_impl;
@@ -47,7 +47,7 @@ _INTERESTING = ("Layer", "RNNCell", "_RNNCell", "RNN", "StackedRNNCells", "Bidir
 _STOP_METHODS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
                  "fit_generator", "evaluate_generator", "predict_generator")
 # Where AutoGraph loads the module it generates from converted code (TF 2.2+; TF 1.13 - 2.1), returning the
-# module and the map of its lines back to the converted source (see Tracer.note_generated).
+# module and the map of its lines back to the converted source (see SourceLines.note_generated).
 _AUTOGRAPH_LOADERS = (
     ("tensorflow.python.autograph.pyct.loader", "load_ast"),
     ("tensorflow.python.autograph.pyct.compiler", "ast_to_object"),

@@ -12,7 +12,7 @@ import types
 from . import hooks, stubs, tolerate
 from .stubs import StubImporter
 from .summarize import Numbering, summarize
-from .tracer import StopTrace
+from .trace_records import StopTrace
 
 _MAX_MESSAGE = 1500
 

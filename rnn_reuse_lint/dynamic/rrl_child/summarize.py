@@ -1,7 +1,7 @@
 """Turn a tracer Unit into runs -> layers (variables, owns, borrows), sharing relations, created variables and stacks."""
 # mypy: ignore-errors
 # (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
-from .tracer import strip_name
+from .trace_records import strip_name
 
 _REFUSED = ("Attempt to reuse RNNCell", "Attempt to have a second RNNCell")
 
