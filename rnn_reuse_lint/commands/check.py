@@ -387,7 +387,7 @@ def summary(results: Sequence[FileResult], settings: Settings, fixed: Optional[i
 
 
 def show_settings(args: argparse.Namespace, settings: Settings) -> int:
-    from rnn_reuse_lint.cli import config_path
+    from rnn_reuse_lint.invocation import config_path
 
     shown = asdict(settings)
     shown["config"] = config_path(args)
