@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Literal, Optional, Tuple
 
 
 @dataclass(frozen=True, order=True)
@@ -42,15 +42,20 @@ class Fix:
     reason: str = ""  # why it is not safe
 
 
+Verdict = Literal["confirmed", "refuted", "not-reached", "error"]
+# "plain": the program as written got there; "synthesized": only through a stub, a stepped-over failure, a
+# synthesized value or entry
+ReachedVia = Literal["plain", "synthesized"]
+Severity = Literal["error", "warning"]
+
+
 @dataclass(frozen=True)
 class Dynamic:
     """What the dynamic tracer said about a finding."""
 
-    verdict: str  # "confirmed" | "refuted" | "not-reached" | "error"
+    verdict: Verdict
     evidence: str
-    # "plain": the program as written got there; "synthesized": only through a stub, a stepped-over failure, a
-    # synthesized value or entry (None when there is no verdict to qualify)
-    reached_via: Optional[str] = None
+    reached_via: Optional[ReachedVia] = None  # None when there is no verdict to qualify
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class Finding:
 
     code: str
     name: str
-    severity: str
+    severity: Severity
     path: str
     span: Span
     message: str

@@ -2,9 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Literal, Optional, Tuple
 
 from rnn_reuse_lint.finding import Fix, Span
+
+FamilyName = Literal["tf1", "keras"]  # tf_api.Family's values
+# A scope's reuse mode: "none" (create; TF's reuse=None/False inherit the parent), "true", "auto" (tf.AUTO_REUSE),
+# "unknown" (computed from a parameter)
+Reuse = Literal["none", "true", "auto", "unknown"]
+# Two runs sharing variables: reuse asked for, a rule's concern (its code says which), or not known
+RelationKind = Literal["intended", "suspicious", "unknown"]
+Direction = Literal["fw", "bw"]
 
 
 @dataclass(frozen=True)
@@ -13,7 +21,7 @@ class CellRef:
 
     key: int
     cls: str  # "LSTMCell"; alternatives joined by " or "
-    family: str  # "tf1" | "keras"
+    family: FamilyName
     label: str  # how the code names it: `cell`, `self.cell`, `LSTMCell(num_units)`
     span: Span  # where it is created
     assumes: Optional[str] = None  # a class the pass cannot see: what a finding about it takes for granted
@@ -62,7 +70,7 @@ class LayerModel:
     """One layer of one run: which cell object it is and which variables it uses."""
 
     index: Optional[int]  # None when the layer count is not known
-    direction: Optional[str]  # "fw" | "bw" for bidirectional runs
+    direction: Optional[Direction]  # for bidirectional runs
     cell: str
     cell_span: Span
     variables: Tuple[str, ...]  # what the layer uses: borrowed names when it borrows
@@ -79,7 +87,7 @@ class RunModel:
     driver: str
     span: Span
     scope: Optional[str]  # the variable scope the driver opens, None when not known
-    reuse: str  # "none" | "true" | "auto" | "unknown"
+    reuse: str  # a Reuse
     context: str  # "module" or "function NAME" (evaluated with unknown arguments)
     layers: Tuple[LayerModel, ...]
 
@@ -97,7 +105,7 @@ class SharingRelation:
     """Two runs' layers using the same variables: intended (reuse asked for), suspicious (a rule's code:
     RNN103 borrowing, RNN104 both creating), or unknown (a scope or reuse mode the pass cannot tell)."""
 
-    kind: str  # "intended" | "suspicious" | "unknown"
+    kind: RelationKind
     code: Optional[str]
     variables: Tuple[str, ...]
     between: Tuple[Endpoint, Endpoint]

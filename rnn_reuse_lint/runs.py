@@ -15,6 +15,7 @@ import libcst as cst
 
 from rnn_reuse_lint import naming
 from rnn_reuse_lint.keras_names import KerasNames
+from rnn_reuse_lint.model import Direction, RelationKind
 from rnn_reuse_lint.identity import layer_indices, loops_of, one_object, settle_join
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
 from rnn_reuse_lint.tf_api import Family
@@ -27,7 +28,7 @@ NAMES_UNIQUIFIED = ("1.15", "2")  # LayerRNNCell: direct calls in one open scope
 @dataclass
 class LayerRun:
     index: Optional[int]
-    direction: Optional[str]
+    direction: Optional[Direction]
     cell: Obj  # the layer's outermost object (wrapper or cell)
     loops: FrozenSet[int] = frozenset()  # the loops that made one element per layer (see identity.Part)
     variables: List[str] = field(default_factory=list)
@@ -45,7 +46,7 @@ class Run:
 
 @dataclass
 class Relation:
-    kind: str  # "intended" | "suspicious" (code says which rule) | "unknown" (a scope or reuse is not known)
+    kind: RelationKind  # "suspicious": the code says which rule
     code: Optional[str]
     variables: Tuple[str, ...]
     first: Tuple[int, Optional[int], Optional[str]]
@@ -73,7 +74,7 @@ class _Capture:
 
     run: Run
     layer: Optional[int]
-    direction: Optional[str]
+    direction: Optional[Direction]
     prefix: Tuple[str, ...]  # the object's own scope path
     variables: List[str]
 
@@ -137,7 +138,7 @@ class _Simulation:
     # ----- structure: directions, layers, wrapper levels ---------------------------------------------
     def _directions(
         self, record: DriverRecord
-    ) -> List[Tuple[str, Value, Optional[Tuple[str, ...]], Optional[str]]]:
+    ) -> List[Tuple[str, Value, Optional[Tuple[str, ...]], Optional[Direction]]]:
         base = record.scope
         if record.name == "keras_rnn":
             return [(role, value, None, None) for role, value in record.cells]
@@ -145,9 +146,9 @@ class _Simulation:
             return [(role, value, None, "fw" if role.endswith("fw") else "bw") for role, value in record.cells]
         if not record.bidirectional:
             return [(role, value, base, None) for role, value in record.cells]
-        out: List[Tuple[str, Value, Optional[Tuple[str, ...]], Optional[str]]] = []
+        out: List[Tuple[str, Value, Optional[Tuple[str, ...]], Optional[Direction]]] = []
         for role, value in record.cells:
-            direction = "fw" if role.endswith("fw") else "bw"
+            direction: Direction = "fw" if role.endswith("fw") else "bw"
             out.append((role, value, base, direction))
         return out
 
@@ -430,7 +431,7 @@ class _Simulation:
         return not any(graph == record.graph and key.startswith(under) for graph, key in self.store)
 
     def _relate(
-        self, kind: str, code: Optional[str], variables: Sequence[str],
+        self, kind: RelationKind, code: Optional[str], variables: Sequence[str],
         first: Tuple[int, Optional[int], Optional[str]], run: Run, layer: LayerRun,
     ) -> None:
         self.out.relations.append(Relation(kind, code, tuple(variables), first,
@@ -440,7 +441,7 @@ class _Simulation:
         self.out.issues.append(issue)
 
 
-def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]], prefix: Tuple[str, ...]) -> str:
+def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]], prefix: Tuple[str, ...]) -> RelationKind:
     """How a second run of an object that already has variables uses them: "intended" (same place, or reuse
     asked for), "suspicious" (RNN103), or "unknown" when a scope or the reuse mode is not known (then there
     is no RNN103 finding either, and the relation must not claim one)."""

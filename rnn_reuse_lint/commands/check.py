@@ -24,6 +24,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from rnn_reuse_lint.report import FORMAT_NAMES
+    from rnn_reuse_lint.report.style import COLOR_MODES
 
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="files, directories or notebooks (default: .); `-` reads the code from stdin")
@@ -43,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output.add_argument("--show-source", action="store_true", default=None,
                         help="text format: the source line under each finding (default: on a terminal)")
     output.add_argument("--no-show-source", dest="show_source", action="store_false")
-    output.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+    output.add_argument("--color", choices=COLOR_MODES, default="auto",
                         help="colour the text format (auto: on a terminal, unless NO_COLOR is set)")
     files = parser.add_argument_group("file selection")
     files.add_argument("--exclude", metavar="GLOBS", help="comma-separated globs to skip (replaces the config's)")

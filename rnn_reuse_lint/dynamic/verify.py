@@ -5,7 +5,7 @@ import dataclasses
 import os
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from rnn_reuse_lint.finding import Dynamic, Finding
+from rnn_reuse_lint.finding import Dynamic, Finding, ReachedVia, Verdict
 
 Trace = Mapping[str, Any]
 # errors after which nothing in the file can be judged
@@ -83,18 +83,18 @@ def _describe_places(view: _View, places: Sequence[Mapping[str, Any]]) -> str:
     return ", ".join(out)
 
 
-def judge(finding: Finding, trace: Trace) -> Tuple[str, str]:
+def judge(finding: Finding, trace: Trace) -> Tuple[Verdict, str]:
     """(verdict, evidence) for one RNN1xx finding against the trace of its file."""
     verdict, evidence, _ = _judge(finding, trace)
     return verdict, evidence
 
 
-def _judge(finding: Finding, trace: Trace) -> Tuple[str, str, Optional[List[int]]]:
+def _judge(finding: Finding, trace: Trace) -> Tuple[Verdict, str, Optional[List[int]]]:
     """(verdict, evidence, the runs the verdict rests on: None when it rests on no particular run)."""
     return _judge_runs(finding, trace)
 
 
-def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[str, List[str]]:
+def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[ReachedVia, List[str]]:
     """("plain" | "synthesized", what was synthesized on the way) for a verdict resting on these runs.
 
     A run counts as reached plainly when the top level got to it with nothing synthesized before it in that unit;
@@ -121,7 +121,7 @@ def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[str, List[
     return ("synthesized" if seen else "plain"), seen
 
 
-def _judge_runs(finding: Finding, trace: Trace) -> Tuple[str, str, Optional[List[int]]]:
+def _judge_runs(finding: Finding, trace: Trace) -> Tuple[Verdict, str, Optional[List[int]]]:
     view = _View(trace)
     lo = finding.span.line
     hi = max(finding.span.end_line, lo)
@@ -224,7 +224,7 @@ def verify(findings: Sequence[Finding], traces: Mapping[str, Trace]) -> List[Fin
             out.append(dataclasses.replace(f, dynamic=Dynamic("not-reached", "the file was not traced")))
             continue
         verdict, evidence, runs = _judge(f, trace)
-        via: Optional[str] = None
+        via: Optional[ReachedVia] = None
         if verdict in ("confirmed", "refuted"):
             via, what = reached_via(trace, runs)
             if what:

@@ -7,20 +7,21 @@ points at the same place.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict
+from typing import Callable, Dict, Literal, Tuple
 
 # The options are part of every formatter's signature: callers import them from here (report.common has the rest).
 from rnn_reuse_lint.report.common import ReportOptions
 
-__all__ = ["FORMAT_NAMES", "Formatter", "ReportOptions", "formatters"]
+__all__ = ["FORMAT_NAMES", "FormatName", "Formatter", "ReportOptions", "formatters"]
 
-FORMAT_NAMES = ("text", "json", "sarif", "github", "rdjson", "markdown")
+FormatName = Literal["text", "json", "sarif", "github", "rdjson", "markdown"]
+FORMAT_NAMES: Tuple[FormatName, ...] = ("text", "json", "sarif", "github", "rdjson", "markdown")
 
 
 Formatter = Callable[..., str]
 
 
-def formatters() -> Dict[str, Formatter]:
+def formatters() -> Dict[FormatName, Formatter]:
     from rnn_reuse_lint.report import github, json_report, markdown, rdjson, sarif, text
 
     return {

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from typing import ClassVar, Iterator, Optional, Sequence, Tuple
 
-from rnn_reuse_lint.finding import Finding, Fix, Related, Span
+from rnn_reuse_lint.finding import Finding, Fix, Related, Severity, Span
 from rnn_reuse_lint.model import CellRef, ModuleModel
 from rnn_reuse_lint.settings import Settings
 
@@ -44,7 +44,7 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     summary: ClassVar[str]  # one line, used in tables and SARIF shortDescription
-    severity: ClassVar[str] = "error"
+    severity: ClassVar[Severity] = "error"
     default_enabled: ClassVar[bool] = True
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
