@@ -1,9 +1,9 @@
 """Hooks TensorFlow (get_variable, layer/cell calls, RNN drivers, constructors) and records what every RNN layer uses."""
-# mypy: ignore-errors
-# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
+# (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import re
 import sys
 
+from .hooks import mark_wrapper
 from .source_lines import SourceLines
 from .trace_records import (
     DRIVERS, _CELL_BASES, _CELL_NAME, _STACK_CLASSES, _TRANSPARENT_WRAPPERS, Frame, Layer, Run, StopTrace, Unit,
@@ -135,6 +135,7 @@ class Tracer(SourceLines):
     # ---------------------------------------------------------------- runs
     def _start_run(self, driver, role, cells, scope_arg, default_scope, driver_obj=None, lines=None):
         unit = self.unit
+        assert unit is not None, "runs start only inside a unit (the hooks return early outside one)"
         lines = lines if lines is not None else self.user_lines(sys._getframe(2))
         outer = self.current_scope()
         if scope_arg is None:
@@ -211,8 +212,7 @@ class Tracer(SourceLines):
                 setattr(driver, attr, getattr(fn, attr))
             except Exception:
                 pass
-        driver._rrl_driver = True
-        driver.__wrapped__ = fn
+        mark_wrapper(driver, "_rrl_driver", fn)
         self.originals[id(fn)] = driver
         return driver
 
@@ -259,8 +259,7 @@ class Tracer(SourceLines):
 
         def __call__(self, *args, **kwargs):
             return tracer.on_layer_call(orig, self, args, kwargs)
-        __call__._rrl_call = True
-        __call__.__wrapped__ = orig
+        mark_wrapper(__call__, "_rrl_call", orig)
         try:
             setattr(klass, "__call__", __call__)
         except (TypeError, AttributeError):
@@ -276,8 +275,7 @@ class Tracer(SourceLines):
             tracer.on_init_enter(self)
             orig(self, *args, **kwargs)
             tracer.on_init_exit(self)
-        __init__._rrl_init = True
-        __init__.__wrapped__ = orig
+        mark_wrapper(__init__, "_rrl_init", orig)
         try:
             setattr(klass, "__init__", __init__)
         except (TypeError, AttributeError):
@@ -336,6 +334,8 @@ class Tracer(SourceLines):
             self.run_stack.pop()
 
     def _cell_call(self, kind, orig, obj, args, kwargs):
+        unit = self.unit
+        assert unit is not None, "on_layer_call calls this only inside a unit"
         run = self.active_run()
         started = False
         if run is None:
@@ -346,7 +346,7 @@ class Tracer(SourceLines):
             scope_arg = kwargs.get("scope") if isinstance(kwargs, dict) else None
             outer = self.current_scope()
             run = None
-            for r in self.unit.runs:  # a hand-unrolled loop calls one cell many times from one line: one run
+            for r in unit.runs:  # a hand-unrolled loop calls one cell many times from one line: one run
                 if (r.driver == "cell_call" and r.direct_obj is obj and r.line == (lines[-1] if lines else None)
                         and r.graph == self.graph_id()):
                     run = r
@@ -396,8 +396,8 @@ class Tracer(SourceLines):
         finally:
             self.frames.pop()
             captured = getattr(getattr(obj, "_scope", None), "name", None)
-            if id(obj) not in self.unit.obj_scope:
-                self.unit.obj_scope[id(obj)] = (outer_scope, captured)
+            if id(obj) not in unit.obj_scope:
+                unit.obj_scope[id(obj)] = (outer_scope, captured)
             if layer is not None:
                 lay = run.layers[layer]
                 lay.calls.append((id(obj), outer_scope, captured, run.index))
