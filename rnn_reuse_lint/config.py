@@ -227,9 +227,6 @@ _KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "define": ("define", _define),
 }
 
-KNOWN_KEYS: Sequence[str] = tuple(_KEYS)
-
-
 def unmatched_selectors(settings: "Settings", known: Sequence[str]) -> List[Tuple[str, str]]:
     """(option, selector) pairs that match no known code: `--select RNN9` would otherwise select nothing and
     exit 0, as if the code were clean (ruff refuses such selectors too)."""

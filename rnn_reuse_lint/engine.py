@@ -38,7 +38,6 @@ class Parsed:
 
     module: "cst.Module"
     notes: Tuple[str, ...]
-    line_offset: int = 0
     column_offset: int = 0
     repairs: Tuple[Tuple[int, str, int], ...] = ()  # (line, why, column shift) of lines skipped or re-indented
 

@@ -1,8 +1,8 @@
 """The data every adapter shares: source spans, findings, file errors and fixes."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import Literal, Optional, Sequence, Tuple
 
 
 @dataclass(frozen=True, order=True)
@@ -42,6 +42,13 @@ class Fix:
     reason: str = ""  # why it is not safe
 
 
+Verdict = Literal["confirmed", "refuted", "not-reached", "error"]
+# "plain": the program as written got there; "synthesized": only through a stub, a stepped-over failure, a
+# synthesized value or entry
+ReachedVia = Literal["plain", "synthesized"]
+Severity = Literal["error", "warning"]
+
+
 class Because:
     """Why a fix is not offered or not safe, with line numbers filled in once positions are known: `text`
     holds `{0}`, `{1}`... for the lines of `nodes` (syntax nodes of the analysed module)."""
@@ -61,11 +68,9 @@ class Because:
 class Dynamic:
     """What the dynamic tracer said about a finding."""
 
-    verdict: str  # "confirmed" | "refuted" | "not-reached" | "error"
+    verdict: Verdict
     evidence: str
-    # "plain": the program as written got there; "synthesized": only through a stub, a stepped-over failure, a
-    # synthesized value or entry (None when there is no verdict to qualify)
-    reached_via: Optional[str] = None
+    reached_via: Optional[ReachedVia] = None  # None when there is no verdict to qualify
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class Finding:
 
     code: str
     name: str
-    severity: str
+    severity: Severity
     path: str
     span: Span
     message: str
@@ -82,7 +87,6 @@ class Finding:
     fix: Optional[Fix] = None
     no_fix: Optional[str] = None  # why no fix is offered, for rules that offer fixes
     dynamic: Optional[Dynamic] = None
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def sort_key(self) -> Tuple[str, int, int, str, str]:

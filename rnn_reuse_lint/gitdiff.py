@@ -39,7 +39,7 @@ def _key(path: str) -> str:
     return os.path.realpath(os.path.abspath(path))
 
 
-def _git(args: Sequence[str], cwd: str, binary: bool = False) -> bytes:
+def _git(args: Sequence[str], cwd: str) -> bytes:
     command = ["git", "-c", "core.quotepath=off", "-c", "diff.noprefix=false", *args]
     try:
         done = subprocess.run(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -6,6 +6,13 @@ from typing import Literal, Optional, Tuple
 
 from rnn_reuse_lint.finding import Fix, Span
 
+FamilyName = Literal["tf1", "keras"]  # tf_api.Family's values
+# A scope's reuse mode: "none" (create; TF's reuse=None/False inherit the parent), "true", "auto" (tf.AUTO_REUSE),
+# "unknown" (computed from a parameter)
+Reuse = Literal["none", "true", "auto", "unknown"]
+# Two runs sharing variables: reuse asked for, a rule's concern (its code says which), or not known
+RelationKind = Literal["intended", "suspicious", "unknown"]
+Direction = Literal["fw", "bw"]
 # What the model found, named without a rule's code: each rule module in rules/ says which facts it reports.
 # The tracing child (dynamic/rrl_child/summarize.py) names what real TensorFlow did with the same words.
 Fact = Literal[
@@ -30,7 +37,7 @@ class CellRef:
 
     key: int
     cls: str  # "LSTMCell"; alternatives joined by " or "
-    family: str  # "tf1" | "keras"
+    family: FamilyName
     label: str  # how the code names it: `cell`, `self.cell`, `LSTMCell(num_units)`
     span: Span  # where it is created
     assumes: Optional[str] = None  # a class the pass cannot see: what a finding about it takes for granted
@@ -81,7 +88,7 @@ class LayerModel:
     """One layer of one run: which cell object it is and which variables it uses."""
 
     index: Optional[int]  # None when the layer count is not known
-    direction: Optional[str]  # "fw" | "bw" for bidirectional runs
+    direction: Optional[Direction]  # for bidirectional runs
     cell: str
     cell_span: Span
     variables: Tuple[str, ...]  # what the layer uses: borrowed names when it borrows
@@ -98,7 +105,7 @@ class RunModel:
     driver: str
     span: Span
     scope: Optional[str]  # the variable scope the driver opens, None when not known
-    reuse: str  # "none" | "true" | "auto" | "unknown"
+    reuse: str  # a Reuse
     context: str  # "module" or "function NAME" (evaluated with unknown arguments)
     layers: Tuple[LayerModel, ...]
 
@@ -116,7 +123,7 @@ class SharingRelation:
     """Two runs' layers using the same variables: intended (reuse asked for), suspicious (`fact` says how:
     one borrows across scopes, or both create), or unknown (a scope or reuse mode the pass cannot tell)."""
 
-    kind: str  # "intended" | "suspicious" | "unknown"
+    kind: RelationKind
     fact: Optional[ScopeFact]
     variables: Tuple[str, ...]
     between: Tuple[Endpoint, Endpoint]

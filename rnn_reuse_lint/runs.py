@@ -16,6 +16,7 @@ import libcst as cst
 
 from rnn_reuse_lint import naming
 from rnn_reuse_lint.keras_names import KerasNames
+from rnn_reuse_lint.model import Direction, RelationKind
 from rnn_reuse_lint.identity import layer_indices, loops_of, one_object, settle_join
 from rnn_reuse_lint.model import ScopeFact
 from rnn_reuse_lint.scopes import combine_reuse, reuse_mode
@@ -29,7 +30,7 @@ NAMES_UNIQUIFIED = ("1.15", "2")  # LayerRNNCell: direct calls in one open scope
 @dataclass
 class LayerRun:
     index: Optional[int]
-    direction: Optional[str]
+    direction: Optional[Direction]
     cell: Obj  # the layer's outermost object (wrapper or cell)
     loops: FrozenSet[int] = frozenset()  # the loops that made one element per layer (see identity.Part)
     variables: List[str] = field(default_factory=list)
@@ -47,7 +48,7 @@ class Run:
 
 @dataclass
 class Relation:
-    kind: str  # "intended" | "suspicious" (fact says how) | "unknown" (a scope or reuse is not known)
+    kind: RelationKind  # "intended" | "suspicious" (fact says how) | "unknown" (a scope or reuse is not known)
     fact: Optional[ScopeFact]
     variables: Tuple[str, ...]
     first: Tuple[int, Optional[int], Optional[str]]
@@ -75,7 +76,7 @@ class _Capture:
 
     run: Run
     layer: Optional[int]
-    direction: Optional[str]
+    direction: Optional[Direction]
     prefix: Tuple[str, ...]  # the object's own scope path
     variables: List[str]
 
@@ -139,7 +140,7 @@ class _Simulation:
     # ----- structure: directions, layers, wrapper levels ---------------------------------------------
     def _directions(
         self, record: DriverRecord
-    ) -> List[Tuple[str, Value, Optional[Tuple[str, ...]], Optional[str]]]:
+    ) -> List[Tuple[str, Value, Optional[Tuple[str, ...]], Optional[Direction]]]:
         base = record.scope
         if record.name == "keras_rnn":
             return [(role, value, None, None) for role, value in record.cells]
@@ -147,9 +148,9 @@ class _Simulation:
             return [(role, value, None, "fw" if role.endswith("fw") else "bw") for role, value in record.cells]
         if not record.bidirectional:
             return [(role, value, base, None) for role, value in record.cells]
-        out: List[Tuple[str, Value, Optional[Tuple[str, ...]], Optional[str]]] = []
+        out: List[Tuple[str, Value, Optional[Tuple[str, ...]], Optional[Direction]]] = []
         for role, value in record.cells:
-            direction = "fw" if role.endswith("fw") else "bw"
+            direction: Direction = "fw" if role.endswith("fw") else "bw"
             out.append((role, value, base, direction))
         return out
 
@@ -434,7 +435,7 @@ class _Simulation:
         return not any(graph == record.graph and key.startswith(under) for graph, key in self.store)
 
     def _relate(
-        self, kind: str, fact: Optional[ScopeFact], variables: Sequence[str],
+        self, kind: RelationKind, fact: Optional[ScopeFact], variables: Sequence[str],
         first: Tuple[int, Optional[int], Optional[str]], run: Run, layer: LayerRun,
     ) -> None:
         self.out.relations.append(Relation(kind, fact, tuple(variables), first,
@@ -444,7 +445,7 @@ class _Simulation:
         self.out.issues.append(issue)
 
 
-def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]], prefix: Tuple[str, ...]) -> str:
+def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]], prefix: Tuple[str, ...]) -> RelationKind:
     """How a second run of an object that already has variables uses them: "intended" (same place, or reuse
     asked for), "suspicious" (borrowed across scopes), or "unknown" when a scope or the reuse mode is not known
     (then there is no borrowed_across_scopes issue either, and the relation must not claim one)."""

@@ -1,12 +1,15 @@
 """Variable-scope reuse modes: what a `reuse=` argument asks for and how nested requests combine."""
 from __future__ import annotations
 
+from typing import Tuple
+
 from rnn_reuse_lint import tf_api
+from rnn_reuse_lint.model import Reuse
 from rnn_reuse_lint.tf_api import Kind
 from rnn_reuse_lint.values import AutoReuse, Const, QName, Value
 
 
-def reuse_mode(value: Value) -> str:
+def reuse_mode(value: Value) -> Reuse:
     """What a `reuse=` argument asks for: "none" (inherit), "true", "auto", or "unknown"."""
     if isinstance(value, Const):
         if value.value is True:
@@ -23,9 +26,12 @@ def reuse_mode(value: Value) -> str:
     return "unknown"
 
 
-def combine_reuse(*modes: str) -> str:
+_STRONGEST_FIRST: Tuple[Reuse, ...] = ("true", "unknown", "auto")
+
+
+def combine_reuse(*modes: str) -> Reuse:
     """TF's rule: reuse is inherited and cannot be switched off inside (`reuse=False` means inherit)."""
-    for mode in ("true", "unknown", "auto"):
+    for mode in _STRONGEST_FIRST:
         if mode in modes:
             return mode
     return "none"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import FrozenSet, Literal, Mapping, Optional, Tuple
+from typing import Literal, Mapping, Optional, Tuple
 
 from rnn_reuse_lint.budget import DEFAULT_MAX_SECONDS, DEFAULT_MAX_WORK
 from rnn_reuse_lint.guards import MAX_BYTES
@@ -64,8 +64,3 @@ class Settings:
     def defines(self) -> Mapping[str, str]:
         return dict(self.define)
 
-    def codes(self, all_codes: FrozenSet[str]) -> FrozenSet[str]:
-        return frozenset(c for c in all_codes if self.enabled(c))
-
-
-DEFAULT_SETTINGS = Settings()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, FrozenSet, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Dict, FrozenSet, List, Literal, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -13,6 +13,12 @@ if TYPE_CHECKING:
     from rnn_reuse_lint.modules import Loaded
 
 _ids = itertools.count(1)
+
+# "opaque": an object whose class is not known (see Obj); "join": alternatives from branches
+ObjKind = Literal["cell", "wrapper", "stack", "keras_rnn", "keras_bidirectional", "decoder", "join", "opaque"]
+# How a list holds its layers: one element, the same object n times, or a new object per iteration
+PartMode = Literal["single", "same", "each"]
+FrameKind = Literal["module", "function", "class"]
 
 
 def new_key() -> int:
@@ -68,7 +74,7 @@ class Obj:
 
     # "opaque": an object whose class is not known (a parameter, a free name, what an unknown callable
     # returned): its identity is still certain, so `[x] * n` is one object whatever `x` is.
-    kind: str  # "cell" | "wrapper" | "stack" | "keras_rnn" | "keras_bidirectional" | "decoder" | "join" | "opaque"
+    kind: ObjKind
     cls: str
     family: Family
     node: cst.CSTNode
@@ -93,7 +99,7 @@ class Part:
 
     value: "Value"
     node: cst.CSTNode  # the expression that placed these layers (`[cell] * n`, `cells.append(cell)`)
-    mode: str  # "single" | "same" | "each"
+    mode: PartMode
     count: Optional[int] = 1  # number of layers, None when unknown
     loops: FrozenSet[int] = frozenset()  # for "each": the loops that repeat the element
 
@@ -335,10 +341,10 @@ class Frame:
 
     __slots__ = ("vars", "parent", "kind", "returns", "dead", "star_modules", "self_attrs")
 
-    def __init__(self, parent: Optional["Frame"], kind: str) -> None:
+    def __init__(self, parent: Optional["Frame"], kind: FrameKind) -> None:
         self.vars: Dict[str, Value] = {}
         self.parent = parent
-        self.kind = kind  # "module" | "function" | "class"
+        self.kind = kind
         self.returns: List[Value] = []
         self.dead = False  # after return/raise/continue/break on this path
         self.star_modules: List[str] = []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Set, Tuple
+from typing import List, Set, Tuple
 
 import pytest
 
@@ -26,3 +26,11 @@ def expected_markers(path: str) -> Set[Tuple[int, str]]:
 @pytest.fixture
 def root() -> str:
     return ROOT
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Tests that start TensorFlow (dynamic) or Chromium (browser) are slow as well, so that
+    `python -m pytest -m "not slow"` is the quick local loop; CI runs everything."""
+    for item in items:
+        if item.get_closest_marker("dynamic") is not None or item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)

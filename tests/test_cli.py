@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from typing import List, Tuple
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import ROOT
 
 BAD = "import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(8)\nstack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)\n"
 GOOD = "import tensorflow as tf\nstack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8) for _ in range(2)])\n"

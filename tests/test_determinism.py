@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import FIXTURES, ROOT
 
+pytestmark = pytest.mark.slow  # every test runs `check` over all of fixtures/ two or more times (3-9 s each)
+
 Run = Tuple[int, bytes, bytes]
 
 # Two disjoint halves of fixtures/, so that `check A B` and `check B A` name the same files in another order.

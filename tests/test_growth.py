@@ -21,6 +21,8 @@ from tests.test_robustness import run_cli, run_flake8
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 import growth  # noqa: E402  (the benchmark's generators: one definition of each family)
 
+pytestmark = pytest.mark.slow  # generated inputs at growing sizes, timed (up to ~20 s a test)
+
 
 def write(tmp_path, name: str, text: str) -> str:  # type: ignore[no-untyped-def]
     path = tmp_path / name

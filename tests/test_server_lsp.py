@@ -19,6 +19,8 @@ from lsprotocol import types  # noqa: E402
 from pygls.protocol import default_converter  # noqa: E402
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, LanguageClient, register_lsp_features  # noqa: E402
 
+pytestmark = pytest.mark.slow  # each test starts a server process and drives it over stdio (4-6 s each)
+
 SHARED = """\
 import tensorflow as tf
 cell = tf.nn.rnn_cell.LSTMCell(8)

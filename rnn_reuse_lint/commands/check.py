@@ -12,7 +12,9 @@ from rnn_reuse_lint.finding import FileError, FileResult, Finding
 from rnn_reuse_lint.settings import FixMode, Settings
 
 if TYPE_CHECKING:
-    from rnn_reuse_lint.report import ReportOptions
+    from rnn_reuse_lint.file_settings import FileSettings
+    from rnn_reuse_lint.gitdiff import Changes
+    from rnn_reuse_lint.report import Formatter, ReportOptions
 
 NAME = "check"
 HELP = "report suspicious RNN weight sharing in files, directories and notebooks"
@@ -22,6 +24,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from rnn_reuse_lint.report import FORMAT_NAMES
+    from rnn_reuse_lint.report.style import COLOR_MODES
 
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="files, directories or notebooks (default: .); `-` reads the code from stdin")
@@ -41,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output.add_argument("--show-source", action="store_true", default=None,
                         help="text format: the source line under each finding (default: on a terminal)")
     output.add_argument("--no-show-source", dest="show_source", action="store_false")
-    output.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+    output.add_argument("--color", choices=COLOR_MODES, default="auto",
                         help="colour the text format (auto: on a terminal, unless NO_COLOR is set)")
     files = parser.add_argument_group("file selection")
     files.add_argument("--exclude", metavar="GLOBS", help="comma-separated globs to skip (replaces the config's)")
@@ -386,7 +389,7 @@ def summary(results: Sequence[FileResult], settings: Settings, fixed: Optional[i
 
 
 def show_settings(args: argparse.Namespace, settings: Settings) -> int:
-    from rnn_reuse_lint.cli import config_path
+    from rnn_reuse_lint.invocation import config_path
 
     shown = asdict(settings)
     shown["config"] = config_path(args)
@@ -429,15 +432,22 @@ def report_options(args: argparse.Namespace, stream: Optional[IO[str]] = None) -
                          show_source=show_source, color=color)
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    from rnn_reuse_lint.discovery import find_files
-    from rnn_reuse_lint.report import formatters
+class UsageError(Exception):
+    """A problem with the flags or the paths: `run` prints it and exits with 2."""
 
-    available = formatters()
-    if args.format not in available:
-        print(f"rnn-reuse-lint: unknown format {args.format!r} (choose from {', '.join(available)})",
-              file=sys.stderr)
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """The steps of `check`: collect the files, analyse them, keep what the diff touched, fix, verify
+    dynamically, report, and the exit code."""
+    try:
+        return _run(args, settings)
+    except UsageError as exc:
+        print(f"rnn-reuse-lint: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    formatter = _formatter(args.format)
     if args.jobs is None:
         args.jobs = cores()
     if args.show_settings:
@@ -448,17 +458,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
         return run_stdin(args, settings)
     if args.stdin_filename:
-        print("rnn-reuse-lint: --stdin-filename names the code read from stdin; pass `-` as the path",
-              file=sys.stderr)
-        return EXIT_USAGE
-    files, missing = find_files(args.paths, settings.exclude, args.respect_gitignore)
+        raise UsageError("--stdin-filename names the code read from stdin; pass `-` as the path")
+    files, missing = collect_files(args, settings)
     if args.show_files:
         sys.stdout.write("".join(f"{path}\n" for path in files))
-        for path in missing:
-            print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
+        _say_missing(missing)
         return EXIT_USAGE if missing else EXIT_CLEAN
-    for path in missing:
-        print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
+    _say_missing(missing)
     if missing and not files:
         return EXIT_USAGE
     if not files and not args.quiet:  # as ruff warns: a walk that skipped everything should say so
@@ -466,19 +472,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
               f"hidden folders, `venv` and virtualenvs are skipped; --show-files lists what would be linted)",
               file=sys.stderr)
     if (args.fix or args.diff) and args.diff_base:
-        print("rnn-reuse-lint: --fix and --diff work on whole files; they cannot be combined with --diff-base",
-              file=sys.stderr)
-        return EXIT_USAGE
-    changes = None
-    if args.diff_base:
-        from rnn_reuse_lint.gitdiff import DiffError, changes_since
-        from rnn_reuse_lint.pins import common_directory
-
-        try:
-            changes = changes_since(args.diff_base, common_directory(args.paths))
-        except DiffError as exc:
-            print(f"rnn-reuse-lint: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+        raise UsageError("--fix and --diff work on whole files; they cannot be combined with --diff-base")
+    changes = _changes(args)
+    if changes is not None:
         files = [f for f in files if changes.changed(f)]
     from rnn_reuse_lint.file_settings import FileSettings
 
@@ -487,36 +483,90 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if changes is not None:
         results = [in_diff(r, changes) for r in results]
     if args.diff:
-        _, diffs, fixed, problems = apply_fixes(results, settings, args.unsafe_fixes, write=False,
-                                                settings_of=settings_of)
-        problem = _write("".join(diffs), args.output)
-        if problem is not None:
-            print(f"rnn-reuse-lint: {problem}", file=sys.stderr)
-            return EXIT_USAGE
-        if not args.quiet:
-            sys.stderr.write(f"rnn-reuse-lint: would fix {fixed} finding{'s' if fixed != 1 else ''} in "
-                             f"{len(diffs)} file{'s' if len(diffs) != 1 else ''}{_hidden(results, args)}\n")
-        return EXIT_FINDINGS if diffs and not args.exit_zero else EXIT_CLEAN
+        return show_diff(args, results, settings, settings_of)
     fixed = 0
     if args.fix:
-        from rnn_reuse_lint.fixes.write import linted_roots
-
-        results, _, fixed, _ = apply_fixes(results, settings, args.unsafe_fixes, write=True, settings_of=settings_of,
-                                           roots=linted_roots(args.paths))
+        results, fixed = fix_files(args, results, settings, settings_of)
     if args.dynamic:
-        from rnn_reuse_lint.dynamic.api import DynamicUnavailable  # imports no TensorFlow (only the child does)
-        from rnn_reuse_lint.dynamic.plan import DefineError
+        results = dynamic_step(results, settings)
+    report(args, results, settings, settings_of, files, formatter, fixed)
+    return exit_code(args, files, results, missing)
 
-        try:
-            results = with_dynamic_verdicts(results, settings)
-        except (DynamicUnavailable, DefineError) as exc:
-            print(f"rnn-reuse-lint: --dynamic: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-    options = report_options(args)
-    problem = _write(available[args.format](results, settings_of.for_report(files), options), args.output)
+
+def _formatter(name: str) -> "Formatter":
+    from rnn_reuse_lint.report import formatters
+
+    available = formatters()
+    if name not in available:
+        raise UsageError(f"unknown format {name!r} (choose from {', '.join(available)})")
+    return available[name]
+
+
+def collect_files(args: argparse.Namespace, settings: Settings) -> Tuple[List[str], List[str]]:
+    """The files to lint (after ignore files and excludes) and the paths that do not exist."""
+    from rnn_reuse_lint.discovery import find_files
+
+    return find_files(args.paths, settings.exclude, args.respect_gitignore)
+
+
+def _say_missing(missing: Sequence[str]) -> None:
+    for path in missing:
+        print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
+
+
+def _changes(args: argparse.Namespace) -> "Optional[Changes]":
+    """The lines changed since --diff-base (None without it)."""
+    if not args.diff_base:
+        return None
+    from rnn_reuse_lint.gitdiff import DiffError, changes_since
+    from rnn_reuse_lint.pins import common_directory
+
+    try:
+        return changes_since(args.diff_base, common_directory(args.paths))
+    except DiffError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def show_diff(args: argparse.Namespace, results: Sequence[FileResult], settings: Settings,
+              settings_of: "FileSettings") -> int:
+    """`--diff`: print the fixes as a unified diff, change nothing; exit 1 if there is any."""
+    _, diffs, fixed, _ = apply_fixes(results, settings, args.unsafe_fixes, write=False, settings_of=settings_of)
+    problem = _write("".join(diffs), args.output)
     if problem is not None:
-        print(f"rnn-reuse-lint: {problem}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(problem)
+    if not args.quiet:
+        sys.stderr.write(f"rnn-reuse-lint: would fix {fixed} finding{'s' if fixed != 1 else ''} in "
+                         f"{len(diffs)} file{'s' if len(diffs) != 1 else ''}{_hidden(results, args)}\n")
+    return EXIT_FINDINGS if diffs and not args.exit_zero else EXIT_CLEAN
+
+
+def fix_files(args: argparse.Namespace, results: Sequence[FileResult], settings: Settings,
+              settings_of: "FileSettings") -> Tuple[List[FileResult], int]:
+    """`--fix`: write the fixes; the results left after fixing and the number of findings fixed."""
+    from rnn_reuse_lint.fixes.write import linted_roots
+
+    fixed_results, _, fixed, _ = apply_fixes(results, settings, args.unsafe_fixes, write=True,
+                                             settings_of=settings_of, roots=linted_roots(args.paths))
+    return fixed_results, fixed
+
+
+def dynamic_step(results: Sequence[FileResult], settings: Settings) -> List[FileResult]:
+    """`--dynamic`: the verdicts of a sandboxed TensorFlow run; no TensorFlow or a bad --define is a usage error."""
+    from rnn_reuse_lint.dynamic.api import DynamicUnavailable  # imports no TensorFlow (only the child does)
+    from rnn_reuse_lint.dynamic.plan import DefineError
+
+    try:
+        return with_dynamic_verdicts(results, settings)
+    except (DynamicUnavailable, DefineError) as exc:
+        raise UsageError(f"--dynamic: {exc}") from None
+
+
+def report(args: argparse.Namespace, results: Sequence[FileResult], settings: Settings,
+           settings_of: "FileSettings", files: Sequence[str], formatter: "Formatter", fixed: int) -> None:
+    """Write the report, then the statistics, notes and summary line the flags ask for."""
+    problem = _write(formatter(results, settings_of.for_report(files), report_options(args)), args.output)
+    if problem is not None:
+        raise UsageError(problem)
     # Keep machine-readable stdout parseable: extra text goes to stderr unless the report went to a file.
     side: IO[str] = sys.stdout if args.format == "text" or args.output else sys.stderr
     if args.statistics:
@@ -527,6 +577,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 sys.stderr.write(f"rnn-reuse-lint: note: {result.path}: {note}\n")
         sys.stderr.write(summary(results, settings, fixed if args.fix else None, _hidden(results, args),
                                  settings_of.assumption(files)))
+
+
+def exit_code(args: argparse.Namespace, files: Sequence[str], results: Sequence[FileResult],
+              missing: Sequence[str]) -> int:
+    """2 when nothing could be analysed, 1 for findings, unreadable files or missing paths, else 0."""
     # a notebook with a broken cell was still analysed (the other cells were)
     analysed = [r for r in results if r.error is None or r.findings or r.notebook is not None]
     if files and not analysed:

@@ -14,7 +14,7 @@ HELP = "show every RNN run's layers and predicted variables, and which runs shar
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from rnn_reuse_lint.cli import tf_release
+    from rnn_reuse_lint.invocation import tf_release
 
     parser.add_argument("files", nargs="+", metavar="PATH",
                         help="files, notebooks or directories (walked as `check` walks them)")

@@ -27,7 +27,7 @@ _TENSOR_ATTRS = {"get_shape", "shape", "dtype", "name", "op", "eval", "graph", "
 # as TensorFlow (tf_api.IMPLICIT_MODULES); the child binds it to what `import tensorflow as tf` gives there
 # (compat.v1 on TF 2) instead of synthesizing a value from how the name is used.
 # A free `keras` is the Keras the TF1-style cells need (tf_keras on TF 2.16+; the child falls back to `keras`).
-IMPLICIT_MODULES = {"tf": "tensorflow", "keras": "tf_keras", "np": "numpy"}
+_CHILD_MODULES = {"tf": "tensorflow", "keras": "tf_keras", "np": "numpy"}
 _PRIORITY = ("cell", "list_input", "seq_input", "step_input", "seq_len", "namespace", "int", "tensor")
 _CELL_TAKERS = {"MultiRNNCell", "DropoutWrapper", "ResidualWrapper", "DeviceWrapper", "RNN", "StackedRNNCells",
                 "Bidirectional"}
@@ -441,8 +441,8 @@ def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: S
         names = free_names(source, filename)
     except (SyntaxError, ValueError):
         return {"free": parsed, "entries": []}
-    free = _infer(names - set(IMPLICIT_MODULES), [tree], targets, FileContext(tree, source))
-    for name in sorted(names & set(IMPLICIT_MODULES)):
-        free[name] = {"kind": "module", "module": IMPLICIT_MODULES[name]}
+    free = _infer(names - set(_CHILD_MODULES), [tree], targets, FileContext(tree, source))
+    for name in sorted(names & set(_CHILD_MODULES)):
+        free[name] = {"kind": "module", "module": _CHILD_MODULES[name]}
     free.update(parsed)
     return {"free": free, "entries": entries(tree, source, parsed, targets)}

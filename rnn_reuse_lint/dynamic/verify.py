@@ -7,7 +7,7 @@ import dataclasses
 import os
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
-from rnn_reuse_lint.finding import Dynamic, Finding
+from rnn_reuse_lint.finding import Dynamic, Finding, ReachedVia, Verdict
 from rnn_reuse_lint.rules import rule_for
 from rnn_reuse_lint.rules.base import Evidence, Rule
 
@@ -86,7 +86,7 @@ def _describe_places(view: _View, places: Sequence[Mapping[str, Any]]) -> str:
     return ", ".join(out)
 
 
-def judge(finding: Finding, trace: Trace) -> Tuple[str, str]:
+def judge(finding: Finding, trace: Trace) -> Tuple[Verdict, str]:
     """(verdict, evidence) for one rule's finding against the trace of its file."""
     rule = rule_for(finding.code)
     if rule is None:
@@ -95,7 +95,7 @@ def judge(finding: Finding, trace: Trace) -> Tuple[str, str]:
     return verdict, evidence
 
 
-def _judge(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[str, str, Optional[List[int]]]:
+def _judge(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdict, str, Optional[List[int]]]:
     """(verdict, evidence, the runs the verdict rests on: None when it rests on no particular run)."""
     return _judge_runs(finding, rule, trace)
 
@@ -107,7 +107,7 @@ def _confirms(rule: Type[Rule], relation: Mapping[str, Any]) -> bool:
     return relation.get("code") == rule.code
 
 
-def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[str, List[str]]:
+def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[ReachedVia, List[str]]:
     """("plain" | "synthesized", what was synthesized on the way) for a verdict resting on these runs.
 
     A run counts as reached plainly when the top level got to it with nothing synthesized before it in that unit;
@@ -134,7 +134,7 @@ def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[str, List[
     return ("synthesized" if seen else "plain"), seen
 
 
-def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[str, str, Optional[List[int]]]:
+def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdict, str, Optional[List[int]]]:
     view = _View(trace)
     lo = finding.span.line
     hi = max(finding.span.end_line, lo)
@@ -233,7 +233,7 @@ def verify(findings: Sequence[Finding], traces: Mapping[str, Trace]) -> List[Fin
             out.append(dataclasses.replace(f, dynamic=Dynamic("not-reached", "the file was not traced")))
             continue
         verdict, evidence, runs = _judge(f, rule, trace)
-        via: Optional[str] = None
+        via: Optional[ReachedVia] = None
         if verdict in ("confirmed", "refuted"):
             via, what = reached_via(trace, runs)
             if what:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from rnn_reuse_lint.finding import FileResult
-from rnn_reuse_lint.report import Location, ReportOptions, all_findings, locate
+from rnn_reuse_lint.report.common import Location, ReportOptions, all_findings, locate
 from rnn_reuse_lint.report.paths import display_path
 from rnn_reuse_lint.report.text import position
 from rnn_reuse_lint.settings import Settings

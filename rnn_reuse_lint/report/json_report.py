@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from rnn_reuse_lint import __version__
 from rnn_reuse_lint.finding import FileResult, Finding, Fix
-from rnn_reuse_lint.report import ReportOptions, locate
+from rnn_reuse_lint.report.common import ReportOptions, locate
 from rnn_reuse_lint.report.paths import display_path
 from rnn_reuse_lint.settings import Settings
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Sequence, Set
 
 from rnn_reuse_lint.finding import FileResult, Finding
-from rnn_reuse_lint.report import ReportOptions, all_findings, locate
+from rnn_reuse_lint.report.common import ReportOptions, all_findings, locate
 from rnn_reuse_lint.report.text import position
 from rnn_reuse_lint.settings import Settings
 

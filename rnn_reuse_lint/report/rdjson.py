@@ -11,7 +11,7 @@ import json
 from typing import Any, Dict, List, Optional, Sequence
 
 from rnn_reuse_lint.finding import FileResult, Finding
-from rnn_reuse_lint.report import Location, ReportOptions, SourceLines, all_findings, locate
+from rnn_reuse_lint.report.common import Location, ReportOptions, SourceLines, all_findings, locate
 from rnn_reuse_lint.report.paths import display_path
 from rnn_reuse_lint.report.text import position
 from rnn_reuse_lint.settings import Settings

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from rnn_reuse_lint import __version__
 from rnn_reuse_lint.finding import FileError, FileResult, Finding
-from rnn_reuse_lint.report import Location, ReportOptions, locate, section
+from rnn_reuse_lint.report.common import Location, ReportOptions, locate
 from rnn_reuse_lint.report.paths import uri_path
 from rnn_reuse_lint.settings import Settings
 
@@ -93,7 +93,7 @@ def rule_descriptors() -> List[Dict[str, Any]]:
             "id": rule.code,
             "name": rule.name,
             "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": section(doc, "What it does") or rule.summary},
+            "fullDescription": {"text": _section(doc, "What it does") or rule.summary},
             "help": {"text": doc, "markdown": doc},
             "defaultConfiguration": {"level": level(rule.severity), "enabled": bool(rule.default_enabled)},
             "properties": {"tags": ["tensorflow", "rnn", "weight-sharing"]},
@@ -208,3 +208,19 @@ def document(
 
 def render(results: Sequence[FileResult], settings: Settings, options: ReportOptions = ReportOptions()) -> str:
     return json.dumps(document(results, settings, options), indent=2) + "\n"
+
+
+def _section(doc: str, title: str) -> str:
+    """The text of one `## title` section of a rule's docs."""
+    lines = doc.splitlines()
+    out: List[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("## "):
+            if inside:
+                break
+            inside = line[3:].strip() == title
+            continue
+        if inside:
+            out.append(line)
+    return "\n".join(out).strip()

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import os
-from typing import IO
+from typing import IO, Literal, Tuple
+
+ColorMode = Literal["auto", "always", "never"]
+COLOR_MODES: Tuple[ColorMode, ...] = ("auto", "always", "never")
 
 _CODES = {"bold": "1", "red": "1;31", "cyan": "36", "blue": "1;34", "dim": "2", "yellow": "33"}
 
 
-def wants_color(mode: str, stream: IO[str]) -> bool:
+def wants_color(mode: ColorMode, stream: IO[str]) -> bool:
     """`always`/`never` as asked; `auto` colours a terminal unless NO_COLOR is set (https://no-color.org),
     and FORCE_COLOR colours a pipe, as ruff and most CLIs read them."""
     if mode == "always":

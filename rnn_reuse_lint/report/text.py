@@ -5,7 +5,7 @@ import unicodedata
 from typing import Dict, List, Optional, Sequence
 
 from rnn_reuse_lint.finding import FileError, FileResult, Finding
-from rnn_reuse_lint.report import Location, ReportOptions, all_findings, locate
+from rnn_reuse_lint.report.common import Location, ReportOptions, all_findings, locate
 from rnn_reuse_lint.report.paths import display_path
 from rnn_reuse_lint.report.style import paint
 from rnn_reuse_lint.settings import Settings

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from typing import ClassVar, FrozenSet, Iterator, Literal, Optional, Sequence, Tuple
 
-from rnn_reuse_lint.finding import Finding, Fix, Related, Span
+from rnn_reuse_lint.finding import Finding, Fix, Related, Severity, Span
 from rnn_reuse_lint.model import CellRef, Fact, ModuleModel
 from rnn_reuse_lint.settings import Settings
 
@@ -78,7 +78,7 @@ class Rule:
     summary: ClassVar[str]  # one line, used in tables and SARIF shortDescription
     facts: ClassVar[FrozenSet[Fact]] = frozenset()  # the model facts it reports; `explain` and `trace` label them
     # with its code
-    severity: ClassVar[str] = "error"
+    severity: ClassVar[Severity] = "error"
     default_enabled: ClassVar[bool] = True
     # Its findings may carry a fix; when a file gets none (read after normalizing Python 2...), they say why.
     fixable: ClassVar[bool] = False

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Set, Tuple
 
 from rnn_reuse_lint.model import COLLIDING
 from rnn_reuse_lint.rules import code_for, reports
 
 LayerId = Tuple[int, int]  # (run position in the document, layer position in that run)
 
-KINDS = ("intended", "suspicious", "unknown", "collision")
+EdgeKind = Literal["intended", "suspicious", "unknown", "collision"]
+KINDS: Tuple[EdgeKind, ...] = ("intended", "suspicious", "unknown", "collision")
 _COLLISION_CODE = code_for(COLLIDING[0])
 LEGEND = {
     "intended": "intended sharing (reuse asked for)",
@@ -25,9 +26,17 @@ class Edge:
 
     source: LayerId
     target: LayerId
-    kind: str  # one of KINDS
+    kind: EdgeKind
     code: Optional[str]
     message: str  # the finding's message, or a sentence saying what the arrow means
+
+
+def _kind(text: str) -> EdgeKind:
+    """A relation's kind as the document spells it; one this picture does not know is drawn as unknown."""
+    for kind in KINDS:
+        if text == kind:
+            return kind
+    return "unknown"
 
 
 def layer_label(layer: Mapping[str, Any]) -> str:
@@ -106,7 +115,7 @@ def edges(doc: Mapping[str, Any], findings: Sequence[Mapping[str, Any]] = ()) ->
             else:
                 message = (f"run {run['run']} {layer_label(layer)} uses the weights of run "
                            f"{runs[target[0]]['run']} {layer_label(owner_layer)}")
-            out.append(Edge((r, k), target, kind if kind in KINDS else "unknown", code, message))
+            out.append(Edge((r, k), target, _kind(kind), code, message))
             covered.add(((r, k), target))
     # A trace document has no `borrows_from`: its relations alone say who uses whose weights.
     for (other, owner), rel in relations.items():
@@ -119,5 +128,5 @@ def edges(doc: Mapping[str, Any], findings: Sequence[Mapping[str, Any]] = ()) ->
             f"run {runs[other[0]]['run']} {layer_label(runs[other[0]]['layers'][other[1]])} uses the weights of "
             f"run {runs[owner[0]]['run']} {layer_label(runs[owner[0]]['layers'][owner[1]])}"))
         kind = str(rel.get("kind"))
-        out.append(Edge(other, owner, kind if kind in KINDS else "unknown", code, message))
+        out.append(Edge(other, owner, _kind(kind), code, message))
     return out

@@ -1,6 +1,5 @@
 """Entry point of the tracing child: `python -I -B .../rrl_child` (any Python >= 3.6, TensorFlow 1.x or 2.x)."""
-# mypy: ignore-errors
-# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
+# (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import importlib.util
 import os
 import sys
@@ -13,10 +12,13 @@ if __package__ in (None, ""):
         del sys.path[0]
     _spec = importlib.util.spec_from_file_location("rrl_child", os.path.join(_here, "__init__.py"),
                                                    submodule_search_locations=[_here])
+    if _spec is None or _spec.loader is None:
+        sys.exit("rrl_child: cannot load the package at %s" % _here)
     _pkg = importlib.util.module_from_spec(_spec)
     sys.modules["rrl_child"] = _pkg
     _spec.loader.exec_module(_pkg)
-    from rrl_child.serve import main
+    # the package exists under this name only from the lines above on: import it by name
+    main = importlib.import_module("rrl_child.serve").main
 else:
     from .serve import main
 

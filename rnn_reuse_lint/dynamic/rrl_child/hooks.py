@@ -1,10 +1,18 @@
 """Install the tracer's hooks into whichever TensorFlow (1.0 ... 2.x + tf_keras) the child imported."""
-# mypy: ignore-errors
-# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
+# (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import importlib
 import sys
 
-from .tracer import DRIVERS
+from .trace_records import DRIVERS
+
+
+def mark_wrapper(wrapper, flag, wrapped=None):
+    """Flag a function the tracer installs, so that installing twice finds it; `wrapped` becomes its __wrapped__
+    (inspect.unwrap follows it to the original). Attributes a function does not declare: set with setattr."""
+    setattr(wrapper, flag, True)
+    if wrapped is not None:
+        setattr(wrapper, "__wrapped__", wrapped)
+    return wrapper
 
 # Modules holding cell / layer classes whose __call__ and __init__ we wrap (each tried; missing ones skipped).
 # TF 2.x: tf_keras legacy cells and Keras RNN layers; TF 1.2-1.15: tensorflow.python.layers / ops.rnn_cell_impl;
@@ -47,7 +55,7 @@ _INTERESTING = ("Layer", "RNNCell", "_RNNCell", "RNN", "StackedRNNCells", "Bidir
 _STOP_METHODS = ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch",
                  "fit_generator", "evaluate_generator", "predict_generator")
 # Where AutoGraph loads the module it generates from converted code (TF 2.2+; TF 1.13 - 2.1), returning the
-# module and the map of its lines back to the converted source (see Tracer.note_generated).
+# module and the map of its lines back to the converted source (see SourceLines.note_generated).
 _AUTOGRAPH_LOADERS = (
     ("tensorflow.python.autograph.pyct.loader", "load_ast"),
     ("tensorflow.python.autograph.pyct.compiler", "ast_to_object"),
@@ -94,8 +102,7 @@ def _hook_add_weight(tracer, cls):
 
     def add_weight(self, *args, **kwargs):
         return tracer.on_add_weight(orig, self, args, kwargs)
-    add_weight._rrl = True
-    cls.add_weight = add_weight
+    cls.add_weight = mark_wrapper(add_weight, "_rrl")
 
 
 def _hook_get_variable(tracer):
@@ -107,8 +114,7 @@ def _hook_get_variable(tracer):
 
     def get_variable(self, *args, **kwargs):
         return tracer.on_get_variable(orig, self, args, kwargs)
-    get_variable._rrl = True
-    store.get_variable = get_variable
+    store.get_variable = mark_wrapper(get_variable, "_rrl")
 
 
 def _hook_stops(tracer):
@@ -134,8 +140,7 @@ def _stop_method(tracer, cls, meth, what):
     def stop(self, *args, **kwargs):
         tracer.on_stop(what)
         return orig(self, *args, **kwargs)
-    stop._rrl = True
-    setattr(cls, meth, stop)
+    setattr(cls, meth, mark_wrapper(stop, "_rrl"))
 
 
 def _hook_autograph(tracer):

@@ -1,18 +1,19 @@
 """Run one user file under the tracer: top level in a fresh graph, then each unreached RNN function in its own graph."""
-# mypy: ignore-errors
-# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
+# (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import ast
 import builtins
 import functools
+import importlib.abc
 import os
 import sys
 import time
 import types
+from typing import Dict, Set
 
 from . import hooks, stubs, tolerate
 from .stubs import StubImporter
 from .summarize import Numbering, summarize
-from .tracer import StopTrace
+from .trace_records import StopTrace
 
 _MAX_MESSAGE = 1500
 
@@ -165,6 +166,8 @@ class _EnterMarker(ast.NodeTransformer):
         # keyed by the first body line: a decorated def's own lineno differs between Python 3.6 and 3.8+
         stmt = ast.parse("__rrl_enter__(%d)" % first.lineno).body[0]
         for sub in ast.walk(stmt):
+            if not isinstance(sub, (ast.expr, ast.stmt)):
+                continue  # the Load context: no position
             sub.lineno = first.lineno
             sub.col_offset = getattr(first, "col_offset", 0)
             if hasattr(first, "end_lineno"):
@@ -202,7 +205,9 @@ class _UserDirFinder(object):
         return spec
 
 
-class _BuiltinsLoader(object):
+class _BuiltinsLoader(importlib.abc.Loader):
+    """The source loader, running the module with the user's builtins and failed statements stepped over."""
+
     def __init__(self, loader, builtins_dict):
         self.loader = loader
         self.builtins = builtins_dict
@@ -332,7 +337,7 @@ class FileRunner(object):
         if not self.contrib_hooked and "contrib" in source:
             hooks.install_contrib(self.tracer)
             self.contrib_hooked = True
-        entered = set()
+        entered: Set[int] = set()
         factory = Factory(self.tf1, self.info.get("user_import"))
         specs = dict(plan.get("free", {}))
         tb = SynthBuiltins(vars(builtins), specs, factory, self.tracer.graph_id)
@@ -356,7 +361,7 @@ class FileRunner(object):
         old_main = sys.modules.get("__main__")
         factory.globals = globs
         numbering = Numbering()
-        graphs = {}
+        graphs: Dict[int, int] = {}
         state = {"index": 0}
         events = []   # synthesized things the run went through, each placed among the runs (see reached_via)
 

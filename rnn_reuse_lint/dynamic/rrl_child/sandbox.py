@@ -1,7 +1,6 @@
 """Confine the tracing child: namespaces and a read-only view for the zygote; per forked file a private root, uid
 nobody, no capabilities, a cgroup, limits, seccomp and the audit hook."""
-# mypy: ignore-errors
-# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
+# (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import ctypes
 import ctypes.util
 import errno
@@ -12,6 +11,8 @@ import signal
 import struct
 import sys
 import tempfile
+import types
+from typing import Optional
 
 from .cgroup import MemoryCgroups
 from .jail import STAGE, Jail, drop_uid
@@ -105,18 +106,25 @@ class Sandbox(object):
             except OSError:
                 pass
 
+    def _loaded_libc(self):
+        """libc for the steps after enter_namespaces loaded it; without it they fail as a refused syscall would."""
+        if self.libc is None:
+            raise OSError(errno.ENOSYS, "libc was not loaded")
+        return self.libc
+
     def _fork_into_pid_namespace(self):
         # Only children of unshare(CLONE_NEWPID) enter the namespace. The launcher forks the namespace's init,
         # which forks the worker: the worker must not be pid 1, because init ignores signals it sends itself
         # (a segfault handler that re-raises SIGSEGV would then spin forever instead of dying).
+        libc = self._loaded_libc()
         pid = os.fork()
         if pid != 0:
             os._exit(self._wait(pid, report=False))
-        self.libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         worker = os.fork()
         if worker != 0:
             os._exit(self._wait(worker, report=True))
-        self.libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
     def _wait(self, pid, report):
         """Wait for pid; return an exit status for ourselves; if report, tell the parent how pid ended."""
@@ -146,7 +154,7 @@ class Sandbox(object):
 
     def _mount(self, source, target, fstype, flags, data):
         enc = lambda s: s.encode() if isinstance(s, str) else s
-        _check(self.libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
+        _check(self._loaded_libc().mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
                "mount %s" % target)
 
     def _build_filesystem(self):
@@ -219,15 +227,16 @@ class Sandbox(object):
 
     def _drop_capabilities(self):
         try:
+            libc = self._loaded_libc()
             for cap in range(64):
-                self.libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
-            self.libc.prctl(PR_CAP_AMBIENT, 4, 0, 0, 0)  # PR_CAP_AMBIENT_CLEAR_ALL
+                libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+            libc.prctl(PR_CAP_AMBIENT, 4, 0, 0, 0)  # PR_CAP_AMBIENT_CLEAR_ALL
             header = struct.pack("Ii", 0x20080522, 0)   # _LINUX_CAPABILITY_VERSION_3, this thread
             data = b"\0" * 24
             hbuf = ctypes.create_string_buffer(header, len(header))
             dbuf = ctypes.create_string_buffer(data, len(data))
-            _check(self.libc.syscall(SYS_CAPSET, hbuf, dbuf), "capset")
-            _check(self.libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+            _check(libc.syscall(SYS_CAPSET, hbuf, dbuf), "capset")
+            _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
             self.features["capabilities"] = "on: all dropped"
         except OSError as e:
             self.features["capabilities"] = "off: %s" % e
@@ -327,7 +336,7 @@ class Sandbox(object):
         self.features["audit"] = "on"
 
     def _refuse(self, what, detail):
-        frame = sys._getframe(2)
+        frame: Optional[types.FrameType] = sys._getframe(2)
         line = None
         while frame is not None:
             if frame.f_code.co_filename == self.user_file:

@@ -1,6 +1,5 @@
 """Serve TF1-era `import tensorflow` code on TF 2.x: tf.compat.v1 in graph mode plus a `tf.contrib` that maps what compat.v1 has (and ports of legacy_seq2seq's common functions)."""
-# mypy: ignore-errors
-# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
+# (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import importlib.abc
 import importlib.machinery
 import sys

@@ -1,7 +1,8 @@
 """Turn a tracer Unit into runs -> layers (variables, owns, borrows), sharing relations, created variables and stacks."""
-# mypy: ignore-errors
-# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
-from .tracer import strip_name
+# (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
+from typing import Dict, List, Tuple
+
+from .trace_records import strip_name
 
 _REFUSED = ("Attempt to reuse RNNCell", "Attempt to have a second RNNCell")
 
@@ -33,7 +34,7 @@ def _objects(unit):
 
 
 def _layer_variables(unit, run, lay, objs, refused):
-    names = []
+    names: List[str] = []
     if refused and lay.failed and not any(unit.obj_req.get((run.index, lay.index, o)) for o in lay.called):
         return names    # TF 1.1 refused to run this cell here: it uses nothing
 
@@ -65,7 +66,7 @@ def summarize(unit, number, graph_numbers, error_message):
     objs = _objects(unit)
     refused = error_message is not None and any(t in error_message for t in _REFUSED)
     runs_json = []
-    uses = {}        # (graph, var) -> [(run, layer)]
+    uses: Dict[Tuple[int, str], List[Tuple[int, int]]] = {}
     layer_vars = {}
     for run in unit.runs:
         gnum = graph_numbers.setdefault(run.graph, len(graph_numbers))
@@ -109,7 +110,7 @@ def summarize(unit, number, graph_numbers, error_message):
                 driven.add(id(lay.stack))
     for line, stack, cells in unit.stacks:
         items = []
-        seen = []
+        seen: List[object] = []
         for i, element in enumerate(cells):
             obj = _unwrap(element)
             same = None

@@ -1,8 +1,8 @@
 """Let a file run past statements that fail outside graph construction (data files, argument parsing, plots)."""
-# mypy: ignore-errors
-# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
+# (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import ast
 import os
+from typing import List
 
 from .stubs import Stub, StubExhausted, reset_budget
 
@@ -35,11 +35,11 @@ def _target_texts(node, out):
 
 def bound_names(stmt):
     """What a statement binds, as assignable source texts."""
-    out = []
+    out: List[str] = []
     if isinstance(stmt, ast.Assign):
         for t in stmt.targets:
             _target_texts(t, out)
-    elif isinstance(stmt, (ast.AugAssign, getattr(ast, "AnnAssign", ast.AugAssign))):
+    elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
         _target_texts(stmt.target, out)
     elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
         for alias in stmt.names:
@@ -77,7 +77,7 @@ class Wrapper(ast.NodeTransformer):
         self.count = 0
 
     def _body(self, stmts, protected):
-        out = []
+        out: List[ast.stmt] = []
         for stmt in stmts:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 stmt.body = self._body(stmt.body, False)
@@ -119,10 +119,12 @@ class Wrapper(ast.NodeTransformer):
         for name in names:
             text += "    %s = __rrl_stub__(%r)\n" % (name, name)
         begin, guard = ast.parse(text).body
+        assert isinstance(guard, ast.Try)
         for node in (begin, guard):
             for sub in ast.walk(node):
-                # the added code answers to the statement's own line (tracebacks, the tracer's line lookups)
-                if hasattr(sub, "lineno") or isinstance(sub, (ast.expr, ast.stmt, ast.excepthandler)):
+                # the added code answers to the statement's own line (tracebacks, the tracer's line lookups);
+                # these are the node types with a position in the code above
+                if isinstance(sub, (ast.expr, ast.stmt, ast.excepthandler)):
                     sub.lineno = stmt.lineno
                     sub.col_offset = stmt.col_offset
                     if hasattr(stmt, "end_lineno"):
@@ -146,7 +148,7 @@ def _deepest_in_tf(tb):
     while tb is not None:
         last = tb.tb_frame.f_code.co_filename
         tb = tb.tb_next
-    return bool(last) and any(d in last for d in _TF_DIRS)
+    return last is not None and any(d in last for d in _TF_DIRS)
 
 
 class Tolerance(object):

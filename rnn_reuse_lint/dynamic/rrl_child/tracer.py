@@ -1,223 +1,31 @@
 """Hooks TensorFlow (get_variable, layer/cell calls, RNN drivers, constructors) and records what every RNN layer uses."""
-# mypy: ignore-errors
-# (child code: Python 3.6 syntax and untyped on purpose; it never runs in the parent)
+# (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import re
 import sys
 
-# Drivers: name -> (cell parameters, index of `scope` among the positional parameters, default scope, role)
-# role: "leaf" runs one cell; "pair" runs fw+bw cells; "stack" runs lists of fw/bw cells; "decode" runs decoder._cell.
-DRIVERS = {
-    "dynamic_rnn": (("cell",), 8, "rnn", "leaf"),
-    "static_rnn": (("cell",), 5, "rnn", "leaf"),
-    "raw_rnn": (("cell",), 4, "rnn", "leaf"),
-    "static_state_saving_rnn": (("cell",), 5, "rnn", "leaf"),
-    "bidirectional_dynamic_rnn": (("cell_fw", "cell_bw"), 10, "bidirectional_rnn", "pair"),
-    "static_bidirectional_rnn": (("cell_fw", "cell_bw"), 7, "bidirectional_rnn", "pair"),
-    "stack_bidirectional_dynamic_rnn": (("cells_fw", "cells_bw"), 9, "stack_bidirectional_rnn", "stack"),
-    "stack_bidirectional_rnn": (("cells_fw", "cells_bw"), 7, "stack_bidirectional_rnn", "stack"),
-    "dynamic_decode": (("decoder",), 6, "decoder", "decode"),
-}
-# Wrappers that own no variables and no scope level: they carry the identity of the cell they wrap (§3).
-_TRANSPARENT_WRAPPERS = ("DropoutWrapper", "ResidualWrapper", "DeviceWrapper")
-_STACK_CLASSES = ("MultiRNNCell", "StackedRNNCells")
-_CELL_BASES = ("RNNCell", "_RNNCell", "AbstractRNNCell")
-_CELL_NAME = re.compile(r"(?:^|/)cell_(\d+)$")
+from .hooks import mark_wrapper
+from .source_lines import SourceLines
+from .trace_records import (
+    DRIVERS, _CELL_BASES, _CELL_NAME, _STACK_CLASSES, _TRANSPARENT_WRAPPERS, Frame, Layer, Run, StopTrace, Unit,
+    _is_keras, _mro_names, _reuse_text, strip_name,
+)
 
 
-class StopTrace(BaseException):
-    """Raised at the first Session.run / eval / Keras fit: the graph is built by then."""
-
-    def __init__(self, what, line):
-        BaseException.__init__(self, what)
-        self.what = what
-        self.line = line
-
-
-def _mro_names(obj):
-    return [c.__name__ for c in type(obj).__mro__]
-
-
-def _is_keras(cls_list):
-    return any("keras" in (c.__module__ or "") for c in cls_list)
-
-
-def strip_name(name):
-    return name[:-2] if name.endswith(":0") else name
-
-
-class Run(object):
-    """One driver call (or one direct cell call) and the layers it drives."""
-
-    def __init__(self, index, driver, line, call_lines, scope, reuse, graph, entry, driver_obj=None):
-        self.index = index
-        self.driver = driver
-        self.line = line
-        self.call_lines = call_lines
-        self.scope = scope
-        self.reuse = reuse
-        self.graph = graph
-        self.entry = entry
-        self.driver_obj = driver_obj
-        self.layers = []          # Layer objects
-        self.by_pos = {}          # (segment, position) -> layer index
-        self.segment = 0
-        self.composite = False
-        self.direct_obj = None
-
-    def layer_for(self, segment, position):
-        return self.by_pos.get((segment, position))
-
-
-class Layer(object):
-    def __init__(self, index, segment, position, direction, obj, element, stack):
-        self.index = index
-        self.segment = segment
-        self.position = position
-        self.direction = direction
-        self.obj = obj              # the cell object after unwrapping transparent wrappers
-        self.element = element      # what the stack actually holds (may be a wrapper)
-        self.stack = stack          # the MultiRNNCell / StackedRNNCells object, or None
-        self.called = []            # ids of cell objects called at this layer, in order
-        self.calls = []             # (id, outer scope at call, captured scope after call)
-        self.failed = False
-
-
-class Frame(object):
-    def __init__(self, obj, run, segment, layer, is_stack, outer_scope):
-        self.obj = obj
-        self.run = run
-        self.segment = segment
-        self.layer = layer
-        self.is_stack = is_stack
-        self.outer_scope = outer_scope
-        self.counter = 0
-
-
-class Unit(object):
-    """Everything recorded while one piece of user code (top level or one entry point) runs in its own graph."""
-
-    def __init__(self, name):
-        self.name = name
-        self.runs = []
-        self.requests = []
-        self.created = []
-        self.creator = {}        # (graph id, var name) -> (run index, layer index) or None
-        self.first_vars = {}     # obj id -> names it requested at its first place
-        self.obj_req = {}        # (run, layer, obj id) -> names requested there
-        self.ctor = {}           # obj id -> (line, obj)
-        self.stacks = []         # (line, stack obj, [element objs])
-        self.collisions = []
-        self.keepalive = []
-        self.obj_scope = {}      # obj id -> (first outer scope, captured scope)
-        self.keras_owner = {}    # id(variable) -> obj id
-
-
-class Tracer(object):
+class Tracer(SourceLines):
     def __init__(self, tf_info):
+        SourceLines.__init__(self)
         self.info = tf_info
         from tensorflow.python.ops import variable_scope as vs
         self.vs = vs
-        self.filename = None
         self.unit = None
         self.active = False
         self.run_stack = []      # active Run objects (outermost first)
         self.frames = []         # active cell frames
         self.in_call = {}        # obj id -> depth
-        self.positions = {}      # code object -> list of start lines (3.11+)
         self.originals = {}      # function id -> wrapper (drivers)
         self.patched_classes = set()
         self.stop_calls = True
         self.graphs = {}         # graph id -> graph, for the file being traced (see graph_id)
-        self.generated = {}      # AutoGraph's generated file -> {generated line: (original file, line)}
-
-    # ---------------------------------------------------------------- source lines
-    def _line_of(self, frame, lasti=None):
-        code = frame.f_code
-        if hasattr(code, "co_positions"):
-            pos = self.positions.get(code)
-            if pos is None:
-                pos = [p[0] for p in code.co_positions()]
-                self.positions[code] = pos
-            i = (frame.f_lasti if lasti is None else lasti) // 2
-            if 0 <= i < len(pos) and pos[i] is not None:
-                return pos[i]
-        return frame.f_lineno
-
-    def source_line(self, frame, lasti=None, line=None):
-        """The line of the user's file that frame runs (at line, or at lasti), or None. Frames of a copy of user
-        code that AutoGraph generated (Keras converts the `call` of subclassed layers and models, tf.function its
-        function) count as the user's lines they were converted from."""
-        filename = frame.f_code.co_filename
-        if filename != self.filename and filename not in self.generated:
-            return None
-        if line is None:
-            line = self._line_of(frame, lasti)
-        if filename == self.filename:
-            return line
-        origin = self.generated[filename].get(line)
-        if origin is not None and origin[0] == self.filename:
-            return origin[1]
-        return None
-
-    def user_lines(self, frame=None):
-        """Lines of the user's file on the current stack, outermost first."""
-        f = frame or sys._getframe(1)
-        lines = []
-        while f is not None:
-            line = self.source_line(f)
-            if line is not None:
-                lines.append(line)
-            f = f.f_back
-        lines.reverse()
-        return lines
-
-    def tb_lines(self, tb):
-        lines = []
-        while tb is not None:
-            lasti = getattr(tb, "tb_lasti", None)
-            if lasti is not None and lasti >= 0:
-                line = self.source_line(tb.tb_frame, lasti)
-            else:
-                line = self.source_line(tb.tb_frame, line=tb.tb_lineno)
-            if line is not None:
-                lines.append(line)
-            tb = tb.tb_next
-        return lines
-
-    def note_generated(self, result):
-        """AutoGraph loaded the module it generated from converted code: result is (module, ..., source map).
-        Keep the map of its lines back to the lines they were converted from (see source_line)."""
-        if not isinstance(result, tuple) or len(result) < 2:
-            return
-        source_map = result[-1]
-        filename = getattr(result[0], "__file__", None)
-        if not filename or not isinstance(source_map, dict):
-            return
-        lines = {}
-        for key, origin in source_map.items():
-            loc = getattr(origin, "loc", None)
-            lineno = getattr(key, "lineno", None)
-            if loc is None or lineno is None or getattr(key, "filename", filename) != filename:
-                continue
-            lines[lineno] = (loc.filename, loc.lineno)
-        if lines:
-            self.generated[filename] = lines
-
-    def user_caller(self, frame):
-        """frame if it runs user code, else the first frame below it that does, seen through AutoGraph's own
-        calls (converted_call, between a converted copy and what it calls); None when other code called."""
-        f = frame
-        while f is not None:
-            if self.source_line(f) is not None:
-                return f
-            if not (_is_autograph(f.f_code.co_filename) or _is_legacy_seq2seq(f.f_code.co_filename)):
-                return None
-            f = f.f_back
-        return None
-
-    def user_line(self):
-        lines = self.user_lines(sys._getframe(1))
-        return lines[-1] if lines else None
 
     # ---------------------------------------------------------------- scopes
     def current_scope(self):
@@ -327,6 +135,7 @@ class Tracer(object):
     # ---------------------------------------------------------------- runs
     def _start_run(self, driver, role, cells, scope_arg, default_scope, driver_obj=None, lines=None):
         unit = self.unit
+        assert unit is not None, "runs start only inside a unit (the hooks return early outside one)"
         lines = lines if lines is not None else self.user_lines(sys._getframe(2))
         outer = self.current_scope()
         if scope_arg is None:
@@ -403,8 +212,7 @@ class Tracer(object):
                 setattr(driver, attr, getattr(fn, attr))
             except Exception:
                 pass
-        driver._rrl_driver = True
-        driver.__wrapped__ = fn
+        mark_wrapper(driver, "_rrl_driver", fn)
         self.originals[id(fn)] = driver
         return driver
 
@@ -451,8 +259,7 @@ class Tracer(object):
 
         def __call__(self, *args, **kwargs):
             return tracer.on_layer_call(orig, self, args, kwargs)
-        __call__._rrl_call = True
-        __call__.__wrapped__ = orig
+        mark_wrapper(__call__, "_rrl_call", orig)
         try:
             setattr(klass, "__call__", __call__)
         except (TypeError, AttributeError):
@@ -468,8 +275,7 @@ class Tracer(object):
             tracer.on_init_enter(self)
             orig(self, *args, **kwargs)
             tracer.on_init_exit(self)
-        __init__._rrl_init = True
-        __init__.__wrapped__ = orig
+        mark_wrapper(__init__, "_rrl_init", orig)
         try:
             setattr(klass, "__init__", __init__)
         except (TypeError, AttributeError):
@@ -528,6 +334,8 @@ class Tracer(object):
             self.run_stack.pop()
 
     def _cell_call(self, kind, orig, obj, args, kwargs):
+        unit = self.unit
+        assert unit is not None, "on_layer_call calls this only inside a unit"
         run = self.active_run()
         started = False
         if run is None:
@@ -538,7 +346,7 @@ class Tracer(object):
             scope_arg = kwargs.get("scope") if isinstance(kwargs, dict) else None
             outer = self.current_scope()
             run = None
-            for r in self.unit.runs:  # a hand-unrolled loop calls one cell many times from one line: one run
+            for r in unit.runs:  # a hand-unrolled loop calls one cell many times from one line: one run
                 if (r.driver == "cell_call" and r.direct_obj is obj and r.line == (lines[-1] if lines else None)
                         and r.graph == self.graph_id()):
                     run = r
@@ -588,8 +396,8 @@ class Tracer(object):
         finally:
             self.frames.pop()
             captured = getattr(getattr(obj, "_scope", None), "name", None)
-            if id(obj) not in self.unit.obj_scope:
-                self.unit.obj_scope[id(obj)] = (outer_scope, captured)
+            if id(obj) not in unit.obj_scope:
+                unit.obj_scope[id(obj)] = (outer_scope, captured)
             if layer is not None:
                 lay = run.layers[layer]
                 lay.calls.append((id(obj), outer_scope, captured, run.index))
@@ -706,20 +514,3 @@ class Tracer(object):
         lines = self.user_lines(sys._getframe(2))
         if self.active and self.stop_calls and lines:
             raise StopTrace(what, lines[-1])
-
-
-def _is_autograph(filename):
-    return "/autograph/" in filename.replace("\\", "/")
-
-
-def _is_legacy_seq2seq(filename):
-    """legacy_seq2seq's decoders call the cell directly, step by step: those calls count as made from the user's
-    line that called the model function (TF 1.x's contrib module, or the TF 2 port in seq2seq_shim)."""
-    name = filename.replace("\\", "/")
-    return name.endswith(("/legacy_seq2seq/python/ops/seq2seq.py", "/rrl_child/seq2seq_shim.py"))
-
-
-def _reuse_text(reuse):
-    if reuse is True or reuse is False or reuse is None:
-        return bool(reuse)
-    return "auto"
