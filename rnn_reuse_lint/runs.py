@@ -90,10 +90,26 @@ def replay(drivers: Sequence[DriverRecord], tf_version: str, function_names: Dic
     by_root: Dict[int, List[DriverRecord]] = {}
     for record in drivers:
         by_root.setdefault(record.root, []).append(record)
+    created: Dict[int, set[Tuple[str, ...]]] = {}
+    deferred: List[Tuple[int, Issue]] = []
     for root, records in by_root.items():
-        _Simulation(out, tf_version, "module" if root == 0 else f"function {function_names.get(root, '?')}",
-                    root == 0).run(records)
+        simulation = _Simulation(out, tf_version,
+                                 "module" if root == 0 else f"function {function_names.get(root, '?')}", root == 0)
+        simulation.run(records)
+        created[root] = {tuple(key.split("/")) for _, key in simulation.store}
+        deferred.extend((root, issue) for issue in simulation.deferred)
+    for root, issue in deferred:
+        elsewhere = (path for other, paths in created.items() if other != root for path in paths)
+        if not any(_nested_in_one_another(issue.scope.split("/"), path) for path in elsewhere):
+            out.issues.append(issue)
     return out
+
+
+def _nested_in_one_another(asked: Sequence[str], made: Sequence[str]) -> bool:
+    """Whether a caller could make these two scope paths meet: one ends with the other (each may sit under an
+    outer scope its caller opens)."""
+    shorter, longer = sorted((tuple(asked), tuple(made)), key=len)
+    return longer[len(longer) - len(shorter):] == shorter
 
 
 class _Simulation:
@@ -110,6 +126,8 @@ class _Simulation:
         self.openings: Dict[Tuple[int, str], int] = {}
         self.run_scopes: List[Tuple[Tuple[int, int], Optional[Tuple[str, ...]]]] = []  # (graph, scope) of runs so far
         self.keras = KerasNames(numbered=top_level)  # Keras layer names, uniquified per graph as tf_keras does
+        # RNN105 in a function nobody here calls: kept until every root ran (another may create what it asks for).
+        self.deferred: List[Issue] = []
 
     def run(self, records: List[DriverRecord]) -> None:
         for record in records:
@@ -297,14 +315,23 @@ class _Simulation:
                                   other_node=_report_node(record, first_run.record), loop_node=loop))
             return
         if mode == "true":
-            if self.top_level and not record.uniquified and not symbolic:
-                self._issue(Issue("RNN105", record.node, run, key, variables[0] if variables else key, cell=obj,
-                                  reuse_node=_reuse_node(obj)))
+            if not record.uniquified and not symbolic and (self.top_level or self._forced_reuse(record, obj)) \
+                    and self._first_report("RNN105", run, run):  # one finding per run: its first missing variable
+                issue = Issue("RNN105", record.node, run, key, variables[0] if variables else key, cell=obj,
+                              reuse_node=_reuse_node(obj))
+                (self.out.issues if self.top_level else self.deferred).append(issue)
             return
         if mode in ("none", "auto"):
             self.store[(record.graph, key)] = (run, layer.index, layer.direction)
         if mode == "none" and not record.uniquified and not symbolic:
             self._next_iteration(run, layer, obj, key, variables)
+
+    @staticmethod
+    def _forced_reuse(record: DriverRecord, obj: Obj) -> bool:
+        """In a function nobody calls: `GRUCell(h, reuse=True)` turns reuse on whatever scope its caller opened
+        (TF_RNN_SEMANTICS.md §5.1), so it fails unless something created the variables before. A function that
+        asks for reuse on its own scope (or takes the flag from a parameter) leaves that to its caller: silent."""
+        return _ctor_reuse(obj) == "true" and record.reuse in ("none", "auto")
 
     def _opaque_owner(self, run: Run, layer: LayerRun, obj: Obj, path: Optional[Tuple[str, ...]]) -> None:
         """An object of unknown class: no names to predict and no collision to claim (two different classes
