@@ -226,10 +226,15 @@ class _Simulation:
         known = True  # False under a join of distinct objects: names can be predicted, identity cannot
         while isinstance(current, Obj):
             if current.kind == "join":
-                known = known and one_object(current)
-                current = settle_join(current)
-                if current is None:
+                settled = settle_join(current)
+                if settled is None:
+                    if known and _cells_only(current):
+                        # `cell = GRUCell(h)`, `if use_lstm: cell = LSTMCell(h)`: the names depend on the branch, but
+                        # whichever it was, this is one object, and run again elsewhere it returns to its first scope.
+                        self._opaque_owner(run, layer, current, path)
                     return
+                known = known and one_object(current)
+                current = settled
                 continue
             if current.kind == "wrapper":
                 if current.owns_variables:
@@ -510,6 +515,17 @@ def _expand(layers: ListVal) -> List[Tuple[Optional[int], Value, FrozenSet[int]]
             break  # later indices are unknown too
         out.extend((i, part.value, loops) for i in indices)
     return out
+
+
+def _cells_only(join: Obj) -> bool:
+    """Every branch of a join is a TensorFlow cell or wrapper (a project class that overrides `__call__` is not an
+    Obj: it may make new variables on every call, so the join says nothing about sharing)."""
+    for alt in join.alternatives:
+        if not isinstance(alt, Obj) or alt.kind not in ("cell", "wrapper", "join"):
+            return False
+        if alt.kind == "join" and not _cells_only(alt):
+            return False
+    return True
 
 
 def _ctor_reuse(obj: Obj) -> str:
