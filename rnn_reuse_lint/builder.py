@@ -184,7 +184,7 @@ class _Freezer:
         return back
 
     def _other_here(self, issue: Issue) -> cst.CSTNode:
-        """Where the related (first) run of a scope issue is shown: like `_issue_here`, through a called-back closure."""
+        """Where the related (first) run of a scope issue is shown: like `_issue_here`, through called-back closures."""
         assert issue.other_node is not None
         if issue.other is None:
             return issue.other_node
