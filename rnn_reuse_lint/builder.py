@@ -133,11 +133,36 @@ class _Freezer:
     def _issue_here(self, issue: Issue) -> Optional[cst.CSTNode]:
         """Where a scope issue is reported in this file: where it happens, or (inside another project module) the
         call here that handed that module the object twice; None when it is that module's own finding."""
+        other = issue.other.record if issue.other is not None else None
+        back = self._called_back(issue.run.record, other) if other is not None else None
         if self._path(issue.node) is None:
-            return issue.node
+            return back or issue.node
+        if back is not None and issue.cell is not None and self._path(_origin(issue.cell)) is None:
+            return back  # this file's cell, run by this file's closures that the other module calls back
         if issue.cell is not None and issue.cell.key in issue.run.record.handed:
             return self._handed_here(issue.node, issue.run.record, issue.cell.key)
         return None
+
+    def _called_back(self, record: DriverRecord, other: DriverRecord) -> Optional[cst.CSTNode]:
+        """When a run's chain leaves this file for another module and comes back (a closure `decoder_f` handed to
+        it and called there), the last call this file makes from there that the other run's chain does not: nearer
+        to the run than the call that left, and still this run's own."""
+        theirs = {id(site) for site in other.sites}
+        left = False
+        back: Optional[cst.CSTNode] = None
+        for site in record.sites:
+            if self._path(site) is not None:
+                left = True
+            elif left and id(site) in self._spans and id(site) not in theirs:
+                back = site
+        return back
+
+    def _other_here(self, issue: Issue) -> cst.CSTNode:
+        """Where the related (first) run of a scope issue is shown: like `_issue_here`, through called-back closures."""
+        assert issue.other_node is not None
+        if issue.other is None:
+            return issue.other_node
+        return self._called_back(issue.other.record, issue.run.record) or issue.other_node
 
     def _handed_here(self, node: cst.CSTNode, record: Union[DriverRecord, StackRecord], key: int
                      ) -> Optional[cst.CSTNode]:
@@ -195,10 +220,12 @@ class _Freezer:
         for issue in scope_replay.issues:
             self._want(issue.node)
             for site in (*issue.run.record.sites, *(n for _, n in issue.run.record.handed_at)) \
-                    if issue.run.record.foreign else ():
+                    if issue.run.record.foreign or issue.other is not None else ():
                 self._want(site)
             if issue.other_node is not None:
                 self._want(issue.other_node)
+            for site in issue.other.record.sites if issue.other is not None else ():
+                self._want(site)  # a chain that left this file and came back (see _called_back)
             if issue.cell is not None:
                 self._want(_origin(issue.cell))
             if issue.reuse_node is not None:
@@ -256,12 +283,12 @@ class _Freezer:
                 driver=i.run.record.name,
                 scope=i.scope,
                 variable=i.variable,
-                other_span=self._span(i.other_node) if i.other_node is not None else None,
+                other_span=self._span(self._other_here(i)) if i.other_node is not None else None,
                 other_scope=i.other_scope,
                 cell=self._cell_ref(i.cell) if i.cell is not None else None,
                 reuse_span=self._span(i.reuse_node) if i.reuse_node is not None else None,
                 loop_span=self._span(i.loop_node) if i.loop_node is not None else None,
-                other_path=self._path(i.other_node) if i.other_node is not None else None,
+                other_path=self._path(self._other_here(i)) if i.other_node is not None else None,
             )
             for i, here in ((i, self._issue_here(i)) for i in scope_replay.issues) if here is not None
         )

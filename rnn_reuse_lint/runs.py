@@ -93,10 +93,26 @@ def replay(drivers: Sequence[DriverRecord], tf_version: str, function_names: Dic
     by_root: Dict[int, List[DriverRecord]] = {}
     for record in drivers:
         by_root.setdefault(record.root, []).append(record)
+    created: Dict[int, set[Tuple[str, ...]]] = {}
+    deferred: List[Tuple[int, Issue]] = []
     for root, records in by_root.items():
-        _Simulation(out, tf_version, "module" if root == 0 else f"function {function_names.get(root, '?')}",
-                    root == 0).run(records)
+        simulation = _Simulation(out, tf_version,
+                                 "module" if root == 0 else f"function {function_names.get(root, '?')}", root == 0)
+        simulation.run(records)
+        created[root] = {tuple(key.split("/")) for _, key in simulation.store}
+        deferred.extend((root, issue) for issue in simulation.deferred)
+    for root, issue in deferred:
+        elsewhere = (path for other, paths in created.items() if other != root for path in paths)
+        if not any(_nested_in_one_another(issue.scope.split("/"), path) for path in elsewhere):
+            out.issues.append(issue)
     return out
+
+
+def _nested_in_one_another(asked: Sequence[str], made: Sequence[str]) -> bool:
+    """Whether a caller could make these two scope paths meet: one ends with the other (each may sit under an
+    outer scope its caller opens)."""
+    shorter, longer = sorted((tuple(asked), tuple(made)), key=len)
+    return longer[len(longer) - len(shorter):] == shorter
 
 
 class _Simulation:
@@ -113,6 +129,8 @@ class _Simulation:
         self.openings: Dict[Tuple[int, str], int] = {}
         self.run_scopes: List[Tuple[Tuple[int, int], Optional[Tuple[str, ...]]]] = []  # (graph, scope) of runs so far
         self.keras = KerasNames(numbered=top_level)  # Keras layer names, uniquified per graph as tf_keras does
+        # RNN105 in a function nobody here calls: kept until every root ran (another may create what it asks for).
+        self.deferred: List[Issue] = []
 
     def run(self, records: List[DriverRecord]) -> None:
         for record in records:
@@ -211,10 +229,15 @@ class _Simulation:
         known = True  # False under a join of distinct objects: names can be predicted, identity cannot
         while isinstance(current, Obj):
             if current.kind == "join":
-                known = known and one_object(current)
-                current = settle_join(current)
-                if current is None:
+                settled = settle_join(current)
+                if settled is None:
+                    if known and _cells_only(current):
+                        # `cell = GRUCell(h)`, `if use_lstm: cell = LSTMCell(h)`: the names depend on the branch, but
+                        # whichever it was, this is one object, and run again elsewhere it returns to its first scope.
+                        self._opaque_owner(run, layer, current, path)
                     return
+                known = known and one_object(current)
+                current = settled
                 continue
             if current.kind == "wrapper":
                 if current.owns_variables:
@@ -301,14 +324,23 @@ class _Simulation:
                                   other_node=_report_node(record, first_run.record), loop_node=loop))
             return
         if mode == "true":
-            if self.top_level and not record.uniquified and not symbolic:
-                self._issue(Issue("reuse_missing", record.node, run, key, variables[0] if variables else key, cell=obj,
-                                  reuse_node=_reuse_node(obj)))
+            if not record.uniquified and not symbolic and (self.top_level or self._forced_reuse(record, obj)) \
+                    and self._first_report("missing", run, run):  # one finding per run: its first missing variable
+                issue = Issue("reuse_missing", record.node, run, key, variables[0] if variables else key, cell=obj,
+                              reuse_node=_reuse_node(obj))
+                (self.out.issues if self.top_level else self.deferred).append(issue)
             return
         if mode in ("none", "auto"):
             self.store[(record.graph, key)] = (run, layer.index, layer.direction)
         if mode == "none" and not record.uniquified and not symbolic:
             self._next_iteration(run, layer, obj, key, variables)
+
+    @staticmethod
+    def _forced_reuse(record: DriverRecord, obj: Obj) -> bool:
+        """In a function nobody calls: `GRUCell(h, reuse=True)` turns reuse on whatever scope its caller opened
+        (TF_RNN_SEMANTICS.md §5.1), so it fails unless something created the variables before. A function that
+        asks for reuse on its own scope (or takes the flag from a parameter) leaves that to its caller: silent."""
+        return _ctor_reuse(obj) == "true" and record.reuse in ("none", "auto")
 
     def _opaque_owner(self, run: Run, layer: LayerRun, obj: Obj, path: Optional[Tuple[str, ...]]) -> None:
         """An object of unknown class: no names to predict and no collision to claim (two different classes
@@ -488,6 +520,17 @@ def _expand(layers: ListVal) -> List[Tuple[Optional[int], Value, FrozenSet[int]]
             break  # later indices are unknown too
         out.extend((i, part.value, loops) for i in indices)
     return out
+
+
+def _cells_only(join: Obj) -> bool:
+    """Every branch of a join is a TensorFlow cell or wrapper (a project class that overrides `__call__` is not an
+    Obj: it may make new variables on every call, so the join says nothing about sharing)."""
+    for alt in join.alternatives:
+        if not isinstance(alt, Obj) or alt.kind not in ("cell", "wrapper", "join"):
+            return False
+        if alt.kind == "join" and not _cells_only(alt):
+            return False
+    return True
 
 
 def _ctor_reuse(obj: Obj) -> str:

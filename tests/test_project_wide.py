@@ -154,3 +154,13 @@ def test_cycles_deep_chains_and_broken_modules_never_crash(tmp_path: Path) -> No
     assert result.error is None
     # a chain deeper than the analyzer follows leaves CELL unknown: an object of unknown class, still one object
     assert [f.code for f in result.findings] == ["RNN101"]
+
+
+def test_closures_called_back_by_another_module_are_reported_where_they_run() -> None:
+    """`encode_decode(source, target, encoder_f, decoder_f)` in nets/buckets.py calls this file's closures: both the
+    finding and its related first run sit at the closures' lines here, not at the call that left the file."""
+    callbacks = os.path.join(PROJECT, "seq2seq", "callbacks.py")
+    findings = sorted(analyze_file(callbacks, Settings()).findings, key=lambda f: f.span.line)
+    assert [(f.code, f.span.line) for f in findings] == [("RNN103", 17), ("RNN103", 30)]
+    assert "(line 13)" in findings[0].message and "(line 27)" in findings[1].message
+    assert all(r.path == callbacks for f in findings for r in f.related)

@@ -138,7 +138,7 @@ def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdi
     view = _View(trace)
     lo = finding.span.line
     hi = max(finding.span.end_line, lo)
-    err = view.error
+    err = _error_at(trace, lo, hi)
     err_lines = (err.get("stack") or [err.get("line")]) if err else []
     err_here = bool(err) and _within(err_lines, lo, hi)
     err_text = "%s: %s" % (err.get("type"), err.get("message")) if err else ""
@@ -185,6 +185,18 @@ def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdi
         return "not-reached", "line %d was not run (tracing stops at the first %s, line %s)" % (
             lo, stopped.get("what"), stopped.get("line")), None
     return "not-reached", "line %d never ran (no driver or stack there was executed)" % lo, None
+
+
+def _error_at(trace: Trace, lo: int, hi: int) -> Optional[Mapping[str, Any]]:
+    """The error raised at these lines, else the file's: each synthesized entry runs in a graph of its own and can
+    fail on its own, while the trace's `error` is only the first of them."""
+    for entry in trace.get("entries") or []:
+        err = entry.get("error")
+        if err and _within(err.get("stack") or [err.get("line")], lo, hi):
+            found: Mapping[str, Any] = err
+            return found
+    first: Optional[Mapping[str, Any]] = trace.get("error")
+    return first
 
 
 def _reached(view: _View, stack_rule: bool, lo: int, hi: int) -> Tuple[Optional[str], Optional[int]]:

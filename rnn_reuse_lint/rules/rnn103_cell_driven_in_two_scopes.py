@@ -54,7 +54,11 @@ class CellDrivenInTwoScopes(Rule):
     compared only with runs of the same function. Runs in different branches of one `if`/`match` never both
     happen and are not compared; a message never names the same scope twice (a cell run again under the
     scope of its first run is back in the same place). An object of unknown class (a parameter, a stack of
-    a project's own cells) is reported with what the finding assumes. A decoder loop that turns reuse on
+    a project's own cells) is reported with what the finding assumes; so is a cell whose class depends on a
+    branch (`cell = GRUCell(h)`, `if use_lstm: cell = LSTMCell(h)`: one object either way), unless one branch
+    is a project class that overrides `__call__` (it may create new variables on every call). Closures of this
+    file handed to another project module and called back there (legacy `model_with_buckets` style) are
+    followed, and the finding is placed at the closure's call in this file. A decoder loop that turns reuse on
     from its second step (`if t > 0: reuse_variables()`) is reported when the cell already has variables
     elsewhere and nothing was created under the loop's scope: either way the cell uses its first weights.
     """

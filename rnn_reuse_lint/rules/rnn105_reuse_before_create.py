@@ -15,7 +15,9 @@ class ReuseBeforeCreate(Rule):
     ## What it does
     Finds RNN runs at a module's top level that ask for reuse (`variable_scope(..., reuse=True)`,
     `scope.reuse_variables()`, `LSTMCell(..., reuse=True)`) of variables that nothing in the module created
-    before.
+    before. Inside a function nobody in the module calls, a cell built with `reuse=True` is reported too: it
+    turns reuse on whatever scope the caller opened, so it fails unless the variables exist already, and no
+    function in the module creates them for a caller to run first.
 
     ## Why is this bad?
     Graph construction fails with `ValueError: Variable eval/rnn/lstm_cell/kernel does not exist, or was not
@@ -43,8 +45,13 @@ class ReuseBeforeCreate(Rule):
 
     ## Known problems
     A reuse flag computed from a parameter (`reuse = None if training else True`, `reuse=i > 0`) is
-    unknown and never reported; runs inside functions are not checked, since their caller may have
-    created the variables.
+    unknown and never reported. In a function nobody in the module calls, only a cell's own `reuse=True` is
+    checked, and only when the function does not ask for reuse on its scope itself (`variable_scope(...,
+    reuse=True)` there says the caller builds the variables first) and no other function or top-level code of
+    the module creates variables whose scope path ends like the requested one (a caller could run that one
+    first, under a scope of its own); variables created in another module of the project are not looked for.
+    `variable_scope(..., reuse=tf.AUTO_REUSE)` around a cell built with `reuse=True` does not help: the
+    cell's flag wins and TensorFlow still raises "does not exist", so that is reported.
     """
 
     code = "RNN105"
@@ -70,6 +77,11 @@ class ReuseBeforeCreate(Rule):
               "import tensorflow as tf\n"
               "with tf.variable_scope('model'):\n    a, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32)\n"
               "with tf.variable_scope('model', reuse=True):\n    b, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), y, dtype=tf.float32)\n"),
+        Valid("sampler-method-after-train-method",
+              "import tensorflow as tf\nclass LM(object):\n    def train(self, x):\n"
+              "        return tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32, scope='lm')\n"
+              "    def sample(self, x):\n"
+              "        return tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4, reuse=True), x, dtype=tf.float32, scope='lm')\n"),
         Valid("reuse-from-parameter",
               "import tensorflow as tf\nreuse = None if training else True\n"
               "with tf.variable_scope('model', reuse=reuse):\n    b, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), y, dtype=tf.float32)\n"),
@@ -90,6 +102,11 @@ class ReuseBeforeCreate(Rule):
                 "import tensorflow as tf\n"
                 "out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4, reuse=True), x, dtype=tf.float32)\n",
                 line=2, contains="does not exist"),
+        Invalid("cell-reuse-true-in-uncalled-function",
+                "import tensorflow as tf\ndef stack(x):\n"
+                "    cells = [tf.nn.rnn_cell.GRUCell(4, reuse=True) for _ in range(2)]\n"
+                "    return tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell(cells), x, dtype=tf.float32)\n",
+                line=4, contains="`rnn/multi_rnn_cell/cell_0/gru_cell/gates/kernel`"),
     )
 
     def check(self, model: ModuleModel, context: RuleContext) -> Iterator[Finding]:

@@ -45,6 +45,22 @@ def test_collision_and_missing_variable_errors_confirm_rnn104_and_rnn105() -> No
     assert a.dynamic and a.dynamic.verdict == "confirmed" and b.dynamic and b.dynamic.verdict == "confirmed"
 
 
+def test_an_entry_judged_by_its_own_error() -> None:
+    """Each synthesized entry runs in a graph of its own: the second entry's error confirms the finding there even
+    though the file's `error` is the first entry's."""
+    first = {"type": "ValueError", "message": "Variable a/x does not exist, or was not created", "line": 10,
+             "stack": [10]}
+    second = {"type": "ValueError", "message": "Variable b/x does not exist, or was not created", "line": 17,
+              "stack": [17]}
+    trace = _trace(error=first, entries=[{"name": "<module>", "runs": 1, "error": None},
+                                         {"name": "one", "runs": 1, "error": first},
+                                         {"name": "two", "runs": 1, "error": second}])
+    a, b, c = verify([_finding("RNN105", 10), _finding("RNN105", 17), _finding("RNN105", 30)], {"m.py": trace})
+    assert a.dynamic and a.dynamic.verdict == "confirmed" and "a/x" in a.dynamic.evidence
+    assert b.dynamic and b.dynamic.verdict == "confirmed" and "b/x" in b.dynamic.evidence
+    assert c.dynamic and c.dynamic.verdict == "error"  # no entry failed at line 30: the file's first error stands
+
+
 def test_tf_1_1_refusal_confirms_sharing_findings() -> None:
     trace = _trace(error={"type": "ValueError", "message": "Attempt to reuse RNNCell <x> with a different scope",
                           "line": 6, "stack": [6]})
