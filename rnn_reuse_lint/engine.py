@@ -159,7 +159,8 @@ def build(
     plan_fixes = fixes and not parsed.notes and not wide_notes and not isinstance(text, _Misdeclared)
     # libcst recurses once per `elif` when positioning and generating code: see deep.py.
     model = run_deep(lambda: build_model(module, path, tf_version, defines, plan_fixes=plan_fixes,
-                                         describe_runs=describe_runs, source=text, budget=budget))
+                                         describe_runs=describe_runs, source=text, budget=budget,
+                                         project=limits.project))
     if parsed.notes or wide_notes:
         model = replace(model, notes=model.notes + wide_notes + parsed.notes, repairs=parsed.repairs)
     if isinstance(text, _Misdeclared):

@@ -54,7 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="with `-`: the path the code on stdin has (for config, the TensorFlow pin, "
                             "per-file-ignores and the report)")
     files.add_argument("--diff-base", metavar="REV",
-                       help="report only findings with a location on a line changed since git REV")
+                       help="report only findings with a location (in any file of the project) on a line changed "
+                            "since git REV")
+    files.add_argument("--no-project", dest="project", action="store_false", default=None,
+                       help="analyse each file alone: do not follow imports into the project's own modules "
+                            "(default: config `project`, else followed)")
     limits = parser.add_argument_group("limits per file (benchmarks/README.md, Growth)")
     limits.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
                         help="larger files are not parsed but reported as RNN000 (default: config `max-file-size`, "
