@@ -154,3 +154,21 @@ def test_cycles_deep_chains_and_broken_modules_never_crash(tmp_path: Path) -> No
     assert result.error is None
     # a chain deeper than the analyzer follows leaves CELL unknown: an object of unknown class, still one object
     assert [f.code for f in result.findings] == ["RNN101"]
+
+
+def test_per_file_switch_on_the_command_line_and_in_the_config(tmp_path: Path) -> None:
+    """`--no-project` and config `project = false` analyse each file alone: model.py's imported names are unknown,
+    so only what the file itself shows is left (a stack of one cell of an unknown class)."""
+    alone = {(os.path.join("seq2seq", "model.py"), 21, "RNN101")}
+    assert _codes(_cli("--no-show-source", "seq2seq/model.py")[1]) != alone
+    assert _codes(_cli("--no-show-source", "--no-project", "seq2seq/model.py")[1]) == alone
+    work = tmp_path / "app"
+    shutil.copytree(PROJECT, work)
+    with open(work / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write("\n[tool.rnn-reuse-lint]\nproject = false\n")
+    assert _codes(_cli("--no-show-source", "seq2seq/model.py", cwd=str(work))[1]) == alone
+    (work / "pyproject.toml").write_text((work / "pyproject.toml").read_text().replace("project = false",
+                                                                                      "project = 0"))
+    proc = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "check", "seq2seq/model.py"], cwd=work,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "`project`: expected true or false" in proc.stderr

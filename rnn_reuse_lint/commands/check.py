@@ -315,12 +315,11 @@ def _lines(path: str, line: int, end_line: int) -> range:
 
 
 def in_diff(result: FileResult, changes: "object") -> FileResult:
-    """Keep the findings with any involved location (reported span or related place) on a changed line."""
+    """Keep the findings with any involved location (reported span or related place, in this file or another module
+    of the project) on a changed line."""
     from rnn_reuse_lint.gitdiff import Changes
 
     assert isinstance(changes, Changes)
-    if not changes.changed(result.path):
-        return FileResult(result.path, notes=result.notes, notebook=result.notebook)
 
     def touched(f: Finding) -> bool:
         places = [(f.path, _lines(f.path, f.span.line, f.span.end_line))]
@@ -332,6 +331,19 @@ def in_diff(result: FileResult, changes: "object") -> FileResult:
         findings=tuple(f for f in result.findings if touched(f)),
         suppressed=tuple(f for f in result.suppressed if touched(f)),
     )
+
+
+def changed_or_dependent(files: Sequence[str], changes: "object", project: bool) -> List[str]:
+    """The files --diff-base lints: the changed ones, and (project-wide) those whose imports reach a changed module
+    of the project, whose findings may have a related location (a cell's construction) on a changed line there."""
+    from rnn_reuse_lint import dependencies
+    from rnn_reuse_lint.gitdiff import Changes
+
+    assert isinstance(changes, Changes)
+    kept = {f for f in files if changes.changed(f)}
+    if project:
+        kept.update(dependencies.reaching([f for f in files if f not in kept], frozenset(changes.files)))
+    return [f for f in files if f in kept]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -473,7 +485,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         except DiffError as exc:
             print(f"rnn-reuse-lint: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        files = [f for f in files if changes.changed(f)]
+        files = changed_or_dependent(files, changes, settings.project)
     from rnn_reuse_lint.file_settings import FileSettings
 
     settings_of = FileSettings(settings)
