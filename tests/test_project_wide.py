@@ -172,3 +172,12 @@ def test_per_file_switch_on_the_command_line_and_in_the_config(tmp_path: Path) -
     proc = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "check", "seq2seq/model.py"], cwd=work,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2 and "`project`: expected true or false" in proc.stderr
+
+
+def test_a_file_naming_no_rnn_is_still_linted_for_what_it_hands_the_projects_wrappers() -> None:
+    """serve.py names no cell, driver or TensorFlow (the byte prefilter alone would skip it), but hands one cell
+    from nets/ twice to a wrapper in utils/: the look through its imports lets it in, in the CLI and in flake8."""
+    serve = os.path.join("seq2seq", "serve.py")
+    assert _codes(_cli("--no-show-source", serve)[1]) == {(serve, 8, "RNN102")}
+    assert _flake8(serve) == [f"{serve}:8:12:RNN102"]
+    assert _codes(_cli("--no-show-source", "--no-project", serve)[1]) == set()
