@@ -149,8 +149,7 @@ class _Freezer:
 
     def _take(self, loaded: Loaded) -> None:
         """The wanted nodes that live in another module of the project, with their spans there."""
-        spans = loaded.spans()
-        found = {key: spans[key] for key in self._nodes if key not in self._spans and key in spans}
+        found = loaded.spans_of([n for key, n in self._nodes.items() if key not in self._spans])
         self._spans.update(found)
         self._paths.update((key, loaded.path) for key in found)
 

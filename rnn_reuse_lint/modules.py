@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -28,16 +28,21 @@ class Loaded:
     frame: "Frame"
     is_package: bool
     _spans: Optional[Dict[int, "Span"]] = field(default=None, repr=False)
+    _asked: bool = field(default=False, repr=False)
 
-    def spans(self) -> Dict[int, "Span"]:
-        """id(node) -> Span for every node of the module, computed on first use and kept with the module: the
-        files that import it ask for the same cells and calls, and one walk each cost as much as the rest of
-        their evaluation (benchmarks/bench_project.py)."""
+    def spans_of(self, nodes: Sequence["cst.CSTNode"]) -> Dict[int, "Span"]:
+        """id(node) -> Span for those of `nodes` that are in this module. The first file that asks (a one-file run:
+        pre-commit, an editor) gets a walk that stops at its last node; from the second on, every node's span is
+        computed once and kept with the module: the files that import it ask for the same cells and calls, and a
+        walk each cost as much as the rest of their evaluation (benchmarks/bench_project.py)."""
+        from rnn_reuse_lint.positions import all_spans, spans_for
+
+        if self._spans is None and not self._asked:
+            self._asked = True
+            return spans_for(self.module, nodes)
         if self._spans is None:
-            from rnn_reuse_lint.positions import all_spans
-
             self._spans = all_spans(self.module)
-        return self._spans
+        return {id(n): self._spans[id(n)] for n in nodes if id(n) in self._spans}
 
     def known_spans(self) -> bool:
         return self._spans is not None
