@@ -181,3 +181,39 @@ def test_a_file_naming_no_rnn_is_still_linted_for_what_it_hands_the_projects_wra
     assert _codes(_cli("--no-show-source", serve)[1]) == {(serve, 8, "RNN102")}
     assert _flake8(serve) == [f"{serve}:8:12:RNN102"]
     assert _codes(_cli("--no-show-source", "--no-project", serve)[1]) == set()
+
+
+def test_an_imported_factory_read_first_under_a_main_guard_stays_a_factory(tmp_path: Path) -> None:
+    """`if __name__ == "__main__": main()` runs main() on one path only; the imported factory main reaches first
+    must not become "a factory on one path, not yet read on the other" for the functions evaluated after it."""
+    (tmp_path / "setup.py").write_text("")
+    (tmp_path / "nets").mkdir()
+    (tmp_path / "nets" / "__init__.py").write_text("")
+    (tmp_path / "nets" / "cells.py").write_text(
+        "import tensorflow as tf\n\n\ndef make_lstm(units=8):\n    return tf.nn.rnn_cell.LSTMCell(units)\n")
+    (tmp_path / "nets" / "wrap.py").write_text(
+        "import tensorflow as tf\n\n\ndef both_ways(fw, bw, inputs):\n"
+        "    return tf.nn.bidirectional_dynamic_rnn(fw, bw, inputs, dtype=tf.float32)\n")
+    model = tmp_path / "model.py"
+    model.write_text(
+        "import tensorflow as tf\n"
+        "from nets.cells import make_lstm\n"
+        "from nets.wrap import both_ways\n"
+        "\n"
+        "\n"
+        "def encoder(inputs):\n"
+        "    return tf.nn.dynamic_rnn(make_lstm(), inputs, dtype=tf.float32)\n"
+        "\n"
+        "\n"
+        "def tagger(inputs):\n"
+        "    cell = make_lstm()\n"
+        "    return both_ways(cell, cell, inputs)\n"
+        "\n"
+        "\n"
+        "def main():\n"
+        "    encoder(None)\n"
+        "\n"
+        "\n"
+        "if __name__ == '__main__':\n"
+        "    main()\n")
+    assert [(f.span.line, f.code) for f in analyze_file(str(model), Settings()).findings] == [(12, "RNN102")]
