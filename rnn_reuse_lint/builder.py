@@ -109,14 +109,23 @@ class _Freezer:
 
     def _locate(self) -> None:
         """Spans for every wanted node: this file's first, then each project module the evaluation read."""
-        self._spans = spans_for(self.module, self._nodes.values())
+        # Nodes of modules whose spans are already known first, so that this file's walk can stop at its own
+        # last wanted node instead of running to its end looking for nodes that live elsewhere.
+        self._spans = {}
         for loaded in self.foreign:
-            missing = [n for key, n in self._nodes.items() if key not in self._spans]
-            if not missing:
+            if loaded.known_spans():
+                self._take(loaded)
+        self._spans.update(spans_for(self.module, [n for key, n in self._nodes.items() if key not in self._spans]))
+        for loaded in self.foreign:
+            if all(key in self._spans for key in self._nodes):
                 break
-            found = spans_for(loaded.module, missing)
-            self._spans.update(found)
-            self._paths.update((key, loaded.path) for key in found)
+            self._take(loaded)
+
+    def _take(self, loaded: Loaded) -> None:
+        """The wanted nodes that live in another module of the project, with their spans there."""
+        found = loaded.spans_of([n for key, n in self._nodes.items() if key not in self._spans])
+        self._spans.update(found)
+        self._paths.update((key, loaded.path) for key in found)
 
     def _here(self, node: cst.CSTNode, sites: Sequence[cst.CSTNode]) -> Optional[cst.CSTNode]:
         """Where in this file to report something that happens at `node`: the node itself, or the call in this

@@ -167,6 +167,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         timeout=timeout,
         python=flag("python") or values.get("python", base.python),
         define=tuple(defines.items()),
+        project=values.get("project", base.project) if flag("project") is None else flag("project"),
         **limits,
     )
 

@@ -193,6 +193,12 @@ def define_item(item: str) -> Tuple[str, str]:
     return name, text.strip()
 
 
+def _boolean(value: Any, base: str = "") -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {_describe(value)}")
+    return value
+
+
 def _define(value: Any, base: str) -> Tuple[Tuple[str, str], ...]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(define_item(v) for v in value)
@@ -225,6 +231,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "max-file-seconds": ("max_file_seconds", timeout),
     "max-file-size": ("max_file_size", positive_int),
     "define": ("define", _define),
+    "project": ("project", _boolean),
 }
 
 def unmatched_selectors(settings: "Settings", known: Sequence[str]) -> List[Tuple[str, str]]:

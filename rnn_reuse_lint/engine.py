@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Tuple, Type, U
 
 from rnn_reuse_lint.finding import FileError, FileResult, Finding, Span
 from rnn_reuse_lint.prefilter import might_have_rnn
+from rnn_reuse_lint.reach import imports_rnn
 from rnn_reuse_lint.settings import DEFAULT_TF_VERSION, FixMode, Settings
 
 if TYPE_CHECKING:  # libcst is imported lazily: a run that meets no RNN file never loads it
@@ -142,9 +143,9 @@ def build(
         wide_notes = (f"read as {wide.upper()} (byte order mark); Python itself only runs UTF-8 or an 8-bit "
                       "encoding named in a coding cookie, and no fixes are offered for this file",)
         fixes = "off"
-    if not might_have_rnn(data):
-        return None
     limits = limits if limits is not None else Settings()
+    if not might_have_rnn(data) and not (limits.project and imports_rnn(data, path)):
+        return None
     # Before anything that costs memory per line: libcst's tree takes ~25 KB of memory per source line.
     too_large = too_large_error(len(data), limits.max_file_size, path)
     if too_large is not None:
@@ -167,7 +168,7 @@ def build(
 
     def model_with_fixes() -> "ModuleModel":
         built, evaluation = build_model(module, path, tf_version, defines, describe_runs=describe_runs, source=text,
-                                        budget=budget)
+                                        budget=budget, project=limits.project)
         if mode == "off":
             return built
         from rnn_reuse_lint.fixes.attach import with_fixes  # the fixer loads only when an output needs fixes

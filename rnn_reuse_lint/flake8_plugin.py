@@ -78,7 +78,12 @@ class Plugin:
     def run(self) -> Iterator[Tuple[int, int, str, type]]:
         source = "".join(self._lines).encode("utf-8", "surrogatepass")
         if not might_have_rnn(source):
-            return
+            # a file that names no RNN may still hand cells to the project's own wrappers (project.py, reach.py:
+            # small modules of their own, so the engine still loads only for files that may hold RNN code)
+            from rnn_reuse_lint.reach import imports_rnn
+
+            if not imports_rnn(source, self._filename):
+                return
         from rnn_reuse_lint.engine import analyze_bytes
 
         try:

@@ -1,13 +1,15 @@
 """The project's own modules as the evaluator sees them: parsed and run (top level only) once per process."""
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:
     import libcst as cst
 
+    from rnn_reuse_lint.finding import Span
     from rnn_reuse_lint.values import Frame
 
 # Per linted file: how many project modules may be evaluated for it, and how deep an import chain is followed.
@@ -25,6 +27,25 @@ class Loaded:
     module: "cst.Module"
     frame: "Frame"
     is_package: bool
+    _spans: Optional[Dict[int, "Span"]] = field(default=None, repr=False)
+    _asked: bool = field(default=False, repr=False)
+
+    def spans_of(self, nodes: Sequence["cst.CSTNode"]) -> Dict[int, "Span"]:
+        """id(node) -> Span for those of `nodes` that are in this module. The first file that asks (a one-file run:
+        pre-commit, an editor) gets a walk that stops at its last node; from the second on, every node's span is
+        computed once and kept with the module: the files that import it ask for the same cells and calls, and a
+        walk each cost as much as the rest of their evaluation (benchmarks/bench_project.py)."""
+        from rnn_reuse_lint.positions import all_spans, spans_for
+
+        if self._spans is None and not self._asked:
+            self._asked = True
+            return spans_for(self.module, nodes)
+        if self._spans is None:
+            self._spans = all_spans(self.module)
+        return {id(n): self._spans[id(n)] for n in nodes if id(n) in self._spans}
+
+    def known_spans(self) -> bool:
+        return self._spans is not None
 
 
 @dataclass
@@ -58,7 +79,7 @@ class Loader:
         if key is None:
             return None
         home = self.budget.home
-        if home is not None and os.path.realpath(path) == os.path.realpath(home.path):
+        if home is not None and _real(path) == _real(home.path):
             return home  # `cycle_b` importing the linted `cycle_a` back sees the very same module
         cached = _CACHE.get(key)
         if isinstance(cached, Loaded):
@@ -95,12 +116,17 @@ _LOADING = _Loading()
 _CACHE: Dict[Tuple[str, int, int], object] = {}
 
 
+# Every read of an imported name asks for its module's key: the symlink walk of realpath, not the stat, was most of
+# that (200 files importing one package, benchmarks/bench_project.py). A link re-pointed during a run is missed.
+_real = functools.lru_cache(maxsize=4096)(os.path.realpath)
+
+
 def _key(path: str) -> Optional[Tuple[str, int, int]]:
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return os.path.realpath(path), stat.st_mtime_ns, stat.st_size
+    return _real(path), stat.st_mtime_ns, stat.st_size
 
 
 def _evaluate(path: str, is_package: bool, loader: Loader) -> Optional[Loaded]:
@@ -127,3 +153,4 @@ def _evaluate(path: str, is_package: bool, loader: Loader) -> Optional[Loaded]:
 def clear_cache() -> None:
     """Forget every evaluated module (tests; long-running servers when files change are handled by the key)."""
     _CACHE.clear()
+    _real.cache_clear()

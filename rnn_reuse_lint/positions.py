@@ -8,6 +8,7 @@ only when a target node is reached.
 from __future__ import annotations
 
 import re
+import sys
 from contextlib import contextmanager, nullcontext
 from typing import ContextManager, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
@@ -73,6 +74,27 @@ class _TargetedPositionState(CodegenState):
         self.found[id(node)] = (start[0], start[1] + 1, end[0], end[1] + 1)
         if len(self.found) == len(self.targets):
             raise _AllFound()  # nothing after the last wanted node matters: stop generating code
+
+
+class _Every:
+    """The targets of a walk that records every node (it never finds them all, so it never stops early)."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __len__(self) -> int:
+        return sys.maxsize
+
+    def add(self, key: int) -> None:
+        pass
+
+
+def all_spans(module: cst.Module) -> Dict[int, Span]:
+    """Map id(node) -> Span for every node of `module`: one walk, for a module whose spans many files ask for (an
+    imported project module, kept for the whole run: each linted file would otherwise walk it again)."""
+    state = _TargetedPositionState(module, _Every())  # type: ignore[arg-type]  # a set that holds everything
+    module._codegen(state)
+    return {key: Span(*value) for key, value in state.found.items()}
 
 
 def spans_for(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> Dict[int, Span]:

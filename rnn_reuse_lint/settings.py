@@ -48,6 +48,9 @@ class Settings:
     max_work: int = DEFAULT_MAX_WORK
     max_file_seconds: float = DEFAULT_MAX_SECONDS
     max_file_size: int = MAX_BYTES
+    # follow imports into the project's own modules (project.py, modules.py); False: each file alone, as flake8
+    # plugins and ruff read files (`--no-project`, config `project = false`)
+    project: bool = True
 
     def enabled(self, code: str) -> bool:
         """The longest matching prefix among select/ignore wins; on a tie ignore wins (as in ruff)."""

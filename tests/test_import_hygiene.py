@@ -48,7 +48,9 @@ def test_flake8_plugin_loads_only_the_prefilter_for_files_without_rnn() -> None:
     # flake8 imports every plugin at start-up, also for a one-file pre-commit run
     found, modules = _plugin_run(["import os\n", "print(os.getcwd())\n"])
     assert found == "[]"
-    assert modules == "rnn_reuse_lint,rnn_reuse_lint.flake8_plugin,rnn_reuse_lint.prefilter"
+    # the prefilter, and (for a file that imports something) the look into its project's own modules
+    assert modules == "rnn_reuse_lint,rnn_reuse_lint.flake8_plugin,rnn_reuse_lint.prefilter,rnn_reuse_lint.project," \
+                      "rnn_reuse_lint.reach"
 
 
 def test_flake8_plugin_loads_the_engine_for_a_file_with_rnn_code() -> None:

@@ -164,3 +164,66 @@ def test_closures_called_back_by_another_module_are_reported_where_they_run() ->
     assert [(f.code, f.span.line) for f in findings] == [("RNN103", 17), ("RNN103", 30)]
     assert "(line 13)" in findings[0].message and "(line 27)" in findings[1].message
     assert all(r.path == callbacks for f in findings for r in f.related)
+
+
+def test_per_file_switch_on_the_command_line_and_in_the_config(tmp_path: Path) -> None:
+    """`--no-project` and config `project = false` analyse each file alone: model.py's imported names are unknown,
+    so only what the file itself shows is left (stacks of one cell of a class it cannot see is a template)."""
+    alone = {(os.path.join("seq2seq", "model.py"), line, "RNN101") for line in (21, 48)}
+    assert _codes(_cli("--no-show-source", "seq2seq/model.py")[1]) != alone
+    assert _codes(_cli("--no-show-source", "--no-project", "seq2seq/model.py")[1]) == alone
+    work = tmp_path / "app"
+    shutil.copytree(PROJECT, work)
+    with open(work / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write("\n[tool.rnn-reuse-lint]\nproject = false\n")
+    assert _codes(_cli("--no-show-source", "seq2seq/model.py", cwd=str(work))[1]) == alone
+    (work / "pyproject.toml").write_text((work / "pyproject.toml").read_text().replace("project = false",
+                                                                                      "project = 0"))
+    proc = subprocess.run([sys.executable, "-m", "rnn_reuse_lint", "check", "seq2seq/model.py"], cwd=work,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "`project`: expected true or false" in proc.stderr
+
+
+def test_a_file_naming_no_rnn_is_still_linted_for_what_it_hands_the_projects_wrappers() -> None:
+    """serve.py names no cell, driver or TensorFlow (the byte prefilter alone would skip it), but hands one cell
+    from nets/ twice to a wrapper in utils/: the look through its imports lets it in, in the CLI and in flake8."""
+    serve = os.path.join("seq2seq", "serve.py")
+    assert _codes(_cli("--no-show-source", serve)[1]) == {(serve, 8, "RNN102")}
+    assert _flake8(serve) == [f"{serve}:8:12:RNN102"]
+    assert _codes(_cli("--no-show-source", "--no-project", serve)[1]) == set()
+
+
+def test_an_imported_factory_read_first_under_a_main_guard_stays_a_factory(tmp_path: Path) -> None:
+    """`if __name__ == "__main__": main()` runs main() on one path only; the imported factory main reaches first
+    must not become "a factory on one path, not yet read on the other" for the functions evaluated after it."""
+    (tmp_path / "setup.py").write_text("")
+    (tmp_path / "nets").mkdir()
+    (tmp_path / "nets" / "__init__.py").write_text("")
+    (tmp_path / "nets" / "cells.py").write_text(
+        "import tensorflow as tf\n\n\ndef make_lstm(units=8):\n    return tf.nn.rnn_cell.LSTMCell(units)\n")
+    (tmp_path / "nets" / "wrap.py").write_text(
+        "import tensorflow as tf\n\n\ndef both_ways(fw, bw, inputs):\n"
+        "    return tf.nn.bidirectional_dynamic_rnn(fw, bw, inputs, dtype=tf.float32)\n")
+    model = tmp_path / "model.py"
+    model.write_text(
+        "import tensorflow as tf\n"
+        "from nets.cells import make_lstm\n"
+        "from nets.wrap import both_ways\n"
+        "\n"
+        "\n"
+        "def encoder(inputs):\n"
+        "    return tf.nn.dynamic_rnn(make_lstm(), inputs, dtype=tf.float32)\n"
+        "\n"
+        "\n"
+        "def tagger(inputs):\n"
+        "    cell = make_lstm()\n"
+        "    return both_ways(cell, cell, inputs)\n"
+        "\n"
+        "\n"
+        "def main():\n"
+        "    encoder(None)\n"
+        "\n"
+        "\n"
+        "if __name__ == '__main__':\n"
+        "    main()\n")
+    assert [(f.span.line, f.code) for f in analyze_file(str(model), Settings()).findings] == [(12, "RNN102")]

@@ -57,7 +57,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="with `-`: the path the code on stdin has (for config, the TensorFlow pin, "
                             "per-file-ignores and the report)")
     files.add_argument("--diff-base", metavar="REV",
-                       help="report only findings with a location on a line changed since git REV")
+                       help="report only findings with a location (in any file of the project) on a line changed "
+                            "since git REV")
+    files.add_argument("--no-project", dest="project", action="store_false", default=None,
+                       help="analyse each file alone: do not follow imports into the project's own modules "
+                            "(default: config `project`, else followed)")
     limits = parser.add_argument_group("limits per file (benchmarks/README.md, Growth)")
     limits.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
                         help="larger files are not parsed but reported as RNN000 (default: config `max-file-size`, "
@@ -315,12 +319,11 @@ def _lines(path: str, line: int, end_line: int) -> range:
 
 
 def in_diff(result: FileResult, changes: "object") -> FileResult:
-    """Keep the findings with any involved location (reported span or related place) on a changed line."""
+    """Keep the findings with any involved location (reported span or related place, in this file or another module
+    of the project) on a changed line."""
     from rnn_reuse_lint.gitdiff import Changes
 
     assert isinstance(changes, Changes)
-    if not changes.changed(result.path):
-        return FileResult(result.path, notes=result.notes, notebook=result.notebook)
 
     def touched(f: Finding) -> bool:
         places = [(f.path, _lines(f.path, f.span.line, f.span.end_line))]
@@ -332,6 +335,19 @@ def in_diff(result: FileResult, changes: "object") -> FileResult:
         findings=tuple(f for f in result.findings if touched(f)),
         suppressed=tuple(f for f in result.suppressed if touched(f)),
     )
+
+
+def changed_or_dependent(files: Sequence[str], changes: "object", project: bool) -> List[str]:
+    """The files --diff-base lints: the changed ones, and (project-wide) those whose imports reach a changed module
+    of the project, whose findings may have a related location (a cell's construction) on a changed line there."""
+    from rnn_reuse_lint import dependencies
+    from rnn_reuse_lint.gitdiff import Changes
+
+    assert isinstance(changes, Changes)
+    kept = {f for f in files if changes.changed(f)}
+    if project:
+        kept.update(dependencies.reaching([f for f in files if f not in kept], frozenset(changes.files)))
+    return [f for f in files if f in kept]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -475,7 +491,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError("--fix and --diff work on whole files; they cannot be combined with --diff-base")
     changes = _changes(args)
     if changes is not None:
-        files = [f for f in files if changes.changed(f)]
+        files = changed_or_dependent(files, changes, settings.project)
     from rnn_reuse_lint.file_settings import FileSettings
 
     settings_of = FileSettings(settings)

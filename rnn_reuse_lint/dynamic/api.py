@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 from rnn_reuse_lint.dynamic.cells import notebook_program
 from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
 from rnn_reuse_lint.dynamic.pool import MEMORY_MB, Child, ChildFailed, ChildUnavailable, child_env
-from rnn_reuse_lint.dynamic.prepare import package_of, runnable_source
+from rnn_reuse_lint.dynamic.prepare import package_of, project_paths, runnable_source
 from rnn_reuse_lint.dynamic.verify import verify as _verify
 from rnn_reuse_lint.finding import FileError, Finding
 
@@ -90,7 +90,7 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
             source, normalized = runnable_source(source, path)
             request = {"path": path, "abspath": os.path.abspath(path), "source": source,
                        "plan": make_plan(source, path, defines, targets.get(path, ())), "normalized": list(normalized),
-                       "package": package_of(source, path)}
+                       "package": package_of(source, path), "project": project_paths(path)}
             if child is None:
                 child = Child(python, memory_mb=memory_mb, cgroup=cgroup)
                 try:

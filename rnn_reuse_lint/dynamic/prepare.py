@@ -55,3 +55,15 @@ def package_of(source: str, path: str) -> Optional[Dict[str, Any]]:
         here = os.path.dirname(os.path.abspath(path))
         return {"name": os.path.basename(here), "root": os.path.dirname(here), "relative": True}
     return {"name": ".".join(reversed(parts)), "root": folder, "relative": relative}
+
+
+def project_paths(path: str) -> Dict[str, Any]:
+    """The project the static pass follows imports into (project.find_root: the nearest folder with pyproject.toml,
+    setup.cfg, setup.py or .git, else the top of the package chain): {"root": it, "paths": the folders its absolute
+    imports are found in (the root, and `src/` when there is one)}. The child shows the root read-only and imports
+    from these folders, so a traced file runs on the project's real modules, as the static pass reads them."""
+    from rnn_reuse_lint.project import find_root
+
+    root = find_root(os.path.dirname(os.path.abspath(path)))
+    src = os.path.join(root, "src")
+    return {"root": root, "paths": [root] + ([src] if os.path.isdir(src) else [])}

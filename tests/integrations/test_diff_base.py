@@ -3,12 +3,15 @@ related one) on a line changed since REV, in every format; real git in a tempora
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import List, Tuple
 
 import pytest
 
 from rnn_reuse_lint.report import FORMAT_NAMES
+from tests.conftest import FIXTURES
 from tests.integrations.helpers import BIDI, check_json, codes_at, git, git_repo, notebook, run_cli, write
 
 MODEL = """import tensorflow as tf
@@ -127,3 +130,44 @@ def test_outside_a_repository_is_exit_2(tmp_path: Path) -> None:
     code, out, err = run_cli("check", "--diff-base", "HEAD", "m.py", cwd=tmp_path,
                              env={"GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
     assert (code, out) == (2, "") and "--diff-base needs a git repository" in err
+
+
+APP = os.path.join(FIXTURES, "projects", "seq2seq_app")
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    """The multi-file fixture project as a repository: model.py's findings point into nets/cells.py."""
+    work = tmp_path / "app"
+    shutil.copytree(APP, work)
+    git(work, "init", "-q")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "base")
+    return work
+
+
+def _edit_line(path: Path, number: int, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[number - 1] = new + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_a_change_in_another_module_reports_the_finding_that_points_there(app: Path) -> None:
+    """Only nets/cells.py line 6 (the construction of the cell model.py stacks as every layer) changed: model.py
+    is unchanged, yet its RNN101, whose related location that line is, is reported; its RNN102/RNN103, whose cells
+    are built on line 10, are not."""
+    cells = app / "seq2seq" / "nets" / "cells.py"
+    assert cells.read_text().splitlines()[5].startswith("_CACHED = tf.nn.rnn_cell.GRUCell(")
+    _edit_line(cells, 6, "_CACHED = tf.nn.rnn_cell.GRUCell(config.HIDDEN * 2)")
+    code, doc = check_json("--diff-base", "HEAD", ".", cwd=app)
+    assert (code, codes_at(doc)) == (1, [("model.py", 12, "RNN101")])
+    assert any(r["path"].endswith("cells.py") and r["line"] == 6 for r in doc["findings"][0]["related"])
+    # per file, model.py does not see into cells.py: nothing of it is on a changed line
+    assert codes_at(check_json("--diff-base", "HEAD", "--no-project", ".", cwd=app)[1]) == []
+
+
+def test_an_unrelated_change_in_another_module_reports_nothing(app: Path) -> None:
+    cells = app / "seq2seq" / "nets" / "cells.py"
+    _edit_line(cells, 18, '    """A template cell (edited docstring): its variables live in the scope it is called in."""')
+    code, doc = check_json("--diff-base", "HEAD", ".", cwd=app)
+    assert (code, codes_at(doc)) == (0, [])

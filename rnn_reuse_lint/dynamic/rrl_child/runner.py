@@ -349,6 +349,7 @@ class FileRunner(object):
         folder = os.path.dirname(request.get("abspath") or os.path.abspath(path))
         package = request.get("package")
         folders = [folder] + ([package["root"]] if package else [])
+        folders += [p for p in (request.get("project") or {}).get("paths") or [] if p not in folders]
         importer = StubImporter(self.info.get("user_import") or builtins.__import__, folders)
         tb["__import__"] = importer
         user_finder = _UserDirFinder(folders, tb)

@@ -61,8 +61,11 @@ def main():
     def serve_one(request, cgroup):
         """In the forked child: confine it, then trace the one file (user code runs only here)."""
         user_dir = os.path.dirname(request.get("abspath") or os.path.abspath(request["path"]))
-        # A module of a package sees the package's root (its relative and project imports), read-only.
-        visible = (request.get("package") or {}).get("root") or user_dir
+        # A module of a package sees the package's root (its relative imports) and the file's project root (its
+        # absolute imports of the project's modules, src/ layouts too), read-only: all of them are folders at or
+        # above the file's own, so the shortest holds the others, and nothing above the project becomes readable.
+        roots = [(request.get(key) or {}).get("root") for key in ("package", "project")]
+        visible = min([r for r in roots if r] + [user_dir], key=len)
         try:
             box.enter_child(visible, cgroup)
         except BaseException as e:
