@@ -209,6 +209,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         timeout=timeout,
         python=flag("python") or values.get("python", base.python),
         define=tuple(defines.items()),
+        output_format=values.get("output_format"),
         **limits,
     )
 

@@ -203,10 +203,21 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     shifts = {line: shift for line, _, shift in module_model.repairs if shift}
     if shifts:
         findings = [_unshift(f, shifts) for f in findings]
+    if any(f.fix is not None for f in findings):
+        findings = _spaced_fixes(findings, data, path)
     for line, why, _ in module_model.repairs:
         findings.append(Finding("RNN000", "unreadable-line", "error", path, Span(line, 1, line, 1), why))
     findings.sort(key=lambda f: f.sort_key)
     return FileResult(path, findings=tuple(findings), notes=module_model.notes)
+
+
+def _spaced_fixes(findings: List[Finding], data: bytes, path: str) -> List[Finding]:
+    """The blank lines pycodestyle wants around an inserted factory are part of each fix's edits, so every
+    consumer (--fix, json, sarif, rdjson, the editor's code action) applies the same text."""
+    from rnn_reuse_lint.fixes.blank_lines import space_fixes
+
+    text = decode(data, path)
+    return space_fixes(findings, text) if isinstance(text, str) else findings
 
 
 def too_large_error(size: int, max_bytes: int, path: str) -> Optional[FileError]:

@@ -67,7 +67,7 @@ def test_json_carries_fix_safety_and_refusal_reasons(tmp_path: Path) -> None:
 def test_show_fixes_text_and_fixable_marker(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(BAD)
     (tmp_path / "c.py").write_text(REFUSED)
-    code, out, err = run("check", "--isolated", "--show-fixes", ".", cwd=str(tmp_path))
+    code, out, err = run("check", "--isolated", "--output-format", "concise", "--show-fixes", ".", cwd=str(tmp_path))
     lines = out.splitlines()
     assert lines[0].startswith("a.py:3:9: RNN101 [*] ")
     assert lines[1] == "    fix: Build a new `LSTMCell` for every layer"

@@ -21,13 +21,14 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from rnn_reuse_lint.report import FORMAT_NAMES
+    from rnn_reuse_lint.report.choice import OUTPUT_FORMATS
 
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="files, directories or notebooks (default: .); `-` reads the code from stdin")
     output = parser.add_argument_group("output")
-    output.add_argument("--format", default="text", metavar="FORMAT",
-                        help=f"one of {', '.join(FORMAT_NAMES)} (default: text)")
+    output.add_argument("--output-format", "--format", dest="format", default=None, metavar="FORMAT",
+                        help=f"one of {', '.join(OUTPUT_FORMATS)} (default: config `output-format`, else full: "
+                             f"each finding with its source line, as ruff; text is full, concise one line each)")
     output.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     output.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     output.add_argument("--show-suppressed", action="store_true",
@@ -39,8 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output.add_argument("--show-files", action="store_true",
                         help="print the files this run would lint (after ignore files and excludes) and exit")
     output.add_argument("--show-source", action="store_true", default=None,
-                        help="text format: the source line under each finding (default: on a terminal)")
-    output.add_argument("--no-show-source", dest="show_source", action="store_false")
+                        help="text formats: the source line under each finding (default: with full, not concise)")
+    output.add_argument("--no-show-source", dest="show_source", action="store_false",
+                        help="text formats: one line per finding (as --output-format concise)")
     output.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the text format (auto: on a terminal, unless NO_COLOR is set)")
     files = parser.add_argument_group("file selection")
@@ -408,25 +410,26 @@ def _write(text: str, path: Optional[str]) -> Optional[str]:
 
 
 def report_options(args: argparse.Namespace, stream: Optional[IO[str]] = None) -> "ReportOptions":
-    """What the flags ask of the report; source lines and colour follow the terminal unless asked for."""
+    """What the flags ask of the report (run() has resolved the source lines); colour only on a terminal."""
     from rnn_reuse_lint.report import ReportOptions
     from rnn_reuse_lint.report.style import wants_color
 
     out = stream or sys.stdout
-    terminal = args.output is None and out.isatty()
-    show_source = terminal if args.show_source is None else bool(args.show_source)
     color = args.output is None and wants_color(args.color, out)
     return ReportOptions(show_suppressed=args.show_suppressed, show_fixes=args.show_fixes,
-                         show_source=show_source, color=color)
+                         show_source=args.show_source is not False, color=color)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from rnn_reuse_lint.discovery import find_files
     from rnn_reuse_lint.report import formatters
+    from rnn_reuse_lint.report.choice import OUTPUT_FORMATS, choose
 
     available = formatters()
+    named = args.format or settings.output_format
+    args.format, args.show_source = choose(args.format, args.show_source, settings.output_format)
     if args.format not in available:
-        print(f"rnn-reuse-lint: unknown format {args.format!r} (choose from {', '.join(available)})",
+        print(f"rnn-reuse-lint: unknown format {named!r} (choose from {', '.join(OUTPUT_FORMATS)})",
               file=sys.stderr)
         return EXIT_USAGE
     if args.jobs is None:

@@ -205,6 +205,24 @@ def test_json_says_which_tf_version_was_assumed(tmp_path: Path) -> None:
     assert (doc["tf_version"], doc["tf_version_source"]) == ("1.1", "requirements.txt:1 (tensorflow==1.1.0)")
 
 
+@pytest.mark.parametrize("pin, args, release, behaves, source", [
+    pytest.param("tensorflow-gpu==1.12.0\n", [], "1.12", "1.2-1.14", "requirements.txt:1 (tensorflow-gpu==1.12.0)",
+                 id="pin-1.12"),
+    pytest.param("", ["--tf-version", "2.3"], "2.3", "2.x", "--tf-version", id="flag-2.3"),
+    pytest.param("", [], "2", "2.x", "default", id="default"),
+])
+def test_json_and_sarif_name_the_release_the_user_has(sarif_validator: Any, tmp_path: Path, pin: str,
+                                                      args: List[str], release: str, behaves: str,
+                                                      source: str) -> None:
+    """Issue 16 item 9: the release ("1.12"), and separately the releases it behaves as ("1.2-1.14")."""
+    write(tmp_path, {"m.py": BAD, **({"requirements.txt": pin} if pin else {})})
+    doc = json.loads(run_cli("check", "--format", "json", *args, "m.py", cwd=tmp_path)[1])
+    assert (doc["tf_version"], doc["tf_behaves_as"], doc["tf_version_source"]) == (release, behaves, source)
+    sarif = json.loads(run_cli("check", "--format", "sarif", *args, "m.py", cwd=tmp_path)[1])
+    assert _errors(sarif_validator, sarif) == []
+    assert sarif["runs"][0]["properties"] == {"tfVersion": release, "tfBehavesAs": behaves, "tfVersionSource": source}
+
+
 def test_unknown_format_is_usage_error(tmp_path: Path) -> None:
     write(tmp_path, {"m.py": BAD})
     code, out, err = run_cli("check", "--format", "xml", "m.py", cwd=tmp_path)
