@@ -203,7 +203,8 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     shifts = {line: shift for line, _, shift in module_model.repairs if shift}
     if shifts:
         findings = [_unshift(f, shifts) for f in findings]
-    if any(f.fix is not None for f in findings):
+    # (not in a notebook: its edits are mapped into cells, where blank lines across a cell boundary have no place)
+    if not path.endswith(".ipynb") and any(f.fix is not None for f in findings):
         findings = _spaced_fixes(findings, data, path)
     for line, why, _ in module_model.repairs:
         findings.append(Finding("RNN000", "unreadable-line", "error", path, Span(line, 1, line, 1), why))

@@ -67,7 +67,8 @@ def test_sarif_content() -> None:
         assert descriptor["fullDescription"]["text"] and "##" not in descriptor["fullDescription"]["text"]
         assert "## Why is this bad?" in descriptor["help"]["markdown"]
         assert descriptor["defaultConfiguration"]["level"] in ("error", "warning", "note")
-    assert run["properties"] == {"tfVersion": "1.15", "tfVersionSource": "requirements.txt:2 (tensorflow-gpu==1.15.5)"}
+    assert run["properties"] == {"tfVersion": "1.15", "tfBehavesAs": "1.15",
+                                 "tfVersionSource": "requirements.txt:2 (tensorflow-gpu==1.15.5)"}
     by_message = {r["message"]["text"]: r for r in run["results"]}
     shared = by_message["`cell` (line 2) is layers 0 and 1 of this `MultiRNNCell`"]
     assert rules[shared["ruleIndex"]]["id"] == shared["ruleId"] == "RNN101"
