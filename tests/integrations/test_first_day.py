@@ -363,6 +363,26 @@ def test_explain_a_notebook_as_check_sees_it(tmp_path: Path) -> None:
     assert (run["notebook_cell"], run["line"], run["layers"][0]["cell_notebook_cell"]) == (3, 3, 2)
 
 
+def test_explain_names_the_release_and_why_a_stack_alone_has_no_runs(tmp_path: Path) -> None:
+    """A 1.12 pin: explain's names are 1.2-1.14's and it says both. A stack that is never run is what `check`
+    reports (RNN101) while explain has no run to show: it says why instead of seeming to disagree."""
+    driven = BIDI.replace("x, dtype", "tf.zeros([2, 3, 4]), dtype")
+    write(tmp_path, {"requirements.txt": "tensorflow-gpu==1.12.0\n", "m.py": BAD, "bidi.py": driven})
+    code, out, _ = run_cli("check", "--output-format", "concise", "m.py", cwd=tmp_path)
+    assert code == 1 and " RNN101 " in out
+    code, out, err = run_cli("explain", "m.py", "bidi.py", cwd=tmp_path)
+    assert code == 0, err
+    assert "m.py (TF 1.12 names, as 1.2-1.14)\n  no RNN runs found: no cell here is run" in out
+    assert "`rnn-reuse-lint check` reports how stacks are built" in out
+    assert "bidi.py (TF 1.12 names, as 1.2-1.14)\n  run 0: line 3 bidirectional_dynamic_rnn" in out
+    docs = json.loads(run_cli("explain", "--format", "json", "m.py", "bidi.py", cwd=tmp_path)[1])
+    assert [(d["tf_version"], d["tf_release"]) for d in docs] == [("1.2", "1.12"), ("1.2", "1.12")]
+    _, out, _ = run_cli("explain", "--format", "markdown", "bidi.py", cwd=tmp_path)
+    assert "### `bidi.py` (TF 1.12 names, as 1.2-1.14)" in out
+    _, out, _ = run_cli("explain", "--tf-version", "1.2", "bidi.py", cwd=tmp_path)
+    assert out.startswith("bidi.py (TF 1.2 names)\n")
+
+
 def test_explain_walks_folders_like_check(tmp_path: Path) -> None:
     driven = BAD + "out, _ = tf.nn.dynamic_rnn(stack, x, dtype=tf.float32)\n"
     repo = git_repo(tmp_path / "p", {".gitignore": "out/\n", "pkg/a.py": driven, "pkg/b.py": GOOD, "out/c.py": BAD,
