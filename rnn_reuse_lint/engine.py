@@ -213,12 +213,12 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
 
 
 def _spaced_fixes(findings: List[Finding], data: bytes, path: str) -> List[Finding]:
-    """The blank lines pycodestyle wants around an inserted factory are part of each fix's edits, so every
-    consumer (--fix, json, sarif, rdjson, the editor's code action) applies the same text."""
-    from rnn_reuse_lint.fixes.blank_lines import space_fixes
+    """The layout --fix writes (blank lines around an inserted factory, long lines broken) is part of each
+    fix's edits, so every consumer (--fix, json, sarif, rdjson, the editor's code action) applies the same text."""
+    from rnn_reuse_lint.fixes.layout import lay_out_fixes
 
     text = decode(data, path)
-    return space_fixes(findings, text) if isinstance(text, str) else findings
+    return lay_out_fixes(findings, text) if isinstance(text, str) else findings
 
 
 def too_large_error(size: int, max_bytes: int, path: str) -> Optional[FileError]:

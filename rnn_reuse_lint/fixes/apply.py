@@ -54,8 +54,8 @@ def _offset(starts: List[int], text: str, line: int, column: int) -> int:
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """Replace every edit's span, nothing else; edits must not overlap (checked). A fix's edits already hold
-    the blank lines pycodestyle wants around an inserted factory (blank_lines.spaced), so --fix writes
-    exactly what json, sarif, rdjson and the editor's code action carry."""
+    their layout (fixes/layout.py: blank lines, long lines broken), so --fix writes exactly what json, sarif,
+    rdjson and the editor's code action carry."""
     return splice(text, edits)[0]
 
 

@@ -2,16 +2,7 @@
 `flake8 --select E,W` wherever the original did, or a flake8 hook after the fix hook fails."""
 from __future__ import annotations
 
-import bisect
-import difflib
-import re
-from dataclasses import replace
-from typing import TYPE_CHECKING, List, Sequence, Tuple
-
-if TYPE_CHECKING:
-    from rnn_reuse_lint.finding import Edit, Finding
-
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # the line breaks fixes/apply.py counts
+from typing import List, Sequence
 
 
 def _indent(line: str) -> int:
@@ -78,54 +69,3 @@ def _space_one(lines: List[str], index: int) -> List[str]:
             lines = lines[:body_end] + [newline] * 2 + lines[end:]
     return lines
 
-
-def spaced(text: str, edits: Sequence["Edit"]) -> Tuple["Edit", ...]:
-    """A fix's edits with the blank lines its inserted factory needs folded in: applied to `text` alone they
-    give the spaced result. Unchanged when no spacing is needed; otherwise rebuilt from a line diff of the
-    text before and after, each changed line run one edit, trimmed to the characters that change."""
-    from rnn_reuse_lint.finding import Edit, Span
-    from rnn_reuse_lint.fixes.apply import line_starts, splice
-
-    joined, definitions = splice(text, edits)
-    wanted = space_definitions(joined, definitions)
-    if wanted == joined:
-        return tuple(edits)
-    before, after = _LINE.findall(text), _LINE.findall(wanted)
-    offsets = [0]
-    for line in before:
-        offsets.append(offsets[-1] + len(line))
-    starts = line_starts(text)
-
-    def position(offset: int) -> Tuple[int, int]:
-        line = bisect.bisect_right(starts, offset)
-        return line, offset - starts[line - 1] + 1
-
-    out = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        start, end, new = offsets[i1], offsets[i2], "".join(after[j1:j2])
-        old = text[start:end]
-        head = len(_common_prefix(old, new))
-        tail = len(_common_prefix(old[head:][::-1], new[head:][::-1]))
-        (line, column), (end_line, end_column) = position(start + head), position(end - tail)
-        out.append(Edit(Span(line, column, end_line, end_column), new[head:len(new) - tail]))
-    return tuple(out)
-
-
-def _common_prefix(a: str, b: str) -> str:
-    import os.path
-
-    return os.path.commonprefix([a, b])
-
-
-def space_fixes(findings: Sequence["Finding"], text: str) -> List["Finding"]:
-    """Every finding whose fix inserts a local factory, with `spaced` edits (engine.analyze_bytes)."""
-    out = []
-    for finding in findings:
-        fix = finding.fix
-        if fix is not None and any(e.replacement.lstrip().startswith("def ") for e in fix.edits):
-            finding = replace(finding, fix=replace(fix, edits=spaced(text, fix.edits)))
-        out.append(finding)
-    return out
