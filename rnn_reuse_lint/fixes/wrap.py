@@ -11,7 +11,7 @@ from typing import List, Optional, Set, Tuple
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _OPEN, _CLOSE = "([{", ")]}"
-MIN_LIMIT = 79  # pycodestyle's default max-line-length
+MIN_LIMIT = 79  # pycodestyle's default max-line-length (flake8 E501)
 
 
 def limit_of(original: str) -> int:
@@ -112,4 +112,5 @@ def _wrap(body: str, limit: int, depth: int) -> List[str]:
     out: List[str] = []
     for piece in lines:
         out.extend(_wrap(piece, limit, depth - 1) if len(piece) > limit else [piece])
-    return out
+    # a break that leaves a line too long anyway only spreads the statement out: keep it whole
+    return out if all(len(piece) <= limit for piece in out) else [body]

@@ -184,7 +184,7 @@ def test_stdin_with_a_filename_takes_its_config_pin_and_ignores(tmp_path: Path) 
 def test_stdin_fix_writes_the_fixed_source_to_stdout(tmp_path: Path) -> None:
     done = run_stdin(["check", "--fix", "-", "--stdin-filename", "m.py"], BAD + SCOPED.split("\n", 1)[1], tmp_path)
     assert done.stdout.startswith("import tensorflow as tf\nstack = tf.nn.rnn_cell.MultiRNNCell("
-                                  "[tf.nn.rnn_cell.LSTMCell(8) for _ in range(2)])\n"), done.stdout
+                                  "[tf.nn.rnn_cell.LSTMCell(8)\n" + " " * 37 + "for _ in range(2)])\n"), done.stdout
     assert "m.py:" in done.stderr and "RNN103" in done.stderr and "1 fixed" in done.stderr
     # the source line under the finding is the fixed text's line 5, not the original's
     assert "\n  5 | b, _ = tf.nn.dynamic_rnn(gru, y, initial_state=s, scope='decoder')\n" in done.stderr
