@@ -186,8 +186,9 @@ def test_stdin_fix_writes_the_fixed_source_to_stdout(tmp_path: Path) -> None:
     assert done.stdout.startswith("import tensorflow as tf\nstack = tf.nn.rnn_cell.MultiRNNCell("
                                   "[tf.nn.rnn_cell.LSTMCell(8)\n" + " " * 37 + "for _ in range(2)])\n"), done.stdout
     assert "m.py:" in done.stderr and "RNN103" in done.stderr and "1 fixed" in done.stderr
-    # the source line under the finding is the fixed text's line 5, not the original's
-    assert "\n  5 | b, _ = tf.nn.dynamic_rnn(gru, y, initial_state=s, scope='decoder')\n" in done.stderr
+    # the source line under the finding is the fixed text's line 6 (the fix broke line 2 in two), which the
+    # original, 5 lines long, does not have
+    assert "\n  6 | b, _ = tf.nn.dynamic_rnn(gru, y, initial_state=s, scope='decoder')\n" in done.stderr
     assert done.returncode == 1  # RNN103 is left
     assert not (tmp_path / "m.py").exists()
     done = run_stdin(["check", "--diff", "-"], BAD, tmp_path)
