@@ -11,6 +11,7 @@ from typing import List, Optional, Set, Tuple
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _OPEN, _CLOSE = "([{", ")]}"
+_FSTRING = (getattr(tokenize, "FSTRING_START", -1), getattr(tokenize, "FSTRING_END", -2))
 MIN_LIMIT = 79  # pycodestyle's default max-line-length (flake8 E501)
 
 
@@ -20,7 +21,24 @@ def limit_of(original: str) -> int:
 
 
 def wrap_new_lines(text: str, original: str, limit: Optional[int] = None) -> str:
-    """`text` with every line that is not a line of `original` and is longer than the limit broken."""
+    """`text` with every line that is not a line of `original` and is longer than the limit broken; `text`
+    itself if the broken text would not compile where `text` does (a safety net: breaks inside brackets
+    are always legal Python)."""
+    wrapped = _wrap_lines(text, original, limit)
+    if wrapped != text and _compiles(text) and not _compiles(wrapped):
+        return text
+    return wrapped
+
+
+def _compiles(text: str) -> bool:
+    try:
+        compile(text, "<fix>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _wrap_lines(text: str, original: str, limit: Optional[int]) -> str:
     limit = limit_of(original) if limit is None else limit
     old: Set[str] = {line.rstrip("\r\n") for line in _LINE.findall(original)}
     out: List[str] = []
@@ -61,11 +79,17 @@ def _break_points(body: str, limit: int) -> Optional[Tuple[int, List[int]]]:
     # A continuation line (its bracket opened on an earlier line, closed on this one) breaks at its own commas,
     # with its own indentation
     enclosing = _Bracket(len(body) - len(body.lstrip()), close=-1)
+    in_fstring = 0  # Python 3.12 tokenizes an f-string's braces and commas as operators: never break there
     for token in _tokens(body):
         if token.type == tokenize.COMMENT:
             return None  # a comment would be cut off from its code
         if token.start[0] != 1:
             break  # NEWLINE / DEDENT / ENDMARKER after the line
+        if token.type in _FSTRING:
+            in_fstring += 1 if token.type == _FSTRING[0] else -1
+            continue
+        if in_fstring:
+            continue
         text, column = token.string, token.start[1]
         if token.type == tokenize.OP and text in _OPEN:
             stack.append(_Bracket(column + 1, close=len(body)))
