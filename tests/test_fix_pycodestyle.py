@@ -105,13 +105,15 @@ def test_a_fix_breaks_the_long_lines_it_makes_inside_their_bracket() -> None:
         "    (fw, bw), _ = tf.nn.bidirectional_dynamic_rnn(cell, tf.nn.rnn_cell.LSTMCell(hidden),\n"
         "                                                  inputs, sequence_length=lengths,\n"
         "                                                  dtype=tf.float32)\n")
-    comprehension = "    stack = rnn.MultiRNNCell([rnn.LSTMCell(FLAGS.hidden_size) for _ in range(FLAGS.num_layers)])\r\n"
+    comprehension = ("    stack = rnn.MultiRNNCell([rnn.LSTMCell(FLAGS.hidden_size) "
+                     "for _ in range(FLAGS.num_layers)])\r\n")
     assert wrap_new_lines(comprehension, "x = 1\r\n") == (
         "    stack = rnn.MultiRNNCell([rnn.LSTMCell(FLAGS.hidden_size)\r\n"
         "                              for _ in range(FLAGS.num_layers)])\r\n")
     continued = "    cell, rnn.GRUCell(hidden), word_vectors, sequence_length=sentence_len, dtype=tf.float32)\n"
-    assert wrap_new_lines(continued, "") == ("    cell, rnn.GRUCell(hidden), word_vectors, sequence_length=sentence_len,\n"
-                                             "    dtype=tf.float32)\n")
+    assert wrap_new_lines(continued, "") == (
+        "    cell, rnn.GRUCell(hidden), word_vectors, sequence_length=sentence_len,\n"
+        "    dtype=tf.float32)\n")
     # left as they are: a line of the original, a line with a comment, a line no bracket can break
     assert wrap_new_lines(comprehension, comprehension) == comprehension
     commented = comprehension.replace("\r\n", "  # note\n")

@@ -68,7 +68,8 @@ def _entries(fmt: str, doc: Dict[str, Any]) -> List[Tuple[str, Dict[str, Any]]]:
     if fmt == "json":
         return [(f["path"], f) for f in doc["findings"]]
     if fmt == "sarif":
-        return [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r) for r in doc["runs"][0]["results"]]
+        return [(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r)
+                for r in doc["runs"][0]["results"]]
     return [(d["location"]["path"], d) for d in doc["diagnostics"]]
 
 
