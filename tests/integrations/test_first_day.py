@@ -132,6 +132,9 @@ def test_each_file_gets_its_own_projects_pin(tmp_path: Path) -> None:
     assert "TF 1.0 gives each layer separate variables" in lines["b/m.py"]
     assert "TF 2.x" in lines["c/m.py"]
     assert "TensorFlow assumed per project: " in err and "1.1 for 1 file (a/requirements.txt:1" in err, err
+    # json (and sarif) say so too, instead of one version for every file
+    doc = check_json("a", "b", "c", cwd=tmp_path)[1]
+    assert doc["tf_version_source"] == err.rstrip("\n").split("; ")[-1], doc["tf_version_source"]
     # --tf-version still decides for every file
     _, out, _ = run_cli("check", "--no-show-source", "a", "b", "c", "--tf-version", "1.15", cwd=tmp_path)
     assert all("TF 1.15" in line for line in out.splitlines())
