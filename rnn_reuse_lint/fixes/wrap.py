@@ -47,10 +47,24 @@ def _wrap_lines(text: str, original: str, limit: Optional[int]) -> str:
         if len(body) > limit and body not in old:
             ending = line[len(body):] or ""
             joiner = ending or "\n"
-            out.append(joiner.join(_wrap(body, limit, 3)) + ending)
+            out.append(joiner.join(_with_comment(body, limit)) + ending)
         else:
             out.append(line)
     return "".join(out)
+
+
+def _with_comment(body: str, limit: int) -> List[str]:
+    """The line broken; a trailing comment stays on the first line (where the finding and any `# noqa` are)
+    when it fits there, else the line is kept whole."""
+    comment = next((t for t in _tokens(body) if t.type == tokenize.COMMENT and t.start[0] == 1), None)
+    if comment is None:
+        return _wrap(body, limit, 3)
+    code, text = body[:comment.start[1]].rstrip(), body[comment.start[1]:]
+    for room in (limit, limit - 2 - len(text)):  # then every piece leaves room for the comment
+        pieces = _wrap(code, room, 3)
+        if len(pieces) > 1 and len(pieces[0]) + 2 + len(text) <= limit:
+            return [f"{pieces[0]}  {text}"] + pieces[1:]
+    return [body]
 
 
 def _tokens(body: str) -> List[tokenize.TokenInfo]:
