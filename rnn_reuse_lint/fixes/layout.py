@@ -44,8 +44,10 @@ def laid_out(text: str, edits: Sequence[Edit]) -> Tuple[Edit, ...]:
             continue
         start, end, new = offsets[i1], offsets[i2], "".join(after[j1:j2])
         old = text[start:end]
-        head = len(os.path.commonprefix([old, new]))
+        head = _word_start(old, len(os.path.commonprefix([old, new])))
         tail = len(os.path.commonprefix([old[head:][::-1], new[head:][::-1]]))
+        while tail and _inside_word(old, len(old) - tail):  # an edit starts and ends between whole names
+            tail -= 1
         (line, column), (end_line, end_column) = position(start + head), position(end - tail)
         out.append(Edit(Span(line, column, end_line, end_column), new[head:len(new) - tail]))
     return tuple(out)
@@ -62,3 +64,15 @@ def lay_out_fixes(findings: Sequence[Finding], text: str) -> List[Finding]:
                 finding = replace(finding, fix=replace(fix, edits=edits))
         out.append(finding)
     return out
+
+
+def _inside_word(text: str, index: int) -> bool:
+    """Whether `index` falls between two characters of one name or number (`t|f.nn`)."""
+    return 0 < index < len(text) and (text[index - 1].isalnum() or text[index - 1] == "_") \
+        and (text[index].isalnum() or text[index] == "_")
+
+
+def _word_start(text: str, index: int) -> int:
+    while _inside_word(text, index):
+        index -= 1
+    return index
