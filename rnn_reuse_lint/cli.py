@@ -168,6 +168,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         python=flag("python") or values.get("python", base.python),
         define=tuple(defines.items()),
         project=values.get("project", base.project) if flag("project") is None else flag("project"),
+        output_format=values.get("output_format"),
         **limits,
     )
 

@@ -218,6 +218,14 @@ def _define(value: Any, base: str) -> Tuple[Tuple[str, str], ...]:
     return tuple(out)
 
 
+def _output_format(value: Any, base: str) -> str:
+    from rnn_reuse_lint.report.choice import OUTPUT_FORMATS
+
+    if not isinstance(value, str) or value.strip() not in OUTPUT_FORMATS:
+        raise ValueError(f"expected one of {', '.join(OUTPUT_FORMATS)}, got {_describe(value)}")
+    return value.strip()
+
+
 _KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "select": ("select", codes),
     "ignore": ("ignore", codes),
@@ -232,6 +240,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "max-file-size": ("max_file_size", positive_int),
     "define": ("define", _define),
     "project": ("project", _boolean),
+    "output-format": ("output_format", _output_format),
 }
 
 def unmatched_selectors(settings: "Settings", known: Sequence[str]) -> List[Tuple[str, str]]:

@@ -220,10 +220,22 @@ def analyze_bytes(data: bytes, path: str, settings: Settings) -> FileResult:
     shifts = {line: shift for line, _, shift in module_model.repairs if shift}
     if shifts:
         findings = [_unshift(f, shifts) for f in findings]
+    # (not in a notebook: its edits are mapped into cells, where blank lines across a cell boundary have no place)
+    if not path.endswith(".ipynb") and any(f.fix is not None for f in findings):
+        findings = _spaced_fixes(findings, data, path)
     for line, why, _ in module_model.repairs:
         findings.append(Finding("RNN000", "unreadable-line", "error", path, Span(line, 1, line, 1), why))
     findings.sort(key=lambda f: f.sort_key)
     return FileResult(path, findings=tuple(findings), notes=module_model.notes)
+
+
+def _spaced_fixes(findings: List[Finding], data: bytes, path: str) -> List[Finding]:
+    """The layout --fix writes (blank lines around an inserted factory, long lines broken) is part of each
+    fix's edits, so every consumer (--fix, json, sarif, rdjson, the editor's code action) applies the same text."""
+    from rnn_reuse_lint.fixes.layout import lay_out_fixes
+
+    text = decode(data, path)
+    return lay_out_fixes(findings, text) if isinstance(text, str) else findings
 
 
 def too_large_error(size: int, max_bytes: int, path: str) -> Optional[FileError]:

@@ -1,7 +1,7 @@
 """The `explain` document: every run's layers and variables, and every sharing relation between runs."""
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 from rnn_reuse_lint.finding import FileError, NotebookIndex
 from rnn_reuse_lint.model import ModuleModel
@@ -135,3 +135,21 @@ def _explain_bytes(data: bytes, path: str, settings: Settings) -> Dict[str, Any]
 def _error_doc(path: str, settings: Settings, error: FileError) -> Dict[str, Any]:
     return {"version": 1, "path": path, "tf_version": settings.tf_version, "runs": [], "sharing": [],
             "error": {"code": error.code, "line": error.line, "column": error.column, "message": error.message}}
+
+
+def names_label(doc: Mapping[str, Any]) -> str:
+    """`TF 1.2 names`, or with the release the user has: `TF 1.12 names, as 1.2-1.14`."""
+    from rnn_reuse_lint.settings import behaves_as
+
+    release = doc.get("tf_release")
+    if release and release != doc["tf_version"]:
+        return f"TF {release} names, as {behaves_as(str(doc['tf_version']))}"
+    return f"TF {doc['tf_version']} names"
+
+
+def with_release(doc: Dict[str, Any], settings: Settings) -> Dict[str, Any]:
+    """The document with `tf_release`, the release the user has, when it is not the behaviour class itself
+    (a 1.12 pin names variables as 1.2-1.14 does, and says so)."""
+    if settings.tf_release and settings.tf_release != settings.tf_version:
+        return {**doc, "tf_release": settings.tf_release}
+    return doc

@@ -34,9 +34,12 @@ class FileSettings:
         return self._variants[pin]
 
     def for_report(self, paths: Sequence[str]) -> Settings:
-        """The settings a report states at its top: the one every file used, else the run's base."""
+        """The settings a report states at its top: the one every file used, else the run's base with a
+        source that names each project's version (json and sarif must not claim one version for all)."""
         used = {self(p) for p in paths}
-        return next(iter(used)) if len(used) == 1 else self.base
+        if len(used) == 1:
+            return next(iter(used))
+        return replace(self.base, tf_version_source=self.assumption(paths)) if len(used) > 1 else self.base
 
     def assumption(self, paths: Sequence[str]) -> str:
         """The summary's clause: "TensorFlow 1.12 (behaves as 1.2-1.14) assumed (requirements.txt:1 (...))",

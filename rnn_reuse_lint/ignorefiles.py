@@ -1,4 +1,5 @@
-"""The ignore files a directory walk honours, as ruff does: `.gitignore`, `.ignore` and `.git/info/exclude`."""
+"""The ignore files a directory walk honours, as ruff does: `.gitignore`, `.ignore`, `.git/info/exclude` and
+git's global excludes file (`core.excludesFile`, by default `$XDG_CONFIG_HOME/git/ignore`)."""
 from __future__ import annotations
 
 import os
@@ -7,7 +8,8 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 if TYPE_CHECKING:
     import pathspec
 
-# ripgrep/ruff precedence inside one directory: .git/info/exclude < .gitignore < .ignore (later lines win).
+# ripgrep/ruff precedence inside one directory: the global excludes file < .git/info/exclude < .gitignore <
+# .ignore (later lines win); the first two hold patterns relative to the repository's top level.
 _FILES = (".gitignore", ".ignore")
 
 
@@ -50,6 +52,8 @@ class IgnoreRules:
             return self._specs[directory]
         in_repo = self.repo_root(directory) is not None
         lines: List[str] = []
+        if in_repo and self.repo_root(directory) == os.path.abspath(directory):
+            lines += _read_lines(excludes_file(directory))
         if in_repo and os.path.isdir(os.path.join(directory, ".git")):
             lines += _read_lines(os.path.join(directory, ".git", "info", "exclude"))
         for name in _FILES:
@@ -111,6 +115,23 @@ class Walk:
             if verdict is not None:
                 return bool(verdict)
         return False
+
+
+def excludes_file(root: str) -> str:
+    """The repository's `core.excludesFile` as git itself reads it (global, included and repository config,
+    `~` expanded), else git's default `$XDG_CONFIG_HOME/git/ignore` (`~/.config/git/ignore`). One `git
+    config` per repository a walk meets; without git, the default."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "-C", root, "config", "--path", "--get", "core.excludesFile"],
+                              capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+        if done.returncode == 0 and done.stdout.strip():
+            return os.path.join(root, done.stdout.strip())  # a relative value is relative to the work tree
+    except (OSError, subprocess.SubprocessError):
+        pass
+    config_home = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(config_home, "git", "ignore")
 
 
 def _verdict(spec: "pathspec.GitIgnoreSpec", path: str) -> Optional[bool]:

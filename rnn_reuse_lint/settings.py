@@ -17,11 +17,16 @@ FixMode = Literal["off", "mark", "plan"]
 _CLASS_RELEASES = {"1.0": "1.0", "1.1": "1.1", "1.2": "1.2-1.14", "1.15": "1.15", "2": "2.x"}
 
 
+def behaves_as(tf_version: str) -> str:
+    """The releases a behaviour class stands for: "1.2" -> "1.2-1.14"."""
+    return _CLASS_RELEASES.get(tf_version, tf_version)
+
+
 def describe_tf(tf_version: str, tf_release: Optional[str]) -> str:
     """"TensorFlow 1.12 (behaves as 1.2-1.14)": the release the user has, and the class it is analysed as."""
     if tf_release is None or tf_release == tf_version:
         return f"TensorFlow {tf_version}"
-    return f"TensorFlow {tf_release} (behaves as {_CLASS_RELEASES.get(tf_version, tf_version)})"
+    return f"TensorFlow {tf_release} (behaves as {behaves_as(tf_version)})"
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class Settings:
     # follow imports into the project's own modules (project.py, modules.py); False: each file alone, as flake8
     # plugins and ruff read files (`--no-project`, config `project = false`)
     project: bool = True
+    # `check`'s report when no --output-format is given (config `output-format`); None: ruff's `full`
+    output_format: Optional[str] = None
 
     def enabled(self, code: str) -> bool:
         """The longest matching prefix among select/ignore wins; on a tie ignore wins (as in ruff)."""
@@ -58,6 +65,11 @@ class Settings:
         best_select = max((len(p) for p in selects if code.startswith(p)), default=-1)
         best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
         return best_select >= 0 and best_select > best_ignore
+
+    @property
+    def tf_named(self) -> str:
+        """The release the user has (flag, config or pin), else the behaviour class: what reports call it."""
+        return self.tf_release or self.tf_version
 
     @property
     def tf_description(self) -> str:

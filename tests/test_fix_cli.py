@@ -11,7 +11,8 @@ UNSAFE = ("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(8)\n"
 REFUSED = ("import tensorflow as tf\ndef build(cell):\n"
            "    return tf.nn.rnn_cell.MultiRNNCell([cell] * 2)\nstack = build(tf.nn.rnn_cell.GRUCell(4))\n")
 FIXED_BAD = ("import tensorflow as tf\n"
-             "stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8) for _ in range(2)])\n")
+             "stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8)\n"  # within 79 columns (fixes/wrap.py)
+             "                                     for _ in range(2)])\n")
 
 
 def test_fix_writes_the_file_reports_what_is_left_and_exits_0(tmp_path: Path) -> None:
@@ -30,7 +31,8 @@ def test_diff_prints_a_patch_and_writes_nothing(tmp_path: Path) -> None:
     assert code == 1, err
     assert out.startswith("--- a/m.py\n+++ b/m.py\n@@")
     assert "-cell = tf.nn.rnn_cell.LSTMCell(8)\n" in out
-    assert "+stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8) for _ in range(2)])\n" in out
+    assert ("+stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8)\n"
+            "+                                     for _ in range(2)])\n") in out
     assert "would fix 1 finding in 1 file" in err
     assert (tmp_path / "m.py").read_text() == BAD
     # nothing to fix: no patch, exit 0
@@ -48,7 +50,7 @@ def test_unsafe_fixes_need_the_flag_and_say_why(tmp_path: Path) -> None:
     assert "1 more with --unsafe-fixes" in err
     code, out, err = run("check", "--isolated", "--fix", "--unsafe-fixes", "m.py", cwd=str(tmp_path))
     assert code == 0, err
-    assert "[tf.nn.rnn_cell.LSTMCell(8) for _ in range(2)]" in (tmp_path / "m.py").read_text()
+    assert "[tf.nn.rnn_cell.LSTMCell(8)\n" + " " * 37 + "for _ in range(2)]" in (tmp_path / "m.py").read_text()
 
 
 def test_json_carries_fix_safety_and_refusal_reasons(tmp_path: Path) -> None:
@@ -59,7 +61,8 @@ def test_json_carries_fix_safety_and_refusal_reasons(tmp_path: Path) -> None:
     findings = {f["path"]: f for f in json.loads(out)["findings"]}
     a, b, c = findings["a.py"], findings["b.py"], findings["c.py"]
     assert a["fix"]["safe"] is True and a["no_fix"] is None
-    assert [e["line"] for e in a["fix"]["edits"]] == [2, 3]
+    # the dead line 2 goes and line 3 changes (one edit, as the layout folds the line break in: fixes/layout.py)
+    assert [(e["line"], e["end_line"]) for e in a["fix"]["edits"]] == [(2, 3)]
     assert b["fix"]["safe"] is False and "also used at line 4" in b["fix"]["unsafe_because"]
     assert c["fix"] is None and "parameter of `build`" in c["no_fix"]
 
@@ -67,7 +70,7 @@ def test_json_carries_fix_safety_and_refusal_reasons(tmp_path: Path) -> None:
 def test_show_fixes_text_and_fixable_marker(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(BAD)
     (tmp_path / "c.py").write_text(REFUSED)
-    code, out, err = run("check", "--isolated", "--show-fixes", ".", cwd=str(tmp_path))
+    code, out, err = run("check", "--isolated", "--output-format", "concise", "--show-fixes", ".", cwd=str(tmp_path))
     lines = out.splitlines()
     assert lines[0].startswith("a.py:3:9: RNN101 [*] ")
     assert lines[1] == "    fix: Build a new `LSTMCell` for every layer"

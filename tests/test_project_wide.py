@@ -78,7 +78,7 @@ def _expected() -> Set[Tuple[str, int, str]]:
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_cli_over_the_project(jobs: str) -> None:
-    code, out = _cli("-j", jobs, ".")
+    code, out = _cli("--output-format", "concise", "-j", jobs, ".")
     assert code == 1
     assert _codes(out) == _expected()
 

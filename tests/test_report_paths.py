@@ -30,7 +30,7 @@ def odd_names(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "rdjson"])
+@pytest.mark.parametrize("fmt", ["text", "concise", "json", "sarif", "github", "rdjson"])
 def test_every_format_reports_every_odd_name_on_its_own_line(odd_names: Path, fmt: str) -> None:
     code, out, err = _run(odd_names, fmt)
     assert code == 1 and b"Traceback" not in err, err.decode("utf-8", "replace")
@@ -38,9 +38,11 @@ def test_every_format_reports_every_odd_name_on_its_own_line(odd_names: Path, fm
     assert "\x1b" not in text and not any(line.startswith("b.py") for line in text.splitlines())
     if fmt in ("json", "sarif", "rdjson"):
         json.loads(text)
-    if fmt == "text":
-        assert sorted(line.split(":")[0] for line in text.splitlines()) == [
-            "a\\x0ab.py", "caf\\xff.py", "esc\\x1b[31m.py"]
+    if fmt in ("text", "concise"):
+        # full text: each entry's line, then its source line in the gutter, then a blank line
+        heads = [line for line in text.splitlines() if line and not line.startswith(" ")]
+        assert sorted(line.split(":")[0] for line in heads) == ["a\\x0ab.py", "caf\\xff.py", "esc\\x1b[31m.py"]
+        assert (heads == text.splitlines()) == (fmt == "concise")
     if fmt == "sarif":
         uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
                 for run in json.loads(text)["runs"] for r in run["results"] for loc in r["locations"]}

@@ -41,7 +41,7 @@ def test_the_reported_crasher_is_an_rnn000_beside_the_other_files(tmp_path: "os.
             f.write(BAD)
     with open(os.path.join(tmp_path, "b.py"), "w") as f:
         f.write("import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(4)\nx = f" + "()" * 8_000 + "\n")
-    code, out, err = run("check", "--isolated", "-j", jobs, ".", cwd=str(tmp_path))
+    code, out, err = run("check", "--isolated", "--output-format", "concise", "-j", jobs, ".", cwd=str(tmp_path))
     assert code == 1, err
     assert [line.split(":")[0] + ":" + line.split(" ")[1] for line in out.splitlines()] == [
         "a.py:RNN101", "b.py:RNN000", "c.py:RNN101"]

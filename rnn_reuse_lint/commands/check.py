@@ -23,14 +23,15 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from rnn_reuse_lint.report import FORMAT_NAMES
+    from rnn_reuse_lint.report.choice import OUTPUT_FORMATS
     from rnn_reuse_lint.report.style import COLOR_MODES
 
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="files, directories or notebooks (default: .); `-` reads the code from stdin")
     output = parser.add_argument_group("output")
-    output.add_argument("--format", default="text", metavar="FORMAT",
-                        help=f"one of {', '.join(FORMAT_NAMES)} (default: text)")
+    output.add_argument("--output-format", "--format", dest="format", default=None, metavar="FORMAT",
+                        help=f"one of {', '.join(OUTPUT_FORMATS)} (default: config `output-format`, else full: "
+                             f"each finding with its source line, as ruff; text is full, concise one line each)")
     output.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     output.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     output.add_argument("--show-suppressed", action="store_true",
@@ -42,8 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output.add_argument("--show-files", action="store_true",
                         help="print the files this run would lint (after ignore files and excludes) and exit")
     output.add_argument("--show-source", action="store_true", default=None,
-                        help="text format: the source line under each finding (default: on a terminal)")
-    output.add_argument("--no-show-source", dest="show_source", action="store_false")
+                        help="text formats: the source line under each finding (default: with full, not concise)")
+    output.add_argument("--no-show-source", dest="show_source", action="store_false",
+                        help="text formats: one line per finding (as --output-format concise)")
     output.add_argument("--color", choices=COLOR_MODES, default="auto",
                         help="colour the text format (auto: on a terminal, unless NO_COLOR is set)")
     files = parser.add_argument_group("file selection")
@@ -436,16 +438,14 @@ def fix_mode(args: argparse.Namespace) -> FixMode:
 
 
 def report_options(args: argparse.Namespace, stream: Optional[IO[str]] = None) -> "ReportOptions":
-    """What the flags ask of the report; source lines and colour follow the terminal unless asked for."""
+    """What the flags ask of the report (run() has resolved the source lines); colour only on a terminal."""
     from rnn_reuse_lint.report import ReportOptions
     from rnn_reuse_lint.report.style import wants_color
 
     out = stream or sys.stdout
-    terminal = args.output is None and out.isatty()
-    show_source = terminal if args.show_source is None else bool(args.show_source)
     color = args.output is None and wants_color(args.color, out)
     return ReportOptions(show_suppressed=args.show_suppressed, show_fixes=args.show_fixes,
-                         show_source=show_source, color=color)
+                         show_source=args.show_source is not False, color=color)
 
 
 class UsageError(Exception):
@@ -463,7 +463,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    formatter = _formatter(args.format)
+    from rnn_reuse_lint.report.choice import choose
+
+    named = args.format or settings.output_format
+    args.format, args.show_source = choose(args.format, args.show_source, settings.output_format)
+    formatter = _formatter(args.format, named)
     if args.jobs is None:
         args.jobs = cores()
     if args.show_settings:
@@ -509,12 +513,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return exit_code(args, files, results, missing)
 
 
-def _formatter(name: str) -> "Formatter":
+def _formatter(name: str, named: Optional[str]) -> "Formatter":
+    """The formatter `choose` picked; `named` is what the user wrote (`--output-format` or the config)."""
     from rnn_reuse_lint.report import formatters
+    from rnn_reuse_lint.report.choice import OUTPUT_FORMATS
 
     available = formatters()
     if name not in available:
-        raise UsageError(f"unknown format {name!r} (choose from {', '.join(available)})")
+        raise UsageError(f"unknown format {named!r} (choose from {', '.join(OUTPUT_FORMATS)})")
     return available[name]
 
 

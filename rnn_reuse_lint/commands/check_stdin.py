@@ -32,6 +32,7 @@ def run_stdin(args: argparse.Namespace, settings: Settings) -> int:
     data = sys.stdin.buffer.read()
     own = FileSettings(settings)(path) if args.stdin_filename else settings
     result = lint_bytes(data, path, own)
+    analysed = _text(data, path)  # what the report's source lines quote: the fixed text once fixed
     fixed = 0
     if args.fix or args.diff:
         from rnn_reuse_lint import engine
@@ -51,7 +52,7 @@ def run_stdin(args: argparse.Namespace, settings: Settings) -> int:
             sys.stdout.write(outcome.text)  # the fixed source, whole, as ruff and black do on stdin
             sys.stdout.flush()
             if outcome.text != text:
-                result = outcome.result
+                result, analysed = outcome.result, outcome.text
         elif args.fix:
             sys.stdout.buffer.write(data)  # not decodable: hand the input back unchanged
     formatter = formatters().get(args.format)
@@ -60,7 +61,7 @@ def run_stdin(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     # With --fix, stdout carries the source: the report goes to stderr (or --output)
     report_stream = sys.stderr if args.fix else sys.stdout
-    options = replace(report_options(args, report_stream), texts=((path, _text(data, path)),))
+    options = replace(report_options(args, report_stream), texts=((path, analysed),))
     report = formatter([result], own, options)
     if args.output:
         problem = _write(report, args.output)

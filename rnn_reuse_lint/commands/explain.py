@@ -40,7 +40,9 @@ def _at(entry: Dict[str, Any], key: str = "line", cell_key: str = "notebook_cell
 
 
 def render_text(doc: Dict[str, Any]) -> str:
-    lines: List[str] = [f"{doc['path']} (TF {doc['tf_version']} names)"]
+    from rnn_reuse_lint.explain import names_label
+
+    lines: List[str] = [f"{doc['path']} ({names_label(doc)})"]
     if "error" in doc:
         lines.append(f"  RNN000 {_at(doc['error'])}: {doc['error']['message']}")
         return "\n".join(lines) + "\n"
@@ -49,7 +51,10 @@ def render_text(doc: Dict[str, Any]) -> str:
     if doc.get("dynamic_error"):
         lines.append(f"  trace: {doc['dynamic_error']}")
     if not doc["runs"]:
-        lines.append("  no RNN runs found")
+        # `check` may still report a stack or a bidirectional pair built here: its cells are never run, so
+        # no variables exist to be named (say so, or the two commands seem to disagree)
+        lines.append("  no RNN runs found: no cell here is run (dynamic_rnn, static_rnn, a Keras RNN layer...), so "
+                     "there are no variable names to predict; `rnn-reuse-lint check` reports how stacks are built")
     for run in doc["runs"]:
         reuse = {True: "reuse", False: "create", "auto": "auto-reuse", None: "reuse unknown"}[run["reuse"]]
         context = "" if run["context"] == "module" else f", in {run['context']}"
@@ -112,7 +117,7 @@ def _scope_label(run: Dict[str, Any]) -> str:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import replace
 
-    from rnn_reuse_lint.explain import explain_file
+    from rnn_reuse_lint.explain import explain_file, with_release
 
     defines = []
     for item in args.define:
@@ -132,7 +137,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for path in missing:
         print(f"rnn-reuse-lint: {path}: no such file or directory", file=sys.stderr)
         status = 2
-    docs = [explain_file(path, settings_of(path)) for path in files if os.path.isfile(path)]
+    docs = [with_release(explain_file(path, settings_of(path)), settings_of(path)) for path in files
+            if os.path.isfile(path)]
     if not docs:
         if not missing:
             print(f"rnn-reuse-lint: no Python files or notebooks in {', '.join(args.files)}", file=sys.stderr)

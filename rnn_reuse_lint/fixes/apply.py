@@ -53,7 +53,14 @@ def _offset(starts: List[int], text: str, line: int, column: int) -> int:
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """Replace every edit's span; edits must not overlap (checked)."""
+    """Replace every edit's span, nothing else; edits must not overlap (checked). A fix's edits already hold
+    their layout (fixes/layout.py: blank lines, long lines broken), so --fix writes exactly what json, sarif,
+    rdjson and the editor's code action carry."""
+    return splice(text, edits)[0]
+
+
+def splice(text: str, edits: Sequence[Edit]) -> Tuple[str, List[int]]:
+    """(the text with every edit applied, where inserted `def` statements start in it)."""
     starts = line_starts(text)
     ranges = sorted(((_offset(starts, text, e.span.line, e.span.column),
                       _offset(starts, text, e.span.end_line, e.span.end_column), e.replacement) for e in edits),
@@ -73,9 +80,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
         length += len(replacement)
         position = end
     out.append(text[position:])
-    from rnn_reuse_lint.fixes.blank_lines import space_definitions
-
-    return space_definitions("".join(out), definitions)
+    return "".join(out), definitions
 
 
 Range = Tuple[Tuple[int, int], Tuple[int, int]]

@@ -68,3 +68,4 @@ def _space_one(lines: List[str], index: int) -> List[str]:
                 body_end -= 1
             lines = lines[:body_end] + [newline] * 2 + lines[end:]
     return lines
+

@@ -1,6 +1,8 @@
 """The JSON document of `check --format json` (version 1): findings and RNN000 errors, 1-based positions.
 
 Notebook locations add `"cell"` (1-based, all cells counted) and give `line`/`end_line` inside that cell.
+`tf_version` is the TensorFlow release the run assumed ("1.12"), `tf_behaves_as` the releases whose
+behaviour it was analysed with ("1.2-1.14").
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from rnn_reuse_lint import __version__
 from rnn_reuse_lint.finding import FileResult, Finding, Fix
 from rnn_reuse_lint.report.common import ReportOptions, locate
 from rnn_reuse_lint.report.paths import display_path
-from rnn_reuse_lint.settings import Settings
+from rnn_reuse_lint.settings import Settings, behaves_as
 
 _EMPTY = FileResult("")
 
@@ -85,7 +87,8 @@ def document(
     doc: Dict[str, Any] = {
         "version": 1,
         "tool": {"name": "rnn-reuse-lint", "version": __version__},
-        "tf_version": settings.tf_version,
+        "tf_version": settings.tf_named,   # the release the user has ("1.12")
+        "tf_behaves_as": behaves_as(settings.tf_version),   # the releases it is analysed as ("1.2-1.14")
         "tf_version_source": settings.tf_version_source,
         "findings": findings,
         "errors": errors,

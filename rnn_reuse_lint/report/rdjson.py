@@ -3,7 +3,8 @@
 Columns are UTF-8 byte offsets as the format requires. Related places go to `related_locations`, fixes
 to `suggestions`. Notebook locations point at lines of the .ipynb file (reviewdog comments on the diff of
 the file itself) and the message starts with the cell and the line inside it; suggestions are left out
-for notebooks, since they would have to edit the notebook's JSON.
+for notebooks, since they would have to edit the notebook's JSON. The format has no place for the run's
+TensorFlow release (json and sarif carry it); the messages are worded for it.
 """
 from __future__ import annotations
 

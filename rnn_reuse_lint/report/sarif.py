@@ -18,7 +18,7 @@ from rnn_reuse_lint import __version__
 from rnn_reuse_lint.finding import FileError, FileResult, Finding
 from rnn_reuse_lint.report.common import Location, ReportOptions, locate
 from rnn_reuse_lint.report.paths import uri_path
-from rnn_reuse_lint.settings import Settings
+from rnn_reuse_lint.settings import Settings, behaves_as
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {"error": "error", "warning": "warning", "info": "note", "advisory": "note", "note": "note"}
@@ -201,7 +201,8 @@ def document(
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path(source_root(os.getcwd())).as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",
             "results": sarif_results,
-            "properties": {"tfVersion": settings.tf_version, "tfVersionSource": settings.tf_version_source},
+            "properties": {"tfVersion": settings.tf_named, "tfBehavesAs": behaves_as(settings.tf_version),
+                           "tfVersionSource": settings.tf_version_source},
         }],
     }
 

@@ -86,25 +86,29 @@ def source_lines(f: Finding, where: Location, text: Optional[str], color: bool) 
 
 
 def render(results: Sequence[FileResult], settings: Settings, options: ReportOptions = ReportOptions()) -> str:
-    lines: List[str] = []
+    """One block per entry: its `path:line:col: CODE message` line, then (with show_source) the source line,
+    then fix and dynamic lines. With source lines a blank line separates the blocks, as in ruff's `full`."""
+    blocks: List[List[str]] = []
     color = options.color
     sources = _Sources(dict(options.texts)) if options.show_source else None
     for result in results:
         if result.error is not None:
             e = result.error
-            lines.append(f"{paint(position(locate(result, e.path, e.line, e.column)), 'bold', color)}: "
-                         f"{paint(e.code, 'red', color)} {e.message}")
+            blocks.append([f"{paint(position(locate(result, e.path, e.line, e.column)), 'bold', color)}: "
+                           f"{paint(e.code, 'red', color)} {e.message}"])
         for _, f, suppressed in all_findings([result], options):
             where = locate(result, f.path, f.span.line, f.span.column)
             mark = " (suppressed by # noqa)" if suppressed else ""
             # --fix rewrites .py files only (a notebook fix would have to edit the notebook's JSON)
             fixable = " [*]" if f.fix is not None and f.fix.safe and not suppressed and result.notebook is None else ""
-            lines.append(f"{paint(position(where), 'bold', color)}: {paint(f.code, 'red', color)}"
-                         f"{paint(fixable, 'cyan', color)}{mark} {f.message}")
+            block = [f"{paint(position(where), 'bold', color)}: {paint(f.code, 'red', color)}"
+                     f"{paint(fixable, 'cyan', color)}{mark} {f.message}"]
             if sources is not None:
-                lines.extend(source_lines(f, where, sources.line(result, f.path, f.span.line), color))
+                block.extend(source_lines(f, where, sources.line(result, f.path, f.span.line), color))
             if options.show_fixes:
-                lines.extend(fix_lines(f))
+                block.extend(fix_lines(f))
             if f.dynamic is not None:
-                lines.append(f"    dynamic: {f.dynamic.verdict}: {f.dynamic.evidence}")
-    return "\n".join(lines) + ("\n" if lines else "")
+                block.append(f"    dynamic: {f.dynamic.verdict}: {f.dynamic.evidence}")
+            blocks.append(block)
+    separator = "\n\n" if sources is not None else "\n"
+    return separator.join("\n".join(block) for block in blocks) + ("\n" if blocks else "")

@@ -5,6 +5,7 @@ import json
 from html import escape
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
+from rnn_reuse_lint.explain import names_label
 from rnn_reuse_lint.views.edges import KINDS, LEGEND, edges, layer_label
 from rnn_reuse_lint.views.layout import BOX_PAD, LINE_H, Layout, compress, layout
 
@@ -113,7 +114,7 @@ def _summary(doc: Mapping[str, Any]) -> str:
 
 def _file_section(n: int, doc: Mapping[str, Any], findings: Sequence[Mapping[str, Any]], source: Sequence[str]) -> str:
     head = (f'<section class="file" id="file-{n}"><h2>{escape(str(doc["path"]))} '
-            f'(TF {escape(str(doc["tf_version"]))} names)</h2>')
+            f'({escape(names_label(doc))})</h2>')
     if doc.get("error"):
         return head + f'<p class="error">{escape(error_text(doc["error"]))}</p></section>'
     if not doc.get("runs"):

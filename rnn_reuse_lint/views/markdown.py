@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping, Sequence
 
+from rnn_reuse_lint.explain import names_label
 from rnn_reuse_lint.views.edges import LEGEND, Edge, edges, layer_label
 from rnn_reuse_lint.views.html import COLOURS, error_text
 from rnn_reuse_lint.views.layout import compress, run_title
@@ -50,7 +51,7 @@ def render_markdown(docs: Sequence[Mapping[str, Any]], findings: Sequence[Sequen
     parts: List[str] = []
     for n, doc in enumerate(docs):
         found = findings[n] if n < len(findings) else ()
-        parts.append(f"### `{doc['path']}` (TF {doc['tf_version']} names)\n")
+        parts.append(f"### `{doc['path']}` ({names_label(doc)})\n")
         if doc.get("error"):
             parts.append(error_text(doc["error"]) + "\n")
             continue

@@ -36,7 +36,7 @@ def test_exit_status(tmp_path: Path, files, flags, expected: int) -> None:  # ty
 def test_summary_goes_to_stderr_and_quiet_drops_it(tmp_path: Path) -> None:
     write(tmp_path, {"m.py": BAD})
     code, out, err = run_cli("check", "m.py", cwd=tmp_path)
-    assert out.startswith("m.py:3:9: RNN101") and len(out.splitlines()) == 1
+    assert out.startswith("m.py:3:9: RNN101") and len(out.splitlines()) == 3  # the finding, its line underlined
     assert err == ("rnn-reuse-lint: 1 finding in 1 file checked; 1 fixable with --fix; "
                    "TensorFlow 2 assumed (default)\n")
     code, quiet_out, quiet_err = run_cli("check", "-q", "m.py", cwd=tmp_path)

@@ -52,6 +52,39 @@ def test_gitignore_negation_and_nested_files(tmp_path: Path) -> None:
     assert shown_files(plain) == ["a.py"]
 
 
+def test_gits_global_excludes_file_is_honoured(tmp_path: Path) -> None:
+    """core.excludesFile, as git, ruff and ripgrep read it: set in the global config, else the default
+    $XDG_CONFIG_HOME/git/ignore (~/.config/git/ignore); relative to the repository's top level, below
+    .git/info/exclude and .gitignore in precedence; never outside a repository."""
+    home, xdg = tmp_path / "home", tmp_path / "xdg"
+    home.mkdir()
+    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(xdg), "GIT_CONFIG_NOSYSTEM": "1"}
+    repo = git_repo(tmp_path / "p", {"scratch_nb.py": BAD, "model.py": BAD, "pkg/scratch_x.py": BAD,
+                                     "keep/scratch_keep.py": BAD, "keep/.gitignore": "!scratch_keep.py\n"})
+
+    def files(*args: str) -> List[str]:
+        code, out, err = run_cli("check", "--show-files", *args, cwd=repo, env=env)
+        assert code == 0, err
+        return out.splitlines()
+
+    everything = ["keep/scratch_keep.py", "model.py", "pkg/scratch_x.py", "scratch_nb.py"]
+    assert files(".") == everything
+    write(xdg, {"git/ignore": "scratch_*.py\n"})  # git's default global excludes file
+    assert files(".") == ["keep/scratch_keep.py", "model.py"]  # a .gitignore below re-includes
+    assert files("pkg/scratch_x.py") == ["pkg/scratch_x.py"]  # a path named on the command line is linted
+    assert files("--no-respect-gitignore", ".") == everything
+    # core.excludesFile in the global config replaces the default file (`~` is the user's home)
+    write(home, {"ignores/python": "model.py\n"})
+    proc = subprocess.run(["git", "config", "--global", "core.excludesFile", "~/ignores/python"], cwd=str(repo),
+                          env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert files(".") == ["keep/scratch_keep.py", "pkg/scratch_x.py", "scratch_nb.py"]
+    # outside a repository git's excludes mean nothing
+    plain = write(tmp_path / "plain", {"model.py": BAD})
+    code, out, _ = run_cli("check", "--show-files", ".", cwd=plain, env=env)
+    assert out.splitlines() == ["model.py"]
+
+
 def test_a_walk_that_finds_nothing_says_why(tmp_path: Path) -> None:
     repo = git_repo(tmp_path / "p", {".gitignore": "*.py\n", "README": "x\n"})
     write(repo, {"m.py": BAD})
@@ -85,21 +118,25 @@ def test_pin_names_the_release_the_user_has(tmp_path: Path) -> None:
     _, _, err = run_cli("check", "m.py", cwd=tmp_path)
     assert "TensorFlow 1.12 (behaves as 1.2-1.14) assumed (requirements.txt:1 (tensorflow-gpu==1.12.0))" in err
     doc = check_json("m.py", cwd=tmp_path)[1]
-    assert (doc["tf_version"], doc["tf_version_source"]) == ("1.2", "requirements.txt:1 (tensorflow-gpu==1.12.0)")
+    assert (doc["tf_version"], doc["tf_behaves_as"], doc["tf_version_source"]) == \
+        ("1.12", "1.2-1.14", "requirements.txt:1 (tensorflow-gpu==1.12.0)")
 
 
 def test_each_file_gets_its_own_projects_pin(tmp_path: Path) -> None:
     write(tmp_path, {"a/requirements.txt": "tensorflow==1.1.0\n", "a/m.py": BAD,
                      "b/setup.py": "setup(install_requires=['tensorflow-gpu==1.0.1'])\n", "b/m.py": BAD,
                      "c/m.py": BAD})
-    code, out, err = run_cli("check", "a", "b", "c", "-j", "1", cwd=tmp_path)
+    code, out, err = run_cli("check", "--output-format", "concise", "a", "b", "c", "-j", "1", cwd=tmp_path)
     lines = {line.split(":")[0]: line for line in out.splitlines()}
     assert "TF 1.1 raises" in lines["a/m.py"]
     assert "TF 1.0 gives each layer separate variables" in lines["b/m.py"]
     assert "TF 2.x" in lines["c/m.py"]
     assert "TensorFlow assumed per project: " in err and "1.1 for 1 file (a/requirements.txt:1" in err, err
+    # json (and sarif) say so too, instead of one version for every file
+    doc = check_json("a", "b", "c", cwd=tmp_path)[1]
+    assert doc["tf_version_source"] == err.rstrip("\n").split("; ")[-1], doc["tf_version_source"]
     # --tf-version still decides for every file
-    _, out, _ = run_cli("check", "a", "b", "c", "--tf-version", "1.15", cwd=tmp_path)
+    _, out, _ = run_cli("check", "--no-show-source", "a", "b", "c", "--tf-version", "1.15", cwd=tmp_path)
     assert all("TF 1.15" in line for line in out.splitlines())
 
 
@@ -150,8 +187,11 @@ def test_stdin_with_a_filename_takes_its_config_pin_and_ignores(tmp_path: Path) 
 def test_stdin_fix_writes_the_fixed_source_to_stdout(tmp_path: Path) -> None:
     done = run_stdin(["check", "--fix", "-", "--stdin-filename", "m.py"], BAD + SCOPED.split("\n", 1)[1], tmp_path)
     assert done.stdout.startswith("import tensorflow as tf\nstack = tf.nn.rnn_cell.MultiRNNCell("
-                                  "[tf.nn.rnn_cell.LSTMCell(8) for _ in range(2)])\n"), done.stdout
+                                  "[tf.nn.rnn_cell.LSTMCell(8)\n" + " " * 37 + "for _ in range(2)])\n"), done.stdout
     assert "m.py:" in done.stderr and "RNN103" in done.stderr and "1 fixed" in done.stderr
+    # the source line under the finding is the fixed text's line 6 (the fix broke line 2 in two), which the
+    # original, 5 lines long, does not have
+    assert "\n  6 | b, _ = tf.nn.dynamic_rnn(gru, y, initial_state=s, scope='decoder')\n" in done.stderr
     assert done.returncode == 1  # RNN103 is left
     assert not (tmp_path / "m.py").exists()
     done = run_stdin(["check", "--diff", "-"], BAD, tmp_path)
@@ -217,18 +257,44 @@ def test_rule_command_knows_rnn000_and_lists_json(tmp_path: Path) -> None:
 # -- 16. source lines and colour -------------------------------------------------------------
 
 
-def test_show_source_underlines_the_finding(tmp_path: Path) -> None:
-    write(tmp_path, {"m.py": BAD})
-    _, out, _ = run_cli("check", "--show-source", "m.py", cwd=tmp_path)
-    assert out.splitlines()[1:] == ["  3 | stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)",
-                                    "    |         " + "^" * 39]
-    assert run_cli("check", "m.py", cwd=tmp_path)[1].count("\n") == 1  # a pipe: no source unless asked
+SOURCE = ["  3 | stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)", "    |         " + "^" * 39]
+
+
+def test_source_is_shown_by_default_as_ruffs_full_format(tmp_path: Path) -> None:
+    """ruff's default (`full`) shows the source under each finding in a pipe too; `concise` is one line."""
+    write(tmp_path, {"m.py": BAD + BIDI.split("\n", 1)[1]})
+    _, out, _ = run_cli("check", "m.py", cwd=tmp_path)
+    lines = out.splitlines()
+    assert lines[0].startswith("m.py:3:9: RNN101 [*] ") and lines[1:4] == [*SOURCE, ""]
+    assert lines[4].startswith("m.py:5:7: RNN102 [*] ") and lines[5] == \
+        "  5 | out = tf.nn.bidirectional_dynamic_rnn(cell, cell, x, dtype=tf.float32)" and len(lines) == 7
+    for flags in (["--show-source"], ["--output-format", "full"], ["--format", "text"]):
+        assert run_cli("check", *flags, "m.py", cwd=tmp_path)[1] == out, flags
+    concise = [line for line in lines if line.startswith("m.py:")]
+    for flags in (["--no-show-source"], ["--output-format", "concise"], ["--format", "concise"]):
+        assert run_cli("check", *flags, "m.py", cwd=tmp_path)[1].splitlines() == concise, flags
+    # --output FILE holds the same report, never coloured
+    assert run_cli("check", "--color", "always", "-o", "report.txt", "m.py", cwd=tmp_path)[1] == ""
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == out
+
+
+def test_output_format_in_the_config(tmp_path: Path) -> None:
+    write(tmp_path, {"m.py": BAD, "pyproject.toml": '[tool.rnn-reuse-lint]\noutput-format = "concise"\n'})
+    _, out, _ = run_cli("check", "m.py", cwd=tmp_path)
+    assert out.startswith("m.py:3:9: RNN101") and out.count("\n") == 1
+    assert run_cli("check", "--show-source", "m.py", cwd=tmp_path)[1].splitlines()[1:] == SOURCE  # the flag wins
+    assert json.loads(run_cli("check", "--output-format", "json", "m.py", cwd=tmp_path)[1])["findings"]
+    write(tmp_path, {"pyproject.toml": '[tool.rnn-reuse-lint]\noutput-format = "sarif"\n'})
+    assert json.loads(run_cli("check", "m.py", cwd=tmp_path)[1])["version"] == "2.1.0"  # as ruff's setting does
+    write(tmp_path, {"pyproject.toml": '[tool.rnn-reuse-lint]\noutput-format = "short"\n'})
+    code, out, err = run_cli("check", "m.py", cwd=tmp_path)
+    assert (code, out) == (2, "") and "`output-format`: expected one of full, concise, text, json" in err, err
 
 
 def test_source_lines_of_a_notebook_come_from_its_cell(tmp_path: Path) -> None:
     write(tmp_path, {"nb.ipynb": notebook([("markdown", "# x\n"), ("code", BAD)])})
-    _, out, _ = run_cli("check", "--show-source", "nb.ipynb", cwd=tmp_path)
-    assert out.splitlines()[1] == "  3 | stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)"
+    _, out, _ = run_cli("check", "nb.ipynb", cwd=tmp_path)
+    assert out.splitlines()[1:] == SOURCE
 
 
 @pytest.mark.parametrize("args, env, coloured", [
@@ -299,6 +365,26 @@ def test_explain_a_notebook_as_check_sees_it(tmp_path: Path) -> None:
     code, out, _ = run_cli("explain", "--format", "json", "nb.ipynb", cwd=tmp_path)
     run = json.loads(out)["runs"][0]
     assert (run["notebook_cell"], run["line"], run["layers"][0]["cell_notebook_cell"]) == (3, 3, 2)
+
+
+def test_explain_names_the_release_and_why_a_stack_alone_has_no_runs(tmp_path: Path) -> None:
+    """A 1.12 pin: explain's names are 1.2-1.14's and it says both. A stack that is never run is what `check`
+    reports (RNN101) while explain has no run to show: it says why instead of seeming to disagree."""
+    driven = BIDI.replace("x, dtype", "tf.zeros([2, 3, 4]), dtype")
+    write(tmp_path, {"requirements.txt": "tensorflow-gpu==1.12.0\n", "m.py": BAD, "bidi.py": driven})
+    code, out, _ = run_cli("check", "--output-format", "concise", "m.py", cwd=tmp_path)
+    assert code == 1 and " RNN101 " in out
+    code, out, err = run_cli("explain", "m.py", "bidi.py", cwd=tmp_path)
+    assert code == 0, err
+    assert "m.py (TF 1.12 names, as 1.2-1.14)\n  no RNN runs found: no cell here is run" in out
+    assert "`rnn-reuse-lint check` reports how stacks are built" in out
+    assert "bidi.py (TF 1.12 names, as 1.2-1.14)\n  run 0: line 3 bidirectional_dynamic_rnn" in out
+    docs = json.loads(run_cli("explain", "--format", "json", "m.py", "bidi.py", cwd=tmp_path)[1])
+    assert [(d["tf_version"], d["tf_release"]) for d in docs] == [("1.2", "1.12"), ("1.2", "1.12")]
+    _, out, _ = run_cli("explain", "--format", "markdown", "bidi.py", cwd=tmp_path)
+    assert "### `bidi.py` (TF 1.12 names, as 1.2-1.14)" in out
+    _, out, _ = run_cli("explain", "--tf-version", "1.2", "bidi.py", cwd=tmp_path)
+    assert out.startswith("bidi.py (TF 1.2 names)\n")
 
 
 def test_explain_walks_folders_like_check(tmp_path: Path) -> None:

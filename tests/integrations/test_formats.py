@@ -66,7 +66,8 @@ def test_sarif_content() -> None:
         assert descriptor["fullDescription"]["text"] and "##" not in descriptor["fullDescription"]["text"]
         assert "## Why is this bad?" in descriptor["help"]["markdown"]
         assert descriptor["defaultConfiguration"]["level"] in ("error", "warning", "note")
-    assert run["properties"] == {"tfVersion": "1.15", "tfVersionSource": "requirements.txt:2 (tensorflow-gpu==1.15.5)"}
+    assert run["properties"] == {"tfVersion": "1.15", "tfBehavesAs": "1.15",
+                                 "tfVersionSource": "requirements.txt:2 (tensorflow-gpu==1.15.5)"}
     by_message = {r["message"]["text"]: r for r in run["results"]}
     shared = by_message["`cell` (line 2) is layers 0 and 1 of this `MultiRNNCell`"]
     assert rules[shared["ruleIndex"]]["id"] == shared["ruleId"] == "RNN101"
@@ -202,6 +203,24 @@ def test_json_says_which_tf_version_was_assumed(tmp_path: Path) -> None:
     code, out, _ = run_cli("check", "--format", "json", "m.py", cwd=tmp_path)
     doc = json.loads(out)
     assert (doc["tf_version"], doc["tf_version_source"]) == ("1.1", "requirements.txt:1 (tensorflow==1.1.0)")
+
+
+@pytest.mark.parametrize("pin, args, release, behaves, source", [
+    pytest.param("tensorflow-gpu==1.12.0\n", [], "1.12", "1.2-1.14", "requirements.txt:1 (tensorflow-gpu==1.12.0)",
+                 id="pin-1.12"),
+    pytest.param("", ["--tf-version", "2.3"], "2.3", "2.x", "--tf-version", id="flag-2.3"),
+    pytest.param("", [], "2", "2.x", "default", id="default"),
+])
+def test_json_and_sarif_name_the_release_the_user_has(sarif_validator: Any, tmp_path: Path, pin: str,
+                                                      args: List[str], release: str, behaves: str,
+                                                      source: str) -> None:
+    """Issue 16 item 9: the release ("1.12"), and separately the releases it behaves as ("1.2-1.14")."""
+    write(tmp_path, {"m.py": BAD, **({"requirements.txt": pin} if pin else {})})
+    doc = json.loads(run_cli("check", "--format", "json", *args, "m.py", cwd=tmp_path)[1])
+    assert (doc["tf_version"], doc["tf_behaves_as"], doc["tf_version_source"]) == (release, behaves, source)
+    sarif = json.loads(run_cli("check", "--format", "sarif", *args, "m.py", cwd=tmp_path)[1])
+    assert _errors(sarif_validator, sarif) == []
+    assert sarif["runs"][0]["properties"] == {"tfVersion": release, "tfBehavesAs": behaves, "tfVersionSource": source}
 
 
 def test_unknown_format_is_usage_error(tmp_path: Path) -> None:

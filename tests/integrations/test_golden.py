@@ -49,7 +49,7 @@ def compare(name: str, actual: str) -> None:
                                 f"UPDATE_GOLDEN=1 python -m pytest {__file__} and review the diff")
 
 
-@pytest.mark.parametrize("fmt", [pytest.param(f, id=f) for f in FORMAT_NAMES])
+@pytest.mark.parametrize("fmt", [pytest.param(f, id=f) for f in (*FORMAT_NAMES, "concise")])
 def test_project_golden(fmt: str) -> None:
     code, out, err = run_cli("check", ".", "--format", fmt, "--show-suppressed", cwd=PROJECT)
     assert code == 1, err

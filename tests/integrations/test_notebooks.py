@@ -33,7 +33,7 @@ def nb(tmp_path: Path) -> Path:
 
 
 def test_text_points_at_cell_and_line(nb: Path) -> None:
-    code, out, err = run_cli("check", "explore.ipynb", cwd=nb)
+    code, out, err = run_cli("check", "--output-format", "concise", "explore.ipynb", cwd=nb)
     assert code == 1, err
     assert out.splitlines() == [
         "explore.ipynb:cell 6:4:11: RNN101 `encoder_cell` (cell 2, line 5) is layers 0, 1 and 2 of this "

@@ -9,6 +9,7 @@ from typing import Dict
 import pytest
 
 from rnn_reuse_lint.pins import parse_requirement
+from rnn_reuse_lint.settings import behaves_as
 from tests.integrations.helpers import BAD, check_json, git, run_cli, write
 
 
@@ -44,9 +45,11 @@ from tests.integrations.helpers import BAD, check_json, git, run_cli, write
 def test_pin_decides_the_version(tmp_path: Path, files: Dict[str, str], version: str, source: str) -> None:
     write(tmp_path, {**files, "src/m.py": BAD})
     code, doc = check_json("src", cwd=tmp_path)
-    assert (doc["tf_version"], doc["tf_version_source"]) == (version, source)
+    # `version` is the behaviour class the pin maps to; tf_version is the release it names (issue 16 item 9)
+    assert (doc["tf_behaves_as"], doc["tf_version_source"]) == (behaves_as(version), source)
     code, out, _ = run_cli("check", "--format", "sarif", "src", cwd=tmp_path)
-    assert json.loads(out)["runs"][0]["properties"] == {"tfVersion": version, "tfVersionSource": source}
+    assert json.loads(out)["runs"][0]["properties"] == {"tfVersion": doc["tf_version"],
+                                                        "tfBehavesAs": behaves_as(version), "tfVersionSource": source}
 
 
 @pytest.mark.parametrize("pin, wording", [
