@@ -130,12 +130,14 @@ class SameCellInSeveralLayers(Rule):
                 "import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(8)\n"
                 "stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 3)\n", line=3, contains="layers 0, 1 and 2",
                 expected_fix="import tensorflow as tf\n"
-                             "stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8) for _ in range(3)])\n"),
+                             "stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.LSTMCell(8)\n"
+                             "                                     for _ in range(3)])\n"),
         Invalid("constructor-times-n",
                 "import tensorflow as tf\nstack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(8)] * n)\n",
                 line=2, contains="every layer",
                 expected_fix="import tensorflow as tf\n"
-                             "stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(8) for _ in range(n)])\n"),
+                             "stack = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(8)\n"
+                             "                                     for _ in range(n)])\n"),
         Invalid("comprehension-over-outside-cell",
                 "from tensorflow.contrib import rnn\ncell = rnn.BasicLSTMCell(8)\n"
                 "stack = rnn.MultiRNNCell([cell for _ in range(2)])\n", line=3, contains="`cell`",
@@ -146,7 +148,8 @@ class SameCellInSeveralLayers(Rule):
                 "layers = [tf.nn.rnn_cell.DropoutWrapper(base) for _ in range(2)]\n"
                 "stack = tf.nn.rnn_cell.MultiRNNCell(layers)\n", line=4, contains="`base`",
                 expected_fix="import tensorflow as tf\n"
-                             "layers = [tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.LSTMCell(8)) for _ in range(2)]\n"
+                             "layers = [tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.LSTMCell(8))\n"
+                             "          for _ in range(2)]\n"
                              "stack = tf.nn.rnn_cell.MultiRNNCell(layers)\n"),
         Invalid("imported-factory-called-once",
                 "import tensorflow as tf\nfrom models.cells import make_cell\n"

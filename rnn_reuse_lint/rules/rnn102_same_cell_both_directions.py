@@ -89,33 +89,42 @@ class SameCellBothDirections(Rule):
                 "import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(8)\n"
                 "out, st = tf.nn.bidirectional_dynamic_rnn(cell, cell, x, dtype=tf.float32)\n",
                 line=3, contains="`cell`",
-                expected_fix="import tensorflow as tf\ncell = tf.nn.rnn_cell.LSTMCell(8)\n"
-                             "out, st = tf.nn.bidirectional_dynamic_rnn(cell, tf.nn.rnn_cell.LSTMCell(8), x, "
-                             "dtype=tf.float32)\n"),
+                expected_fix="import tensorflow as tf\n"
+                             "cell = tf.nn.rnn_cell.LSTMCell(8)\n"
+                             "out, st = tf.nn.bidirectional_dynamic_rnn(cell, tf.nn.rnn_cell.LSTMCell(8), x,\n"
+                             "                                          dtype=tf.float32)\n"),
         Invalid("alias-by-keyword",
                 "import tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(8)\nfw = cell\nbw = cell\n"
                 "out, st = tf.nn.bidirectional_dynamic_rnn(cell_bw=bw, cell_fw=fw, inputs=x)\n",
                 line=5, contains="forward and the backward",
-                expected_fix="import tensorflow as tf\ncell = tf.nn.rnn_cell.GRUCell(8)\nfw = cell\nbw = cell\n"
-                             "out, st = tf.nn.bidirectional_dynamic_rnn(cell_bw=tf.nn.rnn_cell.GRUCell(8), "
-                             "cell_fw=fw, inputs=x)\n"),
+                expected_fix="import tensorflow as tf\n"
+                             "cell = tf.nn.rnn_cell.GRUCell(8)\n"
+                             "fw = cell\n"
+                             "bw = cell\n"
+                             "out, st = tf.nn.bidirectional_dynamic_rnn(cell_bw=tf.nn.rnn_cell.GRUCell(8),\n"
+                             "                                          cell_fw=fw, inputs=x)\n"),
         Invalid("wrappers-around-one-base",
                 "import tensorflow as tf\nbase = tf.nn.rnn_cell.LSTMCell(8)\n"
                 "fw = tf.nn.rnn_cell.DropoutWrapper(base, output_keep_prob=0.9)\n"
                 "bw = tf.nn.rnn_cell.DropoutWrapper(base, output_keep_prob=0.9)\n"
                 "out, st = tf.nn.bidirectional_dynamic_rnn(fw, bw, x, dtype=tf.float32)\n",
                 line=5, contains="`base`",
-                expected_fix="import tensorflow as tf\nbase = tf.nn.rnn_cell.LSTMCell(8)\n"
+                expected_fix="import tensorflow as tf\n"
+                             "base = tf.nn.rnn_cell.LSTMCell(8)\n"
                              "fw = tf.nn.rnn_cell.DropoutWrapper(base, output_keep_prob=0.9)\n"
-                             "bw = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.LSTMCell(8), output_keep_prob=0.9)\n"
+                             "bw = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.LSTMCell(8),\n"
+                             "                                   output_keep_prob=0.9)\n"
                              "out, st = tf.nn.bidirectional_dynamic_rnn(fw, bw, x, dtype=tf.float32)\n"),
         Invalid("same-list-stacked",
                 "import tensorflow as tf\ncells = [tf.nn.rnn_cell.LSTMCell(8) for _ in range(2)]\n"
                 "out, f, b = tf.contrib.rnn.stack_bidirectional_dynamic_rnn(cells, cells, x, dtype=tf.float32)\n",
                 line=3, contains="stack_bidirectional_dynamic_rnn",
-                expected_fix="import tensorflow as tf\ncells = [tf.nn.rnn_cell.LSTMCell(8) for _ in range(2)]\n"
-                             "out, f, b = tf.contrib.rnn.stack_bidirectional_dynamic_rnn(cells, "
-                             "[tf.nn.rnn_cell.LSTMCell(8) for _ in range(2)], x, dtype=tf.float32)\n"),
+                expected_fix="import tensorflow as tf\n"
+                             "cells = [tf.nn.rnn_cell.LSTMCell(8) for _ in range(2)]\n"
+                             "out, f, b = tf.contrib.rnn.stack_bidirectional_dynamic_rnn(cells,\n"
+                             "                                                           [tf.nn.rnn_cell.LSTMCell(8)\n"
+                             "                                                            for _ in range(2)],\n"
+                             "                                                           x, dtype=tf.float32)\n"),
     )
 
     def check(self, model: ModuleModel, context: RuleContext) -> Iterator[Finding]:
