@@ -30,7 +30,7 @@ DEFAULT_LABELS = (os.path.join(ROOT, "benchmarks", "realworld", "labels_*.tsv"),
                   "/work/wt/realworld*/benchmarks/realworld/labels_*.tsv")
 VERDICTS = ("confirmed", "refuted", "not-reached", "error")
 TARGET = 0.80
-_REASON = re.compile(r"\b([A-Z]\w*(?:Error|Exception|Exit|Timeout|Crashed|NotSupportedOnTF2))\b")
+_REASON = re.compile(r"\b((?:[A-Z]\w*)?(?:Error|Exception|Exit|Timeout|Crashed|NotSupportedOnTF2))\b")
 
 Label = Dict[str, str]
 

@@ -62,12 +62,13 @@ def _read_program(path: str) -> Tuple[Optional[str], Optional[Dict[str, Any]], O
 
 def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional[str] = None,
                 defines: Mapping[str, str] = {}, memory_mb: int = MEMORY_MB, cgroup: bool = True,
-                targets: Mapping[str, Sequence[int]] = {},
+                targets: Mapping[str, Sequence[int]] = {}, force: Mapping[str, Sequence[Mapping[str, Any]]] = {},
                 progress: Optional[Callable[[int, str], None]] = None) -> List[Dict[str, Any]]:
     """Trace each file in a process forked from one warm sandboxed zygote; one trace dict per path, in order.
 
     `memory_mb` bounds what each file may allocate; `cgroup=False` skips the per-file memory cgroup (the other
     limits still hold). `targets`: per path, the lines of the findings to aim the synthesized values at;
+    `force`: per path, what its findings assume (assumptions.forced_lines), given to those lines in the run;
     `progress(done, path)` is called before each file.
 
     A file that crashes, hangs or exhausts memory gets a trace whose "error" says so, and the child is restarted
@@ -89,7 +90,7 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
                 continue
             source, normalized = runnable_source(source, path)
             request = {"path": path, "abspath": os.path.abspath(path), "source": source,
-                       "plan": make_plan(source, path, defines, targets.get(path, ())), "normalized": list(normalized),
+                       "plan": make_plan(source, path, defines, targets.get(path, ()), force.get(path, ())), "normalized": list(normalized),
                        "package": package_of(source, path)}
             if child is None:
                 child = Child(python, memory_mb=memory_mb, cgroup=cgroup)

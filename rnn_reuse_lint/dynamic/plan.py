@@ -129,9 +129,8 @@ class _Uses(ast.NodeVisitor):
         for i, arg in enumerate(node.args):
             if i == 0 and (callee in _SEQ_DRIVERS or callee in _LIST_DRIVERS or callee in _CELL_TAKERS):
                 self._tag(arg, "cell")
-                if isinstance(arg, (ast.List, ast.Tuple)):
-                    for elt in arg.elts:
-                        self._tag(elt, "cell")
+                for elt in _listed(arg):
+                    self._tag(elt, "cell")
             elif callee in _SEQ_DRIVERS and i == _SEQ_DRIVERS[callee]:
                 self._tag(arg, "seq_input")
             elif callee in _LIST_DRIVERS and i == _LIST_DRIVERS[callee]:
@@ -202,6 +201,17 @@ class _Uses(ast.NodeVisitor):
         self.generic_visit(node)
 
 
+def _listed(node: ast.AST) -> List[ast.expr]:
+    """The elements a cell list is made of: `[a, b]`, `[a] * n`, `[a for _ in range(n)]`."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return list(node.elts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return _listed(node.left) + _listed(node.right)
+    if isinstance(node, ast.ListComp):
+        return [node.elt]
+    return []
+
+
 def _aimed(literals: Mapping[Tuple[str, str], List[Tuple[int, str]]], key: Tuple[str, str]) -> Optional[Spec]:
     """The compared literal that best leads on (first written among the best scored), with the others that do
     not give up as alternatives: an entry failing before any RNN runs is retried with them, in order."""
@@ -227,6 +237,8 @@ class FileContext:
         self.cell_class = found.group(1) if found else "tf.nn.rnn_cell.LSTMCell"
         self.config_class: Optional[str] = None
         self.config_attrs: Set[str] = set()
+        self.functions: Dict[str, ast.FunctionDef] = {
+            node.name: node for node in (tree.body if tree is not None else []) if isinstance(node, ast.FunctionDef)}
         for node in tree.body if tree is not None else []:
             if isinstance(node, ast.ClassDef) and "config" in node.name.lower() and self.config_class is None:
                 attrs = {t.id for stmt in node.body if isinstance(stmt, ast.Assign) for t in stmt.targets
@@ -359,8 +371,31 @@ def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping
         elif _looks_like_size(name):
             out[name] = _value_spec(size_value(name))
         else:
-            out[name] = {"kind": "literal", "value": None}
+            out[name] = _forwarded(name, fn, targets, file) or {"kind": "literal", "value": None}
     return out
+
+
+def _forwarded(name: str, fn: ast.FunctionDef, targets: Sequence[int], file: FileContext,
+               depth: int = 2) -> Optional[Spec]:
+    """A parameter the function only hands on to another function of the file (`def tied(src, tgt): return
+    model(src, tgt, cell)`) gets what that function's own use of it asks for."""
+    for call in ast.walk(fn):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+            continue
+        callee = file.functions.get(call.func.id)
+        if callee is None or callee is fn:
+            continue
+        params = [a.arg for a in list(getattr(callee.args, "posonlyargs", [])) + list(callee.args.args)]
+        passed = [(params[i], a) for i, a in enumerate(call.args[:len(params)])]
+        passed += [(kw.arg, kw.value) for kw in call.keywords if kw.arg is not None]
+        for param, value in passed:
+            if isinstance(value, ast.Name) and value.id == name:
+                spec = _infer({param}, callee.body, targets, file).get(param)
+                if spec is None and depth > 1:
+                    spec = _forwarded(param, callee, targets, file, depth - 1)
+                if spec is not None:
+                    return spec
+    return None
 
 
 def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
@@ -430,19 +465,24 @@ def parse_define(text: str) -> Tuple[str, Spec]:
     return name, {"kind": "literal", "value": literal}
 
 
-def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: Sequence[int] = ()) -> Dict[str, Any]:
-    """The request plan for one file: {"free": {name: spec}, "entries": [...]} (empty if it does not parse).
+def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: Sequence[int] = (),
+              force: Sequence[Mapping[str, Any]] = ()) -> Dict[str, Any]:
+    """The request plan for one file: {"free": {name: spec}, "entries": [...], "force": [...], "cell_class": ...}
+    (no free names or entries if it does not parse).
 
     targets: lines the run should reach (the static findings'); a value compared with string literals gets the
-    literal whose branch holds one of them."""
+    literal whose branch holds one of them. force: what findings assume, per line (assumptions.forced_lines);
+    the child gives those lines at least two layers and a cell of `cell_class` where the code has none."""
     parsed = dict(parse_define("%s=%s" % (k, v)) for k, v in defines.items())
     try:
         tree = ast.parse(source, filename)
         names = free_names(source, filename)
     except (SyntaxError, ValueError):
-        return {"free": parsed, "entries": []}
-    free = _infer(names - set(IMPLICIT_MODULES), [tree], targets, FileContext(tree, source))
+        return {"free": parsed, "entries": [], "force": list(force), "cell_class": FileContext().cell_class}
+    context = FileContext(tree, source)
+    free = _infer(names - set(IMPLICIT_MODULES), [tree], targets, context)
     for name in sorted(names & set(IMPLICIT_MODULES)):
         free[name] = {"kind": "module", "module": IMPLICIT_MODULES[name]}
     free.update(parsed)
-    return {"free": free, "entries": entries(tree, source, parsed, targets)}
+    return {"free": free, "entries": entries(tree, source, parsed, targets), "force": [dict(f) for f in force],
+            "cell_class": context.cell_class}

@@ -9,7 +9,7 @@ import sys
 import time
 import types
 
-from . import hooks, stubs, tolerate
+from . import force, hooks, stubs, tolerate
 from .stubs import StubImporter
 from .summarize import Numbering, summarize
 from .tracer import StopTrace
@@ -317,6 +317,7 @@ class FileRunner(object):
         self.partial = result     # what a timeout in the middle of the file still reports
         try:
             tree = ast.parse(source, path)
+            tree = force.Marker(plan.get("force")).visit(tree)
             tree = tolerate.Wrapper().visit(tree)
             marker = _EnterMarker()
             tree = marker.visit(tree)
@@ -341,6 +342,8 @@ class FileRunner(object):
         tolerance = tolerate.Tolerance(self.tracer)
         stubs.reset_budget()
         tolerate.install(tb, tolerance)
+        forcing = force.Forcing(factory.cell, plan.get("cell_class") or "", lambda what: note(what))
+        force.install(tb, forcing)
         folder = os.path.dirname(request.get("abspath") or os.path.abspath(path))
         package = request.get("package")
         folders = [folder] + ([package["root"]] if package else [])
@@ -372,6 +375,7 @@ class FileRunner(object):
         def unit(name, fn, tentative=False):
             self._fresh_graph()
             tb.cache = {}
+            forcing.reset()   # cells stand in per graph, as synthesized values do
             self.tracer.begin_unit(name, path)
             error = None
             stopped = None
