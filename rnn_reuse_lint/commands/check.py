@@ -84,6 +84,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                          help="wall-clock limit per traced file (default: config `timeout`, else 60)")
     dynamic.add_argument("--python", default=None, metavar="PATH",
                          help="interpreter whose TensorFlow runs the code (default: config `python`, else this one)")
+    dynamic.add_argument("--tf1-python", default=None, metavar="PATH",
+                         help="a TF 1.x interpreter for the files whose trace stops on a TF-1-only API "
+                              "(tf.contrib pieces with no TF 2 equivalent); default: config `tf1-python`")
     dynamic.add_argument("--define", action="append", default=None, metavar="NAME=VALUE",
                          help="value for a free name in the traced code (repeatable; adds to config `define`)")
 
@@ -219,7 +222,7 @@ def with_dynamic_verdicts(results: Sequence[FileResult], settings: Settings) -> 
     force = {r.path: forced_lines((*r.findings, *r.suppressed)) for r in results if r.path in targets}
     with Progress(len(targets)) as progress:
         traces = trace_files(targets, timeout=settings.timeout, python=settings.python, defines=settings.defines,
-                             targets=lines, force=force, progress=progress.file)
+                             targets=lines, force=force, tf1_python=settings.tf1_python, progress=progress.file)
     by_path = {str(t.get("path", p)): t for p, t in zip(targets, traces)}
     out = []
     for r in results:

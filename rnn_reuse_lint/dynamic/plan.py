@@ -31,6 +31,7 @@ IMPLICIT_MODULES = {"tf": "tensorflow", "keras": "tf_keras", "np": "numpy"}
 _PRIORITY = ("cell", "list_input", "seq_input", "step_input", "seq_len", "namespace", "int", "tensor")
 _CELL_TAKERS = {"MultiRNNCell", "DropoutWrapper", "ResidualWrapper", "DeviceWrapper", "RNN", "StackedRNNCells",
                 "Bidirectional"}
+_CELL_KEYWORDS = {"cell", "cell_fw", "cell_bw", "cells", "cells_fw", "cells_bw"}
 _CELL_ATTRS = {"zero_state", "state_size", "output_size", "get_initial_state"}
 _CELL_CLASS = re.compile(r"\b((?:[A-Za-z_]\w*\.)*(?:Basic)?(?:LSTM|GRU|RNN|SimpleRNN)Cell)\b(?=\s*\()")
 # What a probability-like name gets: valid both as a keep probability and as a drop rate (keep_prob=0.0 divides
@@ -90,13 +91,25 @@ class _Uses(ast.NodeVisitor):
         self.attrs: Dict[str, Set[str]] = {n: set() for n in names}
         # (name, attribute or "") -> string literals it is compared with, each with a score (higher = better aim)
         self.literals: Dict[Tuple[str, str], List[Tuple[int, str]]] = {}
+        self.stored: Dict[str, str] = {}   # "self.attr" -> the parameter __init__ stored there
 
     def _compared(self, node: ast.expr) -> Optional[Tuple[str, str]]:
         if isinstance(node, ast.Name) and node.id in self.names:
             return node.id, ""
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in self.names:
             return node.value.id, node.attr
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            return "self." + node.attr, ""   # resolved to the parameter __init__ stores there (see _infer)
         return None
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        """`self.cell_type = cell_type` in __init__: comparisons of `self.cell_type` aim the parameter."""
+        if isinstance(node.value, ast.Name) and node.value.id in self.names:
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
+                        target.value.id == "self":
+                    self.stored["self." + target.attr] = node.value.id
+        self.generic_visit(node)
 
     def visit_If(self, node: ast.If) -> None:
         """`if args.model == 'lstm':` -> 'lstm' is a candidate for args.model; the branch holding a finding's line
@@ -153,6 +166,10 @@ class _Uses(ast.NodeVisitor):
                 self._tag(kw.value, "list_input" if callee in _LIST_DRIVERS else "seq_input")
             elif kw.arg == "sequence_length":
                 self._tag(kw.value, "seq_len")
+            elif kw.arg in _CELL_KEYWORDS:
+                self._tag(kw.value, "cell")
+                for elt in _listed(kw.value):
+                    self._tag(elt, "cell")
             elif kw.arg in _SIZE_KEYWORDS:
                 self._tag(kw.value, "int")
             elif kw.arg == "shape":
@@ -305,6 +322,8 @@ def _infer(names: Set[str], nodes: Iterable[ast.AST], targets: Sequence[int] = (
     uses = _Uses(names, targets)
     for node in nodes:
         uses.visit(node)
+    for attr, name in uses.stored.items():
+        uses.literals.setdefault((name, ""), []).extend(uses.literals.get((attr, ""), []))
     out: Dict[str, Spec] = {}
     for name in sorted(names):
         spec = _spec_for(name, uses.tags[name], uses.attrs[name], uses.literals, context)

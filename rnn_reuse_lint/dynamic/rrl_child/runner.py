@@ -9,7 +9,7 @@ import sys
 import time
 import types
 
-from . import force, hooks, stubs, tolerate
+from . import force, hooks, shim, stubs, tolerate
 from .stubs import StubImporter
 from .summarize import Numbering, summarize
 from .tracer import StopTrace
@@ -370,6 +370,13 @@ class FileRunner(object):
         tb.on_use = note
         tolerance.on_failure = note
         importer.on_stub = note
+        tf1_only = []
+
+        def missing_piece(name):
+            if name not in tf1_only:
+                tf1_only.append(name)
+                note("%s (stub: not in TF 2)" % name)
+        shim.MISSING["on"] = missing_piece
         result_events = []
 
         def unit(name, fn, tentative=False):
@@ -458,6 +465,7 @@ class FileRunner(object):
                 sys.modules["__main__"] = old_main
             os._exit = old_exit
             sys.argv = old_argv
+            shim.MISSING["on"] = None
             try:
                 sys.meta_path.remove(user_finder)
             except ValueError:
@@ -471,6 +479,9 @@ class FileRunner(object):
             result["synthesized"][key] = text
         for name, text in importer.stubbed.items():
             result["synthesized"]["import %s" % name] = text
+        for name in tf1_only:
+            result["synthesized"][name] = "stub (TF 2 has no equivalent)"
+        result["tf1_only"] = tf1_only
         result["tolerated"] = tolerance.failures
         result["synth_events"] = result_events[:500]
         for failure in tolerance.failures:
