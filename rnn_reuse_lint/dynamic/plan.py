@@ -55,6 +55,8 @@ def _callee(node: ast.Call) -> str:
 def size_value(name: str) -> Any:
     """A small, plausible value for a size-like name (sizes equal the default input depth so stacks fit)."""
     low = name.lower()
+    if low.endswith(("name", "_dir", "path", "scope")):
+        return name   # a scope, file or folder name: a string (a number fails tf.name_scope and os.path)
     if any(w in low for w in ("prob", "keep")) or "dropout" in low or low.endswith("rate"):
         return PROBABILITY
     if low.startswith(("is_", "use_", "training")):
@@ -497,7 +499,7 @@ def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: S
         tree = ast.parse(source, filename)
         names = free_names(source, filename)
     except (SyntaxError, ValueError):
-        return {"free": parsed, "entries": [], "force": list(force), "cell_class": FileContext().cell_class}
+        return {"free": parsed, "entries": []}   # the child reports the syntax error: nothing to force
     context = FileContext(tree, source)
     free = _infer(names - set(IMPLICIT_MODULES), [tree], targets, context)
     for name in sorted(names & set(IMPLICIT_MODULES)):

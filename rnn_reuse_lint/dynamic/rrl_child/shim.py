@@ -37,6 +37,20 @@ def _missing(name):
     return StubModule(name)
 
 
+class _Filled(types.ModuleType):
+    """A TF internal module whose names TF 2 dropped stand in (through _missing) when imported from it."""
+
+    def __init__(self, real):
+        types.ModuleType.__init__(self, real.__name__)
+        self.__dict__["_rrl_real"] = real
+
+    def __getattr__(self, name):
+        real = self.__dict__["_rrl_real"]
+        if hasattr(real, name) or name.startswith("__"):
+            return getattr(real, name)
+        return _missing("%s.%s" % (real.__name__, name))
+
+
 def _unsupported(name):
     return NotSupportedOnTF2(
         "not supported on TF 2: %s (no tf.compat.v1 equivalent; trace with --python pointing at a "
@@ -155,8 +169,31 @@ _RENAMED_NN = {"rnn": "static_rnn", "bidirectional_rnn": "static_bidirectional_r
                "state_saving_rnn": "static_state_saving_rnn"}
 
 
+def _old_orders(api):
+    """TF 0.x's `concat(dim, values)` and `split(dim, num, value)`: TF 1.0 swapped the arguments. A call in the
+    old order is unambiguous (a Python int first, then a list; or a Python int first and no int third) and is reordered; any other
+    call goes through unchanged."""
+    concat, split = api.concat, api.split
+    if getattr(concat, "_rrl_orders", False):
+        return
+
+    def concat_either(*args, **kwargs):
+        if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], (list, tuple)):
+            args = (args[1], args[0]) + args[2:]
+        return concat(*args, **kwargs)
+
+    def split_either(*args, **kwargs):
+        if len(args) >= 3 and isinstance(args[0], int) and not isinstance(args[2], (int, list, tuple)):
+            args = (args[2], args[1], args[0]) + args[3:]
+        return split(*args, **kwargs)
+    for wrapper in (concat_either, split_either):
+        wrapper._rrl_orders = True
+    api.concat, api.split = concat_either, split_either
+
+
 def _renamed(api):
-    """Give the TF1-style API object its pre-1.0 names where it lacks them."""
+    """Give the TF1-style API object its pre-1.0 names where it lacks them (and the old argument orders)."""
+    _old_orders(api)
     for table, owner in ((_RENAMED, api), (_RENAMED_NN, getattr(api, "nn", None))):
         for old, new in table.items():
             if owner is None or hasattr(owner, old):
@@ -260,6 +297,8 @@ def _user_import(v1):
             return mod if fromlist else v1
         if len(parts) > 1 and parts[1] in _INTERNAL:
             mod = real_import(name, globals, locals, fromlist, level)
+            if fromlist and any(n != "*" and not hasattr(mod, n) for n in fromlist):
+                return _Filled(mod)   # `from tensorflow.python import shape`: a TF 0.x internal gone since
             return mod if fromlist else v1
         target = v1
         try:
