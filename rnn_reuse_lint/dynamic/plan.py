@@ -92,8 +92,8 @@ class _Uses(ast.NodeVisitor):
         self.tags: Dict[str, List[str]] = {n: [] for n in names}
         self.attrs: Dict[str, Set[str]] = {n: set() for n in names}
         # (name, attribute or "") -> string literals it is compared with, each with a score (higher = better aim)
-        self.literals: Dict[Tuple[str, str], List[Tuple[int, str]]] = {}
-        self.stored: Dict[str, str] = {}   # "self.attr" -> the parameter __init__ stored there
+        self.literals: Dict[Tuple[str, str], List[Tuple[int, Any]]] = {}
+        self.stored: Dict[str, Tuple[str, str]] = {}   # "self.attr" -> the parameter (attribute) stored there
 
     def _compared(self, node: ast.expr) -> Optional[Tuple[str, str]]:
         if isinstance(node, ast.Name) and node.id in self.names:
@@ -105,18 +105,29 @@ class _Uses(ast.NodeVisitor):
         return None
 
     def visit_Assign(self, node: ast.Assign) -> None:
-        """`self.cell_type = cell_type` in __init__: comparisons of `self.cell_type` aim the parameter."""
-        if isinstance(node.value, ast.Name) and node.value.id in self.names:
+        """`self.cell_type = cell_type` (or `= config.cell_type`) in __init__: comparisons of `self.cell_type` aim
+        the parameter (or its attribute)."""
+        source = self._compared(node.value)
+        if source is not None and not source[0].startswith("self."):
             for target in node.targets:
                 if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
                         target.value.id == "self":
-                    self.stored["self." + target.attr] = node.value.id
+                    self.stored["self." + target.attr] = source
         self.generic_visit(node)
 
     def visit_If(self, node: ast.If) -> None:
         """`if args.model == 'lstm':` -> 'lstm' is a candidate for args.model; the branch holding a finding's line
         wins, then any branch that does not give up (`raise`, `sys.exit`) on the way."""
         test = node.test
+        flag = self._compared(test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+                              else test)
+        if flag is not None and self.targets:
+            # `if config.bidirectional:` with the finding in one branch: the truth value that takes it
+            negated = isinstance(test, ast.UnaryOp)
+            for branch, value in ((node.body, True), (node.orelse, False)):
+                if branch and any(branch[0].lineno <= t <= max(getattr(n, "end_lineno", None) or n.lineno
+                                                               for n in branch) for t in self.targets):
+                    self.literals.setdefault(flag, []).append((2, value != negated))
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             left, right = test.left, test.comparators[0]
             key = self._compared(left)
@@ -231,20 +242,22 @@ def _listed(node: ast.AST) -> List[ast.expr]:
     return []
 
 
-def _aimed(literals: Mapping[Tuple[str, str], List[Tuple[int, str]]], key: Tuple[str, str]) -> Optional[Spec]:
+def _aimed(literals: Mapping[Tuple[str, str], List[Tuple[int, Any]]], key: Tuple[str, str]) -> Optional[Spec]:
     """The compared literal that best leads on (first written among the best scored), with the others that do
     not give up as alternatives: an entry failing before any RNN runs is retried with them, in order."""
     found = literals.get(key)
     if not found:
         return None
     ranked = sorted(enumerate(found), key=lambda item: (-item[1][0], item[0]))
-    values: List[str] = []
+    values: List[Any] = []
     for _, (score, value) in ranked:
         if value not in values and (score > 0 or not values):
             values.append(value)
     spec: Spec = {"kind": "literal", "value": values[0]}
     if len(values) > 1:
         spec["alternatives"] = values[1:]
+    if len({value for score, value in found if score == 2}) > 1:
+        spec["rerun"] = True   # findings sit in exclusive branches: the entry runs once per value that reaches one
     return spec
 
 
@@ -275,7 +288,7 @@ _NO_CONTEXT = FileContext()
 
 
 def _spec_for(name: str, tags: List[str], attrs: Set[str],
-              literals: Mapping[Tuple[str, str], List[Tuple[int, str]]] = {},
+              literals: Mapping[Tuple[str, str], List[Tuple[int, Any]]] = {},
               context: FileContext = _NO_CONTEXT) -> Optional[Spec]:
     aimed = _aimed(literals, (name, ""))
     if aimed is not None:
@@ -324,8 +337,8 @@ def _infer(names: Set[str], nodes: Iterable[ast.AST], targets: Sequence[int] = (
     uses = _Uses(names, targets)
     for node in nodes:
         uses.visit(node)
-    for attr, name in uses.stored.items():
-        uses.literals.setdefault((name, ""), []).extend(uses.literals.get((attr, ""), []))
+    for attr, key in uses.stored.items():
+        uses.literals.setdefault(key, []).extend(uses.literals.get((attr, ""), []))
     out: Dict[str, Spec] = {}
     for name in sorted(names):
         spec = _spec_for(name, uses.tags[name], uses.attrs[name], uses.literals, context)

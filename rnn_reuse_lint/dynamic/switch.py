@@ -31,9 +31,9 @@ def _progress(trace: Dict[str, Any]) -> int:
 def switched(tf2: Dict[str, Any], tf1: Dict[str, Any], why: str) -> Dict[str, Any]:
     """The trace that got further (the TF 2 one on a tie), saying under which TensorFlow and why it switched."""
     started = (tf1.get("error") or {}).get("type") != "ChildError"
-    # TF 1's own API beats TF 2's stand-ins for it when it gets as far
+    # TF 1's own API beats TF 2's stand-ins for it when it gets as far and ends cleanly
     ahead = _progress(tf1) - _progress(tf2)
-    keep = tf1 if started and (ahead > 0 or (ahead == 0 and tf2.get("tf1_only"))) else tf2
+    keep = tf1 if started and (ahead > 0 or (ahead == 0 and tf2.get("tf1_only") and not tf1.get("error"))) else tf2
     out = dict(keep)
     out["switch"] = {"why": why, "tf1_version": tf1.get("tf_version"), "kept": keep.get("tf_version"),
                      "tf1_error": tf1.get("error")}

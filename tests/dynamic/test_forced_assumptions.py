@@ -108,6 +108,8 @@ def test_the_trace_that_got_further_is_kept() -> None:
     stood_in = dict(tf1, tf_version="2.21.0", tf1_only=["tf.contrib.crf"])
     assert switched(stood_in, tf1, "why")["tf_version"] == "1.15.0"
     assert switched(dict(stood_in, tf1_only=[]), tf1, "why")["tf_version"] == "2.21.0"
+    failing = dict(tf1, runs=[], error={"type": "ValueError"})
+    assert switched(dict(stood_in, runs=[], error={"type": "ValueError"}), failing, "why")["tf_version"] == "2.21.0"
 
 
 def test_tf1_only_pieces_stand_in_on_tf2(fixture_traces: Dict[str, Dict[str, Any]]) -> None:

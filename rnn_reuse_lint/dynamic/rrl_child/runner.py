@@ -458,7 +458,7 @@ class FileRunner(object):
                     outcome = unit(entry["name"], lambda e=entry, k=k: self._call_entry(globs, e, factory, result,
                                                                                          entered, k),
                                    tentative=k < choices - 1)
-                    if outcome != "retry":
+                    if outcome != "retry" and not _reruns(entry):
                         break
         finally:
             if old_main is not None:
@@ -539,6 +539,13 @@ def _choices(entry):
                        [len(v.get("alternatives") or []) for v in (spec.get("attrs") or {}).values()
                         if isinstance(v, dict)])
     return 1 + most
+
+
+def _reruns(entry):
+    """Whether the entry runs once per choice (findings in exclusive branches), not only until one succeeds."""
+    specs = list((entry.get("init_args") or {}).values()) + list((entry.get("args") or {}).values())
+    specs += [v for s in list(specs) for v in (s.get("attrs") or {}).values() if isinstance(v, dict)]
+    return any(s.get("rerun") for s in specs)
 
 
 def _choose(spec, choice):
