@@ -379,6 +379,13 @@ def _has_rnn(source_lines: List[str], node: ast.AST) -> bool:
     return bool(RNN_TOKENS.search("\n".join(source_lines[start:end])))
 
 
+def _holds(node: ast.AST, targets: Sequence[int]) -> bool:
+    """Whether a finding's line lies in the function (a train() that only calls the model and builds the optimizer
+    holds an RNN105 line without any RNN name in it)."""
+    lo, hi = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or 0
+    return any(lo <= t <= hi for t in targets)
+
+
 def _params(fn: ast.FunctionDef, skip_self: bool) -> List[str]:
     args = fn.args
     positional = list(getattr(args, "posonlyargs", [])) + list(args.args)
@@ -439,7 +446,8 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
     file = FileContext(tree, source)
     out: List[Dict[str, Any]] = []
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _has_rnn(lines, node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (_has_rnn(lines, node)
+                                                                           or _holds(node, targets)):
             if isinstance(node, ast.AsyncFunctionDef):
                 continue
             out.append({"kind": "function", "name": node.name, "line": node.body[0].lineno,

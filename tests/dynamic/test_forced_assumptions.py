@@ -114,10 +114,10 @@ def test_the_trace_that_got_further_is_kept() -> None:
 
 def test_tf1_only_pieces_stand_in_on_tf2(fixture_traces: Dict[str, Dict[str, Any]]) -> None:
     trace = fixture_traces[TF1_ONLY]
-    assert trace["tf1_only"] == ["tensorflow.contrib.crf"] and trace["error"] is None
+    assert trace["tf1_only"] == ["tf.contrib.crf"] and trace["error"] is None
     (f,) = verify(_findings(TF1_ONLY), {TF1_ONLY: trace})
     assert f.dynamic is not None and (f.dynamic.verdict, f.dynamic.reached_via) == ("confirmed", "synthesized")
-    assert "tensorflow.contrib.crf (stub: not in TF 2)" in f.dynamic.evidence
+    assert "tf.contrib.crf (stub: not in TF 2)" in f.dynamic.evidence
 
 
 @pytest.mark.slow

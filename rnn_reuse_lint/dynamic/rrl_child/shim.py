@@ -29,9 +29,34 @@ class NotSupportedOnTF2(ImportError):
 MISSING = {"on": None}
 
 
+# The tf.contrib packages TF 1.x shipped (1.0-1.15): only a piece of one of these stands in; any other name is a
+# mistake in the traced code and stays an error, as it would be under TF 1.
+_TF1_CONTRIB = frozenset((
+    "all_reduce autograph batching bayesflow bigtable boosted_trees checkpoint cloud cluster_resolver compiler "
+    "constrained_optimization copy_graph crf cudnn_rnn data decision_trees deprecated distribute distributions "
+    "eager estimator factorization feature_column ffmpeg framework gan graph_editor grid_rnn hooks image "
+    "input_pipeline integrate keras kernel_methods labeled_tensor layers learn legacy_seq2seq linalg "
+    "linear_optimizer lookup losses memory_stats meta_graph_transform metrics mixed_precision model_pruning nccl "
+    "ndlstm nearest_neighbor nn opt optimizer_v2 predictor quantization quantize receptive_field recurrent "
+    "resampler rnn rpc saved_model seq2seq session_bundle signal slim solvers sparsemax specs staging "
+    "stat_summarizer stateless summary tensor_forest tensorboard testing text tfprof timeseries tpu training "
+    "util").split())
+
+
+def _tf1_piece(name):
+    """Whether a dotted name lies in a package TF 1.x had: tf.contrib.<one of _TF1_CONTRIB>, TF 0.x's
+    tensorflow.models, or a tensorflow.python internal."""
+    parts = name.split(".")
+    if len(parts) < 3:
+        return False
+    if parts[1] == "contrib":
+        return parts[2] in _TF1_CONTRIB
+    return parts[1] in ("models", "python")
+
+
 def _missing(name):
     on = MISSING["on"]
-    if on is None:
+    if on is None or not _tf1_piece(name):
         raise _unsupported(name)
     on(name)
     return StubModule(name)
