@@ -17,7 +17,7 @@ RNN_TOKENS = re.compile(
 BATCH, TIME, DEPTH = 2, 3, 4
 _SEQ_DRIVERS = {"dynamic_rnn": 1, "raw_rnn": -1, "bidirectional_dynamic_rnn": 2, "stack_bidirectional_dynamic_rnn": 2}
 _LIST_DRIVERS = {"static_rnn": 1, "static_state_saving_rnn": 1, "static_bidirectional_rnn": 2,
-                 "stack_bidirectional_rnn": 2}
+                 "stack_bidirectional_rnn": 2, "bidirectional_rnn": 2}   # the last: TF 0.x's name
 _SIZE_KEYWORDS = {"num_units", "units", "num_layers", "hidden_size", "batch_size", "num_proj", "output_dim",
                   "input_dim", "size", "depth", "n_hidden", "num_hidden", "vocab_size", "embedding_size"}
 _SIZE_CALLEES = {"range", "zero_state", "Dense", "Embedding", "LSTM", "GRU", "SimpleRNN", "get_variable"}
@@ -209,6 +209,10 @@ class _Uses(ast.NodeVisitor):
         self._tag(node.iter, "list_input")
         self.generic_visit(node)
 
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self._tag(node.iter, "list_input")   # `[lookup(e, i) for i in encoder_inputs]`: one tensor per step
+        self.generic_visit(node)
+
     def visit_Subscript(self, node: ast.Subscript) -> None:
         self._tag(node.slice, "int")
         self.generic_visit(node)
@@ -298,6 +302,8 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str],
         if tag in tags:
             best = tag
             break
+    if best in (None, "seq_input", "tensor", "step_input") and re.fullmatch(r"(\w+_)?cell(_\w+)?", name.lower()):
+        best = "cell"   # `cell`, `enc_cell`, `cell_fw` handed to a driver this file does not know by name
     if best is None:
         if _looks_like_input(name):
             best = "seq_input"
@@ -413,6 +419,33 @@ def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping
             out[name] = _value_spec(size_value(name))
         else:
             out[name] = _forwarded(name, fn, targets, file) or {"kind": "literal", "value": None}
+    if targets:
+        out.update(_aimed_defaults(fn, skip_self, context if context is not None else fn.body, targets))
+    return out
+
+
+def _aimed_defaults(fn: ast.FunctionDef, skip_self: bool, body: Iterable[ast.AST],
+                    targets: Sequence[int]) -> Dict[str, Spec]:
+    """Parameters with defaults keep them, except where a finding sits in a branch the default does not take
+    (`def encode(..., bidirectional=False)` with the finding under `if bidirectional:`): those get the value
+    that takes it."""
+    positional = list(getattr(fn.args, "posonlyargs", [])) + list(fn.args.args)
+    if skip_self and positional:
+        positional = positional[1:]
+    defaulted = [a.arg for a in positional[len(positional) - len(fn.args.defaults):]] if fn.args.defaults else []
+    defaulted += [a.arg for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None]
+    if not defaulted:
+        return {}
+    uses = _Uses(set(defaulted), targets)
+    for node in body:
+        uses.visit(node)
+    out: Dict[str, Spec] = {}
+    for name in defaulted:
+        found = uses.literals.get((name, ""))
+        if found and any(score == 2 for score, _ in found):
+            spec = _aimed(uses.literals, (name, ""))
+            if spec is not None:
+                out[name] = spec
     return out
 
 
