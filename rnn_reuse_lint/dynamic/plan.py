@@ -302,8 +302,9 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str],
         if tag in tags:
             best = tag
             break
-    if best in (None, "seq_input", "tensor", "step_input") and re.fullmatch(r"(\w+_)?cell(_\w+)?", name.lower()):
+    if best in (None, "seq_input", "tensor", "step_input") and re.fullmatch(r"(\w+_)?cell(_fw|_bw)?", name.lower()):
         best = "cell"   # `cell`, `enc_cell`, `cell_fw` handed to a driver this file does not know by name
+        # (not `cell_kind`, `cell_type`: those name a kind of cell)
     if best is None:
         if _looks_like_input(name):
             best = "seq_input"
