@@ -32,7 +32,7 @@ def test_the_rules_still_state_the_assumptions_the_tracer_forces() -> None:
     # assumptions.py reads the rules' wording: if a rule rephrases, this fails instead of forcing silently stopping
     forced = {f["line"]: f for f in forced_lines(_findings(ASSUMED))}
     assert forced[11] == {"line": 11, "layers": True, "cells": True}      # [cell] * depth, depth=1, a caller's cell
-    assert forced[17] == {"line": 17, "layers": True, "cells": False}     # range(FLAGS.num_layers), flag default 1
+    assert forced[16] == {"line": 16, "layers": True, "cells": True}      # range(FLAGS.num_layers), flag default 1
     assert forced[23] == {"line": 23, "layers": False, "cells": True}     # unit = cells.make_cell(4), not installed
     assert forced_lines(_findings(os.path.join(FIXTURES, "dynamic", "rnn101_char_rnn_list_multiply.py"))) == []
 
@@ -40,11 +40,11 @@ def test_the_rules_still_state_the_assumptions_the_tracer_forces() -> None:
 def test_forced_findings_get_a_verdict_that_names_the_assumption(
         fixture_traces: Dict[str, Dict[str, Any]]) -> None:
     verdicts = {f.span.line: f.dynamic for f in verify(_findings(ASSUMED), {ASSUMED: fixture_traces[ASSUMED]})}
-    assert sorted(verdicts) == [11, 17, 23]
+    assert sorted(verdicts) == [11, 16, 23]
     for line, dyn in verdicts.items():
         assert dyn is not None and (dyn.verdict, dyn.reached_via) == ("confirmed", "synthesized"), (line, dyn)
     assert "assumed: 2 layers at line 11" in verdicts[11].evidence and "the code had 1" in verdicts[11].evidence
-    assert "assumed: 2 layers at line 17" in verdicts[17].evidence
+    assert "assumed: 2 layers at line 16" in verdicts[16].evidence
     assert "assumed: a standard cell at line 23" in verdicts[23].evidence
     # forcing touches the findings' lines only: the stack of fresh cells keeps its default of one layer
     fresh = [r for r in fixture_traces[ASSUMED]["runs"] if r["scope"].startswith("fresh")]
@@ -54,7 +54,7 @@ def test_forced_findings_get_a_verdict_that_names_the_assumption(
 def test_without_forcing_the_same_lines_are_not_confirmed(tmp_path: Any) -> None:
     (trace,) = trace_files([ASSUMED], timeout=120.0)
     verdicts = {f.span.line: f.dynamic for f in verify(_findings(ASSUMED), {ASSUMED: trace})}
-    assert all(d is not None and d.verdict != "confirmed" for line, d in verdicts.items() if line in (11, 17)), \
+    assert all(d is not None and d.verdict != "confirmed" for line, d in verdicts.items() if line in (11, 16)), \
         verdicts
 
 

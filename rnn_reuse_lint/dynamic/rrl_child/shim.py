@@ -43,14 +43,19 @@ _TF1_CONTRIB = frozenset((
     "util").split())
 
 
+# The RNN pieces themselves never stand in: a stand-in cell or decoder would fake the very graph being verified,
+# so those stay a clear NotSupportedOnTF2 error (and a reason to trace the file under --tf1-python).
+_RNN_CONTRIB = frozenset(("rnn", "seq2seq", "legacy_seq2seq", "cudnn_rnn", "grid_rnn", "recurrent", "ndlstm"))
+
+
 def _tf1_piece(name):
-    """Whether a dotted name lies in a package TF 1.x had: tf.contrib.<one of _TF1_CONTRIB>, TF 0.x's
-    tensorflow.models, or a tensorflow.python internal."""
+    """Whether a dotted name lies in a package TF 1.x had and is not an RNN piece: tf.contrib.<one of
+    _TF1_CONTRIB>, TF 0.x's tensorflow.models, or a tensorflow.python internal."""
     parts = name.split(".")
     if len(parts) < 3:
         return False
     if parts[1] == "contrib":
-        return parts[2] in _TF1_CONTRIB
+        return parts[2] in _TF1_CONTRIB and parts[2] not in _RNN_CONTRIB
     return parts[1] in ("models", "python")
 
 
