@@ -51,7 +51,7 @@ def test_forced_findings_get_a_verdict_that_names_the_assumption(
     assert [len(r["layers"]) for r in fresh] == [1]
 
 
-def test_without_forcing_the_same_lines_are_not_confirmed(tmp_path: Any) -> None:
+def test_without_forcing_the_same_lines_are_not_confirmed() -> None:
     (trace,) = trace_files([ASSUMED], timeout=120.0)
     verdicts = {f.span.line: f.dynamic for f in verify(_findings(ASSUMED), {ASSUMED: trace})}
     assert all(d is not None and d.verdict != "confirmed" for line, d in verdicts.items() if line in (11, 16)), \
