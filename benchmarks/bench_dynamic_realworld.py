@@ -7,6 +7,7 @@ real-code validation set (labels_*.tsv: repo, commit, path, label, codes, lines;
 is a false confirmation (target: none), and at least 80% of the findings should get confirmed or refuted.
 
 Usage: python benchmarks/bench_dynamic_realworld.py [--repos DIR] [--labels TSV ...] [--timeout S] [--json PATH]
+       [--tf1-python PATH]   (a TF 1.x interpreter the files needing TF-1-only APIs switch to)
 Run it against another checkout's code (e.g. the baseline) with PYTHONPATH=/path/to/checkout.
 Exit status: 0 measured, 1 the analyzer failed, 2 no labels or no code found.
 """
@@ -30,7 +31,7 @@ DEFAULT_LABELS = (os.path.join(ROOT, "benchmarks", "realworld", "labels_*.tsv"),
                   "/work/wt/realworld*/benchmarks/realworld/labels_*.tsv")
 VERDICTS = ("confirmed", "refuted", "not-reached", "error")
 TARGET = 0.80
-_REASON = re.compile(r"\b([A-Z]\w*(?:Error|Exception|Exit|Timeout|Crashed|NotSupportedOnTF2))\b")
+_REASON = re.compile(r"\b((?:[A-Z]\w*)?(?:Error|Exception|Exit|Timeout|Crashed|NotSupportedOnTF2))\b")
 
 Label = Dict[str, str]
 
@@ -51,13 +52,14 @@ def file_of(label: Label, repos: str) -> str:
     return os.path.join(repos, label["repo"].replace("/", "+"), label["path"])
 
 
-def run_check(files: Sequence[str], timeout: float, cwd: str) -> Tuple[List[Dict[str, Any]], str, float]:
+def run_check(files: Sequence[str], timeout: float, cwd: str,
+              tf1_python: Optional[str] = None) -> Tuple[List[Dict[str, Any]], str, float]:
     """(findings, stderr, seconds) of one `check --dynamic` over all the files (one warm tracing child).
 
     Run from `cwd` (the repositories' folder, not this checkout: `-m` puts the working folder first on sys.path,
     and PYTHONPATH must be able to pick the analyzer's code)."""
     cmd = [sys.executable, "-m", "rnn_reuse_lint", "check", "--dynamic", "--isolated", "--format", "json",
-           "-j", "1", "--timeout", str(timeout), *files]
+           "-j", "1", "--timeout", str(timeout), *(["--tf1-python", tf1_python] if tf1_python else []), *files]
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd,
                           timeout=max(600.0, timeout * (len(files) + 2) * 2))
@@ -154,6 +156,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--repos", default=DEFAULT_REPOS, help="folder holding OWNER+NAME checkouts")
     parser.add_argument("--labels", nargs="*", default=list(DEFAULT_LABELS), help="labels TSV files or globs")
     parser.add_argument("--timeout", type=float, default=60.0, help="tracing time limit per file (seconds)")
+    parser.add_argument("--tf1-python", default=None, metavar="PATH",
+                        help="a TF 1.x interpreter for the files that need TF-1-only APIs (check --tf1-python)")
     parser.add_argument("--json", default=None, metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     labels = read_labels(args.labels)
@@ -165,7 +169,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     by_path = {os.path.realpath(path): lab for lab, path in present}
     try:
-        findings, _, seconds = run_check([path for _, path in present], args.timeout, args.repos)
+        findings, _, seconds = run_check([path for _, path in present], args.timeout, args.repos, args.tf1_python)
     except (RuntimeError, subprocess.TimeoutExpired, ValueError) as e:
         print("bench_dynamic_realworld: %s" % e, file=sys.stderr)
         return 1

@@ -166,6 +166,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         tf_pin_per_file=pin_per_file,
         timeout=timeout,
         python=flag("python") or values.get("python", base.python),
+        tf1_python=flag("tf1_python") or values.get("tf1_python", base.tf1_python),
         define=tuple(defines.items()),
         project=values.get("project", base.project) if flag("project") is None else flag("project"),
         output_format=values.get("output_format"),

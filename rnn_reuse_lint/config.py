@@ -235,6 +235,7 @@ _KEYS: Dict[str, Tuple[str, Callable[[Any, str], Any]]] = {
     "tf-version": ("tf_version", _tf_version),
     "timeout": ("timeout", timeout),
     "python": ("python", _python),
+    "tf1-python": ("tf1_python", _python),
     "max-work": ("max_work", positive_int),
     "max-file-seconds": ("max_file_seconds", timeout),
     "max-file-size": ("max_file_size", positive_int),

@@ -46,6 +46,8 @@ class Settings:
     # dynamic mode
     timeout: float = 60.0
     python: Optional[str] = None
+    # a TF 1.x interpreter for the files that need TF-1-only APIs (the dynamic mode switches to it per file)
+    tf1_python: Optional[str] = None
     define: Tuple[Tuple[str, str], ...] = ()
     # what to plan of the fixes for RNN101/RNN102 findings (FixMode above)
     fixes: FixMode = "plan"

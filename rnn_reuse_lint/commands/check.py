@@ -93,6 +93,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                          help="wall-clock limit per traced file (default: config `timeout`, else 60)")
     dynamic.add_argument("--python", default=None, metavar="PATH",
                          help="interpreter whose TensorFlow runs the code (default: config `python`, else this one)")
+    dynamic.add_argument("--tf1-python", default=None, metavar="PATH",
+                         help="a TF 1.x interpreter for the files whose trace stops on a TF-1-only API "
+                              "(tf.contrib pieces with no TF 2 equivalent); default: config `tf1-python`")
     dynamic.add_argument("--define", action="append", default=None, metavar="NAME=VALUE",
                          help="value for a free name in the traced code (repeatable; adds to config `define`)")
 
@@ -216,6 +219,7 @@ def with_dynamic_verdicts(results: Sequence[FileResult], settings: Settings) -> 
     A notebook is traced as the one program its code cells make; its evidence names cell positions.
     """
     from rnn_reuse_lint.dynamic.api import trace_files, verify
+    from rnn_reuse_lint.dynamic.assumptions import forced_lines
     from rnn_reuse_lint.dynamic.cells import in_cells
     from rnn_reuse_lint.dynamic.progress import Progress
 
@@ -223,9 +227,11 @@ def with_dynamic_verdicts(results: Sequence[FileResult], settings: Settings) -> 
     if not targets:
         return list(results)
     lines = {r.path: sorted({f.span.line for f in (*r.findings, *r.suppressed)}) for r in results if r.path in targets}
+    # the lines a finding's stated assumption (two or more layers, a caller's cell) is given to in the run
+    force = {r.path: forced_lines((*r.findings, *r.suppressed)) for r in results if r.path in targets}
     with Progress(len(targets)) as progress:
         traces = trace_files(targets, timeout=settings.timeout, python=settings.python, defines=settings.defines,
-                             targets=lines, progress=progress.file)
+                             targets=lines, force=force, tf1_python=settings.tf1_python, progress=progress.file)
     by_path = {str(t.get("path", p)): t for p, t in zip(targets, traces)}
     out = []
     for r in results:

@@ -12,6 +12,7 @@ from rnn_reuse_lint.dynamic.cells import notebook_program
 from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
 from rnn_reuse_lint.dynamic.pool import MEMORY_MB, Child, ChildFailed, ChildUnavailable, child_env
 from rnn_reuse_lint.dynamic.prepare import package_of, project_paths, runnable_source
+from rnn_reuse_lint.dynamic.switch import needs_tf1, switched
 from rnn_reuse_lint.dynamic.verify import verify as _verify
 from rnn_reuse_lint.finding import FileError, Finding
 
@@ -62,12 +63,16 @@ def _read_program(path: str) -> Tuple[Optional[str], Optional[Dict[str, Any]], O
 
 def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional[str] = None,
                 defines: Mapping[str, str] = {}, memory_mb: int = MEMORY_MB, cgroup: bool = True,
-                targets: Mapping[str, Sequence[int]] = {},
+                targets: Mapping[str, Sequence[int]] = {}, force: Mapping[str, Sequence[Mapping[str, Any]]] = {},
+                tf1_python: Optional[str] = None,
                 progress: Optional[Callable[[int, str], None]] = None) -> List[Dict[str, Any]]:
     """Trace each file in a process forked from one warm sandboxed zygote; one trace dict per path, in order.
 
     `memory_mb` bounds what each file may allocate; `cgroup=False` skips the per-file memory cgroup (the other
     limits still hold). `targets`: per path, the lines of the findings to aim the synthesized values at;
+    `force`: per path, what its findings assume (assumptions.forced_lines), given to those lines in the run;
+    `tf1_python`: a TF 1.x interpreter; a file whose trace stops on a TF-1-only API (switch.needs_tf1) is traced
+    again there (a second warm child, started on the first such file) and keeps the trace that got further;
     `progress(done, path)` is called before each file.
 
     A file that crashes, hangs or exhausts memory gets a trace whose "error" says so, and the child is restarted
@@ -77,47 +82,35 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
     for name, value in defines.items():   # fail early on a bad --define, before starting TensorFlow
         make_plan("", "<define>", {name: value})
     results: List[Dict[str, Any]] = []
-    child: Optional[Child] = None
-    tf_version: Optional[str] = None
+    main = _Children(python, memory_mb, cgroup)
+    legacy = _Children(tf1_python, memory_mb, cgroup, required=False) if tf1_python and tf1_python != python else None
     try:
         for done, path in enumerate(paths):
             if progress is not None:
                 progress(done, path)
             source, problem, cell_lines = _read_program(path)
             if problem is not None or source is None:
-                results.append(_empty_trace(path, problem or {}, tf_version))
+                results.append(_empty_trace(path, problem or {}, main.tf_version))
                 continue
             source, normalized = runnable_source(source, path)
             request = {"path": path, "abspath": os.path.abspath(path), "source": source,
-                       "plan": make_plan(source, path, defines, targets.get(path, ())), "normalized": list(normalized),
-                       "package": package_of(source, path), "project": project_paths(path)}
-            if child is None:
-                child = Child(python, memory_mb=memory_mb, cgroup=cgroup)
-                try:
-                    hello = child.start()
-                except ChildUnavailable as e:
-                    if not results or tf_version is None:
-                        raise DynamicUnavailable("%s\nThe dynamic mode needs TensorFlow: %s" % (e, INSTALL_HINT)) from None
-                    results.append(_empty_trace(path, {"type": "ChildError", "message": str(e), "line": None}))
-                    child = None
-                    continue
-                tf_version = hello.get("tf_version")
-            try:
-                trace = child.trace(request, timeout)
-            except ChildFailed as e:
-                child.kill()
-                child = None
-                kind = {"timeout": "Timeout", "memory": "MemoryError", "protocol": "ProtocolError"}.get(e.kind,
-                                                                                                   "ChildCrashed")
-                trace = _empty_trace(path, {"type": kind, "message": e.reason, "line": None}, tf_version)
+                       "plan": make_plan(source, path, defines, targets.get(path, ()), force.get(path, ())),
+                       "normalized": list(normalized), "package": package_of(source, path),
+                       "project": project_paths(path)}
+            trace = main.trace(request, timeout, first=not results)
+            why = needs_tf1(trace) if legacy is not None else None
+            if legacy is not None and why is not None:
+                other = legacy.trace(request, timeout, first=False)
+                trace = switched(trace, other, why)
             trace["path"] = path
             _label_facts(trace)
             if cell_lines is not None:
                 trace["cell_lines"] = cell_lines
             results.append(trace)
     finally:
-        if child is not None:
-            child.close()
+        main.close()
+        if legacy is not None:
+            legacy.close()
     return results
 
 
@@ -130,6 +123,44 @@ def _label_facts(trace: Dict[str, Any]) -> None:
     for i, relation in enumerate(sharing):  # the code beside the kind, where a reader of the JSON looks for it
         sharing[i] = dict([("kind", relation.get("kind")), ("code", code_for(relation.get("fact")))]
                           + [(k, v) for k, v in relation.items() if k not in ("kind", "code")])
+
+
+class _Children:
+    """One warm tracing child of one interpreter, started on first use and restarted after a file killed it."""
+
+    def __init__(self, python: Optional[str], memory_mb: int, cgroup: bool, required: bool = True) -> None:
+        # required: without this child nothing can be traced (else a child that cannot start gives error traces)
+        self.python, self.memory_mb, self.cgroup, self.required = python, memory_mb, cgroup, required
+        self.child: Optional[Child] = None
+        self.tf_version: Optional[str] = None
+
+    def trace(self, request: Dict[str, Any], timeout: float, first: bool) -> Dict[str, Any]:
+        """The file's trace; `first`: no file was traced yet (a required child that cannot start then means no
+        TensorFlow at all, rather than one file that broke it)."""
+        path = request["path"]
+        if self.child is None:
+            child = Child(self.python, memory_mb=self.memory_mb, cgroup=self.cgroup)
+            try:
+                hello = child.start()
+            except ChildUnavailable as e:
+                if self.required and (first or self.tf_version is None):
+                    raise DynamicUnavailable("%s\nThe dynamic mode needs TensorFlow: %s" % (e, INSTALL_HINT)) from None
+                return _empty_trace(path, {"type": "ChildError", "message": str(e), "line": None})
+            self.child = child
+            self.tf_version = hello.get("tf_version")
+        try:
+            return self.child.trace(request, timeout)
+        except ChildFailed as e:
+            self.child.kill()
+            self.child = None
+            kind = {"timeout": "Timeout", "memory": "MemoryError", "protocol": "ProtocolError"}.get(e.kind,
+                                                                                               "ChildCrashed")
+            return _empty_trace(path, {"type": kind, "message": e.reason, "line": None}, self.tf_version)
+
+    def close(self) -> None:
+        if self.child is not None:
+            self.child.close()
+            self.child = None
 
 
 def verify(findings: Sequence[Finding], traces: Mapping[str, Dict[str, Any]]) -> List[Finding]:

@@ -17,7 +17,7 @@ RNN_TOKENS = re.compile(
 BATCH, TIME, DEPTH = 2, 3, 4
 _SEQ_DRIVERS = {"dynamic_rnn": 1, "raw_rnn": -1, "bidirectional_dynamic_rnn": 2, "stack_bidirectional_dynamic_rnn": 2}
 _LIST_DRIVERS = {"static_rnn": 1, "static_state_saving_rnn": 1, "static_bidirectional_rnn": 2,
-                 "stack_bidirectional_rnn": 2}
+                 "stack_bidirectional_rnn": 2, "bidirectional_rnn": 2}   # the last: TF 0.x's name
 _SIZE_KEYWORDS = {"num_units", "units", "num_layers", "hidden_size", "batch_size", "num_proj", "output_dim",
                   "input_dim", "size", "depth", "n_hidden", "num_hidden", "vocab_size", "embedding_size"}
 _SIZE_CALLEES = {"range", "zero_state", "Dense", "Embedding", "LSTM", "GRU", "SimpleRNN", "get_variable"}
@@ -31,6 +31,7 @@ _CHILD_MODULES = {"tf": "tensorflow", "keras": "tf_keras", "np": "numpy"}
 _PRIORITY = ("cell", "list_input", "seq_input", "step_input", "seq_len", "namespace", "int", "tensor")
 _CELL_TAKERS = {"MultiRNNCell", "DropoutWrapper", "ResidualWrapper", "DeviceWrapper", "RNN", "StackedRNNCells",
                 "Bidirectional"}
+_CELL_KEYWORDS = {"cell", "cell_fw", "cell_bw", "cells", "cells_fw", "cells_bw"}
 _CELL_ATTRS = {"zero_state", "state_size", "output_size", "get_initial_state"}
 _CELL_CLASS = re.compile(r"\b((?:[A-Za-z_]\w*\.)*(?:Basic)?(?:LSTM|GRU|RNN|SimpleRNN)Cell)\b(?=\s*\()")
 # What a probability-like name gets: valid both as a keep probability and as a drop rate (keep_prob=0.0 divides
@@ -54,6 +55,8 @@ def _callee(node: ast.Call) -> str:
 def size_value(name: str) -> Any:
     """A small, plausible value for a size-like name (sizes equal the default input depth so stacks fit)."""
     low = name.lower()
+    if low.endswith(("name", "_dir", "path", "scope")):
+        return name   # a scope, file or folder name: a string (a number fails tf.name_scope and os.path)
     if any(w in low for w in ("prob", "keep")) or "dropout" in low or low.endswith("rate"):
         return PROBABILITY
     if low.startswith(("is_", "use_", "training")):
@@ -89,19 +92,42 @@ class _Uses(ast.NodeVisitor):
         self.tags: Dict[str, List[str]] = {n: [] for n in names}
         self.attrs: Dict[str, Set[str]] = {n: set() for n in names}
         # (name, attribute or "") -> string literals it is compared with, each with a score (higher = better aim)
-        self.literals: Dict[Tuple[str, str], List[Tuple[int, str]]] = {}
+        self.literals: Dict[Tuple[str, str], List[Tuple[int, Any]]] = {}
+        self.stored: Dict[str, Tuple[str, str]] = {}   # "self.attr" -> the parameter (attribute) stored there
 
     def _compared(self, node: ast.expr) -> Optional[Tuple[str, str]]:
         if isinstance(node, ast.Name) and node.id in self.names:
             return node.id, ""
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in self.names:
             return node.value.id, node.attr
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            return "self." + node.attr, ""   # resolved to the parameter __init__ stores there (see _infer)
         return None
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        """`self.cell_type = cell_type` (or `= config.cell_type`) in __init__: comparisons of `self.cell_type` aim
+        the parameter (or its attribute)."""
+        source = self._compared(node.value)
+        if source is not None and not source[0].startswith("self."):
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
+                        target.value.id == "self":
+                    self.stored["self." + target.attr] = source
+        self.generic_visit(node)
 
     def visit_If(self, node: ast.If) -> None:
         """`if args.model == 'lstm':` -> 'lstm' is a candidate for args.model; the branch holding a finding's line
         wins, then any branch that does not give up (`raise`, `sys.exit`) on the way."""
         test = node.test
+        flag = self._compared(test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+                              else test)
+        if flag is not None and self.targets:
+            # `if config.bidirectional:` with the finding in one branch: the truth value that takes it
+            negated = isinstance(test, ast.UnaryOp)
+            for branch, value in ((node.body, True), (node.orelse, False)):
+                if branch and any(branch[0].lineno <= t <= max(getattr(n, "end_lineno", None) or n.lineno
+                                                               for n in branch) for t in self.targets):
+                    self.literals.setdefault(flag, []).append((2, value != negated))
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             left, right = test.left, test.comparators[0]
             key = self._compared(left)
@@ -129,9 +155,8 @@ class _Uses(ast.NodeVisitor):
         for i, arg in enumerate(node.args):
             if i == 0 and (callee in _SEQ_DRIVERS or callee in _LIST_DRIVERS or callee in _CELL_TAKERS):
                 self._tag(arg, "cell")
-                if isinstance(arg, (ast.List, ast.Tuple)):
-                    for elt in arg.elts:
-                        self._tag(elt, "cell")
+                for elt in _listed(arg):
+                    self._tag(elt, "cell")
             elif callee in _SEQ_DRIVERS and i == _SEQ_DRIVERS[callee]:
                 self._tag(arg, "seq_input")
             elif callee in _LIST_DRIVERS and i == _LIST_DRIVERS[callee]:
@@ -154,6 +179,10 @@ class _Uses(ast.NodeVisitor):
                 self._tag(kw.value, "list_input" if callee in _LIST_DRIVERS else "seq_input")
             elif kw.arg == "sequence_length":
                 self._tag(kw.value, "seq_len")
+            elif kw.arg in _CELL_KEYWORDS:
+                self._tag(kw.value, "cell")
+                for elt in _listed(kw.value):
+                    self._tag(elt, "cell")
             elif kw.arg in _SIZE_KEYWORDS:
                 self._tag(kw.value, "int")
             elif kw.arg == "shape":
@@ -180,6 +209,10 @@ class _Uses(ast.NodeVisitor):
         self._tag(node.iter, "list_input")
         self.generic_visit(node)
 
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self._tag(node.iter, "list_input")   # `[lookup(e, i) for i in encoder_inputs]`: one tensor per step
+        self.generic_visit(node)
+
     def visit_Subscript(self, node: ast.Subscript) -> None:
         self._tag(node.slice, "int")
         self.generic_visit(node)
@@ -202,20 +235,33 @@ class _Uses(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def _aimed(literals: Mapping[Tuple[str, str], List[Tuple[int, str]]], key: Tuple[str, str]) -> Optional[Spec]:
+def _listed(node: ast.AST) -> List[ast.expr]:
+    """The elements a cell list is made of: `[a, b]`, `[a] * n`, `[a for _ in range(n)]`."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return list(node.elts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return _listed(node.left) + _listed(node.right)
+    if isinstance(node, ast.ListComp):
+        return [node.elt]
+    return []
+
+
+def _aimed(literals: Mapping[Tuple[str, str], List[Tuple[int, Any]]], key: Tuple[str, str]) -> Optional[Spec]:
     """The compared literal that best leads on (first written among the best scored), with the others that do
     not give up as alternatives: an entry failing before any RNN runs is retried with them, in order."""
     found = literals.get(key)
     if not found:
         return None
     ranked = sorted(enumerate(found), key=lambda item: (-item[1][0], item[0]))
-    values: List[str] = []
+    values: List[Any] = []
     for _, (score, value) in ranked:
         if value not in values and (score > 0 or not values):
             values.append(value)
     spec: Spec = {"kind": "literal", "value": values[0]}
     if len(values) > 1:
         spec["alternatives"] = values[1:]
+    if len({value for score, value in found if score == 2}) > 1:
+        spec["rerun"] = True   # findings sit in exclusive branches: the entry runs once per value that reaches one
     return spec
 
 
@@ -227,6 +273,8 @@ class FileContext:
         self.cell_class = found.group(1) if found else "tf.nn.rnn_cell.LSTMCell"
         self.config_class: Optional[str] = None
         self.config_attrs: Set[str] = set()
+        self.functions: Dict[str, ast.FunctionDef] = {
+            node.name: node for node in (tree.body if tree is not None else []) if isinstance(node, ast.FunctionDef)}
         for node in tree.body if tree is not None else []:
             if isinstance(node, ast.ClassDef) and "config" in node.name.lower() and self.config_class is None:
                 attrs = {t.id for stmt in node.body if isinstance(stmt, ast.Assign) for t in stmt.targets
@@ -244,7 +292,7 @@ _NO_CONTEXT = FileContext()
 
 
 def _spec_for(name: str, tags: List[str], attrs: Set[str],
-              literals: Mapping[Tuple[str, str], List[Tuple[int, str]]] = {},
+              literals: Mapping[Tuple[str, str], List[Tuple[int, Any]]] = {},
               context: FileContext = _NO_CONTEXT) -> Optional[Spec]:
     aimed = _aimed(literals, (name, ""))
     if aimed is not None:
@@ -254,6 +302,9 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str],
         if tag in tags:
             best = tag
             break
+    if best in (None, "seq_input", "tensor", "step_input") and re.fullmatch(r"(\w+_)?cell(_fw|_bw)?", name.lower()):
+        best = "cell"   # `cell`, `enc_cell`, `cell_fw` handed to a driver this file does not know by name
+        # (not `cell_kind`, `cell_type`: those name a kind of cell)
     if best is None:
         if _looks_like_input(name):
             best = "seq_input"
@@ -293,6 +344,8 @@ def _infer(names: Set[str], nodes: Iterable[ast.AST], targets: Sequence[int] = (
     uses = _Uses(names, targets)
     for node in nodes:
         uses.visit(node)
+    for attr, key in uses.stored.items():
+        uses.literals.setdefault(key, []).extend(uses.literals.get((attr, ""), []))
     out: Dict[str, Spec] = {}
     for name in sorted(names):
         spec = _spec_for(name, uses.tags[name], uses.attrs[name], uses.literals, context)
@@ -333,6 +386,13 @@ def _has_rnn(source_lines: List[str], node: ast.AST) -> bool:
     return bool(RNN_TOKENS.search("\n".join(source_lines[start:end])))
 
 
+def _holds(node: ast.AST, targets: Sequence[int]) -> bool:
+    """Whether a finding's line lies in the function (a train() that only calls the model and builds the optimizer
+    holds an RNN105 line without any RNN name in it)."""
+    lo, hi = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or 0
+    return any(lo <= t <= hi for t in targets)
+
+
 def _params(fn: ast.FunctionDef, skip_self: bool) -> List[str]:
     args = fn.args
     positional = list(getattr(args, "posonlyargs", [])) + list(args.args)
@@ -359,8 +419,58 @@ def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping
         elif _looks_like_size(name):
             out[name] = _value_spec(size_value(name))
         else:
-            out[name] = {"kind": "literal", "value": None}
+            out[name] = _forwarded(name, fn, targets, file) or {"kind": "literal", "value": None}
+    if targets:
+        out.update(_aimed_defaults(fn, skip_self, context if context is not None else fn.body, targets))
     return out
+
+
+def _aimed_defaults(fn: ast.FunctionDef, skip_self: bool, body: Iterable[ast.AST],
+                    targets: Sequence[int]) -> Dict[str, Spec]:
+    """Parameters with defaults keep them, except where a finding sits in a branch the default does not take
+    (`def encode(..., bidirectional=False)` with the finding under `if bidirectional:`): those get the value
+    that takes it."""
+    positional = list(getattr(fn.args, "posonlyargs", [])) + list(fn.args.args)
+    if skip_self and positional:
+        positional = positional[1:]
+    defaulted = [a.arg for a in positional[len(positional) - len(fn.args.defaults):]] if fn.args.defaults else []
+    defaulted += [a.arg for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None]
+    if not defaulted:
+        return {}
+    uses = _Uses(set(defaulted), targets)
+    for node in body:
+        uses.visit(node)
+    out: Dict[str, Spec] = {}
+    for name in defaulted:
+        found = uses.literals.get((name, ""))
+        if found and any(score == 2 for score, _ in found):
+            spec = _aimed(uses.literals, (name, ""))
+            if spec is not None:
+                out[name] = spec
+    return out
+
+
+def _forwarded(name: str, fn: ast.FunctionDef, targets: Sequence[int], file: FileContext,
+               depth: int = 2) -> Optional[Spec]:
+    """A parameter the function only hands on to another function of the file (`def tied(src, tgt): return
+    model(src, tgt, cell)`) gets what that function's own use of it asks for."""
+    for call in ast.walk(fn):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+            continue
+        callee = file.functions.get(call.func.id)
+        if callee is None or callee is fn:
+            continue
+        params = [a.arg for a in list(getattr(callee.args, "posonlyargs", [])) + list(callee.args.args)]
+        passed = [(params[i], a) for i, a in enumerate(call.args[:len(params)])]
+        passed += [(kw.arg, kw.value) for kw in call.keywords if kw.arg is not None]
+        for param, value in passed:
+            if isinstance(value, ast.Name) and value.id == name:
+                spec = _infer({param}, callee.body, targets, file).get(param)
+                if spec is None and depth > 1:
+                    spec = _forwarded(param, callee, targets, file, depth - 1)
+                if spec is not None:
+                    return spec
+    return None
 
 
 def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
@@ -370,7 +480,8 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
     file = FileContext(tree, source)
     out: List[Dict[str, Any]] = []
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _has_rnn(lines, node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (_has_rnn(lines, node)
+                                                                           or _holds(node, targets)):
             if isinstance(node, ast.AsyncFunctionDef):
                 continue
             out.append({"kind": "function", "name": node.name, "line": node.body[0].lineno,
@@ -430,19 +541,24 @@ def parse_define(text: str) -> Tuple[str, Spec]:
     return name, {"kind": "literal", "value": literal}
 
 
-def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: Sequence[int] = ()) -> Dict[str, Any]:
-    """The request plan for one file: {"free": {name: spec}, "entries": [...]} (empty if it does not parse).
+def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: Sequence[int] = (),
+              force: Sequence[Mapping[str, Any]] = ()) -> Dict[str, Any]:
+    """The request plan for one file: {"free": {name: spec}, "entries": [...], "force": [...], "cell_class": ...}
+    (no free names or entries if it does not parse).
 
     targets: lines the run should reach (the static findings'); a value compared with string literals gets the
-    literal whose branch holds one of them."""
+    literal whose branch holds one of them. force: what findings assume, per line (assumptions.forced_lines);
+    the child gives those lines at least two layers and a cell of `cell_class` where the code has none."""
     parsed = dict(parse_define("%s=%s" % (k, v)) for k, v in defines.items())
     try:
         tree = ast.parse(source, filename)
         names = free_names(source, filename)
     except (SyntaxError, ValueError):
-        return {"free": parsed, "entries": []}
-    free = _infer(names - set(_CHILD_MODULES), [tree], targets, FileContext(tree, source))
+        return {"free": parsed, "entries": []}   # the child reports the syntax error: nothing to force
+    context = FileContext(tree, source)
+    free = _infer(names - set(_CHILD_MODULES), [tree], targets, context)
     for name in sorted(names & set(_CHILD_MODULES)):
         free[name] = {"kind": "module", "module": _CHILD_MODULES[name]}
     free.update(parsed)
-    return {"free": free, "entries": entries(tree, source, parsed, targets)}
+    return {"free": free, "entries": entries(tree, source, parsed, targets), "force": [dict(f) for f in force],
+            "cell_class": context.cell_class}

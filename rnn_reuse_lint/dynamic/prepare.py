@@ -6,6 +6,7 @@ import os
 from typing import Any, Dict, Optional, Tuple
 
 from rnn_reuse_lint.legacy import normalize
+from rnn_reuse_lint.repair import repair
 
 
 def runnable_source(source: str, path: str) -> Tuple[str, Tuple[str, ...]]:
@@ -18,12 +19,35 @@ def runnable_source(source: str, path: str) -> Tuple[str, Tuple[str, ...]]:
         pass
     fixed = normalize(source)
     if fixed is None or fixed.column_offset:
-        return source, ()   # the child reports the original syntax error
+        return _retabbed(source, path)   # else the child reports the original syntax error
     try:
         ast.parse(fixed.source, path)
     except (SyntaxError, ValueError):
-        return source, ()
+        return _retabbed(fixed.source, path, fixed.changes) if fixed.source != source else _retabbed(source, path)
     return fixed.source, fixed.changes
+
+
+def _retabbed(source: str, path: str, changes: Tuple[str, ...] = ()) -> Tuple[str, Tuple[str, ...]]:
+    """Python 2 read a tab in indentation as up to the next multiple of 8 columns, so it let tabs and spaces mix;
+    Python 3 raises TabError. Expanding indentation tabs that way runs the file as Python 2 read it (same lines)."""
+    lines = source.splitlines(True)
+    out = []
+    for line in lines:
+        body = line.lstrip(" \t")
+        out.append(line[:len(line) - len(body)].expandtabs(8) + body)
+    retabbed = "".join(out)
+    if retabbed != source:
+        changes += ("indentation tabs expanded to 8 columns (Python 2 mixed tabs and spaces)",)
+    try:
+        ast.parse(retabbed, path)
+        return retabbed, changes
+    except (SyntaxError, ValueError):
+        pass
+    # a pasted fragment: the lines the static pass skips or re-indents (its RNN000 notes) are skipped here too
+    fixed = repair(retabbed)
+    if fixed is None:
+        return source, ()
+    return fixed.source, changes + tuple("line %d: %s" % (r.line, r.message) for r in fixed.repairs)
 
 
 def _has_relative_import(source: str, path: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
 from rnn_reuse_lint.finding import Dynamic, Finding, ReachedVia, Verdict
@@ -15,6 +16,9 @@ Trace = Mapping[str, Any]
 # errors after which nothing in the file can be judged
 _FATAL = {"Timeout", "ChildCrashed", "MemoryError", "FileError", "ChildError", "InternalError", "SyntaxError",
           "ProtocolError", "SandboxError"}
+# how the child words a forced assumption (rrl_child/force.py): "assumed: 2 layers at line 9 (...)"
+ASSUMED = "assumed: "
+_ASSUMED_LINE = re.compile(r"assumed: .*? at line (\d+)")
 
 
 def compress(names: Sequence[str], limit: int = 4) -> str:
@@ -223,6 +227,21 @@ def _reached(view: _View, stack_rule: bool, lo: int, hi: int) -> Tuple[Optional[
     return None, None
 
 
+def _assumptions_met(finding: Finding, trace: Trace, runs: Optional[Sequence[int]]) -> bool:
+    """Whether a run reached through stand-ins still ran the finding's line as the finding assumes it: the tracer
+    forced the assumption there (`assumed: ...` events), or the stack at the line really had two or more layers."""
+    lo, hi = finding.span.line, max(finding.span.end_line, finding.span.line)
+    for event in trace.get("synth_events") or []:
+        line = _ASSUMED_LINE.match(str(event.get("what")))
+        if line is not None and lo <= int(line.group(1)) <= hi:
+            return True
+    if finding.code != "RNN101" or not runs:
+        return False
+    all_runs = list(trace.get("runs") or [])
+    return any(len([lay for lay in all_runs[i].get("layers") or [] if _within([lay.get("stack_line")], lo, hi)]) >= 2
+               for i in runs if 0 <= i < len(all_runs))
+
+
 def _lookup(traces: Mapping[str, Trace], path: str) -> Optional[Trace]:
     if path in traces:
         return traces[path]
@@ -248,10 +267,11 @@ def verify(findings: Sequence[Finding], traces: Mapping[str, Trace]) -> List[Fin
         via: Optional[ReachedVia] = None
         if verdict in ("confirmed", "refuted"):
             via, what = reached_via(trace, runs)
+            what.sort(key=lambda item: not item.startswith(ASSUMED))   # the finding's own assumptions first
             if what:
                 evidence += "; reached only through synthesized values: %s%s" % (
                     ", ".join(what[:3]), " (+%d more)" % (len(what) - 3) if len(what) > 3 else "")
-            if verdict == "refuted" and via == "synthesized":
+            if verdict == "refuted" and via == "synthesized" and not _assumptions_met(f, trace, runs):
                 # Stand-ins need not meet what the finding assumes (a caller's cell, a layer count of 2 or more):
                 # no sharing under them refutes nothing about the program as its callers run it.
                 verdict = "not-reached"

@@ -93,9 +93,15 @@ def traces(fix_runs: Dict[str, FixRun]) -> Dict[str, Dict[str, Any]]:
     ok, why = is_available()
     if not ok:
         pytest.fail("the dynamic tests need TensorFlow in this interpreter: %s" % why)
+    from rnn_reuse_lint.dynamic.assumptions import forced_lines
+    from rnn_reuse_lint.engine import analyze_file
+    from rnn_reuse_lint.settings import Settings
+
     paths = [run.original for run in fix_runs.values()]
     paths += [run.fixed for run in fix_runs.values() if _was_fixed(run)]
-    return dict(zip(paths, trace_files(paths, timeout=120.0)))
+    # as `check --dynamic` traces them: each finding's stated assumption is given to its lines
+    force = {p: forced_lines(analyze_file(p, Settings(select=("RNN",))).findings) for p in paths}
+    return dict(zip(paths, trace_files(paths, timeout=120.0, force=force)))
 
 
 def _fixed_traces(path: str, fix_runs: Dict[str, FixRun],

@@ -77,6 +77,13 @@ def test_python(tmp_path: Path) -> None:
     assert show_settings(tmp_path)["python"] == str(tmp_path / "envs" / "tf1" / "bin" / "python")
 
 
+def test_tf1_python(tmp_path: Path) -> None:
+    project(tmp_path, 'tf1-python = "envs/tf115/bin/python"', {})
+    shown = show_settings(tmp_path)
+    assert shown["tf1_python"] == str(tmp_path / "envs" / "tf115" / "bin" / "python") and shown["python"] is None
+    assert show_settings(tmp_path, "--tf1-python", "/opt/tf1/bin/python")["tf1_python"] == "/opt/tf1/bin/python"
+
+
 def test_define(tmp_path: Path) -> None:
     project(tmp_path, '[tool.rnn-reuse-lint.define]\nn_layers = 3\nhidden = "128"\nbidi = true', {})
     assert show_settings(tmp_path)["define"] == [["n_layers", "3"], ["hidden", "128"], ["bidi", "True"]]

@@ -10,7 +10,7 @@ import time
 import types
 from typing import Dict, Set
 
-from . import hooks, stubs, tolerate
+from . import force, hooks, shim, stubs, tolerate
 from .stubs import StubImporter
 from .summarize import Numbering, summarize
 from .trace_records import StopTrace
@@ -322,6 +322,7 @@ class FileRunner(object):
         self.partial = result     # what a timeout in the middle of the file still reports
         try:
             tree = ast.parse(source, path)
+            tree = force.Marker(plan.get("force")).visit(tree)
             tree = tolerate.Wrapper().visit(tree)
             marker = _EnterMarker()
             tree = marker.visit(tree)
@@ -346,6 +347,8 @@ class FileRunner(object):
         tolerance = tolerate.Tolerance(self.tracer)
         stubs.reset_budget()
         tolerate.install(tb, tolerance)
+        forcing = force.Forcing(factory.cell, plan.get("cell_class") or "", lambda what: note(what))
+        force.install(tb, forcing)
         folder = os.path.dirname(request.get("abspath") or os.path.abspath(path))
         package = request.get("package")
         folders = [folder] + ([package["root"]] if package else [])
@@ -373,11 +376,19 @@ class FileRunner(object):
         tb.on_use = note
         tolerance.on_failure = note
         importer.on_stub = note
+        tf1_only = []
+
+        def missing_piece(name):
+            if name not in tf1_only:
+                tf1_only.append(name)
+                note("%s (stub: not in TF 2)" % name)
+        shim.MISSING["on"] = missing_piece
         result_events = []
 
         def unit(name, fn, tentative=False):
             self._fresh_graph()
             tb.cache = {}
+            forcing.reset()   # cells stand in per graph, as synthesized values do
             self.tracer.begin_unit(name, path)
             error = None
             stopped = None
@@ -453,13 +464,14 @@ class FileRunner(object):
                     outcome = unit(entry["name"], lambda e=entry, k=k: self._call_entry(globs, e, factory, result,
                                                                                          entered, k),
                                    tentative=k < choices - 1)
-                    if outcome != "retry":
+                    if outcome != "retry" and not _reruns(entry):
                         break
         finally:
             if old_main is not None:
                 sys.modules["__main__"] = old_main
             os._exit = old_exit
             sys.argv = old_argv
+            shim.MISSING["on"] = None
             try:
                 sys.meta_path.remove(user_finder)
             except ValueError:
@@ -473,6 +485,9 @@ class FileRunner(object):
             result["synthesized"][key] = text
         for name, text in importer.stubbed.items():
             result["synthesized"]["import %s" % name] = text
+        for name in tf1_only:
+            result["synthesized"][name] = "stub (TF 2 has no equivalent)"
+        result["tf1_only"] = tf1_only
         result["tolerated"] = tolerance.failures
         result["synth_events"] = result_events[:500]
         for failure in tolerance.failures:
@@ -530,6 +545,13 @@ def _choices(entry):
                        [len(v.get("alternatives") or []) for v in (spec.get("attrs") or {}).values()
                         if isinstance(v, dict)])
     return 1 + most
+
+
+def _reruns(entry):
+    """Whether the entry runs once per choice (findings in exclusive branches), not only until one succeeds."""
+    specs = list((entry.get("init_args") or {}).values()) + list((entry.get("args") or {}).values())
+    specs += [v for s in list(specs) for v in (s.get("attrs") or {}).values() if isinstance(v, dict)]
+    return any(s.get("rerun") for s in specs)
 
 
 def _choose(spec, choice):

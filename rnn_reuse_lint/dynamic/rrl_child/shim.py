@@ -5,8 +5,10 @@ import importlib.machinery
 import sys
 import types
 import warnings
+from typing import Callable, Dict, Optional
 
 from . import seq2seq_shim
+from .stubs import StubModule
 
 # tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
 # (TF_RNN_SEMANTICS.md §8.1, experiment E10), so mapping them onto compat.v1 changes nothing.
@@ -21,6 +23,64 @@ class NotSupportedOnTF2(ImportError):
     """A tf.contrib name with no tf.compat.v1 equivalent (not an AttributeError, so `from x import y` keeps the message)."""
 
 
+# The runner's per-file callback for a tf.contrib piece TF 2 lacks: when set, the piece is a stand-in (reported by
+# the callback, so the verdict says it and the parent may trace the file under a TF 1.x interpreter instead);
+# unset, it raises NotSupportedOnTF2.
+MISSING: Dict[str, Optional[Callable[[str], None]]] = {"on": None}
+
+
+# The tf.contrib packages TF 1.x shipped (1.0-1.15): only a piece of one of these stands in; any other name is a
+# mistake in the traced code and stays an error, as it would be under TF 1.
+_TF1_CONTRIB = frozenset((
+    "all_reduce autograph batching bayesflow bigtable boosted_trees checkpoint cloud cluster_resolver compiler "
+    "constrained_optimization copy_graph crf cudnn_rnn data decision_trees deprecated distribute distributions "
+    "eager estimator factorization feature_column ffmpeg framework gan graph_editor grid_rnn hooks image "
+    "input_pipeline integrate keras kernel_methods labeled_tensor layers learn legacy_seq2seq linalg "
+    "linear_optimizer lookup losses memory_stats meta_graph_transform metrics mixed_precision model_pruning nccl "
+    "ndlstm nearest_neighbor nn opt optimizer_v2 predictor quantization quantize receptive_field recurrent "
+    "resampler rnn rpc saved_model seq2seq session_bundle signal slim solvers sparsemax specs staging "
+    "stat_summarizer stateless summary tensor_forest tensorboard testing text tfprof timeseries tpu training "
+    "util").split())
+
+
+# The RNN pieces themselves never stand in: a stand-in cell or decoder would fake the very graph being verified,
+# so those stay a clear NotSupportedOnTF2 error (and a reason to trace the file under --tf1-python).
+_RNN_CONTRIB = frozenset(("rnn", "seq2seq", "legacy_seq2seq", "cudnn_rnn", "grid_rnn", "recurrent", "ndlstm"))
+
+
+def _tf1_piece(name):
+    """Whether a dotted name lies in a package TF 1.x had and is not an RNN piece: tf.contrib.<one of
+    _TF1_CONTRIB>, TF 0.x's tensorflow.models, or a tensorflow.python internal."""
+    parts = name.split(".")
+    if len(parts) < 3:
+        return False
+    if parts[1] == "contrib":
+        return parts[2] in _TF1_CONTRIB and parts[2] not in _RNN_CONTRIB
+    return parts[1] in ("models", "python")
+
+
+def _missing(name):
+    on = MISSING["on"]
+    if on is None or not _tf1_piece(name):
+        raise _unsupported(name)
+    on(name)
+    return StubModule(name)
+
+
+class _Filled(types.ModuleType):
+    """A TF internal module whose names TF 2 dropped stand in (through _missing) when imported from it."""
+
+    def __init__(self, real):
+        types.ModuleType.__init__(self, real.__name__)
+        self.__dict__["_rrl_real"] = real
+
+    def __getattr__(self, name):
+        real = self.__dict__["_rrl_real"]
+        if hasattr(real, name) or name.startswith("__"):
+            return getattr(real, name)
+        return _missing("%s.%s" % (real.__name__, name))
+
+
 def _unsupported(name):
     return NotSupportedOnTF2(
         "not supported on TF 2: %s (no tf.compat.v1 equivalent; trace with --python pointing at a "
@@ -33,7 +93,7 @@ class _ContribModule(types.ModuleType):
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        raise _unsupported("tf.%s.%s" % (self.__name__.split(".", 1)[1], name))
+        return _missing("tf.%s.%s" % (self.__name__.split(".", 1)[1], name))
 
 
 class _ContribFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -128,6 +188,55 @@ def _contrib_layers(v1):
     return {"xavier_initializer": xavier_initializer, "xavier_initializer_conv2d": xavier_initializer}
 
 
+# TF 0.x/1.0 spellings renamed by TF 1.0 with the same arguments (the TF 1.0 release notes): code of that era
+# runs on either child. Only pure renames: functions whose argument order changed (concat, split) are left alone.
+_RENAMED = {"pack": "stack", "unpack": "unstack", "select": "where", "concat_v2": "concat", "mul": "multiply",
+            "sub": "subtract", "neg": "negative", "batch_matmul": "matmul", "listdiff": "setdiff1d",
+            "audio_summary": "summary.audio", "scalar_summary": "summary.scalar",
+            "histogram_summary": "summary.histogram", "merge_all_summaries": "summary.merge_all",
+            "initialize_all_variables": "global_variables_initializer"}
+_RENAMED_NN = {"rnn": "static_rnn", "bidirectional_rnn": "static_bidirectional_rnn",
+               "state_saving_rnn": "static_state_saving_rnn"}
+
+
+def _old_orders(api):
+    """TF 0.x's `concat(dim, values)` and `split(dim, num, value)`: TF 1.0 swapped the arguments. A call in the
+    old order is unambiguous (a Python int first, then a list; or a Python int first and no int third) and is reordered; any other
+    call goes through unchanged."""
+    concat, split = api.concat, api.split
+    if getattr(concat, "_rrl_orders", False):
+        return
+
+    def concat_either(*args, **kwargs):
+        if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], (list, tuple)):
+            args = (args[1], args[0]) + args[2:]
+        return concat(*args, **kwargs)
+
+    def split_either(*args, **kwargs):
+        if len(args) >= 3 and isinstance(args[0], int) and not isinstance(args[2], (int, list, tuple)):
+            args = (args[2], args[1], args[0]) + args[3:]
+        return split(*args, **kwargs)
+    for wrapper in (concat_either, split_either):
+        setattr(wrapper, "_rrl_orders", True)  # marks the reordering wrappers so they are installed only once
+    api.concat, api.split = concat_either, split_either
+
+
+def _renamed(api):
+    """Give the TF1-style API object its pre-1.0 names where it lacks them (and the old argument orders)."""
+    _old_orders(api)
+    for table, owner in ((_RENAMED, api), (_RENAMED_NN, getattr(api, "nn", None))):
+        for old, new in table.items():
+            if owner is None or hasattr(owner, old):
+                continue
+            target = api if owner is api else owner
+            try:
+                for part in new.split("."):
+                    target = getattr(target, part)
+                setattr(owner, old, target)
+            except Exception:
+                pass
+
+
 def install():
     """Import TensorFlow, switch TF 2 to TF1 graph semantics and serve compat.v1 as `tensorflow`; returns facts."""
     warnings.filterwarnings("ignore")
@@ -140,8 +249,10 @@ def install():
     except Exception:
         pass
     if not info["tf2"]:
+        _renamed(real)
         return info
     v1 = real.compat.v1
+    _renamed(v1)
     v1.disable_v2_behavior()
     rnn_cell = v1.nn.rnn_cell
     rnn_attrs = dict((n, getattr(rnn_cell, n)) for n in _CONTRIB_RNN_CELLS)
@@ -212,10 +323,12 @@ def _user_import(v1):
         if len(parts) > 1 and parts[1] in ("contrib", "models"):
             mod = sys.modules.get(name)
             if mod is None:
-                raise _unsupported(name)
+                mod = _missing(name)
             return mod if fromlist else v1
         if len(parts) > 1 and parts[1] in _INTERNAL:
             mod = real_import(name, globals, locals, fromlist, level)
+            if fromlist and any(n != "*" and not hasattr(mod, n) for n in fromlist):
+                return _Filled(mod)   # `from tensorflow.python import shape`: a TF 0.x internal gone since
             return mod if fromlist else v1
         target = v1
         try:

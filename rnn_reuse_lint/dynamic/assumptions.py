@@ -1,0 +1,40 @@
+"""What a finding assumes (two or more layers, a standard cell from its caller), as lines the tracer must force."""
+from __future__ import annotations
+
+from typing import Dict, List, Sequence
+
+from rnn_reuse_lint.finding import Finding
+
+# The static rules word their assumptions with these phrases (rnn101's "once there is more than one layer", the
+# evaluator's opaque objects "`x` is a cell that creates new variables on every call" behind base.unless);
+# tests/dynamic/test_forced_assumptions.py checks the rules still say them.
+MORE_LAYERS = "once there is more than one layer"
+CALLERS_CELL = "a cell that creates new variables on every call"
+
+Force = Dict[str, object]
+
+
+def assumes_more_layers(finding: Finding) -> bool:
+    return finding.code == "RNN101" and MORE_LAYERS in finding.message
+
+
+def assumes_standard_cell(finding: Finding) -> bool:
+    return " unless " in finding.message and CALLERS_CELL in finding.message
+
+
+def forced_lines(findings: Sequence[Finding]) -> List[Force]:
+    """Per line of the file (the finding's own and its related places there), what the trace must give it:
+    {"line": N, "layers": True} (a layer count of at least 2 for `[x] * n` / `range(n)`), {"cells": True} (a
+    standard cell where the code holds None or a stand-in). Findings that assume nothing add nothing."""
+    out: Dict[int, Force] = {}
+    for f in findings:
+        layers, cells = assumes_more_layers(f), assumes_standard_cell(f)
+        if not (layers or cells):
+            continue
+        lines = set(range(f.span.line, max(f.span.end_line, f.span.line) + 1))
+        lines |= {r.span.line for r in f.related if r.path == f.path}
+        for line in sorted(lines):
+            entry = out.setdefault(line, {"line": line, "layers": False, "cells": False})
+            entry["layers"] = bool(entry["layers"]) or layers
+            entry["cells"] = bool(entry["cells"]) or cells
+    return [out[line] for line in sorted(out)]
