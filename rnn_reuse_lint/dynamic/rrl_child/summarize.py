@@ -174,6 +174,11 @@ def _edge(unit, o_run, o_lay, b_run, b_lay, variables):
                 b_outer = call[1]
                 break
         if b_outer is not None and first_outer is not None and b_outer != first_outer:
+            if b_run.reuse in (True, "auto"):
+                # reuse asked for where it runs again (a sampler stepping the generator's cell under
+                # `variable_scope("generator", reuse=True)`): sharing on purpose, as runs._sharing_kind reads it
+                return "intended", None, "the `%s` object runs again under `%s` with reuse=%s, using `%s`" % (
+                    cls, b_outer, b_run.reuse, captured or first_outer)
             return "suspicious", "borrowed_across_scopes", "the `%s` object first ran under `%s` and runs again under `%s`, reusing `%s`" % (
                 cls, first_outer, b_outer, captured or first_outer)
         if o_run.driver_obj is not None or b_run.driver_obj is not None:
