@@ -361,23 +361,6 @@ class Frame:
                 frame = frame.parent
         return None
 
-    def rebind(self, name: str, value: "Value") -> None:
-        """Set `name` in the frame that holds it (the one lookup() finds), unless that frame holds a name imported
-        from the project's own modules (a Lazy): reading one is not an assignment. Written back, its value looked
-        like an assignment made in a branch when the first read happened inside an `if` (`if __name__ ==
-        "__main__": main()`), and the join with the other path turned every later call of an imported factory into
-        a join (benchmarks/bench_project.py: two thirds of the cross-module findings lost). A read resolves it
-        again, from the module cache, at no measurable cost."""
-        frame: Optional[Frame] = self
-        while frame is not None:
-            if name in frame.vars:
-                if not isinstance(frame.vars[name], Lazy):
-                    frame.vars[name] = value
-                return
-            frame = frame.parent
-            while frame is not None and frame.kind == "class":
-                frame = frame.parent
-
     def module(self) -> "Frame":
         frame = self
         while frame.parent is not None:

@@ -132,7 +132,7 @@ def test_keras_bidirectional_runs_two_rebuilt_cells_not_the_wrapped_one() -> Non
     tf = _tf()
     layer = _obj(_call(tf, "keras.layers.LSTM", [Const(8)]))
     both = _obj(_call(tf, "keras.layers.Bidirectional", [layer]))
-    assert layer.rebuilt and tf.records.keras_bidirectional == [both]
+    assert layer.rebuilt and isinstance(both, Obj) and both.kind == "keras_bidirectional"
     tf.cell_call(cst.Call(func=cst.Name("bi")), both, {}, root_ctx())
     [record] = tf.records.drivers
     fw, bw = (value for _, value in record.cells)

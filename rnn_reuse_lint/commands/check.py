@@ -319,46 +319,6 @@ def _write_source(path: str, text: str, encoding: str, original: bytes, roots: O
 
 
 # --------------------------------------------------------------------------------------------------
-# Review mode
-
-
-def _lines(path: str, line: int, end_line: int) -> range:
-    return range(line, max(line, end_line) + 1)
-
-
-def in_diff(result: FileResult, changes: "object") -> FileResult:
-    """Keep the findings with any involved location (reported span or related place, in this file or another module
-    of the project) on a changed line."""
-    from rnn_reuse_lint.gitdiff import Changes
-
-    assert isinstance(changes, Changes)
-
-    def touched(f: Finding) -> bool:
-        places = [(f.path, _lines(f.path, f.span.line, f.span.end_line))]
-        places += [(r.path, _lines(r.path, r.span.line, r.span.end_line)) for r in f.related]
-        return any(changes.touches(path, line) for path, lines in places for line in lines)
-
-    return replace(
-        result,
-        findings=tuple(f for f in result.findings if touched(f)),
-        suppressed=tuple(f for f in result.suppressed if touched(f)),
-    )
-
-
-def changed_or_dependent(files: Sequence[str], changes: "object", project: bool) -> List[str]:
-    """The files --diff-base lints: the changed ones, and (project-wide) those whose imports reach a changed module
-    of the project, whose findings may have a related location (a cell's construction) on a changed line there."""
-    from rnn_reuse_lint import dependencies
-    from rnn_reuse_lint.gitdiff import Changes
-
-    assert isinstance(changes, Changes)
-    kept = {f for f in files if changes.changed(f)}
-    if project:
-        kept.update(dependencies.reaching([f for f in files if f not in kept], frozenset(changes.files)))
-    return [f for f in files if f in kept]
-
-
-# --------------------------------------------------------------------------------------------------
 # The command
 
 
@@ -499,6 +459,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
               file=sys.stderr)
     if (args.fix or args.diff) and args.diff_base:
         raise UsageError("--fix and --diff work on whole files; they cannot be combined with --diff-base")
+    from rnn_reuse_lint.commands.diff_filter import changed_or_dependent, in_diff
+
     changes = _changes(args)
     if changes is not None:
         files = changed_or_dependent(files, changes, settings.project)

@@ -102,7 +102,6 @@ class Records:
     stacks: List[StackRecord] = field(default_factory=list)
     drivers: List[DriverRecord] = field(default_factory=list)
     slot_failures: List[SlotFailure] = field(default_factory=list)
-    keras_bidirectional: List[Obj] = field(default_factory=list)
 
 
 class State:

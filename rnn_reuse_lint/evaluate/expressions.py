@@ -197,8 +197,9 @@ class Expressions:
     def lookup(self, name: str, frame: Frame, node: Optional[cst.Name] = None) -> Value:
         value = frame.lookup(name)
         if isinstance(value, Lazy):
+            # Resolved on every read (from the module cache), never written back: a read is not an assignment, and
+            # written back inside an `if` it would join with the other path (benchmarks/bench_project.py).
             value = self.imports.resolve(value)
-            frame.rebind(name, value)  # evaluated once: later reads see the value itself
         if value is not None:
             return value
         if name in ("True", "False", "None"):

@@ -147,7 +147,6 @@ class TfCalls:
             mark_rebuilt(backward)
         obj = Obj("keras_bidirectional", "Bidirectional", entry.family, node, loops, inner=layer, entry=entry,
                   kwargs=kwargs)
-        self.records.keras_bidirectional.append(obj)
         return obj
 
     def keras_layer(self, node: cst.Call, entry: ApiEntry, args: List[Value], kwargs: Dict[str, Value],

@@ -174,9 +174,11 @@ def _edge(unit, o_run, o_lay, b_run, b_lay, variables):
                 b_outer = call[1]
                 break
         if b_outer is not None and first_outer is not None and b_outer != first_outer:
-            if b_run.reuse in (True, "auto"):
-                # reuse asked for where it runs again (a sampler stepping the generator's cell under
-                # `variable_scope("generator", reuse=True)`): sharing on purpose, as runs._sharing_kind reads it
+            own = captured or first_outer
+            if b_run.reuse in (True, "auto") and (own == b_outer or own.startswith(b_outer + "/")):
+                # reuse asked for in a scope that holds the cell's own variables (a sampler stepping the
+                # generator's cell under `variable_scope("generator", reuse=True)`): sharing on purpose; reuse
+                # asked for elsewhere (`decoder`) still borrows the encoder's weights
                 return "intended", None, "the `%s` object runs again under `%s` with reuse=%s, using `%s`" % (
                     cls, b_outer, b_run.reuse, captured or first_outer)
             return "suspicious", "borrowed_across_scopes", "the `%s` object first ran under `%s` and runs again under `%s`, reusing `%s`" % (
