@@ -246,10 +246,14 @@ class _Freezer:
             self._want(failure.reuse_node)
         self._locate()
         scopes = self._scope_model(scope_replay)
+        # A failure in another module (a trainer that module's own run reaches) is that module's finding: this
+        # file would show it at that module's lines. A reuse switched on in another module is its related place.
+        slot_failures = [f for f in slot_failures if self._path(f.node) is None]
         if slot_failures:
             slots = tuple(ScopeIssue(fact="slot_creation_fails", span=self._span(f.node), driver=f.optimizer,
                                      scope=f.optimizer[:-len("Optimizer")] if f.optimizer.endswith("Optimizer")
-                                     else f.optimizer, variable=None, reuse_span=self._span(f.reuse_node))
+                                     else f.optimizer, variable=None, reuse_span=self._span(f.reuse_node),
+                                     reuse_path=self._path(f.reuse_node))
                           for f in slot_failures)
             scopes = replace(scopes, issues=tuple(sorted(set(scopes.issues + slots), key=lambda i: (i.span, i.fact))))
         return ModuleModel(

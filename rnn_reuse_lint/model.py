@@ -144,6 +144,7 @@ class ScopeIssue:
     reuse_span: Optional[Span] = None  # reuse_missing, slot_creation_fails: where reuse was requested
     loop_span: Optional[Span] = None  # within one call: the loop whose next pass borrows or collides
     other_path: Optional[str] = None  # the project module of other_span, when not the linted file
+    reuse_path: Optional[str] = None  # the project module of reuse_span, when not the linted file
 
 
 @dataclass(frozen=True)

@@ -227,3 +227,31 @@ def test_an_imported_factory_read_first_under_a_main_guard_stays_a_factory(tmp_p
         "if __name__ == '__main__':\n"
         "    main()\n")
     assert [(f.span.line, f.code) for f in analyze_file(str(model), Settings()).findings] == [(12, "RNN102")]
+
+
+def test_a_slot_failure_inside_other_modules_is_not_shown_at_their_lines_here(tmp_path: Path) -> None:
+    """main.py builds towers in model.py (which leaves the root scope reusing) and a train op in train.py (Adam's
+    slots then fail there): both places are in other modules, so main.py reports nothing, rather than a finding at
+    train.py's line numbers under main.py's name. A train op built here after that leak is this file's finding,
+    with the reuse in model.py as its related place."""
+    (tmp_path / "setup.py").write_text("")
+    (tmp_path / "model.py").write_text(
+        "import tensorflow as tf\n\n\ndef towers(inputs, count):\n    outputs = []\n"
+        "    for _ in range(count):\n"
+        "        outputs.append(tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), inputs, dtype=tf.float32)[0])\n"
+        "        tf.get_variable_scope().reuse_variables()\n    return outputs\n")
+    (tmp_path / "train.py").write_text(
+        "import tensorflow as tf\n\n\ndef train_op(loss):\n"
+        "    return tf.train.AdamOptimizer(0.1).minimize(loss)\n")
+    main = tmp_path / "main.py"
+    main.write_text(
+        "import tensorflow as tf\nfrom model import towers\nfrom train import train_op\n\n"
+        "outputs = towers(tf.zeros([2, 3, 4]), 2)\nop = train_op(tf.reduce_sum(outputs[0]))\n")
+    assert [(f.code, f.span.line) for f in analyze_file(str(main), Settings()).findings] == []
+    inline = tmp_path / "inline.py"
+    inline.write_text(
+        "import tensorflow as tf\nfrom model import towers\n\n"
+        "outputs = towers(tf.zeros([2, 3, 4]), 2)\nop = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_sum(outputs[0]))\n")
+    [finding] = analyze_file(str(inline), Settings()).findings
+    assert (finding.code, finding.span.line) == ("RNN105", 5) and "(model.py line 8)" in finding.message
+    assert [(r.path, r.span.line) for r in finding.related] == [(str(tmp_path / "model.py"), 8)]

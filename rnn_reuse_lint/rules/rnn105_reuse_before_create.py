@@ -5,7 +5,7 @@ from typing import Iterator, Tuple
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel
-from rnn_reuse_lint.rules.base import Evidence, Invalid, Rule, RuleContext, TraceError, Valid
+from rnn_reuse_lint.rules.base import Evidence, Invalid, Rule, RuleContext, TraceError, Valid, line_in
 
 _HINT = {"1.0": "reuse=None", "1.1": "reuse=None", "1.2": "reuse=None"}
 
@@ -116,11 +116,12 @@ class ReuseBeforeCreate(Rule):
                 continue
             if issue.fact == "slot_creation_fails" and issue.reuse_span is not None:
                 message = (f"this `{issue.driver}` creates its slot variables (`.../{issue.scope}`) while the variable "
-                           f"scope reuses (line {issue.reuse_span.line}): TensorFlow raises \"Variable "
+                           f"scope reuses ({line_in(issue.reuse_span, issue.reuse_path, context)}): TensorFlow raises \"Variable "
                            f".../kernel/{issue.scope}/ does not exist\"; create the train op before turning reuse on, "
                            f"or build the reusing part under its own `variable_scope(..., reuse=True)` block")
                 yield self.finding(context, issue.span, message, (
-                    Related(context.path, issue.reuse_span, "reuse is turned on here and stays on for this scope"),))
+                    Related(issue.reuse_path or context.path, issue.reuse_span,
+                            "reuse is turned on here and stays on for this scope"),))
                 continue
             message = (f"this `{issue.driver}` asks to reuse `{issue.variable}`, but nothing in this module created "
                        f"it before: TensorFlow raises \"Variable {issue.variable} does not exist ... Did you mean "
