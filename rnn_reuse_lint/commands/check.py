@@ -76,7 +76,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "`max-file-seconds`, else 10)")
     parser.add_argument("-j", "--jobs", type=jobs, default=None, metavar="N",
                         help="analyse files in N processes, or `auto` (default: auto, one per core)")
-    fixes = parser.add_argument_group("fixes (RNN101, RNN102)")
+    from rnn_reuse_lint.rules import ALL_RULES
+
+    fixes = parser.add_argument_group(f"fixes ({', '.join(rule.code for rule in ALL_RULES if rule.fixable)})")
     fixes.add_argument("--fix", action="store_true",
                        help="rewrite files so that each layer / direction gets its own cell (safe fixes only)")
     fixes.add_argument("--diff", action="store_true",

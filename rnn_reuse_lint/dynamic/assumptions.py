@@ -15,7 +15,7 @@ Force = Dict[str, object]
 
 
 def assumes_more_layers(finding: Finding) -> bool:
-    return finding.code == "RNN101" and MORE_LAYERS in finding.message
+    return MORE_LAYERS in finding.message
 
 
 def assumes_standard_cell(finding: Finding) -> bool:

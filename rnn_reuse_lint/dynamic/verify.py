@@ -235,8 +235,9 @@ def _assumptions_met(finding: Finding, trace: Trace, runs: Optional[Sequence[int
         line = _ASSUMED_LINE.match(str(event.get("what")))
         if line is not None and lo <= int(line.group(1)) <= hi:
             return True
-    if finding.code != "RNN101" or not runs:
-        return False
+    rule = rule_for(finding.code)
+    if rule is None or rule.evidence.where != "stack" or not runs:
+        return False  # only a finding at a stack's line can be met by the stack's own layer count
     all_runs = list(trace.get("runs") or [])
     return any(len([lay for lay in all_runs[i].get("layers") or [] if _within([lay.get("stack_line")], lo, hi)]) >= 2
                for i in runs if 0 <= i < len(all_runs))
