@@ -84,6 +84,15 @@ class _Misdeclared(str):
 
 def parse(text: str, path: str, max_bytes: Optional[int] = None) -> Union[Parsed, FileError]:
     """Parse with libcst; on a syntax error retry once after normalizing legacy (Python 2) syntax."""
+    from rnn_reuse_lint import heap
+
+    before = heap.resident_bytes()
+    parsed = _parse(text, path, max_bytes)
+    heap.release_after_parse(before)  # the native parser's dead pages, before the evaluation allocates its own
+    return parsed
+
+
+def _parse(text: str, path: str, max_bytes: Optional[int]) -> Union[Parsed, FileError]:
     import libcst as cst
 
     from rnn_reuse_lint import guards, legacy

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
@@ -245,8 +246,12 @@ _CELL_BASES = frozenset({"RNNCell", "LayerRNNCell", "AbstractRNNCell", "Layer"})
 _KERAS_LAYERS = frozenset({"LSTM", "GRU", "SimpleRNN", "CuDNNLSTM", "CuDNNGRU", "ConvLSTM2D"})
 
 
+@functools.lru_cache(maxsize=4096)
 def lookup(qualname: str) -> Optional[ApiEntry]:
-    """The API entry a fully qualified name denotes, or None when it is not an RNN-relevant TF name."""
+    """The API entry a fully qualified name denotes, or None when it is not an RNN-relevant TF name.
+
+    Cached: entries are frozen, and a file names a few dozen APIs but calls them thousands of times (a new
+    entry per call was 130 bytes of every evaluated cell constructor; benchmarks/README.md, "Growth")."""
     if qualname in ("copy.copy", "copy.deepcopy"):
         return ApiEntry(Kind.COPY, qualname.split(".")[1], Family.TF1, qualname)
     q = normalize(qualname)

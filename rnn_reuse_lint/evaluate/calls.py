@@ -253,14 +253,14 @@ class Calls:
     def unknown_result(node: cst.Call, ctx: Ctx) -> Obj:
         """What a call the pass cannot follow returns: one object per evaluation (a new one per loop pass)."""
         callee = dotted(node.func)
-        return opaque(node, frozenset(ctx.loops), None,
+        return opaque(node, ctx.loop_set, None,
                       f"`{callee}` returns a cell that creates new variables on every call" if callee else
                       "that call returns a cell that creates new variables on every call")
 
     def call_qualname(self, node: cst.Call, qualname: str, args: List[Value], kwargs: Dict[str, Value],
                       has_star: bool, ctx: Ctx) -> Value:
         """A call of an imported name: the few builtins the pass follows, else what TensorFlow's API does."""
-        loops = frozenset(ctx.loops)
+        loops = ctx.loop_set
         if qualname == "builtins.range":
             consts = [a.value if isinstance(a, Const) and isinstance(a.value, int) else None for a in args]
             if None in consts or not consts:
@@ -337,7 +337,7 @@ class Calls:
             names = sorted({e.name for e in entries if e is not None})
             first = entries[0]
             assert first is not None
-            return Obj("cell", " or ".join(names), first.family, node, frozenset(ctx.loops), entry=first,
+            return Obj("cell", " or ".join(names), first.family, node, ctx.loop_set, entry=first,
                        kwargs=kwargs)
         results = [self.apply(node, alt, list(args), dict(kwargs), has_star, frame, ctx) for alt in func.alternatives]
         if all(isinstance(r, Obj) and r.kind in ("cell", "wrapper", "opaque") for r in results):
@@ -355,10 +355,10 @@ class Calls:
         if template.frame is None:
             parent = ctx.scope
             path = parent.path + (template.name,) if parent.path is not None and template.name else None
-            template.frame = ScopeFrame(path, parent.reuse, node, unique=True, loops=frozenset(ctx.loops))
+            template.frame = ScopeFrame(path, parent.reuse, node, unique=True, loops=ctx.loop_set)
             inner = ctx.in_scope(template.frame)
         else:
-            again = ScopeFrame(template.frame.path, "true", node, unique=True, loops=frozenset(ctx.loops))
+            again = ScopeFrame(template.frame.path, "true", node, unique=True, loops=ctx.loop_set)
             inner = ctx.in_scope(again)
         return self.apply(node, template.func, args, {**template.kwargs, **kwargs}, has_star, frame, inner)
 
@@ -401,7 +401,7 @@ class Calls:
         if cls.is_cell:
             entry = cls.base_entry
             assert entry is not None
-            return Obj("cell", cls.name, entry.family, node, frozenset(ctx.loops), entry=entry, kwargs=kwargs)
+            return Obj("cell", cls.name, entry.family, node, ctx.loop_set, entry=entry, kwargs=kwargs)
         wrapper = cls.wrapper_entry
         if wrapper is not None and wrapper.wrapper is not None and not has_star and delegates_to_cell(cls):
             # `class SwitchableDropoutWrapper(DropoutWrapper)`: whatever its own `__call__` adds, it runs the cell it
@@ -409,7 +409,7 @@ class Calls:
             inner = wrapped_argument(cls, args, kwargs, wrapper.wrapper.cell_arg)
             if isinstance(inner, Obj) and (is_cell_like(inner) or is_opaque(inner)):
                 owns = wrapper.wrapper.owns_variables and not cls.overrides_call
-                return Obj("wrapper", cls.name, wrapper.family, node, frozenset(ctx.loops), owns_variables=owns,
+                return Obj("wrapper", cls.name, wrapper.family, node, ctx.loop_set, owns_variables=owns,
                            inner=inner, entry=wrapper, kwargs=kwargs)
         instance = Instance(cls)
         init = find_method(cls, "__init__")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
 import libcst as cst
@@ -60,6 +61,9 @@ class Ids:
 PROCESS_IDS = Ids()
 
 
+_NO_LOOPS: FrozenSet[int] = frozenset()
+
+
 @dataclass(frozen=True)
 class Ctx:
     """Where evaluation currently is: enclosing loops (for per-iteration identity), the call chain, and
@@ -82,6 +86,12 @@ class Ctx:
     @property
     def scope(self) -> ScopeFrame:
         return self.scopes[-1]
+
+    @cached_property
+    def loop_set(self) -> FrozenSet[int]:
+        """`loops` as a set, one per context: every value made here stores it (a fresh empty frozenset is 216
+        bytes, and a fan-out of calls made ~10,000 of them; benchmarks/README.md, "Growth")."""
+        return frozenset(self.loops) if self.loops else _NO_LOOPS
 
     def in_loop(self, loop: int) -> "Ctx":
         return replace(self, loops=self.loops + (loop,))

@@ -361,7 +361,7 @@ class Expressions:
                     complete = False
                 continue
             parts.append(Part(self.eval(element.value, frame, ctx), element.value, "single"))
-        return ListVal(parts, frozenset(ctx.loops), complete)
+        return ListVal(parts, ctx.loop_set, complete)
 
     # ----- operators -------------------------------------------------------------------------------
     def binary(self, node: cst.BinaryOperation, frame: Frame, ctx: Ctx) -> Value:
@@ -375,8 +375,8 @@ class Expressions:
                 return multiply(right, left, node)
         if isinstance(op, cst.Add) and isinstance(left, ListVal) and isinstance(right, ListVal):
             if len(left.parts) + len(right.parts) > MAX_PARTS:
-                return ListVal([], frozenset(ctx.loops), complete=False)
-            return ListVal(left.parts + right.parts, frozenset(ctx.loops), left.complete and right.complete)
+                return ListVal([], ctx.loop_set, complete=False)
+            return ListVal(left.parts + right.parts, ctx.loop_set, left.complete and right.complete)
         if isinstance(op, cst.Modulo) and isinstance(left, Const) and isinstance(left.value, str) \
                 and _SIMPLE_FORMAT.fullmatch(left.value):
             operands = known_items(right) if isinstance(right, (TupleVal, ListVal)) else (right,)

@@ -68,7 +68,7 @@ def add_part(state: State, target: ListVal, value: Value, node: cst.CSTNode, ctx
     if len(target.parts) >= MAX_PARTS:
         target.complete = False
         return
-    repeat = frozenset(ctx.loops) - target.loops
+    repeat = ctx.loop_set - target.loops
     if not repeat:
         target.parts.append(Part(value, node, "single"))
         return
@@ -85,7 +85,7 @@ def extend(target: ListVal, value: Value, node: cst.CSTNode, ctx: Ctx) -> None:
     if not isinstance(value, ListVal):
         target.complete = False
         return
-    repeat = frozenset(ctx.loops) - target.loops
+    repeat = ctx.loop_set - target.loops
     if len(target.parts) + len(value.parts) > MAX_PARTS:
         target.complete = False
         return

@@ -238,7 +238,7 @@ class Loops:
         self.mark_repeats(loop, node, count, first_driver)
         if isinstance(node, cst.SetComp):
             return UNKNOWN
-        return ListVal([Part(element, node, "each", count, frozenset({loop}))], frozenset(ctx.loops))
+        return ListVal([Part(element, node, "each", count, frozenset({loop}))], ctx.loop_set)
 
     def unrolled(self, node: Comprehension, frame: Frame, ctx: Ctx) -> Optional[ListVal]:
         """`[LSTMCell(h, name="l%d" % i) for i in range(3)]`: spelled out when the element uses a small known
@@ -259,4 +259,4 @@ class Loops:
             comp_frame.vars[target] = Const(iterable.start + k * iterable.step)
             self.state.step()
             parts.append(Part(self.eval(node.elt, comp_frame, ctx), node, "single"))
-        return ListVal(parts, frozenset(ctx.loops))
+        return ListVal(parts, ctx.loop_set)

@@ -223,7 +223,7 @@ class Statements:
         before_attrs = dict(frame.self_attrs)
         before_reuse = [scope.reuse for scope in ctx.scopes]
         if len(branches) > 1:
-            ctx = replace(ctx, guarded=ctx.guarded | frozenset(ctx.loops))
+            ctx = replace(ctx, guarded=ctx.guarded | ctx.loop_set)
         outcomes: List[Tuple[Dict[str, Value], Dict[str, Value]]] = []
         reuse_outcomes: List[List[str]] = []
         for index, body in enumerate(branches):

@@ -77,7 +77,7 @@ class TfCalls:
     def call(self, node: cst.Call, qualname: str, args: List[Value], kwargs: Dict[str, Value], has_star: bool,
              ctx: Ctx) -> Optional[Value]:
         """What calling `qualname` returns; None when it is no TensorFlow name (a function of another module)."""
-        loops = frozenset(ctx.loops)
+        loops = ctx.loop_set
         graph = graph_call(qualname)
         if graph is not None:
             return self.graph(graph, args, kwargs, loops, ctx)
@@ -238,7 +238,7 @@ class TfCalls:
         scope_arg: Optional[Value] = None,
         layer: Optional[Obj] = None,
     ) -> None:
-        loops = frozenset(ctx.loops)
+        loops = ctx.loop_set
         frames = ctx.scopes + ((scope_arg.frame,) if isinstance(scope_arg, ScopeVal) else ())
         graph_resets = self.state.graph_resets
         self.records.drivers.append(DriverRecord(
@@ -265,7 +265,7 @@ class TfCalls:
         snapshot = cells.copy() if isinstance(cells, ListVal) else ListVal([], frozenset(), complete=False)
         record = StackRecord(node, kind, role, snapshot, sites=ctx.sites + (node,), foreign=ctx.foreign,
                              handed=ctx.handed, handed_at=ctx.handed_at)
-        obj = Obj("stack", kind, family, node, frozenset(ctx.loops), owns_variables=False, layers=snapshot,
+        obj = Obj("stack", kind, family, node, ctx.loop_set, owns_variables=False, layers=snapshot,
                   kwargs=kwargs, stack_record=record)
         record.obj = obj
         self.records.stacks.append(record)
@@ -331,7 +331,7 @@ class TfCalls:
             layer = func.inner
             if not (isinstance(layer, Obj) and layer.kind == "keras_rnn" and isinstance(layer.inner, Obj)):
                 return UNKNOWN
-            loops = frozenset(ctx.loops)
+            loops = ctx.loop_set
             cells = tuple((role, rebuilt_copy(layer.inner, func.node, loops, self.state.ids))
                           for role in ("cell_fw", "cell_bw"))
             self.record_driver(node, "keras_bidirectional", cells, True, False, ctx, ctx.scope.path, False,
