@@ -14,8 +14,9 @@ starting from a collected heap. Rows that cost little get more rounds (at least 
 has spent STEP_SECONDS of CPU, at most MAX_ROUNDS): on a shared machine a short sample is the one a burst of
 other work distorts most, and the median of more pairs is what keeps the verdict from following the load.
 It fails when any exponent exceeds 1.25 (quadrupling costs > ~5.7x), when peak memory per byte of source
-exceeds MAX_BYTES_PER_BYTE (a fresh process per family at x16), or when the fan-out file at F = 60 costs more
-than 10x a plain ~100-line RNN file in either entry point.
+exceeds MAX_BYTES_PER_TOKEN per estimated token (guards.estimate_tokens: what the size limit counts; a fresh
+process per family at x16), or when the fan-out file at F = 60 costs more than 10x a plain ~100-line RNN file in
+either entry point. `--memory-only` runs the memory rows alone (seconds instead of minutes).
 """
 from __future__ import annotations
 
@@ -35,13 +36,17 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from rnn_reuse_lint.commands.check import lint_bytes  # noqa: E402
 from rnn_reuse_lint.flake8_plugin import Plugin  # noqa: E402
+from rnn_reuse_lint.guards import MAX_BYTES, TOKEN_BYTES, estimate_tokens  # noqa: E402
 from rnn_reuse_lint.settings import Settings  # noqa: E402
 
 SCALES = (1, 4, 16)
 MAX_EXPONENT = 1.25
-# Peak memory per byte of source (the size limit, guards.MAX_BYTES, is in bytes: lines vary from 30 to 100+
-# bytes). Documented in benchmarks/README.md ("Growth"): 420-840 measured, so 1.2 MB stays within 1 GB.
-MAX_BYTES_PER_BYTE = 1000.0
+# Peak memory per estimated token of source: what the size limit counts (guards.py: a file's size is the larger
+# of its bytes and TOKEN_BYTES per token; per byte, dense code like `fanout` costs 0.9 KB and model code 0.5).
+# Documented in benchmarks/README.md ("Growth"): 1.7-2.3 KB measured, so the 400,000 tokens that
+# MAX_BYTES = 1.2 MB stands for stay within 1 GB.
+MAX_BYTES_PER_TOKEN = 2500.0
+assert MAX_BYTES / TOKEN_BYTES * MAX_BYTES_PER_TOKEN <= 1e9, "the size limit must stay within 1 GB of peak"
 MAX_FANOUT_RATIO = 10.0
 MIN_SAMPLE_SECONDS = 0.2  # a measurement repeats the call until this much CPU has passed
 STEP_SECONDS = 4.0  # CPU a step's pairs may spend before --rounds is enough (more rounds for short rows)
@@ -245,9 +250,8 @@ def exponent(ratio: float) -> float:
     return math.log(ratio, 4) if ratio > 0 else 0.0
 
 
-def peak_kb_per_line(source: str) -> Tuple[float, int]:
-    """(peak RSS above a process that linted a tiny file, in KB per source line; lines), in a fresh process.
-    The line count is of "\n" (the bytes per line: len(source) / lines)."""
+def peak_above_baseline(source: str) -> int:
+    """Peak RSS in bytes of linting `source` in a fresh process, above the same process after a tiny file."""
     # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss across exec, so a child of this (large)
     # process would report the parent's peak.
     probe = ("import sys\n"
@@ -263,8 +267,27 @@ def peak_kb_per_line(source: str) -> Tuple[float, int]:
              "print(base, peak())\n")
     out = subprocess.run([sys.executable, "-c", probe], input=source.encode(), capture_output=True, check=True,
                          cwd=os.path.dirname(HERE)).stdout.split()
-    lines = source.count("\n")
-    return (int(out[1]) - int(out[0])) / lines, lines
+    return (int(out[1]) - int(out[0])) * 1024
+
+
+def memory_rows(names: Sequence[str], report: Dict[str, object]) -> List[bool]:
+    """Peak memory of each family at x16, per estimated token (the verdict), per line and per byte."""
+    verdicts: List[bool] = []
+    for name in names:
+        source = FAMILIES[name][1](16)
+        data = source.encode()
+        peak = peak_above_baseline(source)
+        lines, tokens = data.count(b"\n"), estimate_tokens(data)
+        per_token = peak / tokens
+        good = per_token <= MAX_BYTES_PER_TOKEN
+        verdicts.append(good)
+        report[f"memory/{name}"] = {"peak_bytes": peak, "bytes": len(data), "lines": lines, "tokens": tokens,
+                                    "bytes_per_token": per_token, "bytes_per_byte": peak / len(data),
+                                    "kb_per_line": peak / 1024 / lines}
+        print(f"peak memory {name} x16 ({lines} lines, {len(data) // 1024} KB, {tokens:,} tokens): "
+              f"{peak / 2**20:.1f} MB, {peak / tokens:,.0f} bytes per token (target <= {MAX_BYTES_PER_TOKEN:,g}) "
+              f"{'PASS' if good else 'FAIL'}; {peak / len(data):.0f} per byte, {peak / 1024 / lines:.1f} KB per line")
+    return verdicts
 
 
 def main(argv: Sequence[str] = ()) -> int:
@@ -273,12 +296,18 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument("--quick", action="store_true", help="one round, memory of two families only")
     parser.add_argument("--families", default=",".join(FAMILIES), help="comma-separated (default: all)")
     parser.add_argument("--json", metavar="PATH", help="write the raw numbers here")
+    parser.add_argument("--memory-only", action="store_true", help="only the peak-memory rows")
     args = parser.parse_args(list(argv) or None)
     rounds = 1 if args.quick else args.rounds
     names = [n for n in args.families.split(",") if n]
     unknown = [n for n in names if n not in FAMILIES]
     if unknown:
         parser.error(f"unknown families: {', '.join(unknown)} (choose from {', '.join(FAMILIES)})")
+    if args.memory_only:
+        memory_report: Dict[str, object] = {}
+        passed = all(memory_rows(names, memory_report))
+        print("\nall targets hold" if passed else "\nSOME TARGETS FAIL")
+        return 0 if passed else 1
     sources = {name: {scale: FAMILIES[name][1](scale).encode() for scale in SCALES} for name in names}
     times: Dict[str, Dict[str, Dict[int, List[float]]]] = {
         name: {entry: {scale: [] for scale in SCALES} for entry in ENTRIES} for name in names}
@@ -333,17 +362,7 @@ def main(argv: Sequence[str] = ()) -> int:
     verdicts.append(bool(note))
     print()
     memory_families = names if not args.quick else names[:1] + ["functions"]
-    for name in memory_families:
-        if name not in FAMILIES:
-            continue
-        source = FAMILIES[name][1](16)
-        per_line, count = peak_kb_per_line(source)
-        per_byte = per_line * 1024 * count / len(source.encode())
-        good = per_byte <= MAX_BYTES_PER_BYTE
-        verdicts.append(good)
-        report[f"memory/{name}"] = {"kb_per_line": per_line, "bytes_per_byte": per_byte}
-        print(f"peak memory {name} x16 ({count} lines, {len(source) // 1024} KB): {per_line:.1f} KB per line, "
-              f"{per_byte:.0f} bytes per byte of source (target <= {MAX_BYTES_PER_BYTE:g}) {'PASS' if good else 'FAIL'}")
+    verdicts += memory_rows([name for name in memory_families if name in FAMILIES], report)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(report, handle, indent=1)

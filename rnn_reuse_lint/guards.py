@@ -5,13 +5,23 @@ import re
 from itertools import accumulate, count, tee
 from operator import sub
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "check_source"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "NEWLINE_TOKENS", "TOKEN_BYTES", "check_source", "estimate_tokens"]
 
-# Peak memory is 420-840 bytes per byte of source (benchmarks/growth.py, every family at x16; libcst's
-# tree is most of it: a 1.0 MB, 23k-line file of model functions peaked at 608 MB), so a 1.2 MB file
-# peaks at 0.5-1.0 GB. Larger files are refused before decoding (engine.too_large_error) and here;
-# --max-file-size raises the limit.
+# Memory follows tokens and statements, not bytes: libcst's native parser peaks at ~2 KB per token and ~5 KB
+# more per logical line (estimate_tokens below), then frees it all but its tree (~70 bytes per byte of source),
+# and heap.py hands the freed pages back before the evaluation allocates, so the parse is the peak. Measured
+# (benchmarks/README.md, "Growth"; its memory rows hold it to MAX_BYTES_PER_TOKEN = 2,500): the whole analysis
+# peaks at 1.3-2.2 KB per estimated token on the growth families at x16, 2.5 KB at most on the densest shapes
+# (`[f(), f(), ...]` on one line), less on strings (the parse of pydoc_data/topics.py, 757 KB of mostly
+# strings: 0.6 KB per estimated token, 170 bytes per byte). Per byte it varies 8x with density
+# (510 for model functions, 870 for `fanout`, 4,000 for lines holding one name), so a file's size is the larger
+# of its bytes and TOKEN_BYTES per estimated token, and above MAX_BYTES it is refused before parsing: 1.2 MB
+# stands for 400,000 tokens, at most ~1.0 GB. Real code has 0.30 estimated tokens per byte (the stdlib's
+# median; 0.35 at its 90th percentile, the RNN corpus 0.33), so the two counts meet near 1.2 MB and only dense
+# code is refused earlier by its tokens. engine.too_large_error refuses by bytes before decoding;
+# --max-file-size raises both.
 MAX_BYTES = 1_200_000
+TOKEN_BYTES = 3  # bytes one estimated token stands for against MAX_BYTES (see above)
 # libcst 1.9's native parser recurses in Rust and dies with SIGSEGV, which no ``except`` can
 # catch, when its stack runs out.  Measured with libcst 1.9.0, CPython 3.11, Linux, 8 MB
 # main-thread stack (each depth in a fresh subprocess; the CLI's -j workers are processes):
@@ -85,6 +95,13 @@ def check_source(source: str, *, max_bytes: int = MAX_BYTES, max_depth: int = MA
     if len(data) > max_bytes:
         return (f"file too large to analyse ({len(data) / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB); "
                 f"raise with --max-file-size")
+    # A byte is at most NEWLINE_TOKENS estimated tokens: smaller files need no count.
+    if len(data) * NEWLINE_TOKENS * TOKEN_BYTES > max_bytes:
+        tokens = estimate_tokens(data)
+        if tokens * TOKEN_BYTES > max_bytes:
+            return (f"file too large to analyse (dense code: about {tokens:,} tokens, counted as {TOKEN_BYTES} "
+                    f"bytes each, {tokens * TOKEN_BYTES / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB); "
+                    f"raise with --max-file-size")
     if b"\r" in data or _TRIPLE_DOUBLE in data or _TRIPLE_SINGLE in data:  # memchr: rarely true
         data = data.translate(_PREPARE)
     data = _ESCAPE.sub(b"", data)
@@ -191,3 +208,24 @@ def _bracket_depth(brackets: bytes, limit: int) -> int:
     levels, again = tee(map(sub, accumulate(brackets.translate(_STEP)), count(1)))
     deepest: int = max(map(sub, levels, accumulate(again, min, initial=0)))
     return removed + max(0, deepest)
+
+
+# What libcst's native parser spends memory on is tokens, and statements: ~2 KB per token and ~5 KB more per
+# logical line (each statement descends the whole grammar; measured on 10,000 copies of one line: `a` 8.2 KB,
+# `f(x)` 13.7 KB, `a.b.c.d.e.f.g.h` 34 KB, a blank line 0.3 KB). Python's tokenizer runs at ~1 MB/s; this
+# estimate runs at memchr speed: every run of word characters (non-ASCII bytes included) and every other visible
+# character counts one token, every newline NEWLINE_TOKENS. Multi-character operators, and words and punctuation
+# inside strings and comments, count more than Python does (the safe side); INDENT/DEDENT count nothing.
+# Measured: the parse peaks at 0.8-2.4 KB per estimated token over 22 one-line shapes (the most:
+# `[f(), f(), ...]` on one line), 1.2-2.0 KB on the growth benchmark's families.
+NEWLINE_TOKENS = 3
+_WORD = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_" + bytes(range(128, 256))
+_TOKEN_CLASSES = bytes(ord("a") if c in _WORD else ord(" ") if c in b" \t\f\r" else c if c == 10 else ord(".")
+                       for c in range(256))
+
+
+def estimate_tokens(data: bytes) -> int:
+    """About the parser's cost of `data` in tokens (at most NEWLINE_TOKENS per byte): see _TOKEN_CLASSES."""
+    classes = data.translate(_TOKEN_CLASSES)
+    words = classes.count(b" a") + classes.count(b".a") + classes.count(b"\na") + classes.startswith(b"a")
+    return words + classes.count(b".") + NEWLINE_TOKENS * classes.count(b"\n")

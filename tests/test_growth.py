@@ -10,10 +10,11 @@ from typing import Callable, List
 import libcst as cst
 import pytest
 
-from rnn_reuse_lint import deep
+from rnn_reuse_lint import deep, heap
 from rnn_reuse_lint.budget import Budget, Spent, units_for
 from rnn_reuse_lint.commands.check import lint_bytes
 from rnn_reuse_lint.fixes import nodes, scope_facts, syntax
+from rnn_reuse_lint.guards import estimate_tokens
 from rnn_reuse_lint.settings import Settings
 from tests.conftest import FIXTURES, ROOT
 from tests.test_robustness import run_cli, run_flake8
@@ -207,3 +208,46 @@ def test_statistics_say_which_function_spent_the_budget(tmp_path) -> None:  # ty
                           capture_output=True, text=True, timeout=120)
     assert f"{path}: analysis budget spent (more than 10,000 units of work) while evaluating `<lambda>` (line " \
         in proc.stdout, proc.stdout
+
+
+# ----- memory: what the size limit counts ----------------------------------------------------------
+
+def test_dense_code_is_refused_by_its_tokens_before_parsing(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed a file whose tokens are above the size limit")
+
+    monkeypatch.setattr(cst, "parse_module", refuse)
+    dense = growth.fanout(5_000).encode()  # 200 KB of one-call lines
+    assert len(dense) < 300_000
+    result = lint_bytes(dense, "a.py", Settings(max_file_size=300_000))
+    assert result.error is not None and result.error.code == "RNN000"
+    assert "file too large to analyse (dense code: about" in result.error.message
+    assert result.error.message.endswith("raise with --max-file-size")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="VmHWM is Linux's")
+def test_peak_memory_per_token_of_the_densest_family_is_within_the_documented_figure() -> None:
+    """The figure the size limit is derived from (guards.py: 1.2 MB stands for 400,000 tokens, ~1 GB)."""
+    source = growth.fanout_family(16)
+    per_token = growth.peak_above_baseline(source) / estimate_tokens(source.encode())
+    assert per_token <= growth.MAX_BYTES_PER_TOKEN, per_token
+
+
+@pytest.mark.skipif(heap.resident_bytes() is None, reason="no /proc/self/statm")
+def test_the_parsers_freed_pages_go_back_before_the_evaluation() -> None:
+    # libcst's native parser frees ~13 MB on the fan-out file (x16) that glibc would keep: engine.parse trims,
+    # a bare parse does not. In fresh processes, so that no earlier heap is reused.
+    probe = ("import sys\n"
+             "sys.path.insert(0, 'benchmarks')\n"
+             "import growth, libcst\n"
+             "from rnn_reuse_lint import engine, heap\n"
+             "text = growth.fanout_family(16)\n"
+             "libcst.parse_module('x = 1\\n')\n"
+             "before = heap.resident_bytes()\n"
+             "engine.parse(text, 'a.py') if sys.argv[1] == 'engine' else libcst.parse_module(text)\n"
+             "print(heap.resident_bytes() - before)\n")
+    grown = {how: int(subprocess.run([sys.executable, "-c", probe, how], capture_output=True, text=True, check=True,
+                                     cwd=ROOT, timeout=120).stdout) for how in ("engine", "bare")}
+    if grown["bare"] < heap.RELEASE_AFTER_BYTES:
+        pytest.skip(f"this C library keeps no freed parser pages ({grown})")
+    assert grown["engine"] < 4 * 2**20 < grown["bare"], grown

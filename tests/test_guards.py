@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnn_reuse_lint.guards import MAX_BYTES, MAX_DEPTH, check_source
+from rnn_reuse_lint.guards import (MAX_BYTES, MAX_DEPTH, NEWLINE_TOKENS, TOKEN_BYTES, check_source,
+                                   estimate_tokens)
 
 TOO_DEEP = f"too deeply nested to analyse (more than {MAX_DEPTH} levels of brackets or blocks)"
 
@@ -57,7 +58,8 @@ def test_deep_nesting_is_rejected(source: str) -> None:
     pytest.param("s = 'a\\\n" + "(" * 10_000 + "'\n", id="backslash-newline continues a string"),
     pytest.param("s = \"(a)\" \"b\" '''" + "(" * 300 + "'''\n", id="adjacent strings are not a triple quote"),
     pytest.param("s = f'{x[(1)]}' + '" + "(" * 300 + "'\n", id="f-string"),
-    pytest.param("x = [" + "(1), " * 100_000 + "]\n", id="wide, not deep"),
+    # 50,000 elements: 100,000 would be 400,000 tokens, which parsing takes ~0.9 GB for (refused as too large)
+    pytest.param("x = [" + "(1), " * 50_000 + "]\n", id="wide, not deep"),
     pytest.param(_blocks(99), id="the most blocks libcst accepts"),
     pytest.param(_blocks(50, "y = " + "[" * 101 + "]" * 101), id="blocks under brackets, within the limit"),
     pytest.param("", id="empty"),
@@ -117,6 +119,53 @@ def test_limits_are_options() -> None:
     assert check_source(source, max_depth=10) is None
     assert check_source(source, max_bytes=10) == \
         "file too large to analyse (0.0 MB > 0.0 MB); raise with --max-file-size"
+
+
+@pytest.mark.parametrize(("source", "tokens"), [
+    pytest.param("", 0, id="nothing"),
+    pytest.param("x = f(a, b)\n", 8 + NEWLINE_TOKENS, id="names, operators, brackets, one newline"),
+    pytest.param("total_count += 10", 4, id="a run of word characters is one token; += is two"),
+    pytest.param("\n\n", 2 * NEWLINE_TOKENS, id="blank lines"),
+    pytest.param("   \t x", 1, id="spaces count nothing"),
+    pytest.param("s = 'two words'", 6, id="inside strings words and quotes count (the safe side)"),
+    pytest.param("größe = 1", 3, id="non-ASCII letters are word characters"),
+])
+def test_estimate_tokens(source: str, tokens: int) -> None:
+    assert estimate_tokens(source.encode()) == tokens
+
+
+def test_dense_code_is_refused_by_its_tokens_below_the_byte_limit() -> None:
+    # one short call per line, ~7 estimated tokens per 10 bytes (the growth benchmark's fan-out, 20 times)
+    dense = "x = [\n" + "    f0(),\n" * 90_000 + "]\n"
+    data = dense.encode()
+    assert len(data) < MAX_BYTES
+    tokens = estimate_tokens(data)
+    assert tokens * TOKEN_BYTES > MAX_BYTES
+    assert check_source(dense) == (
+        f"file too large to analyse (dense code: about {tokens:,} tokens, counted as {TOKEN_BYTES} bytes each, "
+        f"{tokens * TOKEN_BYTES / 1e6:.1f} MB > 1.2 MB); raise with --max-file-size")
+    assert check_source(dense, max_bytes=tokens * TOKEN_BYTES) is None  # the flag raises the token count too
+
+
+def test_ordinary_code_near_the_byte_limit_is_not_refused_by_its_tokens() -> None:
+    # model code at 0.3 estimated tokens per byte (the stdlib's median), just under 1.2 MB
+    block = textwrap.dedent("""\
+        def model_{k}(inputs, hidden=64, layers=2):
+            # one encoder per task: the cells are built here, the driver below runs them
+            with tf.variable_scope('model_{k}'):
+                cells = [tf.nn.rnn_cell.LSTMCell(hidden) for _ in range(layers)]
+                stack = tf.nn.rnn_cell.MultiRNNCell(cells)
+                outputs, state = tf.nn.dynamic_rnn(stack, inputs, dtype=tf.float32)
+            return outputs, state
+
+        """)
+    source = ""
+    k = 0
+    while len(source) < MAX_BYTES - 1000:
+        source += block.format(k=k)
+        k += 1
+    assert estimate_tokens(source.encode()) * TOKEN_BYTES <= MAX_BYTES
+    assert check_source(source) is None
 
 
 def _clamped_depth(brackets: str) -> int:

@@ -66,8 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "(default: config `project`, else followed)")
     limits = parser.add_argument_group("limits per file (benchmarks/README.md, Growth)")
     limits.add_argument("--max-file-size", type=int, default=None, metavar="BYTES",
-                        help="larger files are not parsed but reported as RNN000 (default: config `max-file-size`, "
-                             "else 1200000)")
+                        help="larger files are not parsed but reported as RNN000; dense code counts 3 bytes per "
+                             "token (default: config `max-file-size`, else 1200000)")
     limits.add_argument("--max-work", type=int, default=None, metavar="UNITS",
                         help="evaluation work per source line (a file counts as 500 lines at least); past it, "
                              "values become unknown and a note says where (default: config `max-work`, else 20)")
