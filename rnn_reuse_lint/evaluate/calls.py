@@ -279,7 +279,10 @@ class Calls:
             return ListVal([Part(element, node, "each", length(args[1]), frozenset({loop}))], loops)
         if qualname in ("builtins.list", "builtins.tuple"):
             if len(args) == 1:
-                return args[0].copy() if isinstance(args[0], ListVal) else UNKNOWN
+                if not isinstance(args[0], ListVal):
+                    return UNKNOWN
+                self.state.charge_parts(len(args[0].parts))
+                return args[0].copy()
             return ListVal([], loops) if not args else UNKNOWN
         if qualname in ("functools.partial", "builtins.partial") and args:
             return Partial(args[0])
@@ -373,7 +376,7 @@ class Calls:
             if method.name == "append" and len(args) == 1:
                 add_part(self.state, target, args[0], node, ctx)
             elif method.name == "extend" and len(args) == 1:
-                extend(target, args[0], node, ctx)
+                extend(self.state, target, args[0], node, ctx)
             elif method.name == "insert":
                 target.complete = False if len(args) != 2 else target.complete
                 if len(args) == 2:

@@ -34,6 +34,10 @@ MAX_CALL_DEPTH = 6  # project code calls through a few modules (main -> train ->
 MAX_SPELLED = 16  # list elements spelled out one by one: `[a, b] * n` for a small literal n, per-pass copies
 MAX_PASSES = 8  # loop passes spelled out for loops over small known ranges, nested loops multiplied
 MAX_PARTS = 256  # a list built past this (`l += l` in a loop) is no longer followed: stays linear in memory
+# Building, copying or extending a list by n layers is n // PARTS_PER_UNIT units of work (State.charge_parts): a
+# unit then holds ~150 bytes at most (a Part is ~120). Before, a fan-out of lambdas each returning a 256-element
+# list (a literal, `big + []`, `list(big)`, `MultiRNNCell(big)`) kept ~600 bytes per unit, 3.1 KB per token.
+PARTS_PER_UNIT = 2
 
 _CALLED = re.compile(r"(?<!\bdef )\b([A-Za-z_]\w*)\s*\(")
 
@@ -154,3 +158,8 @@ class State:
 
     def step(self, units: int = 1) -> None:
         self.budget.spend(self.here, units)
+
+    def charge_parts(self, parts: int) -> None:
+        """Count a list of `parts` layers just built, copied or added (see PARTS_PER_UNIT)."""
+        if parts >= PARTS_PER_UNIT:
+            self.budget.spend(self.here, parts // PARTS_PER_UNIT)

@@ -361,6 +361,7 @@ class Expressions:
                     complete = False
                 continue
             parts.append(Part(self.eval(element.value, frame, ctx), element.value, "single"))
+        self.state.charge_parts(len(parts))
         return ListVal(parts, ctx.loop_set, complete)
 
     # ----- operators -------------------------------------------------------------------------------
@@ -369,13 +370,15 @@ class Expressions:
         right = self.eval(node.right, frame, ctx)
         op = node.operator
         if isinstance(op, cst.Multiply):
-            if isinstance(left, ListVal):
-                return multiply(left, right, node)
-            if isinstance(right, ListVal):
-                return multiply(right, left, node)
+            product = multiply(left, right, node) if isinstance(left, ListVal) \
+                else multiply(right, left, node) if isinstance(right, ListVal) else None
+            if product is not None:
+                self.state.charge_parts(len(product.parts))
+                return product
         if isinstance(op, cst.Add) and isinstance(left, ListVal) and isinstance(right, ListVal):
             if len(left.parts) + len(right.parts) > MAX_PARTS:
                 return ListVal([], ctx.loop_set, complete=False)
+            self.state.charge_parts(len(left.parts) + len(right.parts))
             return ListVal(left.parts + right.parts, ctx.loop_set, left.complete and right.complete)
         if isinstance(op, cst.Modulo) and isinstance(left, Const) and isinstance(left.value, str) \
                 and _SIMPLE_FORMAT.fullmatch(left.value):

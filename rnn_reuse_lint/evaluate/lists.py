@@ -81,7 +81,8 @@ def add_part(state: State, target: ListVal, value: Value, node: cst.CSTNode, ctx
     state.loop_parts.append(part)
 
 
-def extend(target: ListVal, value: Value, node: cst.CSTNode, ctx: Ctx) -> None:
+def extend(state: State, target: ListVal, value: Value, node: cst.CSTNode, ctx: Ctx) -> None:
+    """`cells += more` / `cells.extend(more)`: in place."""
     if not isinstance(value, ListVal):
         target.complete = False
         return
@@ -89,6 +90,7 @@ def extend(target: ListVal, value: Value, node: cst.CSTNode, ctx: Ctx) -> None:
     if len(target.parts) + len(value.parts) > MAX_PARTS:
         target.complete = False
         return
+    state.charge_parts(len(value.parts))
     for part in list(value.parts):  # `cells += cells` extends by a snapshot
         if repeat:
             count = None

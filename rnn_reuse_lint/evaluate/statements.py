@@ -115,10 +115,12 @@ class Statements:
         current = self.eval(node.target, frame, ctx)
         if isinstance(node.operator, cst.AddAssign) and isinstance(current, ListVal):
             # `cells += [cell]` mutates the list in place.
-            extend(current, value, node, ctx)
+            extend(self.state, current, value, node, ctx)
             return
         if isinstance(node.operator, cst.MultiplyAssign) and isinstance(current, ListVal):
-            self.bind(node.target, multiply(current, value, node), frame, ctx)
+            product = multiply(current, value, node)
+            self.state.charge_parts(len(product.parts))
+            self.bind(node.target, product, frame, ctx)
             return
         if isinstance(current, Const) and isinstance(value, Const):
             result = arith(node.operator, current.value, value.value)

@@ -263,6 +263,7 @@ class TfCalls:
         kwargs: Dict[str, Value],
     ) -> Obj:
         snapshot = cells.copy() if isinstance(cells, ListVal) else ListVal([], frozenset(), complete=False)
+        self.state.charge_parts(len(snapshot.parts))
         record = StackRecord(node, kind, role, snapshot, sites=ctx.sites + (node,), foreign=ctx.foreign,
                              handed=ctx.handed, handed_at=ctx.handed_at)
         obj = Obj("stack", kind, family, node, ctx.loop_set, owns_variables=False, layers=snapshot,
