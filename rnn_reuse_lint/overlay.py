@@ -5,6 +5,8 @@ import copy
 import re
 from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
 
+from rnn_reuse_lint.dynamic.assumptions import assumed_in
+
 _CELL_N = re.compile(r"/cell_(\d+|\{i\})/")  # layer i (symbolic) stands for every traced cell_N
 
 
@@ -35,6 +37,12 @@ def overlay(doc: Mapping[str, Any], trace: Mapping[str, Any]) -> Dict[str, Any]:
     error = trace.get("error")
     if error:
         out["dynamic_error"] = error if isinstance(error, str) else str(error.get("message", error))
+    # what the trace was given to reach the findings (check --dynamic's assumptions), and a switch to TF 1.x
+    assumed = assumed_in(trace)
+    if assumed:
+        out["dynamic_assumed"] = assumed
+    if trace.get("switch"):
+        out["dynamic_tf_version"] = trace.get("tf_version")
     for run in out.get("runs") or []:
         for layer in run.get("layers") or []:
             candidates = traced.get((run["line"], layer.get("direction")), [])

@@ -220,20 +220,16 @@ def with_dynamic_verdicts(results: Sequence[FileResult], settings: Settings) -> 
     Raises DynamicUnavailable (no TensorFlow) or DefineError (a bad --define); the caller exits with 2.
     A notebook is traced as the one program its code cells make; its evidence names cell positions.
     """
-    from rnn_reuse_lint.dynamic.api import trace_files, verify
-    from rnn_reuse_lint.dynamic.assumptions import forced_lines
+    from rnn_reuse_lint.commands.aimed_trace import trace_aimed
+    from rnn_reuse_lint.dynamic.api import verify
     from rnn_reuse_lint.dynamic.cells import in_cells
     from rnn_reuse_lint.dynamic.progress import Progress
 
     targets = [r.path for r in results if r.findings or r.suppressed]
     if not targets:
         return list(results)
-    lines = {r.path: sorted({f.span.line for f in (*r.findings, *r.suppressed)}) for r in results if r.path in targets}
-    # the lines a finding's stated assumption (two or more layers, a caller's cell) is given to in the run
-    force = {r.path: forced_lines((*r.findings, *r.suppressed)) for r in results if r.path in targets}
     with Progress(len(targets)) as progress:
-        traces = trace_files(targets, timeout=settings.timeout, python=settings.python, defines=settings.defines,
-                             targets=lines, force=force, tf1_python=settings.tf1_python, progress=progress.file)
+        traces = trace_aimed(targets, results, settings, progress=progress.file)
     by_path = {str(t.get("path", p)): t for p, t in zip(targets, traces)}
     out = []
     for r in results:

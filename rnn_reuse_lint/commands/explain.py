@@ -26,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "layer whose traced variables differ from the prediction")
     parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="with --dynamic: wall-clock limit per traced file (default: config `timeout`, else 60)")
+    parser.add_argument("--tf1-python", default=None, metavar="PATH",
+                        help="with --dynamic: a TF 1.x interpreter for the files whose trace stops on a TF-1-only "
+                             "API (as `check --dynamic`); default: config `tf1-python`")
     parser.add_argument("--tf-version", type=tf_release, metavar="RELEASE",
                         help="TensorFlow release whose names to predict, e.g. 1.0, 1.12, 2.3 (default: the pin "
                              "of the nearest project above each file, else 2)")
@@ -50,6 +53,9 @@ def render_text(doc: Dict[str, Any]) -> str:
         lines.append(f"  left out (they do not parse): cell {', '.join(str(c) for c in doc['broken_cells'])}")
     if doc.get("dynamic_error"):
         lines.append(f"  trace: {doc['dynamic_error']}")
+    if doc.get("dynamic_tf_version"):
+        lines.append(f"  trace: under TF {doc['dynamic_tf_version']} (--tf1-python: TF 2 lacks an API it uses)")
+    lines.extend(f"  trace {what}" for what in doc.get("dynamic_assumed") or [])
     if not doc["runs"]:
         # `check` may still report a stack or a bidirectional pair built here: its cells are never run, so
         # no variables exist to be named (say so, or the two commands seem to disagree)
@@ -174,7 +180,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def _with_trace(files: List[str], docs: List[Dict[str, Any]], settings: Settings,
                 timeout: Any) -> Optional[List[Dict[str, Any]]]:
     """The documents with the trace laid over them, or None (after saying why) when nothing can be traced."""
-    from rnn_reuse_lint.dynamic.api import DynamicUnavailable, trace_files
+    from rnn_reuse_lint.commands.aimed_trace import findings_of, trace_aimed
+    from rnn_reuse_lint.dynamic.api import DynamicUnavailable
     from rnn_reuse_lint.dynamic.plan import DefineError
     from rnn_reuse_lint.overlay import overlay
 
@@ -183,7 +190,8 @@ def _with_trace(files: List[str], docs: List[Dict[str, Any]], settings: Settings
         print("rnn-reuse-lint: --timeout must be a positive number of seconds", file=sys.stderr)
         return None
     try:
-        traces = trace_files(files, timeout=float(limit), python=settings.python, defines=settings.defines)
+        # aimed as `check --dynamic` aims: at the files' findings, each under its stated assumption
+        traces = trace_aimed(files, findings_of(files, settings), settings, timeout=float(limit))
     except (DynamicUnavailable, DefineError) as exc:
         print(f"rnn-reuse-lint: --dynamic: {exc}", file=sys.stderr)
         return None

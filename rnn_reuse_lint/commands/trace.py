@@ -24,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="wall-clock limit per file (default 60)")
     parser.add_argument("--python", default=None, metavar="PATH",
                         help="interpreter whose TensorFlow runs the code (e.g. a TF 1.x virtualenv)")
+    parser.add_argument("--tf1-python", default=None, metavar="PATH",
+                        help="a TF 1.x interpreter for the files whose trace stops on a TF-1-only API "
+                             "(as `check --dynamic`); default: config `tf1-python`")
     parser.add_argument("--define", action="append", default=None, metavar="NAME=VALUE",
                         help="value for a free name or synthesized argument: a Python literal, "
                              "'placeholder float32 [2, 3, 4]' or '3 placeholders float32 [2, 4]' (repeatable)")
@@ -75,7 +78,8 @@ def exit_status(traces: List[Dict[str, Any]]) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from rnn_reuse_lint.dynamic.api import DynamicUnavailable, trace_files
+    from rnn_reuse_lint.commands.aimed_trace import findings_of, trace_aimed
+    from rnn_reuse_lint.dynamic.api import DynamicUnavailable
     from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
     from rnn_reuse_lint.dynamic.progress import Progress
     from rnn_reuse_lint.dynamic.render import render
@@ -104,8 +108,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print("rnn-reuse-lint trace: --python %s: no such interpreter" % python, file=sys.stderr)
         return 2
     try:
+        # aimed as `check --dynamic` aims: at the files' findings, each under its stated assumption
+        results = findings_of(files, settings)
         with Progress(len(files)) as progress:
-            traces = trace_files(files, timeout=float(timeout), python=python, defines=defines,
+            traces = trace_aimed(files, results, settings, timeout=float(timeout), python=python, defines=defines,
                                  progress=progress.file)
     except DynamicUnavailable as e:
         print("rnn-reuse-lint trace: %s" % e, file=sys.stderr)

@@ -1,7 +1,7 @@
 """What a finding assumes (two or more layers, a standard cell from its caller), as lines the tracer must force."""
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
+from typing import Any, Dict, List, Mapping, Sequence
 
 from rnn_reuse_lint.finding import Finding
 
@@ -38,3 +38,9 @@ def forced_lines(findings: Sequence[Finding]) -> List[Force]:
             entry["layers"] = bool(entry["layers"]) or layers
             entry["cells"] = bool(entry["cells"]) or cells
     return [out[line] for line in sorted(out)]
+
+
+def assumed_in(trace: Mapping[str, Any]) -> List[str]:
+    """What a trace gave its forced lines, as the child words it (`assumed: 2 layers at line 9 (...)`), once each."""
+    said = [str(event.get("what")) for event in trace.get("synth_events") or []]
+    return list(dict.fromkeys(what for what in said if what.startswith("assumed: ")))

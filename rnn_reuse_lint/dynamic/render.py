@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, List, Mapping, Sequence
 
 from rnn_reuse_lint.dynamic.cells import where
+from rnn_reuse_lint.dynamic.assumptions import assumed_in
 from rnn_reuse_lint.dynamic.verify import compress
 
 
@@ -78,6 +79,11 @@ def render_trace(trace: Mapping[str, Any]) -> str:
         lines.append("  %s failed (%s: %s); %s" % (
             _at(trace, t.get("line")), t.get("type"), (t.get("message") or "").splitlines()[0][:120] if t.get("message") else "",
             "its names were synthesized: " + ", ".join(names) if names else "stepped over"))
+    lines.extend("  " + what for what in assumed_in(trace))
+    switch = trace.get("switch")
+    if switch:
+        lines.append("  traced again under TF %s (%s): kept the TF %s trace" % (
+            switch.get("tf1_version") or "?", switch.get("why"), switch.get("kept") or "?"))
     if trace.get("normalized"):
         lines.append("  run as normalized Python 2: " + "; ".join(trace["normalized"]))
     unit_via = sorted({r.get("entry") for r in trace.get("runs") or [] if r.get("entry") not in (None, "<module>")})

@@ -124,6 +124,9 @@ def _file_section(n: int, doc: Mapping[str, Any], findings: Sequence[Mapping[str
     body = [head]
     if doc.get("dynamic_error"):
         body.append(f'<p class="error">trace: {escape(str(doc["dynamic_error"]))}</p>')
+    if doc.get("dynamic_tf_version"):
+        body.append(f'<p>trace: under TF {escape(str(doc["dynamic_tf_version"]))} (--tf1-python)</p>')
+    body += [f"<p>trace {escape(str(what))}</p>" for what in doc.get("dynamic_assumed") or []]
     body += ['<div class="scroll">', _svg(n, doc, geometry), "</div>"]
     listed = [f for f in findings if f.get("code")]
     if listed:

@@ -11,7 +11,8 @@ _CELL_ARGS = {"dynamic_rnn": 1, "static_rnn": 1, "raw_rnn": 1, "static_state_sav
               "bidirectional_dynamic_rnn": 2, "static_bidirectional_rnn": 2, "stack_bidirectional_dynamic_rnn": 2,
               "stack_bidirectional_rnn": 2, "MultiRNNCell": 1, "StackedRNNCells": 1, "DropoutWrapper": 1,
               "ResidualWrapper": 1, "RNN": 1, "BasicDecoder": 1, "rnn_decoder": 3, "basic_rnn_seq2seq": 3,
-              "tied_rnn_seq2seq": 3}
+              "tied_rnn_seq2seq": 3, "EmbeddingWrapper": 1, "InputProjectionWrapper": 1,
+              "OutputProjectionWrapper": 1}
 
 
 def _callee(node):

@@ -1,11 +1,13 @@
-"""tf.contrib.legacy_seq2seq on TF 2: the model functions RNN code calls, written against compat.v1 with TF 1.15's
-scopes (rnn_decoder, basic_rnn_seq2seq with its encoder on a deep copy, tied_rnn_seq2seq, the sequence losses)."""
+"""tf.contrib.legacy_seq2seq on TF 2: its decoders, models and losses on compat.v1, with TF 1.15's scopes and variables."""
 # (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import copy
 
 
-def functions(v1):
+def functions(v1, cells):
+    """The port's public functions by name; cells: core_cell_shim.classes(v1) (the wrappers and Linear)."""
     from tensorflow.python.ops import rnn as rnn_ops
+
+    from . import seq2seq_attention, seq2seq_embedding
 
     def rnn_decoder(decoder_inputs, initial_state, cell, loop_function=None, scope=None):
         with v1.variable_scope(scope or "rnn_decoder"):
@@ -66,6 +68,28 @@ def functions(v1):
                 cost /= v1.cast(v1.shape(targets[0])[0], cost.dtype)
         return cost
 
-    return {"rnn_decoder": rnn_decoder, "basic_rnn_seq2seq": basic_rnn_seq2seq,
-            "tied_rnn_seq2seq": tied_rnn_seq2seq, "sequence_loss_by_example": sequence_loss_by_example,
-            "sequence_loss": sequence_loss}
+    def model_with_buckets(encoder_inputs, decoder_inputs, targets, weights, buckets, seq2seq,
+                           softmax_loss_function=None, per_example_loss=False, name=None):
+        for what, given, need in (("encoder_inputs", encoder_inputs, buckets[-1][0]),
+                                  ("targets", targets, buckets[-1][1]), ("weights", weights, buckets[-1][1])):
+            if len(given) < need:
+                raise ValueError("Length of %s (%d) must be at least that of last bucket (%d)."
+                                 % (what, len(given), need))
+        loss_of = sequence_loss_by_example if per_example_loss else sequence_loss
+        losses, outputs = [], []
+        with v1.name_scope(name, "model_with_buckets", encoder_inputs + decoder_inputs + targets + weights):
+            for j, bucket in enumerate(buckets):
+                # the first bucket makes the model's variables; every later one reuses them (one model, many lengths)
+                with v1.variable_scope(v1.get_variable_scope(), reuse=True if j > 0 else None):
+                    bucket_outputs, _ = seq2seq(encoder_inputs[:bucket[0]], decoder_inputs[:bucket[1]])
+                    outputs.append(bucket_outputs)
+                    losses.append(loss_of(outputs[-1], targets[:bucket[1]], weights[:bucket[1]],
+                                          softmax_loss_function=softmax_loss_function))
+        return outputs, losses
+
+    found = {"rnn_decoder": rnn_decoder, "basic_rnn_seq2seq": basic_rnn_seq2seq,
+             "tied_rnn_seq2seq": tied_rnn_seq2seq, "sequence_loss_by_example": sequence_loss_by_example,
+             "sequence_loss": sequence_loss, "model_with_buckets": model_with_buckets}
+    found.update(seq2seq_embedding.functions(v1, cells, found))
+    found.update(seq2seq_attention.functions(v1, cells))
+    return found

@@ -7,7 +7,7 @@ import types
 import warnings
 from typing import Callable, Dict, Optional
 
-from . import seq2seq_shim
+from . import core_cell_shim, seq2seq_shim
 from .stubs import StubModule
 
 # tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
@@ -258,15 +258,23 @@ def install():
     rnn_attrs = dict((n, getattr(rnn_cell, n)) for n in _CONTRIB_RNN_CELLS)
     rnn_attrs.update((n, getattr(v1.nn, n)) for n in _CONTRIB_RNN_FUNCS)
     rnn_attrs.update(_stack_bidirectional_functions(v1))
+    core_cells = core_cell_shim.classes(v1)
+    for name in core_cell_shim.WRAPPERS:
+        rnn_attrs[name] = core_cells[name]
+        if not hasattr(rnn_cell, name):
+            setattr(rnn_cell, name, core_cells[name])  # TF 0.12 had them in tf.nn.rnn_cell
     crnn = _module("tensorflow.contrib.rnn", rnn_attrs)
     clayers = _module("tensorflow.contrib.layers", _contrib_layers(v1))
     cframework = _module("tensorflow.contrib.framework", {"nest": real.nest})
-    cseq2seq = _module("tensorflow.contrib.legacy_seq2seq", seq2seq_shim.functions(v1))
+    legacy = seq2seq_shim.functions(v1, core_cells)
+    cseq2seq = _module("tensorflow.contrib.legacy_seq2seq", legacy)
     # TF 1.0-1.1 spelled the core cells tf.contrib.rnn.core_rnn_cell.*: the same classes as tf.nn.rnn_cell
     crnn.core_rnn_cell = _module("tensorflow.contrib.rnn.core_rnn_cell", dict(rnn_attrs))
     contrib = _module("tensorflow.contrib", {"rnn": crnn, "layers": clayers, "framework": cframework,
                                              "legacy_seq2seq": cseq2seq})
     v1.contrib = contrib
+    if not hasattr(v1.nn, "seq2seq"):
+        v1.nn.seq2seq = _module("tensorflow.nn.seq2seq", legacy)  # TF 0.12's name for legacy_seq2seq
     v1.compat = real.compat  # `import tensorflow.compat.v1 as tf` walks attributes: keep it on this object
     for key, mod in list(sys.modules.items()):
         # `import tensorflow.python.ops.rnn as r` walks attributes of the module served as `tensorflow` too
@@ -284,21 +292,21 @@ def install():
     sys.modules["tensorflow.contrib.framework"] = cframework
     sys.modules["tensorflow.contrib.legacy_seq2seq"] = cseq2seq
     sys.modules["tensorflow.contrib.rnn.core_rnn_cell"] = crnn.core_rnn_cell
-    _install_models_rnn(v1, rnn_attrs)
+    _install_models_rnn(v1, rnn_attrs, legacy)
     sys.meta_path.insert(0, _ContribFinder())
     info["v1"] = v1
     info["user_import"] = _user_import(v1)
     return info
 
 
-def _install_models_rnn(v1, cells):
+def _install_models_rnn(v1, cells, legacy):
     """TF 0.x's `tensorflow.models.rnn` (rnn_cell, rnn.rnn, seq2seq): the same pieces under their 1.x names."""
     nn = v1.nn
     rnn = _module("tensorflow.models.rnn.rnn", {
         "rnn": nn.static_rnn, "bidirectional_rnn": nn.static_bidirectional_rnn, "dynamic_rnn": nn.dynamic_rnn,
         "state_saving_rnn": nn.static_state_saving_rnn, "bidirectional_dynamic_rnn": nn.bidirectional_dynamic_rnn})
     rnn_cell = _module("tensorflow.models.rnn.rnn_cell", dict(cells))
-    seq2seq = _module("tensorflow.models.rnn.seq2seq", seq2seq_shim.functions(v1))
+    seq2seq = _module("tensorflow.models.rnn.seq2seq", legacy)
     models_rnn = _module("tensorflow.models.rnn", {"rnn": rnn, "rnn_cell": rnn_cell, "seq2seq": seq2seq})
     models = _module("tensorflow.models", {"rnn": models_rnn})
     v1.models = models

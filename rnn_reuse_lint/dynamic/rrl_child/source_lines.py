@@ -108,4 +108,5 @@ def _is_legacy_seq2seq(filename):
     """legacy_seq2seq's decoders call the cell directly, step by step: those calls count as made from the user's
     line that called the model function (TF 1.x's contrib module, or the TF 2 port in seq2seq_shim)."""
     name = filename.replace("\\", "/")
-    return name.endswith(("/legacy_seq2seq/python/ops/seq2seq.py", "/rrl_child/seq2seq_shim.py"))
+    return name.endswith(("/legacy_seq2seq/python/ops/seq2seq.py", "/rrl_child/seq2seq_shim.py",
+                          "/rrl_child/seq2seq_embedding.py", "/rrl_child/seq2seq_attention.py"))

@@ -228,17 +228,25 @@ class Tracer(SourceLines):
             d = getattr(mod, "__dict__", None)
             if not isinstance(d, dict):
                 continue
-            for attr, value in list(d.items()):
-                hit = targets.get(id(value))
-                if hit is not None and value is hit[1]:
-                    wrapper = self.wrap_driver(hit[0], hit[1])
-                    try:
-                        d[attr] = wrapper
-                        # TF 2's TFModuleWrapper (tf.compat.v1.nn) answers from its own fast cache too
-                        insert = object.__getattribute__(mod, "_fastdict_insert")
-                        insert(attr, wrapper)
-                    except Exception:
-                        pass
+            # TF 1.14-1.15's TFModuleWrapper (tf.nn) answers from an attribute cache and a wrapped module that is
+            # not in sys.modules: a name read before this (the shim reads tf.nn.static_rnn) would stay unpatched
+            wrapped = getattr(d.get("_tfmw_wrapped_module"), "__dict__", None)
+            for table in (d, d.get("_tfmw_attr_map"), wrapped):
+                if isinstance(table, dict):
+                    self._patch_table(mod, table, targets)
+
+    def _patch_table(self, mod, table, targets):
+        for attr, value in list(table.items()):
+            hit = targets.get(id(value))
+            if hit is not None and value is hit[1]:
+                wrapper = self.wrap_driver(hit[0], hit[1])
+                try:
+                    table[attr] = wrapper
+                    # TF 2's TFModuleWrapper (tf.compat.v1.nn) answers from its own fast cache too
+                    insert = object.__getattribute__(mod, "_fastdict_insert")
+                    insert(attr, wrapper)
+                except Exception:
+                    pass
 
     # ---------------------------------------------------------------- layer / cell calls
     def ensure_call_hook(self, cls):
