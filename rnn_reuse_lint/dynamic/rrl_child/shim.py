@@ -224,7 +224,7 @@ def _old_orders(api):
 def _renamed(api):
     """Give the TF1-style API object its pre-1.0 names where it lacks them (and the old argument orders)."""
     _old_orders(api)
-    tf0_api.install_orders(api)
+    tf0_api.install(api)
     for table, owner in ((_RENAMED, api), (_RENAMED_NN, getattr(api, "nn", None))):
         for old, new in table.items():
             if owner is None or hasattr(owner, old):

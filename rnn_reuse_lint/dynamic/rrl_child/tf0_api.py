@@ -49,6 +49,24 @@ def _either_order(fn):
     return cross_entropy
 
 
+# TF 0.x's names in the module behind tf.nn's drivers, which TF 1.0 renamed (its seq2seq code imported them from
+# there: `from tensorflow.python.ops import rnn` ... `rnn.bidirectional_rnn(cell_fw, cell_bw, inputs)`)
+_OPS_RNN_RENAMED = {"rnn": "static_rnn", "bidirectional_rnn": "static_bidirectional_rnn",
+                    "state_saving_rnn": "static_state_saving_rnn"}
+
+
+def install(api):
+    """TF 0.x's spellings on the API object and in `tensorflow.python.ops.rnn` (see the tables above)."""
+    install_orders(api)
+    try:
+        from tensorflow.python.ops import rnn as ops_rnn
+    except Exception:
+        return
+    for old, new in _OPS_RNN_RENAMED.items():
+        if not hasattr(ops_rnn, old) and hasattr(ops_rnn, new):
+            setattr(ops_rnn, old, getattr(ops_rnn, new))
+
+
 def install_orders(api):
     """Let the API object's `nn` take TF 0.x's (logits, labels) positional order as well as the current one."""
     nn = getattr(api, "nn", None)
