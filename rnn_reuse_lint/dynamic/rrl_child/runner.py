@@ -15,7 +15,7 @@ from .stubs import StubImporter
 from .summarize import Numbering, summarize
 from .trace_records import StopTrace
 
-_MAX_MESSAGE = 15000
+_MAX_MESSAGE = 1500
 
 
 class TraceTimeout(BaseException):
