@@ -7,6 +7,8 @@ import re
 import symtable
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
+from rnn_reuse_lint.dynamic.callers_values import id_tags, initializer_makers
+
 Spec = Dict[str, Any]
 
 RNN_TOKENS = re.compile(
@@ -28,7 +30,7 @@ _TENSOR_ATTRS = {"get_shape", "shape", "dtype", "name", "op", "eval", "graph", "
 # (compat.v1 on TF 2) instead of synthesizing a value from how the name is used.
 # A free `keras` is the Keras the TF1-style cells need (tf_keras on TF 2.16+; the child falls back to `keras`).
 _CHILD_MODULES = {"tf": "tensorflow", "keras": "tf_keras", "np": "numpy"}
-_PRIORITY = ("cell", "list_input", "seq_input", "step_input", "seq_len", "namespace", "int", "tensor")
+_PRIORITY = ("cell", "id_list", "ids", "list_input", "seq_input", "step_input", "seq_len", "namespace", "int", "tensor")
 _CELL_TAKERS = {"MultiRNNCell", "DropoutWrapper", "ResidualWrapper", "DeviceWrapper", "RNN", "StackedRNNCells",
                 "Bidirectional"}
 _CELL_KEYWORDS = {"cell", "cell_fw", "cell_bw", "cells", "cells_fw", "cells_bw"}
@@ -321,6 +323,10 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str],
         return {"kind": "placeholder", "dtype": "float32", "shape": [BATCH, TIME, DEPTH]}
     if best == "list_input":
         return {"kind": "placeholders", "count": TIME, "dtype": "float32", "shape": [BATCH, DEPTH]}
+    if best == "ids":     # looked up in an embedding: int ids
+        return {"kind": "placeholder", "dtype": "int32", "shape": [BATCH, TIME]}
+    if best == "id_list":
+        return {"kind": "placeholders", "count": TIME, "dtype": "int32", "shape": [BATCH]}
     if best == "step_input":
         return {"kind": "placeholder", "dtype": "float32", "shape": [BATCH, DEPTH]}
     if best == "seq_len":
@@ -342,8 +348,11 @@ def _value_spec(value: Any) -> Spec:
 def _infer(names: Set[str], nodes: Iterable[ast.AST], targets: Sequence[int] = (),
            context: FileContext = _NO_CONTEXT) -> Dict[str, Spec]:
     uses = _Uses(names, targets)
+    nodes = list(nodes)
     for node in nodes:
         uses.visit(node)
+    for name, tag in id_tags(nodes, names):
+        uses.tags[name].append(tag)
     for attr, key in uses.stored.items():
         uses.literals.setdefault(key, []).extend(uses.literals.get((attr, ""), []))
     out: Dict[str, Spec] = {}
@@ -422,7 +431,14 @@ def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping
             out[name] = _forwarded(name, fn, targets, file) or {"kind": "literal", "value": None}
     if targets:
         out.update(_aimed_defaults(fn, skip_self, context if context is not None else fn.body, targets))
+    out.update((name, spec) for name, spec in initializer_makers(fn, _all_params(fn, skip_self)).items()
+               if name not in defines)
     return out
+
+
+def _all_params(fn: ast.FunctionDef, skip_self: bool) -> List[str]:
+    positional = list(getattr(fn.args, "posonlyargs", [])) + list(fn.args.args)
+    return [a.arg for a in (positional[1:] if skip_self else positional) + list(fn.args.kwonlyargs)]
 
 
 def _aimed_defaults(fn: ast.FunctionDef, skip_self: bool, body: Iterable[ast.AST],

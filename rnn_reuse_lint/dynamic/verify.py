@@ -8,6 +8,7 @@ import os
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
+from rnn_reuse_lint.dynamic.statements import widened
 from rnn_reuse_lint.finding import Dynamic, Finding, ReachedVia, Verdict
 from rnn_reuse_lint.rules import rule_for
 from rnn_reuse_lint.rules.base import Evidence, Rule
@@ -140,8 +141,8 @@ def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[ReachedVia
 
 def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdict, str, Optional[List[int]]]:
     view = _View(trace)
-    lo = finding.span.line
-    hi = max(finding.span.end_line, lo)
+    # a traced line anywhere in the statement the finding sits in is the finding's place
+    lo, hi = widened(trace, finding.span.line, max(finding.span.end_line, finding.span.line))
     err = _error_at(trace, lo, hi)
     err_lines = (err.get("stack") or [err.get("line")]) if err else []
     err_here = bool(err) and _within(err_lines, lo, hi)
@@ -183,12 +184,12 @@ def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdi
             None if run_index is None else [run_index]
     if err:
         return "error", "tracing stopped at line %s before reaching line %d: %s" % (
-            err.get("line"), lo, err_text[:300]), None
+            err.get("line"), finding.span.line, err_text[:300]), None
     stopped = trace.get("stopped_at")
     if stopped:
         return "not-reached", "line %d was not run (tracing stops at the first %s, line %s)" % (
-            lo, stopped.get("what"), stopped.get("line")), None
-    return "not-reached", "line %d never ran (no driver or stack there was executed)" % lo, None
+            finding.span.line, stopped.get("what"), stopped.get("line")), None
+    return "not-reached", "line %d never ran (no driver or stack there was executed)" % finding.span.line, None
 
 
 def _error_at(trace: Trace, lo: int, hi: int) -> Optional[Mapping[str, Any]]:
@@ -230,7 +231,7 @@ def _reached(view: _View, stack_rule: bool, lo: int, hi: int) -> Tuple[Optional[
 def _assumptions_met(finding: Finding, trace: Trace, runs: Optional[Sequence[int]]) -> bool:
     """Whether a run reached through stand-ins still ran the finding's line as the finding assumes it: the tracer
     forced the assumption there (`assumed: ...` events), or the stack at the line really had two or more layers."""
-    lo, hi = finding.span.line, max(finding.span.end_line, finding.span.line)
+    lo, hi = widened(trace, finding.span.line, max(finding.span.end_line, finding.span.line))
     for event in trace.get("synth_events") or []:
         line = _ASSUMED_LINE.match(str(event.get("what")))
         if line is not None and lo <= int(line.group(1)) <= hi:

@@ -65,6 +65,8 @@ def describe_spec(spec):
         return "%d placeholders %s %s" % (spec.get("count", 3), spec.get("dtype", "float32"), _shape_text(spec.get("shape")))
     if kind == "module":
         return "module %s" % spec.get("module")
+    if kind == "tf_attr":
+        return "tf.%s" % spec.get("attr")
     if kind == "cell":
         return "a new %s(4)" % spec.get("class")
     if kind == "instance":
@@ -133,6 +135,8 @@ class Factory(object):
                                     name="%s_%d" % (safe, i)) for i in range(int(spec.get("count", 3)))]
         if kind == "cell":
             return self.cell(spec.get("class") or "")
+        if kind == "tf_attr":
+            return getattr(tf1, spec["attr"])
         if kind == "instance":
             return self.globals[spec["class"]]()
         if kind == "namespace":

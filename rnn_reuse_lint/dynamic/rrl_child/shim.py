@@ -7,7 +7,7 @@ import types
 import warnings
 from typing import Callable, Dict, Optional
 
-from . import core_cell_shim, seq2seq_shim
+from . import core_cell_shim, seq2seq_shim, tf0_api
 from .stubs import StubModule
 
 # tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
@@ -224,6 +224,7 @@ def _old_orders(api):
 def _renamed(api):
     """Give the TF1-style API object its pre-1.0 names where it lacks them (and the old argument orders)."""
     _old_orders(api)
+    tf0_api.install(api)
     for table, owner in ((_RENAMED, api), (_RENAMED_NN, getattr(api, "nn", None))):
         for old, new in table.items():
             if owner is None or hasattr(owner, old):
@@ -305,7 +306,7 @@ def _install_models_rnn(v1, cells, legacy):
     rnn = _module("tensorflow.models.rnn.rnn", {
         "rnn": nn.static_rnn, "bidirectional_rnn": nn.static_bidirectional_rnn, "dynamic_rnn": nn.dynamic_rnn,
         "state_saving_rnn": nn.static_state_saving_rnn, "bidirectional_dynamic_rnn": nn.bidirectional_dynamic_rnn})
-    rnn_cell = _module("tensorflow.models.rnn.rnn_cell", dict(cells))
+    rnn_cell = _module("tensorflow.models.rnn.rnn_cell", tf0_api.tf0_cells(cells))
     seq2seq = _module("tensorflow.models.rnn.seq2seq", legacy)
     models_rnn = _module("tensorflow.models.rnn", {"rnn": rnn, "rnn_cell": rnn_cell, "seq2seq": seq2seq})
     models = _module("tensorflow.models", {"rnn": models_rnn})

@@ -1,5 +1,6 @@
 """Permissive stand-ins for modules the traced project imports but nobody installed (plotting, data helpers)."""
 # (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
+import numbers
 import os
 import sys
 
@@ -144,6 +145,12 @@ class Stub(object):
     def __mro_entries__(self, bases):
         # `class Net(missing.Base):` (Python 3.7+) becomes a plain class
         return (object,)
+
+
+# A stand-in that reaches TensorFlow as a size or an index is the 2 that int() gives: TF asks "is this a Python
+# integer?" before it asks for a tensor's `.dtype` (a slice bound `x[:, :n]`), and a stub would answer that with
+# another stub that numpy cannot read as a dtype.
+numbers.Integral.register(Stub)
 
 
 class StubModule(Stub):
