@@ -79,6 +79,8 @@ class _Capture:
     direction: Optional[Direction]
     prefix: Tuple[str, ...]  # the object's own scope path
     variables: List[str]
+    # (graph, scope) of each later run of the object: a reuse scope it already ran in holds its variables' users
+    reruns: List[Tuple[Tuple[int, int], Optional[Tuple[str, ...]]]] = field(default_factory=list)
 
 
 @dataclass
@@ -412,10 +414,11 @@ class _Simulation:
         if first is run:
             return  # layers/directions of one call: shared_across_layers/directions (model.stacks, .bidirectional)
         kind = _sharing_kind(first, run, obj, path, captured.prefix)
-        if kind == "intended" and self._reuses_nothing(run, path, captured.prefix):
+        if kind == "intended" and self._reuse_misses_cell(run, path, captured):
             kind = "suspicious"
         elif kind == "unknown" and self._reuse_cannot_matter(first, run):
             kind = "suspicious"
+        captured.reruns.append((run.record.graph, run.record.scope))
         fact: Optional[ScopeFact] = "borrowed_across_scopes" if kind == "suspicious" else None
         self._relate(kind, fact, captured.variables, (first.index, captured.layer, captured.direction), run, layer)
         if fact is None or not self._first_report("borrowed", first, run):
@@ -436,21 +439,33 @@ class _Simulation:
         self.reported.add(key)
         return True
 
-    def _reuses_nothing(self, run: Run, path: Optional[Tuple[str, ...]], prefix: Tuple[str, ...]) -> bool:
+    def _reuse_misses_cell(self, run: Run, path: Optional[Tuple[str, ...]], captured: _Capture) -> bool:
         """`with tf.variable_scope("decoder", reuse=True)` around the encoder's cell: reuse was asked for under a
-        scope where nothing was created, so the run only works because the cell returns to its first scope."""
+        scope that does not hold the cell's own variables, so the run works only because the cell returns to its
+        first scope (TF_RNN_SEMANTICS.md §5: a built cell never looks its variables up again). Other variables
+        under that scope (the decoder's own cell, an attention layer) are what the reuse is for, not this cell's."""
         record = run.record
+        prefix = captured.prefix
         if record.reuse != "true" or path is None or path == prefix:
             return False
         # The outermost scope in reuse mode is where reuse was asked for (inner scopes inherit it).
         asking = next((f for f in record.frames if f.reuse == "true"), None)
         if asking is None or asking.path is None:
             return False
-        if any(graph == record.graph and scope is not None and scope[:len(asking.path)] == asking.path
-               for graph, scope in self.run_scopes[:-1]):
-            return False  # an earlier run there (a training decoder with its output layer...): reuse has a target
-        under = "/".join(asking.path) + "/" if asking.path else ""
-        return not any(graph == record.graph and key.startswith(under) for graph, key in self.store)
+        where = asking.path
+
+        def under(scope: Optional[Tuple[str, ...]]) -> bool:
+            return scope is not None and scope[:len(where)] == where
+
+        if any(graph == record.graph and under(scope) for graph, scope in captured.reruns):
+            return False  # it ran there before (a training decoder, reported there): the reuse has a target
+        if prefix:
+            return not under(prefix)
+        # Where the cell's variables are is unknown: only a scope where nothing ran or was created proves it.
+        if any(graph == record.graph and under(scope) for graph, scope in self.run_scopes[:-1]):
+            return False
+        text = "/".join(where) + "/" if where else ""
+        return not any(graph == record.graph and key.startswith(text) for graph, key in self.store)
 
     def _reuse_cannot_matter(self, first: Run, run: Run) -> bool:
         """`if t > 0: scope.reuse_variables()` before a step of a decoder loop leaves the reuse flag unknown, but the
