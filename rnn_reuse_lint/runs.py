@@ -425,15 +425,21 @@ class _Simulation:
             return
         loop = run.record.unrolled if first.record.node is run.record.node else None
         self._issue(Issue(fact, _report_node(first.record, run.record), run,
-                          _scope_text(run.record.scope) if obj.family != Family.KERAS else "keras",
+                          _run_place(run.record) if obj.family != Family.KERAS else "keras",
                           captured.variables[0] if captured.variables else None, other=first,
                           other_scope=_scope_text(first.record.scope), cell=obj,
                           other_node=_report_node(run.record, first.record), loop_node=loop))
 
     def _first_report(self, what: str, first: Run, run: Run) -> bool:
-        """Once per pair of runs; for the passes of one spelled-out loop, once per call site."""
+        """Once per pair of runs; for the passes of one spelled-out loop, once per call site (and per earlier run
+        they all borrow from: `for t in range(3): with variable_scope("layer%d" % t): cell(...)` after `encoder`)."""
         same_site = first.record.node is run.record.node and run.record.unrolled is not None
-        key = (what, id(run.record.node), -1) if same_site else (what, first.index, run.index)
+        if same_site:
+            key = (what, id(run.record.node), -1)
+        elif run.record.unrolled is not None:
+            key = (what, first.index, id(run.record.node))
+        else:
+            key = (what, first.index, run.index)
         if key in self.reported:
             return False
         self.reported.add(key)
@@ -509,9 +515,34 @@ def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]
         return "intended"  # run again under the scope of its first run: back in the same place
     if run.record.name == "cell_call" and first.record.node is run.record.node and run.record.unrolled is not None:
         return "intended"  # a hand-unrolled time loop (`with variable_scope("step_%d" % t): cell(x, s)`) shares on purpose
+    if run.record.scope is None and first.record.scope is not None and run.record.reuse == "none":
+        known = loop_named_parent(run.record)
+        if known is not None and first.record.scope[:len(known)] != known:
+            return "suspicious"  # under `Episodic/Layer%d`: wherever the loop goes, never the first run's scope
     if run.record.scope is None or first.record.scope is None or run.record.reuse == "unknown":
         return "unknown"
     return "suspicious"
+
+
+def loop_named_parent(record: DriverRecord) -> Optional[Tuple[str, ...]]:
+    """The known scope above a run whose innermost scope is named after a loop variable (`"layer_%d" % t` with an
+    unknown count): a string name nests under its parent, so the run is somewhere below that parent. None when an
+    unknown scope could jump elsewhere (a scope object, a `scope=` argument, an unknown level above the loop's)."""
+    if record.explicit_scope or not record.frames:
+        return None
+    *outer, inner = record.frames
+    if inner.path is not None or not inner.varies or any(frame.path is None for frame in outer):
+        return None
+    return outer[-1].path if outer else ()
+
+
+def _run_place(record: DriverRecord) -> str:
+    """The scope of a run as a message shows it; a loop-named level is spelled as what it is."""
+    if record.scope is None:
+        known = loop_named_parent(record)
+        if known is not None:
+            return "/".join(known + ("<a name per pass>",))
+    return _scope_text(record.scope)
 
 
 def _exclusive(first: DriverRecord, second: DriverRecord) -> bool:
