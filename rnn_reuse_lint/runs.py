@@ -79,6 +79,8 @@ class _Capture:
     direction: Optional[Direction]
     prefix: Tuple[str, ...]  # the object's own scope path
     variables: List[str]
+    # (graph, scope) of each later run of the object: a reuse scope it already ran in holds its variables' users
+    reruns: List[Tuple[Tuple[int, int], Optional[Tuple[str, ...]]]] = field(default_factory=list)
 
 
 @dataclass
@@ -412,45 +414,64 @@ class _Simulation:
         if first is run:
             return  # layers/directions of one call: shared_across_layers/directions (model.stacks, .bidirectional)
         kind = _sharing_kind(first, run, obj, path, captured.prefix)
-        if kind == "intended" and self._reuses_nothing(run, path, captured.prefix):
+        if kind == "intended" and self._reuse_misses_cell(run, path, captured):
             kind = "suspicious"
         elif kind == "unknown" and self._reuse_cannot_matter(first, run):
             kind = "suspicious"
+        captured.reruns.append((run.record.graph, run.record.scope))
         fact: Optional[ScopeFact] = "borrowed_across_scopes" if kind == "suspicious" else None
         self._relate(kind, fact, captured.variables, (first.index, captured.layer, captured.direction), run, layer)
         if fact is None or not self._first_report("borrowed", first, run):
             return
         loop = run.record.unrolled if first.record.node is run.record.node else None
         self._issue(Issue(fact, _report_node(first.record, run.record), run,
-                          _scope_text(run.record.scope) if obj.family != Family.KERAS else "keras",
+                          _run_place(run.record) if obj.family != Family.KERAS else "keras",
                           captured.variables[0] if captured.variables else None, other=first,
                           other_scope=_scope_text(first.record.scope), cell=obj,
                           other_node=_report_node(run.record, first.record), loop_node=loop))
 
     def _first_report(self, what: str, first: Run, run: Run) -> bool:
-        """Once per pair of runs; for the passes of one spelled-out loop, once per call site."""
+        """Once per pair of runs; for the passes of one spelled-out loop, once per call site (and per earlier run
+        they all borrow from: `for t in range(3): with variable_scope("layer%d" % t): cell(...)` after `encoder`)."""
         same_site = first.record.node is run.record.node and run.record.unrolled is not None
-        key = (what, id(run.record.node), -1) if same_site else (what, first.index, run.index)
+        if same_site:
+            key = (what, id(run.record.node), -1)
+        elif run.record.unrolled is not None:
+            key = (what, first.index, id(run.record.node))
+        else:
+            key = (what, first.index, run.index)
         if key in self.reported:
             return False
         self.reported.add(key)
         return True
 
-    def _reuses_nothing(self, run: Run, path: Optional[Tuple[str, ...]], prefix: Tuple[str, ...]) -> bool:
+    def _reuse_misses_cell(self, run: Run, path: Optional[Tuple[str, ...]], captured: _Capture) -> bool:
         """`with tf.variable_scope("decoder", reuse=True)` around the encoder's cell: reuse was asked for under a
-        scope where nothing was created, so the run only works because the cell returns to its first scope."""
+        scope that does not hold the cell's own variables, so the run works only because the cell returns to its
+        first scope (TF_RNN_SEMANTICS.md §5: a built cell never looks its variables up again). Other variables
+        under that scope (the decoder's own cell, an attention layer) are what the reuse is for, not this cell's."""
         record = run.record
+        prefix = captured.prefix
         if record.reuse != "true" or path is None or path == prefix:
             return False
         # The outermost scope in reuse mode is where reuse was asked for (inner scopes inherit it).
         asking = next((f for f in record.frames if f.reuse == "true"), None)
         if asking is None or asking.path is None:
             return False
-        if any(graph == record.graph and scope is not None and scope[:len(asking.path)] == asking.path
-               for graph, scope in self.run_scopes[:-1]):
-            return False  # an earlier run there (a training decoder with its output layer...): reuse has a target
-        under = "/".join(asking.path) + "/" if asking.path else ""
-        return not any(graph == record.graph and key.startswith(under) for graph, key in self.store)
+        where = asking.path
+
+        def under(scope: Optional[Tuple[str, ...]]) -> bool:
+            return scope is not None and scope[:len(where)] == where
+
+        if any(graph == record.graph and under(scope) for graph, scope in captured.reruns):
+            return False  # it ran there before (a training decoder, reported there): the reuse has a target
+        if prefix:
+            return not under(prefix)
+        # Where the cell's variables are is unknown: only a scope where nothing ran or was created proves it.
+        if any(graph == record.graph and under(scope) for graph, scope in self.run_scopes[:-1]):
+            return False
+        text = "/".join(where) + "/" if where else ""
+        return not any(graph == record.graph and key.startswith(text) for graph, key in self.store)
 
     def _reuse_cannot_matter(self, first: Run, run: Run) -> bool:
         """`if t > 0: scope.reuse_variables()` before a step of a decoder loop leaves the reuse flag unknown, but the
@@ -494,9 +515,34 @@ def _sharing_kind(first: Run, run: Run, obj: Obj, path: Optional[Tuple[str, ...]
         return "intended"  # run again under the scope of its first run: back in the same place
     if run.record.name == "cell_call" and first.record.node is run.record.node and run.record.unrolled is not None:
         return "intended"  # a hand-unrolled time loop (`with variable_scope("step_%d" % t): cell(x, s)`) shares on purpose
+    if run.record.scope is None and first.record.scope is not None and run.record.reuse == "none":
+        known = loop_named_parent(run.record)
+        if known is not None and first.record.scope[:len(known)] != known:
+            return "suspicious"  # under `Episodic/Layer%d`: wherever the loop goes, never the first run's scope
     if run.record.scope is None or first.record.scope is None or run.record.reuse == "unknown":
         return "unknown"
     return "suspicious"
+
+
+def loop_named_parent(record: DriverRecord) -> Optional[Tuple[str, ...]]:
+    """The known scope above a run whose innermost scope is named after a loop variable (`"layer_%d" % t` with an
+    unknown count): a string name nests under its parent, so the run is somewhere below that parent. None when an
+    unknown scope could jump elsewhere (a scope object, a `scope=` argument, an unknown level above the loop's)."""
+    if record.explicit_scope or not record.frames:
+        return None
+    *outer, inner = record.frames
+    if inner.path is not None or not inner.varies or any(frame.path is None for frame in outer):
+        return None
+    return outer[-1].path if outer else ()
+
+
+def _run_place(record: DriverRecord) -> str:
+    """The scope of a run as a message shows it; a loop-named level is spelled as what it is."""
+    if record.scope is None:
+        known = loop_named_parent(record)
+        if known is not None:
+            return "/".join(known + ("<a name per pass>",))
+    return _scope_text(record.scope)
 
 
 def _exclusive(first: DriverRecord, second: DriverRecord) -> bool:

@@ -174,7 +174,7 @@ LEGACY_SEQ2SEQ: Dict[str, Seq2SeqInfo] = {
     "embedding_attention_seq2seq": Seq2SeqInfo(2, "embedding_attention_seq2seq", None, None, copies_encoder=True),
     "embedding_tied_rnn_seq2seq": Seq2SeqInfo(2, "embedding_tied_rnn_seq2seq", None, None, copies_encoder=False,
                                               tied=True),
-    "embedding_rnn_decoder": Seq2SeqInfo(2, "embedding_rnn_decoder", None, None, copies_encoder=False),
+    "embedding_rnn_decoder": Seq2SeqInfo(2, "embedding_rnn_decoder", None, "rnn_decoder", copies_encoder=False),
     "attention_decoder": Seq2SeqInfo(3, "attention_decoder", None, None, copies_encoder=False),
     "embedding_attention_decoder": Seq2SeqInfo(3, "embedding_attention_decoder", None, None, copies_encoder=False),
 }

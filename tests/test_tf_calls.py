@@ -115,6 +115,20 @@ def test_a_scope_opened_with_reuse_makes_the_driver_reuse() -> None:
     assert record.scope == ("shared", "dec") and record.reuse == "true" and record.explicit_scope
 
 
+def test_embedding_rnn_decoder_runs_its_cell_under_its_rnn_decoder_level() -> None:
+    # TF 1.15: `input/embedding_rnn_decoder/rnn_decoder/gru_cell/gates/kernel` (the embedding sits one level up).
+    tf = _tf()
+    cell = _obj(_call(tf, "tensorflow.nn.rnn_cell.GRUCell", [Const(8)]))
+    scope = tf.variable_scope(cst.Call(func=cst.Name("variable_scope")), _entry("tensorflow.variable_scope"),
+                              [Const("input")], {}, frozenset(), root_ctx())
+    assert isinstance(scope, ScopeVal)
+    _call(tf, "tensorflow.contrib.legacy_seq2seq.embedding_rnn_decoder", [UNKNOWN, UNKNOWN, cell, Const(10), Const(8)],
+          ctx=root_ctx().in_scope(scope.frame))
+    [record] = tf.records.drivers
+    assert record.cells == (("cell", cell),)
+    assert record.scope == ("input", "embedding_rnn_decoder", "rnn_decoder")
+
+
 def test_default_name_scopes_are_uniquified_per_parent() -> None:
     tf = _tf()
     entry = _entry("tensorflow.variable_scope")

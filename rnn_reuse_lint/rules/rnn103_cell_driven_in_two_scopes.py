@@ -48,11 +48,15 @@ class CellDrivenInTwoScopes(Rule):
 
     ## Known problems
     When the second scope asks for reuse (`reuse=True`, `tf.AUTO_REUSE`, `reuse_variables()`) the sharing is
-    taken as intended and shown by `explain` only — unless `reuse=True` names a scope where nothing was created
-    (`variable_scope("decoder", reuse=True)` around the encoder's cell): then the run works only because the cell
-    returns to its first scope, and it is reported. Runs inside functions nobody in the module calls are
-    compared only with runs of the same function. Runs in different branches of one `if`/`match` never both
-    happen and are not compared; a message never names the same scope twice (a cell run again under the
+    taken as intended and shown by `explain` only — unless reuse is on (`reuse=True`, `reuse_variables()`) in a
+    scope that does not hold the cell's own variables (`variable_scope("decoder", reuse=True)` around the
+    encoder's cell, or a memory update stepped after `reuse_variables()` for an attention cell made there): then
+    the run works only because the cell returns to its first scope, and it is reported. A scope where the cell
+    already ran again (a training decoder, reported there) is a target for the reuse. A run under a scope named
+    after a loop variable (`"hop_%d" % t`, unknown count) is compared by the known scope above it; the passes of a
+    spelled-out loop that all borrow from one earlier run are reported once, at the call. Runs inside functions
+    nobody in the module calls are compared only with runs of the same function. Runs in different branches of
+    one `if`/`match` never both happen and are not compared; a message never names the same scope twice (a cell run again under the
     scope of its first run is back in the same place). An object of unknown class (a parameter, a stack of
     a project's own cells) is reported with what the finding assumes; so is a cell whose class depends on a
     branch (`cell = GRUCell(h)`, `if use_lstm: cell = LSTMCell(h)`: one object either way), unless one branch
