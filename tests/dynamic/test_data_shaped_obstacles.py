@@ -164,3 +164,29 @@ def test_a_finding_on_an_argument_line_of_a_call(fixture_traces: Dict[str, Dict[
     finding = _checked("rnn103_obstacle_finding_inside_a_call", fixture_traces)
     assert finding.span.line == 10
     assert finding.dynamic is not None and "runs again under `sentence/rnn`" in finding.dynamic.evidence
+
+
+def test_a_project_stack_class_is_recorded_when_built() -> None:
+    # a package of its own (like relative_import_pkg): the stack is never driven, which the fixtures/dynamic files
+    # all are (their fixes are traced too)
+    path = os.path.join(DYN, "project_stack_pkg", "decoder.py")
+    (trace,) = trace_files([path], timeout=120.0)
+    (stack,) = trace["stacks"]
+    assert (stack["line"], stack["class"], stack["driven"]) == (12, "MultiRNNCell", False)
+    assert [c["same_as"] for c in stack["cells"]] == [None, 0]
+    finding = _verdict(path, trace)
+    assert finding.dynamic is not None
+    assert (finding.dynamic.verdict, finding.dynamic.reached_via) == ("confirmed", "synthesized")
+    assert "holds one GRUCell object as layers 0, 1" in finding.dynamic.evidence
+
+
+def test_a_look_alike_stack_class_is_not_recorded(tmp_path: Any) -> None:
+    """A local class that only shares TF's name (no TF cell base) is no stack, as the static rule has it."""
+    traces = trace_sources(str(tmp_path), {"look_alike": (
+        "import tensorflow as tf\n"
+        "class MultiRNNCell(object):\n"
+        "    def __init__(self, cells):\n"
+        "        self._cells = cells\n"
+        "cell = tf.nn.rnn_cell.GRUCell(4)\n"
+        "stack = MultiRNNCell([cell] * 2)\n")})
+    assert traces["look_alike"]["error"] is None and traces["look_alike"]["stacks"] == []

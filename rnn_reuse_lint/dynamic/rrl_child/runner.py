@@ -13,7 +13,7 @@ from typing import Dict, Set
 from . import force, hooks, shim, stubs, tolerate
 from .stubs import StubImporter
 from .summarize import Numbering, summarize
-from .trace_records import StopTrace
+from .trace_records import _CELL_BASES, _STACK_CLASSES, StopTrace
 
 _MAX_MESSAGE = 1500
 
@@ -347,6 +347,7 @@ class FileRunner(object):
         specs = dict(plan.get("free", {}))
         tb = SynthBuiltins(vars(builtins), specs, factory, self.tracer.graph_id)
         tb["__rrl_enter__"] = entered.add
+        tb["__build_class__"] = _StackClasses(self.tracer, builtins.__build_class__)
         tb.update(_PY2_BUILTINS)
         tolerance = tolerate.Tolerance(self.tracer)
         stubs.reset_budget()
@@ -533,6 +534,23 @@ class FileRunner(object):
         if kind == "method":
             return getattr(instance, entry["method"])(**make_args(entry["name"], entry.get("args", {})))
         return instance
+
+
+class _StackClasses(object):
+    """The user's `class` statement: a project's own stack class (`class MultiRNNCell(rnn_cell.RNNCell)` keeping its
+    layers in `_cells`) has its constructions recorded, as TensorFlow's stacks do: which cell objects a stack holds
+    is its own fact, whether or not the code driving it is reached."""
+
+    def __init__(self, tracer, build_class):
+        self.tracer = tracer
+        self.build_class = build_class
+
+    def __call__(self, *args, **kwargs):
+        cls = self.build_class(*args, **kwargs)
+        names = [c.__name__ for c in getattr(cls, "__mro__", ())]
+        if names and names[0] in _STACK_CLASSES and any(n in _CELL_BASES for n in names[1:]):
+            self.tracer.hook_init(cls)
+        return cls
 
 
 # Python 2 builtins a file written for it reads (the names only: `dict.iteritems()` stays an error)

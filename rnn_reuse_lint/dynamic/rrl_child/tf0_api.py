@@ -1,5 +1,6 @@
 """TF 0.x calling conventions TF 1.0 changed without renaming: the cross-entropy argument order and LSTM state."""
 # (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
+from typing import Set
 
 # TF 0.x's `softmax_cross_entropy_with_logits(logits, labels)` (and its sparse and sigmoid siblings) became
 # `(labels, logits)` in TF 1.0, which refused positional calls from then on (`_sentinel`); TF 2 allows them again,
@@ -16,7 +17,7 @@ def reads_variables(value):
     op = getattr(value, "op", None)
     if op is None or not hasattr(op, "inputs"):
         return False
-    seen = set()
+    seen: Set[str] = set()
     todo = [op]
     while todo and len(seen) < _WALK_LIMIT:
         op = todo.pop()
