@@ -12,6 +12,7 @@ from typing import Dict, Set
 
 from . import force, hooks, shim, stubs, tolerate
 from .stubs import StubImporter
+from .py2_relative import ImplicitRelative
 from .summarize import Numbering, summarize
 from .trace_records import StopTrace
 
@@ -353,7 +354,7 @@ class FileRunner(object):
         package = request.get("package")
         folders = [folder] + ([package["root"]] if package else [])
         folders += [p for p in (request.get("project") or {}).get("paths") or [] if p not in folders]
-        importer = StubImporter(self.info.get("user_import") or builtins.__import__, folders)
+        importer = StubImporter(ImplicitRelative(self.info.get("user_import") or builtins.__import__), folders)
         tb["__import__"] = importer
         user_finder = _UserDirFinder(folders, tb)
         sys.meta_path.insert(0, user_finder)
