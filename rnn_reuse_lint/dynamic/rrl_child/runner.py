@@ -251,6 +251,11 @@ def describe_error(tracer, exc, tb, default_line=None):
     message = str(exc)
     if "Originally defined at:" in message:
         message = message.split("Originally defined at:")[0].rstrip()
+    if message.startswith("in converted code:") and "\n\n" in message.strip():
+        # TF 1.x AutoGraph lists the converted frames first and the error itself last: keep the error
+        message = message.strip().rsplit("\n\n", 1)[1].strip()
+        if message.startswith(type(exc).__name__ + ": "):
+            message = message[len(type(exc).__name__) + 2:]
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE] + " ..."
     lines = tracer.tb_lines(tb)
