@@ -70,6 +70,8 @@ def describe_spec(spec):
         return "a new %s(4)" % spec.get("class")
     if kind == "instance":
         return "%s()" % spec.get("class")
+    if kind == "mapping":
+        return "{%s: %s}" % (", ".join(repr(k) for k in spec.get("keys", [])), describe_spec(spec["value"]))
     if kind == "namespace":
         return "namespace(%s)" % ", ".join("%s=%s" % (k, describe_spec(v) if isinstance(v, dict) else v)
                                           for k, v in sorted(spec.get("attrs", {}).items()))
@@ -139,6 +141,8 @@ class Factory(object):
         if kind == "namespace":
             return _Namespace(dict((k, self.make(name + "." + k, v) if isinstance(v, dict) else v)
                                    for k, v in spec.get("attrs", {}).items()))
+        if kind == "mapping":
+            return dict((k, self.make("%s_%s" % (name, k), spec["value"])) for k in spec.get("keys", []))
         return spec.get("value")
 
 
