@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from typing import Any, Dict, List
 
 import pytest
 
@@ -29,10 +30,11 @@ print(json.dumps(out))
 """
 
 
-def _modules(python: str, names: list) -> dict:
+def _modules(python: str, names: List[str]) -> Dict[str, Any]:
     done = subprocess.run([python, "-c", _PROBE, *names], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    found: Dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
 
 
 def test_the_table_is_tf_history() -> None:

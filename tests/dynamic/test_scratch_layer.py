@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 import pytest
 
@@ -49,7 +49,7 @@ def test_a_cache_folder_made_at_import_does_not_stop_the_trace() -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Any) -> Dict[str, Any]:
+def project(tmp_path: Any) -> Iterator[Dict[str, Any]]:
     root = tmp_path / "proj"
     root.mkdir()
     outside = tmp_path / "outside"

@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 from typing import Any, Dict
 
+import pytest
+
 from rnn_reuse_lint.dynamic.plan import make_plan
 from rnn_reuse_lint.dynamic.verify import verify
 from rnn_reuse_lint.engine import analyze_file
 from rnn_reuse_lint.settings import Settings
 from tests.conftest import FIXTURES
-
-import pytest
 
 pytestmark = pytest.mark.dynamic
 
