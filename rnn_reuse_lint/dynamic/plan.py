@@ -96,6 +96,7 @@ class _Uses(ast.NodeVisitor):
         # (name, attribute or "") -> string literals it is compared with, each with a score (higher = better aim)
         self.literals: Dict[Tuple[str, str], List[Tuple[int, Any]]] = {}
         self.stored: Dict[str, Tuple[str, str]] = {}   # "self.attr" -> the parameter (attribute) stored there
+        self.keys: Dict[str, Set[str]] = {n: set() for n in names}   # string keys a name is subscripted with
 
     def _compared(self, node: ast.expr) -> Optional[Tuple[str, str]]:
         if isinstance(node, ast.Name) and node.id in self.names:
@@ -217,6 +218,10 @@ class _Uses(ast.NodeVisitor):
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         self._tag(node.slice, "int")
+        key = node.slice
+        if isinstance(node.value, ast.Name) and node.value.id in self.names and isinstance(key, ast.Constant) \
+                and isinstance(key.value, str):
+            self.keys[node.value.id].add(key.value)   # `inputs['train']`: one value per split
         self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
@@ -336,6 +341,23 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str],
     return _value_spec(size_value(name))
 
 
+def _element_spec(name: str, spec: Optional[Spec]) -> Optional[Spec]:
+    """What each value of a name read by string key (`labels['train']`) is, from the name: the tensors a model
+    takes per split (inputs, integer labels or targets, lengths, masks)."""
+    low = name.lower()
+    if spec is not None and spec.get("kind") in ("placeholder", "placeholders"):
+        return spec
+    if _looks_like_input(name):
+        return {"kind": "placeholder", "dtype": "float32", "shape": [BATCH, TIME, DEPTH]}
+    if "label" in low or "target" in low:
+        return {"kind": "placeholder", "dtype": "int32", "shape": [BATCH, TIME]}
+    if low.endswith(("length", "lengths", "len", "lens")):
+        return {"kind": "placeholder", "dtype": "int32", "shape": [BATCH]}
+    if "mask" in low or "weight" in low:
+        return {"kind": "placeholder", "dtype": "float32", "shape": [BATCH, TIME]}
+    return None
+
+
 def _attr_spec(attr: str, aimed: Optional[Spec]) -> Spec:
     return aimed if aimed is not None else _value_spec(size_value(attr))
 
@@ -358,6 +380,9 @@ def _infer(names: Set[str], nodes: Iterable[ast.AST], targets: Sequence[int] = (
     out: Dict[str, Spec] = {}
     for name in sorted(names):
         spec = _spec_for(name, uses.tags[name], uses.attrs[name], uses.literals, context)
+        if uses.keys[name] and (spec is None or spec.get("kind") not in ("namespace", "instance", "cell")):
+            element = _element_spec(name, spec)
+            spec = {"kind": "mapping", "keys": sorted(uses.keys[name]), "value": element} if element else spec
         if spec is not None:
             out[name] = spec
     return out

@@ -144,7 +144,7 @@ def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdi
     # a traced line anywhere in the statement the finding sits in is the finding's place
     lo, hi = widened(trace, finding.span.line, max(finding.span.end_line, finding.span.line))
     err = _error_at(trace, lo, hi)
-    err_lines = (err.get("stack") or [err.get("line")]) if err else []
+    err_lines = _error_lines(err) if err else []
     err_here = bool(err) and _within(err_lines, lo, hi)
     err_text = "%s: %s" % (err.get("type"), err.get("message")) if err else ""
     if err and err.get("type") in _FATAL and not view.runs:
@@ -192,12 +192,21 @@ def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdi
     return "not-reached", "line %d never ran (no driver or stack there was executed)" % finding.span.line, None
 
 
+def _error_lines(err: Mapping[str, Any]) -> List[Optional[int]]:
+    """The lines an error was raised at: its stack, and every line of the multi-line statements the stack lines
+    sit in (statements.place_errors), so an error of a call counts at the argument line a finding names."""
+    lines: List[Optional[int]] = list(err.get("stack") or [err.get("line")])
+    for first, last in err.get("statements") or []:
+        lines.extend(range(first, last + 1))
+    return lines
+
+
 def _error_at(trace: Trace, lo: int, hi: int) -> Optional[Mapping[str, Any]]:
     """The error raised at these lines, else the file's: each synthesized entry runs in a graph of its own and can
     fail on its own, while the trace's `error` is only the first of them."""
     for entry in trace.get("entries") or []:
         err = entry.get("error")
-        if err and _within(err.get("stack") or [err.get("line")], lo, hi):
+        if err and _within(_error_lines(err), lo, hi):
             found: Mapping[str, Any] = err
             return found
     first: Optional[Mapping[str, Any]] = trace.get("error")

@@ -5,7 +5,8 @@ from typing import Iterator
 
 from rnn_reuse_lint.finding import Finding, Related
 from rnn_reuse_lint.model import ModuleModel
-from rnn_reuse_lint.rules.base import REFUSED, Evidence, Invalid, Rule, RuleContext, Valid, at, created_here, line_in, unless
+from rnn_reuse_lint.rules.base import (REFUSED, Evidence, Invalid, Rule, RuleContext, TraceError, Valid, at, created_here,
+                                       line_in, unless)
 
 _WHAT_VERSION_DOES = {
     "1.0": "TF 1.0 creates a second set of variables there, but from TF 1.2 on the second run silently reuses the first",
@@ -73,7 +74,12 @@ class CellDrivenInTwoScopes(Rule):
     facts = frozenset({"borrowed_across_scopes"})
     no_fix_by_design = ("whether the two runs should share weights is a design decision: give the second run its own "
                         "cell, or run both under one scope with reuse (`rnn-reuse-lint rule RNN103`)")
-    evidence = Evidence(sharing=frozenset({"borrowed_across_scopes"}), where="second_run", errors=(REFUSED,))
+    # TF 1.2+ builds no new weights for the second run: one with another input depth fails on the first run's
+    # (a shape error in the first run's ops, or get_variable refusing the first run's variable at another shape)
+    evidence = Evidence(sharing=frozenset({"borrowed_across_scopes"}), where="second_run",
+                        errors=(REFUSED, TraceError(("Dimensions must be equal", "Trying to share variable"),
+                                                    "TF {tf}: run again with another input depth, the cell fails on "
+                                                    "its first run's weights: {message}", limit=200)))
 
     VALID = (
         Valid("two-cells-two-scopes",

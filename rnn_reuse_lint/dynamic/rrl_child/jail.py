@@ -8,6 +8,8 @@ import stat
 import sys
 from typing import List
 
+from .scratch import overlay
+
 CLONE_NEWNS = 0x00020000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
@@ -53,7 +55,8 @@ class Jail(object):
 
     def build(self, user_dir, drop_uid):
         """Enter a new mount namespace whose root shows the interpreter, the packages on sys.path, the user's
-        folder (read-only) and private tmpfs folders; nothing else of the host (no /etc/shadow, /root, /home)."""
+        folder (read-only, or under a private writable layer: scratch.py) and private tmpfs folders; nothing else
+        of the host (no /etc/shadow, /root, /home). True when the user's folder got the writable layer."""
         if self.libc.unshare(CLONE_NEWNS) != 0:
             raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS)")
         self._mount(None, "/", None, MS_REC | MS_PRIVATE, None)
@@ -98,7 +101,8 @@ class Jail(object):
         except OSError:
             self._mount("proc", new("/proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
         # last: a folder under /tmp (pytest's, mktemp's) goes on top of the fresh /tmp, not under it
-        self._user_dir(user_dir, new(user_dir), drop_uid, bound)
+        scratch = self._user_dir(user_dir, new(user_dir), drop_uid, bound) and overlay(
+            self._mount, user_dir, new(user_dir), self.tmp_mb, NOBODY if drop_uid else None)
         _makedirs(new("/.old"))
         if self.libc.syscall(SYS_PIVOT_ROOT, _enc(root), _enc(new("/.old"))) != 0:
             raise OSError(ctypes.get_errno(), "pivot_root")
@@ -107,20 +111,23 @@ class Jail(object):
             raise OSError(ctypes.get_errno(), "umount old root")
         os.rmdir("/.old")
         self._mount(None, "/", None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
+        return scratch
 
     def _user_dir(self, user_dir, target, drop_uid, bound):
         """The traced file's folder (its sibling modules are importable). Bound read-only when the dropped uid may
-        read it; a folder only root may read (a 0700 temp dir) is copied instead: its .py files, bounded."""
+        read it; a folder only root may read (a 0700 temp dir) is copied instead: its .py files, bounded.
+        True when the host's folder itself is bound (a writable layer may go over it)."""
         if not os.path.isdir(user_dir) or _under(user_dir, bound):
-            return
+            return False
         if not drop_uid or _world_readable(user_dir):
             self._bind(user_dir, target)
-            return
+            return True
         _makedirs(target)
         self._mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, "size=%dm,mode=755" % ((COPY_MAX_BYTES >> 20) + 8))
         budget = [COPY_MAX_FILES, COPY_MAX_BYTES]
         _copy_python(user_dir, target, budget, 0)
         self._mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
+        return False
 
 
 def _copy_python(src, dst, budget, depth):

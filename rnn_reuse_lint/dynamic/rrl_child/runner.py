@@ -12,6 +12,7 @@ from typing import Dict, Set
 
 from . import force, hooks, shim, stubs, tolerate
 from .stubs import StubImporter
+from .py2_relative import ImplicitRelative
 from .summarize import Numbering, summarize
 from .trace_records import _CELL_BASES, _STACK_CLASSES, StopTrace
 
@@ -71,6 +72,8 @@ def describe_spec(spec):
         return "a new %s(4)" % spec.get("class")
     if kind == "instance":
         return "%s()" % spec.get("class")
+    if kind == "mapping":
+        return "{%s: %s}" % (", ".join(repr(k) for k in spec.get("keys", [])), describe_spec(spec["value"]))
     if kind == "namespace":
         return "namespace(%s)" % ", ".join("%s=%s" % (k, describe_spec(v) if isinstance(v, dict) else v)
                                           for k, v in sorted(spec.get("attrs", {}).items()))
@@ -142,6 +145,8 @@ class Factory(object):
         if kind == "namespace":
             return _Namespace(dict((k, self.make(name + "." + k, v) if isinstance(v, dict) else v)
                                    for k, v in spec.get("attrs", {}).items()))
+        if kind == "mapping":
+            return dict((k, self.make("%s_%s" % (name, k), spec["value"])) for k in spec.get("keys", []))
         return spec.get("value")
 
 
@@ -254,6 +259,11 @@ def describe_error(tracer, exc, tb, default_line=None):
     message = str(exc)
     if "Originally defined at:" in message:
         message = message.split("Originally defined at:")[0].rstrip()
+    if message.startswith("in converted code:") and "\n\n" in message.strip():
+        # TF 1.x AutoGraph lists the converted frames first and the error itself last: keep the error
+        message = message.strip().rsplit("\n\n", 1)[1].strip()
+        if message.startswith(type(exc).__name__ + ": "):
+            message = message[len(type(exc).__name__) + 2:]
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE] + " ..."
     lines = tracer.tb_lines(tb)
@@ -358,7 +368,7 @@ class FileRunner(object):
         package = request.get("package")
         folders = [folder] + ([package["root"]] if package else [])
         folders += [p for p in (request.get("project") or {}).get("paths") or [] if p not in folders]
-        importer = StubImporter(self.info.get("user_import") or builtins.__import__, folders)
+        importer = StubImporter(ImplicitRelative(self.info.get("user_import") or builtins.__import__), folders)
         tb["__import__"] = importer
         user_finder = _UserDirFinder(folders, tb)
         sys.meta_path.insert(0, user_finder)

@@ -16,6 +16,7 @@ from typing import Optional
 
 from .cgroup import MemoryCgroups
 from .jail import STAGE, Jail, drop_uid
+from .scratch import SCRATCH
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -57,6 +58,7 @@ class Sandbox(object):
         self.user_active = False
         self.violations = []
         self.writable = []
+        self.scratch = []           # folders whose writes land in a private layer (scratch.py), not on the host
         self.cpu_limit = None
         self.user_file = None
         self.in_userns = False
@@ -191,6 +193,7 @@ class Sandbox(object):
             os.symlink(dest, os.path.join("/dev", name))
         os.mkdir("/dev/shm")
         os.mkdir(STAGE)
+        os.mkdir(SCRATCH, 0o700)    # /dev turns read-only below: each file's scratch layer mounts over this
         size = "size=%dm,mode=1777" % int(self.config.get("tmp_mb", 256))
         self._mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, size)
 
@@ -251,9 +254,12 @@ class Sandbox(object):
                 self.features["cgroup"] = "off: %s" % e
         if self.libc is not None and self.features.get("filesystem", "").startswith("on"):
             try:
-                Jail(self.libc, self.config.get("tmp_mb", 256)).build(user_dir, not self.in_userns)
-                self.features["filesystem"] = ("on: private root: Python, TensorFlow, the file's folder (read-only) "
-                                               "and a private tmpfs (%s)" % WORK_ROOT)
+                scratch = Jail(self.libc, self.config.get("tmp_mb", 256)).build(user_dir, not self.in_userns)
+                # the folder's writes go to a tmpfs layer of this process (scratch.py): the audit hook lets them by
+                self.scratch = [os.path.realpath(user_dir)] if scratch else []
+                self.features["filesystem"] = ("on: private root: Python, TensorFlow, the file's folder (%s) and a "
+                                               "private tmpfs (%s)" % ("writes go to a private scratch layer"
+                                                                       if scratch else "read-only", WORK_ROOT))
             except OSError as e:
                 # half a root is worse than none: refuse to run user code with the host's files in view as root
                 raise OSError(e.errno, "cannot build the private root: %s" % e)
@@ -384,7 +390,7 @@ class Sandbox(object):
         self.workdir = tempfile.mkdtemp(prefix="rrl-", dir=base)
         os.chdir(self.workdir)
         # user code (and TensorFlow's own temp files, e.g. AutoGraph's) may write here and nowhere else
-        self.writable = [os.path.realpath(self.workdir)]
+        self.writable = [os.path.realpath(self.workdir)] + self.scratch
         tempfile.tempdir = self.workdir
         os.environ["TMPDIR"] = self.workdir
         return self.workdir

@@ -7,7 +7,7 @@ import types
 import warnings
 from typing import Callable, Dict, Optional
 
-from . import core_cell_shim, seq2seq_shim, tf0_api
+from . import core_cell_shim, moved_modules, seq2seq_shim, tf0_api
 from .stubs import StubModule
 
 # tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
@@ -251,6 +251,7 @@ def install():
         pass
     if not info["tf2"]:
         _renamed(real)
+        moved_modules.install()
         return info
     v1 = real.compat.v1
     _renamed(v1)

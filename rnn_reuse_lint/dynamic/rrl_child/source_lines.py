@@ -55,7 +55,9 @@ class SourceLines(object):
         lines = []
         while tb is not None:
             lasti = getattr(tb, "tb_lasti", None)
-            if lasti is not None and lasti >= 0:
+            # before 3.11 only tb_lineno knows the failing line: the frame's own f_lineno has moved on to where
+            # it unwound (the `with` line of a block the error left)
+            if lasti is not None and lasti >= 0 and hasattr(tb.tb_frame.f_code, "co_positions"):
                 line = self.source_line(tb.tb_frame, lasti)
             else:
                 line = self.source_line(tb.tb_frame, line=tb.tb_lineno)
