@@ -8,13 +8,14 @@ __all__ = ["RELEASE_AFTER_BYTES", "release_after_parse"]
 
 # libcst's native parser allocates ~2 KB per token in the C heap and frees it when the tree is built, but glibc
 # keeps those pages: they sit between live blocks, where its automatic trimming (top of the heap only) never
-# reaches. Python's own objects live in mmap'd arenas and cannot reuse them, so the evaluation's values came
-# on top of the dead parser memory: `fanout` x16 peaked at 23 MB, 13.5 MB of it freed parser pages
-# (benchmarks/README.md, "Growth"). malloc_trim(0) returns every free page; it costs ~0.5 ms per 10 KB parsed
-# (~3% of the parse), so it runs only when the parse grew the resident set by RELEASE_AFTER_BYTES (~12 KB of
-# source and more; smaller files leave too little to matter). Linux with glibc only (/proc for the resident set,
-# malloc_trim): elsewhere nothing happens.
-RELEASE_AFTER_BYTES = 8 * 1024 * 1024
+# reaches. Python's own objects live in mmap'd arenas and cannot reuse them, so the evaluation's values and the
+# fix planning came on top of the dead parser memory (`findings` x16: 47 MB of parse, then 10 MB more;
+# benchmarks/README.md, "Growth"). malloc_trim(0) returns every free page, so the parse becomes the peak. It
+# is not free: the next parse faults those pages in again (measured: ~5% of `check` on a 16 KB file linted
+# over and over), so it runs only when the parse grew the resident set by RELEASE_AFTER_BYTES, ~40 KB of
+# source and more: the files whose peak the size limit is about. Linux with glibc only (/proc for the
+# resident set, malloc_trim): elsewhere nothing happens.
+RELEASE_AFTER_BYTES = 32 * 1024 * 1024
 
 _trim: Optional[Callable[[int], int]] = None
 _looked_up = False

@@ -249,13 +249,13 @@ def test_peak_memory_per_token_is_within_the_documented_figure(source: str) -> N
 
 @pytest.mark.skipif(heap.resident_bytes() is None, reason="no /proc/self/statm")
 def test_the_parsers_freed_pages_go_back_before_the_evaluation() -> None:
-    # libcst's native parser frees ~13 MB on the fan-out file (x16) that glibc would keep: engine.parse trims,
-    # a bare parse does not. In fresh processes, so that no earlier heap is reused.
+    # libcst's native parser frees ~55 MB on the fan-out file at x64 (60 KB) that glibc would keep: engine.parse
+    # trims, a bare parse does not. In fresh processes, so that no earlier heap is reused.
     probe = ("import sys\n"
              "sys.path.insert(0, 'benchmarks')\n"
              "import growth, libcst\n"
              "from rnn_reuse_lint import engine, heap\n"
-             "text = growth.fanout_family(16)\n"
+             "text = growth.fanout_family(64)\n"
              "libcst.parse_module('x = 1\\n')\n"
              "before = heap.resident_bytes()\n"
              "engine.parse(text, 'a.py') if sys.argv[1] == 'engine' else libcst.parse_module(text)\n"
@@ -264,4 +264,4 @@ def test_the_parsers_freed_pages_go_back_before_the_evaluation() -> None:
                                      cwd=ROOT, timeout=120).stdout) for how in ("engine", "bare")}
     if grown["bare"] < heap.RELEASE_AFTER_BYTES:
         pytest.skip(f"this C library keeps no freed parser pages ({grown})")
-    assert grown["engine"] < 4 * 2**20 < grown["bare"], grown
+    assert grown["engine"] < 8 * 2**20 < heap.RELEASE_AFTER_BYTES < grown["bare"], grown
