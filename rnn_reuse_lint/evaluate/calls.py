@@ -20,6 +20,7 @@ from rnn_reuse_lint.evaluate.facts import (
     names,
     opaque,
 )
+from rnn_reuse_lint.evaluate.called import called_names
 from rnn_reuse_lint.evaluate.joins import join, join_all
 from rnn_reuse_lint.evaluate.lists import add_part, extend
 from rnn_reuse_lint.evaluate.tf_calls import TfCalls
@@ -496,9 +497,19 @@ class Calls:
                 # `def tower(seq, depth=1)`, `bidirectional=False`: a default is what callers override, not a
                 # fact; a count of 2 or more, a name or None stays (`scope or "encoder"`).
                 return UNKNOWN
+            if generic and isinstance(value, Const) and value.value is None and name in called_names(func.node):
+                # `def layer(cell_fn=None)` ... `cell_fn(num_units=n)`: calling None raises TypeError, so every
+                # path past the call had a callable there, which only a caller can give: as without a default.
+                return self.unfilled_param(param)
             return value
         if not generic:
             return UNKNOWN
+        return self.unfilled_param(param)
+
+    def unfilled_param(self, param: cst.Param) -> Value:
+        """What a generic pass knows of a parameter nobody filled: a `--define` value, or one object of unknown
+        class."""
+        name = param.name.value
         if name in self.state.defines:
             return self.state.defines[name]
         return opaque(param, frozenset(), name, f"`{name}` is a cell that creates new variables on every call")
