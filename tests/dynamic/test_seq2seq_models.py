@@ -184,3 +184,27 @@ def test_a_wrapper_around_a_stack_is_no_layer(traces: Dict[str, Tuple[Dict[str, 
         for run in trace["runs"]:
             assert [(len(layer["owns"]), len(layer["borrows"])) for layer in run["layers"]] == [(4, 0), (4, 0)]
             assert all("/cell_%d/" % layer["index"] in name for layer in run["layers"] for name in layer["owns"])
+
+
+_TF012 = """import tensorflow as tf
+from tensorflow.models.rnn import seq2seq as models_seq2seq
+enc = [tf.placeholder(tf.int32, [2]) for _ in range(3)]
+dec = [tf.placeholder(tf.int32, [2]) for _ in range(3)]
+cell = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.GRUCell(4) for _ in range(2)])
+cell = tf.nn.rnn_cell.OutputProjectionWrapper(cell, 12)
+assert models_seq2seq.embedding_attention_seq2seq is tf.nn.seq2seq.embedding_attention_seq2seq
+out, st = tf.nn.seq2seq.embedding_attention_seq2seq(enc, dec, cell, 10, 12, 4, output_projection=None)
+"""
+
+
+def test_tf012_spellings_reach_the_port(tmp_path: Any) -> None:
+    """TF 0.12 code (`tf.nn.seq2seq`, `tf.nn.rnn_cell.OutputProjectionWrapper`, `tensorflow.models.rnn.seq2seq`) gets
+    the same port on TF 2 (TF 1.15 itself has none of these names)."""
+    from tests.dynamic.conftest import trace_sources
+
+    traced = trace_sources(str(tmp_path), {"tf012": _TF012})["tf012"]
+    assert traced["error"] is None and not traced["tf1_only"], traced["error"]
+    names = {c["name"] for c in traced["created"]}
+    assert ("embedding_attention_seq2seq/embedding_attention_decoder/attention_decoder/output_projection_wrapper/"
+            "output_projection_wrapper/kernel") in names, sorted(names)
+    assert [len(run["layers"]) for run in traced["runs"]] == [2, 2]
