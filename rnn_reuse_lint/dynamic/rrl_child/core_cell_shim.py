@@ -10,7 +10,7 @@ def classes(v1):
     from tensorflow.python.ops import rnn_cell_impl
     from tensorflow.python.util import nest
 
-    base: Any = v1.nn.rnn_cell.RNNCell
+    base: Any = v1.nn.rnn_cell.RNNCell  # known at run time only; mypy needs the Any to take it as a base
     is_nested = getattr(nest, "is_nested", None) or getattr(nest, "is_sequence")
 
     class Linear(object):

@@ -16,7 +16,10 @@ DRIVERS = {
     "dynamic_decode": (("decoder",), 6, "decoder", "decode"),
 }
 # Wrappers that own no variables and no scope level: they carry the identity of the cell they wrap (§3).
-_TRANSPARENT_WRAPPERS = ("DropoutWrapper", "ResidualWrapper", "DeviceWrapper")
+# wrappers whose layers are the wrapped cell's (or stack's): so a stack inside legacy_seq2seq's embedding and
+# projection wrappers shows its layers; the wrapper's own embedding or projection goes with the first layer
+_TRANSPARENT_WRAPPERS = ("DropoutWrapper", "ResidualWrapper", "DeviceWrapper", "EmbeddingWrapper",
+                         "InputProjectionWrapper", "OutputProjectionWrapper")
 _STACK_CLASSES = ("MultiRNNCell", "StackedRNNCells")
 _CELL_BASES = ("RNNCell", "_RNNCell", "AbstractRNNCell")
 _CELL_NAME = re.compile(r"(?:^|/)cell_(\d+)$")

@@ -374,7 +374,9 @@ class Tracer(SourceLines):
         segment = run.segment if run.composite else 0
         layer = None
         if parent is None:
-            if kind != "stack":
+            # a wrapper around a stack (DropoutWrapper, legacy_seq2seq's EmbeddingWrapper) is no layer: the stack's
+            # cells inside it are (with layer 0 here, every cell of the stack counted as layer 0's)
+            if kind != "stack" and self.classify(self.unwrap(obj)) != "stack":
                 layer = run.layer_for(segment, 0)
         elif parent.is_stack and parent.layer is None:
             m = _CELL_NAME.search(outer_scope)
