@@ -8,9 +8,9 @@ __all__ = ["DEFAULT_MAX_WORK", "DEFAULT_MAX_SECONDS", "MIN_LINES", "Budget", "Sp
 
 # One unit is one evaluated statement, call, lambda body, comprehension element or merged branch (or two
 # layers of a list built or copied), and costs ~10 us. The budget is per source line, so that the work on
-# any file is at most linear in its
-# size; measured (benchmarks/README.md, "Growth"): the benchmark corpus and the fixtures use 1.7 units
-# per line on average and at most 3.8 in one file; every 6th file of CPython's standard library at most
+# any file is at most linear in its size; measured (benchmarks/README.md, "Growth"): the benchmark corpus
+# and the fixtures use 1.7 units per line on average and at most 3.8 in one file; every 6th file of
+# CPython's standard library at most
 # 11.8 (test_hmac.py, calls packed into test tables). Without the budget, a fan-out of calls
 # (`f1 = lambda: [f0(), f0(), ...]` nested four deep) costs F**4 in a 7-line file.
 # The budget bounds memory too, as measured, not proven: the most a unit kept alive was ~150 bytes (the values a
