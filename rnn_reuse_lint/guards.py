@@ -9,7 +9,8 @@ __all__ = ["MAX_BYTES", "MAX_DEPTH", "NEWLINE_TOKENS", "TOKEN_BYTES", "check_sou
 
 # Memory follows tokens and statements, not bytes: libcst's native parser peaks at ~2 KB per token and ~5 KB
 # more per logical line (estimate_tokens below), then frees it all but its tree (~70 bytes per byte of source),
-# and heap.py hands the freed pages back before the evaluation allocates, so the parse is the peak. Measured
+# and heap.py hands the freed pages back before the evaluation allocates (after any parse that grew the resident
+# set by 32 MB: every file anywhere near the limit), so the parse is the peak. Measured
 # (benchmarks/README.md, "Growth"; its memory rows hold it to MAX_BYTES_PER_TOKEN = 2,500): the whole analysis
 # peaks at 1.3-2.2 KB per estimated token on the growth families at x16, 2.5 KB at most on the densest shapes
 # (`[f(), f(), ...]` on one line), less on strings (the parse of pydoc_data/topics.py, 757 KB of mostly
