@@ -8,17 +8,17 @@ __all__ = ["DEFAULT_MAX_WORK", "DEFAULT_MAX_SECONDS", "MIN_LINES", "Budget", "Sp
 
 # One unit is one evaluated statement, call, lambda body, comprehension element or merged branch (or two
 # layers of a list built or copied), and costs ~10 us. The budget is per source line, so that the work on
-# any file is at most linear in its
-# size; measured (benchmarks/README.md, "Growth"): the benchmark corpus and the fixtures use 1.7 units
-# per line on average and at most 3.8 in one file; every 6th file of CPython's standard library at most
+# any file is at most linear in its size; measured (benchmarks/README.md, "Growth"): the benchmark corpus
+# and the fixtures use 1.7 units per line on average and at most 3.8 in one file; every 6th file of
+# CPython's standard library at most
 # 11.8 (test_hmac.py, calls packed into test tables). Without the budget, a fan-out of calls
 # (`f1 = lambda: [f0(), f0(), ...]` nested four deep) costs F**4 in a 7-line file.
 # The budget bounds memory too, as measured, not proven: the most a unit kept alive was ~150 bytes (the values a
-# fan-out holds until the budget runs out: `fanout` x16, 4.8 MB for 31,060 units; a list's layers are units too,
+# fan-out holds until the budget runs out: `fanout` x16, 4.1 MB for 31,060 units; a list's layers are units too,
 # see evaluate/context.py PARTS_PER_UNIT, or a 256-layer list per call kept 600), so at most ~3 KB per line,
-# or ~1 KB per token as guards.estimate_tokens counts a line (blank lines included). Parsing costs more (~2 KB
-# per token), and heap.py hands the parser's pages back before the evaluation starts: the parse is the peak
-# the size limit (guards.MAX_BYTES) is derived from.
+# ~1 KB per token as guards.estimate_tokens counts a line (blank lines included): less than parsing costs
+# (~2 KB per token), which the size limit (guards.MAX_BYTES) is derived from. On large files heap.py hands
+# the parser's freed pages back first, so the parse stays the peak.
 DEFAULT_MAX_WORK = 20  # units per source line
 MIN_LINES = 500  # every file may do the work of a 500-line file (10,000 units, ~0.1 s)
 # Wall time per file, for what units do not see (a slow parse is not interruptible: see guards.py).

@@ -9,12 +9,13 @@ __all__ = ["MAX_BYTES", "MAX_DEPTH", "NEWLINE_TOKENS", "TOKEN_BYTES", "check_sou
 
 # Memory follows tokens and statements, not bytes: libcst's native parser peaks at ~2 KB per token and ~5 KB
 # more per logical line (estimate_tokens below), then frees it all but its tree (~70 bytes per byte of source),
-# and heap.py hands the freed pages back before the evaluation allocates, so the parse is the peak. Measured
+# and heap.py hands the freed pages back before the evaluation allocates (after any parse that grew the resident
+# set by 32 MB: every file anywhere near the limit), so the parse is the peak. Measured
 # (benchmarks/README.md, "Growth"; its memory rows hold it to MAX_BYTES_PER_TOKEN = 2,500): the whole analysis
-# peaks at 1.3-2.2 KB per estimated token on the growth families at x16, 2.5 KB at most on the densest shapes
+# peaks at 1.6-2.2 KB per estimated token on the growth families at x16, 2.5 KB at most on the densest shapes
 # (`[f(), f(), ...]` on one line), less on strings (the parse of pydoc_data/topics.py, 757 KB of mostly
 # strings: 0.6 KB per estimated token, 170 bytes per byte). Per byte it varies 8x with density
-# (510 for model functions, 870 for `fanout`, 4,000 for lines holding one name), so a file's size is the larger
+# (510 for model functions, 1,140 for `fanout`, 4,000 for lines holding one name), so a file's size is the larger
 # of its bytes and TOKEN_BYTES per estimated token, and above MAX_BYTES it is refused before parsing: 1.2 MB
 # stands for 400,000 tokens, at most ~1.0 GB. Real code has 0.30 estimated tokens per byte (the stdlib's
 # median; 0.35 at its 90th percentile, the RNN corpus 0.33), so the two counts meet near 1.2 MB and only dense

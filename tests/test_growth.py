@@ -13,7 +13,7 @@ import pytest
 from rnn_reuse_lint import deep, heap
 from rnn_reuse_lint.budget import Budget, Spent, units_for
 from rnn_reuse_lint.commands.check import lint_bytes
-from rnn_reuse_lint.fixes import nodes, scope_facts, syntax
+from rnn_reuse_lint.fixes import layout, nodes, scope_facts, syntax
 from rnn_reuse_lint.guards import estimate_tokens
 from rnn_reuse_lint.settings import Settings
 from tests.conftest import FIXTURES, ROOT
@@ -265,3 +265,51 @@ def test_the_parsers_freed_pages_go_back_before_the_evaluation() -> None:
     if grown["bare"] < heap.RELEASE_AFTER_BYTES:
         pytest.skip(f"this C library keeps no freed parser pages ({grown})")
     assert grown["engine"] < 8 * 2**20 < heap.RELEASE_AFTER_BYTES < grown["bare"], grown
+
+
+# ----- fix layout: only the fixes that need it ------------------------------------------------------
+
+def _laid_out_everywhere(monkeypatch, data: bytes, path: str, settings: Settings):  # type: ignore[no-untyped-def]
+    """lint_bytes with every fix laid out over the whole text (what lay_out_fixes did before its fast path)."""
+    monkeypatch.setattr(layout, "_needs_layout", lambda *args: True)
+    try:
+        return lint_bytes(data, path, settings)
+    finally:
+        monkeypatch.undo()
+
+
+@pytest.mark.parametrize("name", sorted(n for n in os.listdir(FIXTURES) if n.endswith(".py")))
+def test_fixes_laid_out_only_where_needed_equal_laying_out_every_fix(  # type: ignore[no-untyped-def]
+        name: str, monkeypatch) -> None:
+    path = os.path.join(FIXTURES, name)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    fast = lint_bytes(data, path, Settings())
+    assert fast.findings == _laid_out_everywhere(monkeypatch, data, path, Settings()).findings
+
+
+def test_fixes_that_need_a_layout_still_get_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # an inserted factory (blank lines around it) and a line made longer than the file's longest (broken)
+    source = ("import tensorflow as tf\n\n\n"
+              "def build(config, is_training):\n"
+              "    cell = tf.nn.rnn_cell.LSTMCell(config.hidden_size, forget_bias=0.0, state_is_tuple=True)\n"
+              "    if is_training and config.keep_prob < 1:\n"
+              "        cell = tf.nn.rnn_cell.DropoutWrapper(cell, output_keep_prob=config.keep_prob)\n"
+              "    return tf.nn.rnn_cell.MultiRNNCell([cell] * config.num_layers, state_is_tuple=True)\n").encode()
+    fast = lint_bytes(source, "a.py", Settings())
+    assert [f.code for f in fast.findings if f.fix is not None] == ["RNN101"]
+    assert fast.findings == _laid_out_everywhere(monkeypatch, source, "a.py", Settings()).findings
+    fix = next(f.fix for f in fast.findings if f.fix is not None)
+    assert any("def " in e.replacement for e in fix.edits)
+    assert all(len(line) <= 100 for e in fix.edits for line in e.replacement.splitlines())
+
+
+def test_fix_marks_of_many_findings_cost_linear_time() -> None:
+    """The text report's `[*]` marks laid out each fix over the whole text: 4x the findings cost ~9x."""
+    small, large = growth.findings_in_one_scope(4).encode(), growth.findings_in_one_scope(16).encode()
+    marks = Settings(fixes="mark")
+    lint_bytes(small, "a.py", marks)  # warm-up
+    ratios: List[float] = []
+    for _ in range(3):
+        ratios.append(_cpu(lambda: lint_bytes(large, "a.py", marks)) / _cpu(lambda: lint_bytes(small, "a.py", marks)))
+    assert sorted(ratios)[1] < 6.5, ratios

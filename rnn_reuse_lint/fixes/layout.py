@@ -8,7 +8,7 @@ import difflib
 import os
 import re
 from dataclasses import replace
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Set, Tuple
 
 from rnn_reuse_lint.finding import Edit, Finding, Span
 
@@ -54,16 +54,55 @@ def laid_out(text: str, edits: Sequence[Edit]) -> Tuple[Edit, ...]:
 
 
 def lay_out_fixes(findings: Sequence[Finding], text: str) -> List[Finding]:
-    """Every finding with a fix, its edits `laid_out` (engine.analyze_bytes)."""
+    """Every finding with a fix, its edits `laid_out` (engine.analyze_bytes).
+
+    `laid_out` works on the whole text, so a module with a fix per statement cost the square of its size
+    (`findings` x16 in benchmarks/growth.py: 512 fixes, 2.9 s of 4.1). It runs only for the fixes whose edits
+    need a layout, which the edited lines alone decide: a verdict without edits (the text report's `[*]`)
+    never does, nor does a fix that inserts no `def` and makes no line longer than the file's limit."""
+    from rnn_reuse_lint.fixes.apply import line_starts
+    from rnn_reuse_lint.fixes.wrap import limit_of
+
     out = []
+    context: Optional[Tuple[List[int], int]] = None  # the text's line starts and line limit, once
     for finding in findings:
         fix = finding.fix
-        if fix is not None:
-            edits = laid_out(text, fix.edits)
-            if edits != fix.edits:
-                finding = replace(finding, fix=replace(fix, edits=edits))
+        if fix is not None and fix.edits:
+            if context is None:
+                context = line_starts(text), limit_of(text)
+            if _needs_layout(text, fix.edits, *context):
+                edits = laid_out(text, fix.edits)
+                if edits != fix.edits:
+                    finding = replace(finding, fix=replace(fix, edits=edits))
         out.append(finding)
     return out
+
+
+def _needs_layout(text: str, edits: Sequence[Edit], starts: List[int], limit: int) -> bool:
+    """Whether `laid_out` could change `edits`: one may insert a `def` (blank_lines.py), or leave a line longer
+    than `limit` (wrap.py breaks only lines that are not the original's). Edits that share a line: assumed so."""
+    seen: Set[int] = set()
+    for edit in edits:
+        if "def " in edit.replacement:
+            return True
+        span = edit.span
+        if not (1 <= span.line <= len(starts) and 1 <= span.end_line <= len(starts)):
+            return True  # stale, or a deletion to the end of the text: laid_out decides (and splice checks)
+        line_start = starts[span.line - 1]
+        start, end = line_start + span.column - 1, starts[span.end_line - 1] + span.end_column - 1
+        head = text[line_start:start] + edit.replacement
+        # an edit that ends at the start of a line leaves that line alone when what it puts there ends a line
+        rest = span.end_column > 1 or not (head == "" or head.endswith(("\n", "\r")))
+        last = span.end_line if rest else span.end_line - 1
+        lines = set(range(span.line, max(last, span.line) + 1))
+        if lines & seen:
+            return True
+        seen |= lines
+        line_end = (starts[span.end_line] if span.end_line < len(starts) else len(text)) if rest else end
+        edited = head + text[end:max(line_end, end)]
+        if any(len(line.rstrip("\r\n")) > limit for line in _LINE.findall(edited)):
+            return True
+    return False
 
 
 def _inside_word(text: str, index: int) -> bool:
