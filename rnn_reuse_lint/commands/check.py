@@ -541,7 +541,7 @@ def fix_files(args: argparse.Namespace, results: Sequence[FileResult], settings:
 def dynamic_step(results: Sequence[FileResult], settings: Settings) -> List[FileResult]:
     """`--dynamic`: the verdicts of a sandboxed TensorFlow run; no TensorFlow or a bad --define is a usage error."""
     from rnn_reuse_lint.dynamic.api import DynamicUnavailable  # imports no TensorFlow (only the child does)
-    from rnn_reuse_lint.dynamic.plan import DefineError
+    from rnn_reuse_lint.dynamic.defines import DefineError
 
     try:
         return with_dynamic_verdicts(results, settings)

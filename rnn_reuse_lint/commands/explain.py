@@ -182,7 +182,7 @@ def _with_trace(files: List[str], docs: List[Dict[str, Any]], settings: Settings
     """The documents with the trace laid over them, or None (after saying why) when nothing can be traced."""
     from rnn_reuse_lint.commands.aimed_trace import findings_of, trace_aimed
     from rnn_reuse_lint.dynamic.api import DynamicUnavailable
-    from rnn_reuse_lint.dynamic.plan import DefineError
+    from rnn_reuse_lint.dynamic.defines import DefineError
     from rnn_reuse_lint.overlay import overlay
 
     limit = settings.timeout if timeout is None else timeout

@@ -80,7 +80,8 @@ def exit_status(traces: List[Dict[str, Any]]) -> int:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from rnn_reuse_lint.commands.aimed_trace import findings_of, trace_aimed
     from rnn_reuse_lint.dynamic.api import DynamicUnavailable
-    from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
+    from rnn_reuse_lint.dynamic.defines import DefineError
+    from rnn_reuse_lint.dynamic.plan import make_plan
     from rnn_reuse_lint.dynamic.progress import Progress
     from rnn_reuse_lint.dynamic.render import render
 

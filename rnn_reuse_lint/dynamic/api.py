@@ -9,7 +9,8 @@ import tokenize
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.dynamic.cells import notebook_program
-from rnn_reuse_lint.dynamic.plan import DefineError, make_plan
+from rnn_reuse_lint.dynamic.defines import DefineError
+from rnn_reuse_lint.dynamic.plan import make_plan
 from rnn_reuse_lint.dynamic.pool import MEMORY_MB, Child, ChildFailed, ChildUnavailable, child_env
 from rnn_reuse_lint.dynamic.prepare import package_of, project_paths, runnable_source
 from rnn_reuse_lint.dynamic.statements import multiline_statements, place_errors

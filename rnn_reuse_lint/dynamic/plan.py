@@ -8,15 +8,14 @@ import symtable
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from rnn_reuse_lint.dynamic.callers_values import id_tags, initializer_makers
+from rnn_reuse_lint.dynamic.defines import BATCH, DEPTH, TIME, Spec, parse_define
 
-Spec = Dict[str, Any]
 
 RNN_TOKENS = re.compile(
     r"\b(MultiRNNCell|StackedRNNCells|dynamic_rnn|static_rnn|raw_rnn|bidirectional_dynamic_rnn|"
     r"static_bidirectional_rnn|stack_bidirectional_\w+|dynamic_decode|rnn_cell|\w*LSTMCell|\w*GRUCell|"
     r"BasicRNNCell|SimpleRNNCell|LSTM|GRU|SimpleRNN|RNN|Bidirectional)\b")
 
-BATCH, TIME, DEPTH = 2, 3, 4
 _SEQ_DRIVERS = {"dynamic_rnn": 1, "raw_rnn": -1, "bidirectional_dynamic_rnn": 2, "stack_bidirectional_dynamic_rnn": 2}
 _LIST_DRIVERS = {"static_rnn": 1, "static_state_saving_rnn": 1, "static_bidirectional_rnn": 2,
                  "stack_bidirectional_rnn": 2, "bidirectional_rnn": 2}   # the last: TF 0.x's name
@@ -39,10 +38,6 @@ _CELL_CLASS = re.compile(r"\b((?:[A-Za-z_]\w*\.)*(?:Basic)?(?:LSTM|GRU|RNN|Simpl
 # What a probability-like name gets: valid both as a keep probability and as a drop rate (keep_prob=0.0 divides
 # by zero; rate=1.0 raises), and it keeps units either way.
 PROBABILITY = 0.5
-
-
-class DefineError(ValueError):
-    """A --define value that cannot be understood."""
 
 
 def _callee(node: ast.Call) -> str:
@@ -544,42 +539,6 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
                             "method": name, "line": m.body[0].lineno, "init_args": init_args,
                             "args": _entry_args(m, True, defines, None, targets, file)})
     return out
-
-
-_PLACEHOLDER = re.compile(r"^\s*(?:(\d+)\s+)?placeholders?\s+(\w+)\s*\[([^\]]*)\]\s*$")
-
-
-def parse_define(text: str) -> Tuple[str, Spec]:
-    """NAME=VALUE where VALUE is a Python literal, `placeholder DTYPE [d, ...]`, `N placeholders DTYPE [d, ...]`
-    or a bare word (taken as a string)."""
-    if "=" not in text:
-        raise DefineError("--define wants NAME=VALUE, got %r" % text)
-    name, value = text.split("=", 1)
-    name = name.strip()
-    if not name.isidentifier():
-        raise DefineError("--define: %r is not a Python name" % name)
-    m = _PLACEHOLDER.match(value)
-    if m is not None:
-        try:
-            dims = [None if d.strip() in ("None", "?") else int(d) for d in m.group(3).split(",") if d.strip()]
-        except ValueError:
-            raise DefineError("--define %s: bad shape [%s]" % (name, m.group(3))) from None
-        if m.group(1) is not None or "placeholders" in value:
-            return name, {"kind": "placeholders", "count": int(m.group(1) or TIME), "dtype": m.group(2),
-                          "shape": dims}
-        return name, {"kind": "placeholder", "dtype": m.group(2), "shape": dims}
-    try:
-        literal = ast.literal_eval(value.strip())
-    except (ValueError, SyntaxError):
-        if re.fullmatch(r"[\w./:-]*", value.strip()):
-            return name, {"kind": "literal", "value": value.strip()}
-        raise DefineError("--define %s: cannot read %r (a Python literal or `placeholder float32 [2, 3, 4]`)"
-                          % (name, value)) from None
-    if isinstance(literal, tuple):
-        literal = list(literal)
-    if isinstance(literal, (set, frozenset, bytes, complex)):
-        raise DefineError("--define %s: %r cannot be sent to the tracer" % (name, value))
-    return name, {"kind": "literal", "value": literal}
 
 
 def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: Sequence[int] = (),

@@ -5,7 +5,8 @@ import ast
 
 import pytest
 
-from rnn_reuse_lint.dynamic.plan import DefineError, entries, free_names, make_plan, parse_define
+from rnn_reuse_lint.dynamic.defines import DefineError, parse_define
+from rnn_reuse_lint.dynamic.plan import entries, free_names, make_plan
 
 SEED = """
 import tensorflow as tf

@@ -10,7 +10,7 @@ import time
 import types
 from typing import Dict, Set
 
-from . import force, hooks, shim, stubs, tolerate
+from . import choices, force, hooks, shim, stubs, tolerate
 from .stubs import StubImporter
 from .py2_relative import ImplicitRelative
 from .summarize import Numbering, summarize
@@ -474,12 +474,12 @@ class FileRunner(object):
                     result["entries"].append({"name": entry["name"], "runs": 0, "error": None,
                                               "skipped": "time budget used up"})
                     continue
-                choices = min(_choices(entry), 3)
-                for k in range(choices):
+                count = min(choices.offered(entry), 3)
+                for k in range(count):
                     outcome = unit(entry["name"], lambda e=entry, k=k: self._call_entry(globs, e, factory, result,
                                                                                          entered, k),
-                                   tentative=k < choices - 1)
-                    if outcome != "retry" and not _reruns(entry):
+                                   tentative=k < count - 1)
+                    if outcome != "retry" and not choices.reruns(entry):
                         break
         finally:
             if old_main is not None:
@@ -528,7 +528,7 @@ class FileRunner(object):
         def make_args(prefix, specs):
             kwargs = {}
             for pname, spec in specs.items():
-                spec = _choose(spec, choice)
+                spec = choices.choose(spec, choice)
                 kwargs[pname] = factory.make(prefix + "." + pname, spec)
                 result["synthesized"]["%s(%s)" % (prefix, pname)] = describe_spec(spec)
             return kwargs
@@ -566,37 +566,6 @@ class _StackClasses(object):
 # Python 2 builtins a file written for it reads (the names only: `dict.iteritems()` stays an error)
 _PY2_BUILTINS = {"xrange": range, "unicode": str, "basestring": str, "long": int, "unichr": chr,
                  "reduce": functools.reduce, "raw_input": lambda prompt="": ""}
-
-
-def _choices(entry):
-    """How many choices of compared literals the plan offers an entry (1: the aimed one only)."""
-    most = 0
-    for key in ("init_args", "args"):
-        for spec in (entry.get(key) or {}).values():
-            most = max([most, len(spec.get("alternatives") or [])] +
-                       [len(v.get("alternatives") or []) for v in (spec.get("attrs") or {}).values()
-                        if isinstance(v, dict)])
-    return 1 + most
-
-
-def _reruns(entry):
-    """Whether the entry runs once per choice (findings in exclusive branches), not only until one succeeds."""
-    specs = list((entry.get("init_args") or {}).values()) + list((entry.get("args") or {}).values())
-    specs += [v for s in list(specs) for v in (s.get("attrs") or {}).values() if isinstance(v, dict)]
-    return any(s.get("rerun") for s in specs)
-
-
-def _choose(spec, choice):
-    """The spec with its choice-th alternative literal (0: the aimed one), in namespaces too."""
-    if not choice:
-        return spec
-    alternatives = spec.get("alternatives") or []
-    if alternatives:
-        return dict(spec, value=alternatives[min(choice, len(alternatives)) - 1])
-    if spec.get("kind") == "namespace":
-        attrs = dict((k, _choose(v, choice) if isinstance(v, dict) else v) for k, v in spec["attrs"].items())
-        return dict(spec, attrs=attrs)
-    return spec
 
 
 def _renumber(runs, sharing, offset):
