@@ -13,6 +13,7 @@ from typing import Dict, Set
 from . import choices, force, hooks, shim, stubs, tolerate
 from .stubs import StubImporter
 from .py2_relative import ImplicitRelative
+from .required_args import fill_required
 from .summarize import Numbering, summarize
 from .trace_records import _CELL_BASES, _STACK_CLASSES, StopTrace
 
@@ -535,14 +536,16 @@ class FileRunner(object):
         target = globs.get(entry.get("class") or entry["name"])
         if target is None:
             raise NameError("%s is not defined at module level" % (entry.get("class") or entry["name"]))
+        def call(fn, prefix, specs):
+            return fn(**fill_required(fn, make_args(prefix, specs), prefix, result["synthesized"]))
         kind = entry.get("kind", "function")
         if kind == "function":
-            return target(**make_args(entry["name"], entry.get("args", {})))
-        instance = target(**make_args(entry["class"], entry.get("init_args", {})))
+            return call(target, entry["name"], entry.get("args", {}))
+        instance = call(target, entry["class"], entry.get("init_args", {}))
         if kind == "method" and entry.get("line") in entered:
             return instance   # __init__ already ran it (self.build()): a second call is not what the program does
         if kind == "method":
-            return getattr(instance, entry["method"])(**make_args(entry["name"], entry.get("args", {})))
+            return call(getattr(instance, entry["method"]), entry["name"], entry.get("args", {}))
         return instance
 
 
