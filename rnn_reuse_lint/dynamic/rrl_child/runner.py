@@ -12,7 +12,7 @@ from typing import Dict, Set
 
 from . import choices, force, hooks, shim, stubs, tolerate
 from .stubs import StubImporter
-from .py2_relative import ImplicitRelative
+from .py2_relative import ImplicitRelative, package_name
 from .required_args import fill_required
 from .summarize import Numbering, summarize
 from .trace_records import _CELL_BASES, _STACK_CLASSES, StopTrace
@@ -231,7 +231,7 @@ class _BuiltinsLoader(importlib.abc.Loader):
         if not module.__dict__.get("__package__") and os.path.isfile(os.path.join(folder, "__init__.py")):
             # Python 2's implicit relative import (`from TDNN import TDNN` inside pkg/) loaded it top-level: give it
             # its package back, so its own `from .ops import x` works
-            module.__package__ = _package_name(folder)
+            module.__package__ = package_name(folder) or ""
         try:
             source = self.loader.get_source(module.__name__)
             tree = tolerate.Wrapper().visit(ast.parse(source, self.loader.path))
@@ -243,17 +243,6 @@ class _BuiltinsLoader(importlib.abc.Loader):
 
     def __getattr__(self, name):
         return getattr(self.loader, name)
-
-
-def _package_name(folder):
-    parts = []
-    while os.path.isfile(os.path.join(folder, "__init__.py")):
-        parts.append(os.path.basename(folder))
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
-    return ".".join(reversed(parts))
 
 
 def describe_error(tracer, exc, tb, default_line=None):
