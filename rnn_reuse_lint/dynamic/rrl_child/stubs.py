@@ -24,13 +24,20 @@ def reset_budget():
     _spent[0] = 0
 
 
+def _number(stub):
+    """The number a stand-in stands for: 0.5 for a probability-like name (`params.keep_prob`, a dropout rate),
+    valid both as a keep probability and as a drop rate, else the size 2 that int() gives."""
+    last = object.__getattribute__(stub, "_rrl_name").rsplit(".", 1)[-1].lower()
+    return 0.5 if any(w in last for w in ("prob", "keep", "dropout")) or last.endswith("rate") else 2
+
+
 def _numeric(op, reflected=False):
-    """With a plain number on the other side a stand-in computes as the 2 int() gives it, so sizes derived from it
-    agree: a GRU kernel is [input_depth + num_units, ...] and `4 + stub` was another stand-in, read as 2
+    """With a plain number on the other side a stand-in computes as its number, so sizes derived from it agree:
+    a GRU kernel is [input_depth + num_units, ...] and `4 + stub` was another stand-in, read as 2
     ("Dimensions must be equal, but are 4 and 2" in a held-out model whose config was a stand-in)."""
     def arith(self, *other):
         if len(other) == 1 and type(other[0]) in (int, float):
-            return op(other[0], 2) if reflected else op(2, other[0])
+            return op(other[0], _number(self)) if reflected else op(_number(self), other[0])
         return self._child("(op)")
     return arith
 
@@ -140,8 +147,9 @@ class Stub(object):
     def __array__(self, dtype=None, copy=None):
         # numpy (and TF's conversion, through numpy) would otherwise read a stub as an endless nested sequence;
         # as an array it is the same 2 that int() gives (a size, a count)
+        # (0.5 for a probability-like name: `tf.nn.dropout(x, params.keep_prob)` refused a keep probability of 2)
         import numpy
-        return numpy.asarray(2, dtype=dtype)
+        return numpy.asarray(_number(self), dtype=dtype)
 
     def __fspath__(self):
         return os.devnull
@@ -153,7 +161,8 @@ class Stub(object):
     __sub__, __rsub__ = _numeric(operator.sub), _numeric(operator.sub, True)
     __mul__, __rmul__ = _numeric(operator.mul), _numeric(operator.mul, True)
     __floordiv__, __rfloordiv__ = _numeric(operator.floordiv), _numeric(operator.floordiv, True)
-    __truediv__ = __rtruediv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _arith
+    __truediv__, __rtruediv__ = _numeric(operator.truediv), _numeric(operator.truediv, True)
+    __mod__ = __rmod__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _arith
     __neg__ = __pos__ = __abs__ = __invert__ = _arith
     __and__ = __rand__ = __or__ = __ror__ = __xor__ = __rxor__ = _arith
 
