@@ -12,6 +12,7 @@ from rnn_reuse_lint.dynamic.compared import threshold
 from rnn_reuse_lint.dynamic.defines import BATCH, DEPTH, TIME, Spec, parse_define
 from rnn_reuse_lint.dynamic.needed_defaults import needed_none_defaults
 from rnn_reuse_lint.dynamic.time_steps import steps_default, with_steps
+from rnn_reuse_lint.dynamic.unbound_names import read_at_top
 
 
 RNN_TOKENS = re.compile(
@@ -590,6 +591,7 @@ def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: S
         return {"free": parsed, "entries": []}   # the child reports the syntax error: nothing to force
     context = FileContext(tree, source)
     free = _infer(names - set(_CHILD_MODULES), [tree], targets, context)
+    free = {n: s for n, s in free.items() if s.get("kind") != "cell" or n in read_at_top(tree)}   # see there
     for name in sorted(names & set(_CHILD_MODULES)):
         free[name] = {"kind": "module", "module": _CHILD_MODULES[name]}
     free.update(parsed)
