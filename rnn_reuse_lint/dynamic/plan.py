@@ -29,11 +29,11 @@ _SIZE_CALLEES = {"range", "zero_state", "Dense", "Embedding", "LSTM", "GRU", "Si
 _SEQ_CALLEES = {"unstack", "unpack", "transpose", "reverse_sequence", "reverse"}
 _TENSOR_ATTRS = {"get_shape", "shape", "dtype", "name", "op", "eval", "graph", "set_shape", "consumers"}
 # Conventional module aliases that pasted snippets use without importing them. The static pass reads a free `tf`
-# as TensorFlow (tf_api.IMPLICIT_MODULES); the child binds it to what `import tensorflow as tf` gives there
-# (compat.v1 on TF 2) instead of synthesizing a value from how the name is used.
-# A free `keras` is the Keras the TF1-style cells need (tf_keras on TF 2.16+; the child falls back to `keras`).
+# as TensorFlow (tf_api.IMPLICIT_MODULES); the child binds it to what `import tensorflow as tf` gives there (compat.v1
+# on TF 2). A free `keras` is the Keras the TF1-style cells need (tf_keras on TF 2.16+; else `keras`).
 _CHILD_MODULES = {"tf": "tensorflow", "keras": "tf_keras", "np": "numpy"}
-_PRIORITY = ("cell", "cell_maker", "id_list", "ids", "list_input", "seq_input", "step_input", "seq_len", "namespace", "int", "tensor")
+_PRIORITY = ("cell", "cell_maker", "id_list", "ids", "list_input", "seq_input", "step_input", "seq_len", "namespace",
+             "int", "tensor")
 _CELL_TAKERS = {"MultiRNNCell", "DropoutWrapper", "ResidualWrapper", "DeviceWrapper", "RNN", "StackedRNNCells",
                 "Bidirectional"}
 _CELL_KEYWORDS = {"cell", "cell_fw", "cell_bw", "cells", "cells_fw", "cells_bw"}
@@ -41,8 +41,7 @@ _CELL_ATTRS = {"zero_state", "state_size", "output_size", "get_initial_state"}
 _CELL_CLASS = re.compile(r"\b((?:[A-Za-z_]\w*\.)*(?:Basic)?(?:LSTM|GRU|RNN|SimpleRNN)Cell)\b(?=\s*\()")
 _TENSOR_ATTR = re.compile(r"(outputs?|inputs?)$")
 _CELL_MAKER = re.compile(r"cell_?(fn|func|class|cls|factory|creator|maker)$", re.I)
-# A parameter called to make a cell gets LSTMCell: its constructor takes the most of the keywords such code hands
-# on (`use_peepholes`, `state_is_tuple`, `initializer`), where a GRUCell of the file would refuse them.
+# A parameter called to make a cell gets LSTMCell, whose constructor takes the most keywords (`use_peepholes`).
 CELL_MAKER_CLASS = "tf.nn.rnn_cell.LSTMCell"
 # What a probability-like name gets: valid both as a keep probability and as a drop rate (keep_prob=0.0 divides
 # by zero; rate=1.0 raises), and it keeps units either way.
@@ -330,7 +329,7 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str],
         # (not `cell_kind`, `cell_type`: those name a kind of cell)
     if best is None:
         if _looks_like_input(name):
-            best = "seq_input"
+            best = "ids" if name.lower().endswith("ids") else "seq_input"   # `input_ids`: [batch, time] int ids
         elif _looks_like_size(name):
             best = "int"
         else:
@@ -510,6 +509,8 @@ def _aimed_defaults(fn: ast.FunctionDef, skip_self: bool, body: Iterable[ast.AST
     uses = _Uses(set(defaulted), targets)
     for node in body:
         uses.visit(node)
+    for attr, key in uses.stored.items():   # `self.nums_layers = nums_layers` ... `if self.nums_layers > 1:`
+        uses.literals.setdefault(key, []).extend(uses.literals.get((attr, ""), []))
     out: Dict[str, Spec] = {}
     for name in defaulted:
         found = uses.literals.get((name, ""))
@@ -564,7 +565,7 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
                 out.append({"kind": "class", "name": node.name, "class": node.name, "line": init.body[0].lineno,
                             "init_args": init_args})
             for name, m in methods.items():
-                if name.startswith("__") or not _has_rnn(lines, m):
+                if (name.startswith("__") and name != "__call__") or not _has_rnn(lines, m):   # a layer's forward
                     continue
                 if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod", "property")
                        for d in m.decorator_list):
