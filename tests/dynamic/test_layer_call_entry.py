@@ -13,7 +13,7 @@ from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.dynamic
 
-LAYER = os.path.join(FIXTURES, "dynamic", "rnn101_obstacle_layer_call.py")
+LAYER = os.path.join(FIXTURES, "dynamic", "aimed_layers", "layer_call.py")
 
 
 def test_the_plan_runs_call_with_ids_and_two_layers() -> None:

@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.dynamic
 
-LAYER = os.path.join(FIXTURES, "dynamic", "rnn101_obstacle_previous_layer.py")
+LAYER = os.path.join(FIXTURES, "dynamic", "aimed_layers", "previous_layer.py")
 
 
 def _first_function(source: str) -> ast.FunctionDef:
