@@ -8,7 +8,11 @@ import symtable
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from rnn_reuse_lint.dynamic.callers_values import id_tags, initializer_makers
+from rnn_reuse_lint.dynamic.compared import threshold
 from rnn_reuse_lint.dynamic.defines import BATCH, DEPTH, TIME, Spec, parse_define
+from rnn_reuse_lint.dynamic.needed_defaults import needed_none_defaults
+from rnn_reuse_lint.dynamic.time_steps import steps_default, with_steps
+from rnn_reuse_lint.dynamic.unbound_names import read_at_top
 
 
 RNN_TOKENS = re.compile(
@@ -25,16 +29,20 @@ _SIZE_CALLEES = {"range", "zero_state", "Dense", "Embedding", "LSTM", "GRU", "Si
 _SEQ_CALLEES = {"unstack", "unpack", "transpose", "reverse_sequence", "reverse"}
 _TENSOR_ATTRS = {"get_shape", "shape", "dtype", "name", "op", "eval", "graph", "set_shape", "consumers"}
 # Conventional module aliases that pasted snippets use without importing them. The static pass reads a free `tf`
-# as TensorFlow (tf_api.IMPLICIT_MODULES); the child binds it to what `import tensorflow as tf` gives there
-# (compat.v1 on TF 2) instead of synthesizing a value from how the name is used.
-# A free `keras` is the Keras the TF1-style cells need (tf_keras on TF 2.16+; the child falls back to `keras`).
+# as TensorFlow (tf_api.IMPLICIT_MODULES); the child binds it to what `import tensorflow as tf` gives there (compat.v1
+# on TF 2). A free `keras` is the Keras the TF1-style cells need (tf_keras on TF 2.16+; else `keras`).
 _CHILD_MODULES = {"tf": "tensorflow", "keras": "tf_keras", "np": "numpy"}
-_PRIORITY = ("cell", "id_list", "ids", "list_input", "seq_input", "step_input", "seq_len", "namespace", "int", "tensor")
+_PRIORITY = ("cell", "cell_maker", "id_list", "ids", "list_input", "seq_input", "step_input", "seq_len", "namespace",
+             "int", "tensor")
 _CELL_TAKERS = {"MultiRNNCell", "DropoutWrapper", "ResidualWrapper", "DeviceWrapper", "RNN", "StackedRNNCells",
                 "Bidirectional"}
 _CELL_KEYWORDS = {"cell", "cell_fw", "cell_bw", "cells", "cells_fw", "cells_bw"}
 _CELL_ATTRS = {"zero_state", "state_size", "output_size", "get_initial_state"}
 _CELL_CLASS = re.compile(r"\b((?:[A-Za-z_]\w*\.)*(?:Basic)?(?:LSTM|GRU|RNN|SimpleRNN)Cell)\b(?=\s*\()")
+_TENSOR_ATTR = re.compile(r"(outputs?|inputs?)$")
+_CELL_MAKER = re.compile(r"cell_?(fn|func|class|cls|factory|creator|maker)$", re.I)
+# A parameter called to make a cell gets LSTMCell, whose constructor takes the most keywords (`use_peepholes`).
+CELL_MAKER_CLASS = "tf.nn.rnn_cell.LSTMCell"
 # What a probability-like name gets: valid both as a keep probability and as a drop rate (keep_prob=0.0 divides
 # by zero; rate=1.0 raises), and it keeps units either way.
 PROBABILITY = 0.5
@@ -113,6 +121,10 @@ class _Uses(ast.NodeVisitor):
                     self.stored["self." + target.attr] = source
         self.generic_visit(node)
 
+    def _holds_target(self, branch: List[ast.stmt]) -> bool:
+        return bool(branch) and any(branch[0].lineno <= t <= max(getattr(n, "end_lineno", None) or n.lineno
+                                                                 for n in branch) for t in self.targets)
+
     def visit_If(self, node: ast.If) -> None:
         """`if args.model == 'lstm':` -> 'lstm' is a candidate for args.model; the branch holding a finding's line
         wins, then any branch that does not give up (`raise`, `sys.exit`) on the way."""
@@ -123,12 +135,17 @@ class _Uses(ast.NodeVisitor):
             # `if config.bidirectional:` with the finding in one branch: the truth value that takes it
             negated = isinstance(test, ast.UnaryOp)
             for branch, value in ((node.body, True), (node.orelse, False)):
-                if branch and any(branch[0].lineno <= t <= max(getattr(n, "end_lineno", None) or n.lineno
-                                                               for n in branch) for t in self.targets):
+                if self._holds_target(branch):
                     self.literals.setdefault(flag, []).append((2, value != negated))
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             left, right = test.left, test.comparators[0]
             key = self._compared(left)
+            bound = threshold(test.ops[0], right)
+            if key is not None and bound is not None and self.targets:
+                # `if n_layer > 1:` holding the finding: the smallest count that takes it (else-branch: the bound)
+                for branch, count in ((node.body, bound[0]), (node.orelse, bound[1])):
+                    if self._holds_target(branch):
+                        self.literals.setdefault(key, []).append((2, count))
             values: List[str] = []
             if isinstance(test.ops[0], ast.Eq) and key is not None and isinstance(right, ast.Constant) and \
                     isinstance(right.value, str):
@@ -150,6 +167,9 @@ class _Uses(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         callee = _callee(node)
+        if isinstance(node.func, ast.Name) and node.func.id in self.names and (
+                any(kw.arg in ("num_units", "units") for kw in node.keywords) or _CELL_MAKER.search(node.func.id)):
+            self.tags[node.func.id].append("cell_maker")   # `cell_fn(num_units=n_hidden)`: a cell class
         for i, arg in enumerate(node.args):
             if i == 0 and (callee in _SEQ_DRIVERS or callee in _LIST_DRIVERS or callee in _CELL_TAKERS):
                 self._tag(arg, "cell")
@@ -309,13 +329,15 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str],
         # (not `cell_kind`, `cell_type`: those name a kind of cell)
     if best is None:
         if _looks_like_input(name):
-            best = "seq_input"
+            best = "ids" if name.lower().endswith("ids") else "seq_input"   # `input_ids`: [batch, time] int ids
         elif _looks_like_size(name):
             best = "int"
         else:
             return None
     if best == "cell":
         return {"kind": "cell", "class": context.cell_class}
+    if best == "cell_maker":
+        return {"kind": "cell_class", "class": CELL_MAKER_CLASS}
     if best == "namespace" and context.config_class and ("config" in name.lower() or "conf" == name.lower()
                                                            or attrs <= context.config_attrs):
         return {"kind": "instance", "class": context.config_class}
@@ -354,6 +376,10 @@ def _element_spec(name: str, spec: Optional[Spec]) -> Optional[Spec]:
 
 
 def _attr_spec(attr: str, aimed: Optional[Spec]) -> Spec:
+    if aimed is None and _TENSOR_ATTR.match(attr):
+        # `layer.outputs` of the previous layer (TensorLayer's Layer classes, Keras-style wrappers) is the tensor
+        # the code runs its RNN over; a number there gives rank-0 tensors ("Can't concatenate scalars")
+        return {"kind": "placeholder", "dtype": "float32", "shape": [BATCH, TIME, DEPTH]}
     return aimed if aimed is not None else _value_spec(size_value(attr))
 
 
@@ -449,10 +475,17 @@ def _entry_args(fn: Optional[ast.FunctionDef], skip_self: bool, defines: Mapping
             out[name] = _value_spec(size_value(name))
         else:
             out[name] = _forwarded(name, fn, targets, file) or {"kind": "literal", "value": None}
+    needed = [n for n in needed_none_defaults(fn, skip_self) if n not in defines]
+    if needed:   # `layer=None` the body reads `layer.outputs` of: what the body's use asks for, if it tells
+        found = _infer(set(needed), context if context is not None else fn.body, targets, file)
+        out.update((name, found[name]) for name in needed if name in found)
     if targets:
         out.update(_aimed_defaults(fn, skip_self, context if context is not None else fn.body, targets))
     out.update((name, spec) for name, spec in initializer_makers(fn, _all_params(fn, skip_self)).items()
                if name not in defines)
+    steps = steps_default(fn)
+    if steps is not None:
+        out = {name: spec if name in defines else with_steps(spec, steps) for name, spec in out.items()}
     return out
 
 
@@ -476,6 +509,8 @@ def _aimed_defaults(fn: ast.FunctionDef, skip_self: bool, body: Iterable[ast.AST
     uses = _Uses(set(defaulted), targets)
     for node in body:
         uses.visit(node)
+    for attr, key in uses.stored.items():   # `self.nums_layers = nums_layers` ... `if self.nums_layers > 1:`
+        uses.literals.setdefault(key, []).extend(uses.literals.get((attr, ""), []))
     out: Dict[str, Spec] = {}
     for name in defaulted:
         found = uses.literals.get((name, ""))
@@ -530,7 +565,7 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
                 out.append({"kind": "class", "name": node.name, "class": node.name, "line": init.body[0].lineno,
                             "init_args": init_args})
             for name, m in methods.items():
-                if name.startswith("__") or not _has_rnn(lines, m):
+                if (name.startswith("__") and name != "__call__") or not _has_rnn(lines, m):   # a layer's forward
                     continue
                 if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod", "property")
                        for d in m.decorator_list):
@@ -557,6 +592,7 @@ def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: S
         return {"free": parsed, "entries": []}   # the child reports the syntax error: nothing to force
     context = FileContext(tree, source)
     free = _infer(names - set(_CHILD_MODULES), [tree], targets, context)
+    free = {n: s for n, s in free.items() if s.get("kind") != "cell" or n in read_at_top(tree)}   # see there
     for name in sorted(names & set(_CHILD_MODULES)):
         free[name] = {"kind": "module", "module": _CHILD_MODULES[name]}
     free.update(parsed)

@@ -71,6 +71,8 @@ def describe_spec(spec):
         return "tf.%s" % spec.get("attr")
     if kind == "cell":
         return "a new %s(4)" % spec.get("class")
+    if kind == "cell_class":
+        return "the class %s" % spec.get("class")
     if kind == "instance":
         return "%s()" % spec.get("class")
     if kind == "mapping":
@@ -114,17 +116,19 @@ class Factory(object):
             mod = getattr(mod, part)
         return mod
 
-    def cell(self, path):
-        """A fresh cell of the class the file builds (`tf.nn.rnn_cell.GRUCell` as written there), 4 units."""
+    def cell_class(self, path):
+        """The cell class a path names as the file's globals see it (`tf.nn.rnn_cell.GRUCell`), else LSTMCell."""
         target = None
         parts = path.split(".")
         if parts and parts[0] in self.globals:
             target = self.globals[parts[0]]
             for part in parts[1:]:
                 target = getattr(target, part, None)
-        if not callable(target):
-            target = self.tf1.nn.rnn_cell.LSTMCell
-        return target(4)
+        return target if callable(target) else self.tf1.nn.rnn_cell.LSTMCell
+
+    def cell(self, path):
+        """A fresh cell of the class the file builds (`tf.nn.rnn_cell.GRUCell` as written there), 4 units."""
+        return self.cell_class(path)(4)
 
     def make(self, name, spec):
         kind = spec.get("kind")
@@ -139,6 +143,8 @@ class Factory(object):
                                     name="%s_%d" % (safe, i)) for i in range(int(spec.get("count", 3)))]
         if kind == "cell":
             return self.cell(spec.get("class") or "")
+        if kind == "cell_class":
+            return self.cell_class(spec.get("class") or "")
         if kind == "tf_attr":
             return getattr(tf1, spec["attr"])
         if kind == "instance":

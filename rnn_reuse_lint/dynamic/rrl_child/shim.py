@@ -8,7 +8,7 @@ import warnings
 from typing import Callable, Dict, Optional
 
 from . import core_cell_shim, moved_modules, seq2seq_shim, tf0_api
-from .stubs import StubModule
+from .stubs import StubModule, stub_shapes_are_one_dimension
 
 # tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
 # (TF_RNN_SEMANTICS.md §8.1, experiment E10), so mapping them onto compat.v1 changes nothing.
@@ -244,6 +244,7 @@ def install():
     import tensorflow as real
     version = getattr(real, "__version__", "unknown")
     info = {"tf_version": version, "tf2": not version.startswith(("0.", "1.")), "tf": real}
+    stub_shapes_are_one_dimension()
     try:
         real_logging = real.compat.v1.logging if info["tf2"] else real.logging
         real_logging.set_verbosity(real_logging.ERROR)
@@ -314,6 +315,13 @@ def _install_models_rnn(v1, cells, legacy):
     v1.models = models
     for mod in (models, models_rnn, rnn, rnn_cell, seq2seq):
         sys.modules[mod.__name__] = mod
+    # TF 0.x's `from tensorflow.python.ops import seq2seq`: the same library (a stand-in there gave rnn_decoder
+    # stand-in outputs that TensorFlow took as scalars, "Dimension must be 0 but is 3" in a held-out DMN model)
+    from tensorflow.python import ops
+    if not hasattr(ops, "seq2seq"):
+        ops_seq2seq = _module("tensorflow.python.ops.seq2seq", legacy)
+        ops.seq2seq = ops_seq2seq
+        sys.modules[ops_seq2seq.__name__] = ops_seq2seq
 
 
 # top-level packages of the real TF 2 that user code may import directly (internals, not API namespaces)

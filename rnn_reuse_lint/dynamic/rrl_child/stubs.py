@@ -1,6 +1,7 @@
 """Permissive stand-ins for modules the traced project imports but nobody installed (plotting, data helpers)."""
 # (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import numbers
+import operator
 import os
 import sys
 
@@ -21,6 +22,24 @@ class StubExhausted(Exception):
 
 def reset_budget():
     _spent[0] = 0
+
+
+def _number(stub):
+    """The number a stand-in stands for: 0.5 for a probability-like name (`params.keep_prob`, a dropout rate),
+    valid both as a keep probability and as a drop rate, else the size 2 that int() gives."""
+    last = object.__getattribute__(stub, "_rrl_name").rsplit(".", 1)[-1].lower()
+    return 0.5 if any(w in last for w in ("prob", "keep", "dropout")) or last.endswith("rate") else 2
+
+
+def _numeric(op, reflected=False):
+    """With a plain number on the other side a stand-in computes as its number, so sizes derived from it agree:
+    a GRU kernel is [input_depth + num_units, ...] and `4 + stub` was another stand-in, read as 2
+    ("Dimensions must be equal, but are 4 and 2" in a held-out model whose config was a stand-in)."""
+    def arith(self, *other):
+        if len(other) == 1 and type(other[0]) in (int, float):
+            return op(other[0], _number(self)) if reflected else op(_number(self), other[0])
+        return self._child("(op)")
+    return arith
 
 
 class Stub(object):
@@ -128,8 +147,9 @@ class Stub(object):
     def __array__(self, dtype=None, copy=None):
         # numpy (and TF's conversion, through numpy) would otherwise read a stub as an endless nested sequence;
         # as an array it is the same 2 that int() gives (a size, a count)
+        # (0.5 for a probability-like name: `tf.nn.dropout(x, params.keep_prob)` refused a keep probability of 2)
         import numpy
-        return numpy.asarray(2, dtype=dtype)
+        return numpy.asarray(_number(self), dtype=dtype)
 
     def __fspath__(self):
         return os.devnull
@@ -137,8 +157,12 @@ class Stub(object):
     def _arith(self, *other):
         return self._child("(op)")
 
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _arith
-    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _arith
+    __add__, __radd__ = _numeric(operator.add), _numeric(operator.add, True)
+    __sub__, __rsub__ = _numeric(operator.sub), _numeric(operator.sub, True)
+    __mul__, __rmul__ = _numeric(operator.mul), _numeric(operator.mul, True)
+    __floordiv__, __rfloordiv__ = _numeric(operator.floordiv), _numeric(operator.floordiv, True)
+    __truediv__, __rtruediv__ = _numeric(operator.truediv), _numeric(operator.truediv, True)
+    __mod__ = __rmod__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _arith
     __neg__ = __pos__ = __abs__ = __invert__ = _arith
     __and__ = __rand__ = __or__ = __ror__ = __xor__ = __rxor__ = _arith
 
@@ -151,6 +175,21 @@ class Stub(object):
 # integer?" before it asks for a tensor's `.dtype` (a slice bound `x[:, :n]`), and a stub would answer that with
 # another stub that numpy cannot read as a dtype.
 numbers.Integral.register(Stub)
+
+
+def stub_shapes_are_one_dimension():
+    """A stand-in given as a shape is one dimension of that 2, not the two-element sequence its iteration yields:
+    `cell.zero_state(params.batch_size)` with a stand-in config built a [2, 2, 2, 2] state from `TensorShape(stub)`
+    ("Shape must be rank 2 but is rank 4" in a held-out model). Patched once per process, on TF's own class."""
+    from tensorflow.python.framework import tensor_shape
+    init = tensor_shape.TensorShape.__init__
+    if getattr(init, "_rrl_stub_dims", False):
+        return
+
+    def shape_init(self, dims):
+        init(self, [int(dims)] if isinstance(dims, Stub) else dims)
+    shape_init._rrl_stub_dims = True   # type: ignore[attr-defined]
+    tensor_shape.TensorShape.__init__ = shape_init
 
 
 class StubModule(Stub):
