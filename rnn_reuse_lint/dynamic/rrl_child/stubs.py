@@ -188,7 +188,7 @@ def stub_shapes_are_one_dimension():
 
     def shape_init(self, dims):
         init(self, [int(dims)] if isinstance(dims, Stub) else dims)
-    shape_init._rrl_stub_dims = True   # type: ignore[attr-defined]
+    setattr(shape_init, "_rrl_stub_dims", True)  # a function attribute: the mark that it is patched already
     tensor_shape.TensorShape.__init__ = shape_init
 
 
