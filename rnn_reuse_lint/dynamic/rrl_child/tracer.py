@@ -354,8 +354,10 @@ class Tracer(SourceLines):
             scope_arg = kwargs.get("scope") if isinstance(kwargs, dict) else None
             outer = self.current_scope()
             run = None
-            for r in unit.runs:  # a hand-unrolled loop calls one cell many times from one line: one run
-                if (r.driver == "cell_call" and r.direct_obj is obj and r.line == (lines[-1] if lines else None)
+            # a hand-unrolled loop calls one cell many times from one line: one run; the same line reached through
+            # another caller (a helper method called under two scopes) is a run of its own, as a driver call is
+            for r in unit.runs:
+                if (r.driver == "cell_call" and r.direct_obj is obj and list(r.call_lines or []) == list(lines or [])
                         and r.graph == self.graph_id()):
                     run = r
                     break
