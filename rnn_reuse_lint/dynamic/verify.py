@@ -132,6 +132,9 @@ def reached_via(trace: Trace, runs: Optional[Sequence[int]]) -> Tuple[ReachedVia
         via = [str(e.get("what")) for e in events]
         via += ["entry %s" % e.get("name") for e in trace.get("entries") or [] if e.get("name") != "<module>"
                 and e.get("runs")]
+        # a stack a synthesized entry built (its class's __init__ with stand-in arguments) though it never ran
+        via += ["entry %s" % st.get("entry") for st in trace.get("stacks") or []
+                if st.get("entry") not in (None, "<module>")]
     else:
         for i in runs:
             unit = all_runs[i].get("entry") if 0 <= i < len(all_runs) else None

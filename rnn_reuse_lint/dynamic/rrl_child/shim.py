@@ -7,7 +7,7 @@ import types
 import warnings
 from typing import Callable, Dict, Optional
 
-from . import core_cell_shim, moved_modules, seq2seq_shim, tf0_api
+from . import core_cell_shim, keras_import, moved_modules, seq2seq_shim, tf0_api
 from .stubs import StubModule, stub_shapes_are_one_dimension
 
 # tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
@@ -332,7 +332,7 @@ def _user_import(v1):
     """__import__ for user code: `tensorflow` and its API submodules resolve inside compat.v1 (so
     `from tensorflow.nn.rnn_cell import LSTMCell` and `import tensorflow.contrib.rnn` work), internals stay real."""
     import builtins
-    real_import = builtins.__import__
+    real_import = keras_import.importer(builtins.__import__)
 
     def user_import(name, globals=None, locals=None, fromlist=(), level=0):
         if level != 0 or not (name == "tensorflow" or name.startswith("tensorflow.")):

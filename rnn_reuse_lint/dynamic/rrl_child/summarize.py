@@ -122,7 +122,7 @@ def summarize(unit, number, graph_numbers, error_message):
             items.append({"cell": _class_name(obj), "cell_line": unit.ctor.get(id(obj), (None,))[0],
                           "object": number(id(obj)), "same_as": same})
         stacks.append({"line": line, "class": _class_name(stack), "cells": items,
-                       "driven": id(stack) in driven})
+                       "driven": id(stack) in driven, "entry": unit.name})
     return runs_json, sharing, created, stacks
 
 
