@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import re
 import symtable
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
@@ -10,6 +11,9 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, 
 from rnn_reuse_lint.dynamic.callers_values import id_tags, initializer_makers
 from rnn_reuse_lint.dynamic.compared import threshold
 from rnn_reuse_lint.dynamic.defines import BATCH, DEPTH, TIME, Spec, parse_define
+from rnn_reuse_lint.dynamic.keyed_values import keyed_spec
+from rnn_reuse_lint.dynamic.name_values import looks_like_input as _looks_like_input, \
+    looks_like_size as _looks_like_size, size_value
 from rnn_reuse_lint.dynamic.needed_defaults import needed_none_defaults
 from rnn_reuse_lint.dynamic.time_steps import steps_default, with_steps
 from rnn_reuse_lint.dynamic.unbound_names import read_at_top
@@ -43,9 +47,6 @@ _TENSOR_ATTR = re.compile(r"(outputs?|inputs?)$")
 _CELL_MAKER = re.compile(r"cell_?(fn|func|class|cls|factory|creator|maker)$", re.I)
 # A parameter called to make a cell gets LSTMCell, whose constructor takes the most keywords (`use_peepholes`).
 CELL_MAKER_CLASS = "tf.nn.rnn_cell.LSTMCell"
-# What a probability-like name gets: valid both as a keep probability and as a drop rate (keep_prob=0.0 divides
-# by zero; rate=1.0 raises), and it keeps units either way.
-PROBABILITY = 0.5
 
 
 def _callee(node: ast.Call) -> str:
@@ -55,37 +56,6 @@ def _callee(node: ast.Call) -> str:
     if isinstance(func, ast.Name):
         return func.id
     return ""
-
-
-def size_value(name: str) -> Any:
-    """A small, plausible value for a size-like name (sizes equal the default input depth so stacks fit)."""
-    low = name.lower()
-    if low.endswith(("name", "_dir", "path", "scope")):
-        return name   # a scope, file or folder name: a string (a number fails tf.name_scope and os.path)
-    if any(w in low for w in ("prob", "keep")) or "dropout" in low or low.endswith("rate"):
-        return PROBABILITY
-    if low.startswith(("is_", "use_", "training")):
-        return False
-    if "layer" in low or "batch" in low or "stack" in low:
-        return 2
-    if any(w in low for w in ("step", "time", "len", "seq")):
-        return TIME
-    if any(w in low for w in ("vocab", "class", "symbol")):
-        return 5
-    return DEPTH
-
-
-def _looks_like_input(name: str) -> bool:
-    low = name.lower()
-    return low in ("x", "inputs", "data", "xs", "seq", "sequence", "features") or low.startswith(
-        ("input", "embedded", "x_", "enc_in", "dec_in", "encoder_in", "decoder_in"))
-
-
-def _looks_like_size(name: str) -> bool:
-    """Sizes, counts and the usual scalar knobs (keep_prob, dropout, is_training) that a name alone gives away."""
-    low = name.lower()
-    return bool(re.search(r"(^n_|^num_|_size$|_dim$|units|^n[a-z]+s$|layers|hidden|depth|steps|^batch|prob|keep|"
-                          r"dropout|_rate$|^is_|^use_|^training$)", low))
 
 
 class _Uses(ast.NodeVisitor):
@@ -106,6 +76,9 @@ class _Uses(ast.NodeVisitor):
             return node.id, ""
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in self.names:
             return node.value.id, node.attr
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in self.names \
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            return node.value.id, node.slice.value   # `H['num_layers'] > 1`: a settings table's entry
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
             return "self." + node.attr, ""   # resolved to the parameter __init__ stores there (see _infer)
         return None
@@ -187,8 +160,8 @@ class _Uses(ast.NodeVisitor):
                 self._tag(arg, "list_input")
             elif i == 0 and isinstance(node.func, ast.Call):
                 self._tag(arg, "seq_input")          # LSTM(4)(x): a Keras layer applied to x
-            elif i == 0 and re.search(r"cell", callee, re.I):
-                self._tag(arg, "step_input")         # cell(x, state)
+            elif i == 0 and (re.search(r"cell", callee, re.I) or _passes_state(node)):
+                self._tag(arg, "step_input")         # cell(x, state), lstm(x, state): one time step
             elif i == 0 and re.search(r"lstm|gru|rnn|layer|bidir|encoder|decoder", callee, re.I):
                 self._tag(arg, "seq_input")
             self._shape_ints(arg)
@@ -255,6 +228,13 @@ class _Uses(ast.NodeVisitor):
                 self.tags[node.value.id].append("namespace")
                 self.attrs[node.value.id].add(node.attr)
         self.generic_visit(node)
+
+
+def _passes_state(call: ast.Call) -> bool:
+    """`lstm(x, state)`: a callable stepped with a state as its second argument is a cell, its input one step."""
+    second = call.args[1] if len(call.args) == 2 else None
+    name = second.id if isinstance(second, ast.Name) else second.attr if isinstance(second, ast.Attribute) else ""
+    return bool(re.search(r"state", name, re.I))
 
 
 def _listed(node: ast.AST) -> List[ast.expr]:
@@ -358,29 +338,17 @@ def _spec_for(name: str, tags: List[str], attrs: Set[str],
     return _value_spec(size_value(name))
 
 
-def _element_spec(name: str, spec: Optional[Spec]) -> Optional[Spec]:
-    """What each value of a name read by string key (`labels['train']`) is, from the name: the tensors a model
-    takes per split (inputs, integer labels or targets, lengths, masks)."""
-    low = name.lower()
-    if spec is not None and spec.get("kind") in ("placeholder", "placeholders"):
-        return spec
-    if _looks_like_input(name):
-        return {"kind": "placeholder", "dtype": "float32", "shape": [BATCH, TIME, DEPTH]}
-    if "label" in low or "target" in low:
-        return {"kind": "placeholder", "dtype": "int32", "shape": [BATCH, TIME]}
-    if low.endswith(("length", "lengths", "len", "lens")):
-        return {"kind": "placeholder", "dtype": "int32", "shape": [BATCH]}
-    if "mask" in low or "weight" in low:
-        return {"kind": "placeholder", "dtype": "float32", "shape": [BATCH, TIME]}
-    return None
-
-
 def _attr_spec(attr: str, aimed: Optional[Spec]) -> Spec:
     if aimed is None and _TENSOR_ATTR.match(attr):
         # `layer.outputs` of the previous layer (TensorLayer's Layer classes, Keras-style wrappers) is the tensor
         # the code runs its RNN over; a number there gives rank-0 tensors ("Can't concatenate scalars")
         return {"kind": "placeholder", "dtype": "float32", "shape": [BATCH, TIME, DEPTH]}
     return aimed if aimed is not None else _value_spec(size_value(attr))
+
+
+def _keyed_value(literals: Mapping[Tuple[str, str], List[Tuple[int, Any]]], name: str, key: str) -> Spec:
+    """`name[key]` of a settings table: as the attribute `name.key` of a config would be."""
+    return _attr_spec(key, _aimed(literals, (name, key)))
 
 
 def _value_spec(value: Any) -> Spec:
@@ -401,9 +369,7 @@ def _infer(names: Set[str], nodes: Iterable[ast.AST], targets: Sequence[int] = (
     out: Dict[str, Spec] = {}
     for name in sorted(names):
         spec = _spec_for(name, uses.tags[name], uses.attrs[name], uses.literals, context)
-        if uses.keys[name] and (spec is None or spec.get("kind") not in ("namespace", "instance", "cell")):
-            element = _element_spec(name, spec)
-            spec = {"kind": "mapping", "keys": sorted(uses.keys[name]), "value": element} if element else spec
+        spec = keyed_spec(name, uses.keys[name], spec, functools.partial(_keyed_value, uses.literals, name))
         if spec is not None:
             out[name] = spec
     return out

@@ -75,6 +75,9 @@ def describe_spec(spec):
         return "the class %s" % spec.get("class")
     if kind == "instance":
         return "%s()" % spec.get("class")
+    if kind == "mapping" and "values" in spec:
+        return "{%s}" % ", ".join("%r: %s" % (k, describe_spec(v) if isinstance(v, dict) else repr(v))
+                                  for k, v in sorted(spec["values"].items()))
     if kind == "mapping":
         return "{%s: %s}" % (", ".join(repr(k) for k in spec.get("keys", [])), describe_spec(spec["value"]))
     if kind == "namespace":
@@ -153,6 +156,9 @@ class Factory(object):
             return _Namespace(dict((k, self.make(name + "." + k, v) if isinstance(v, dict) else v)
                                    for k, v in spec.get("attrs", {}).items()))
         if kind == "mapping":
+            if "values" in spec:   # a table of settings: each key its own value
+                return dict((k, self.make("%s_%s" % (name, k), v) if isinstance(v, dict) else v)
+                            for k, v in spec["values"].items())
             return dict((k, self.make("%s_%s" % (name, k), spec["value"])) for k in spec.get("keys", []))
         return spec.get("value")
 
