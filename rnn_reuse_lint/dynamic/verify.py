@@ -85,11 +85,10 @@ def _within(lines: Iterable[Optional[int]], lo: int, hi: int) -> bool:
 
 def _describe_places(view: _View, places: Sequence[Mapping[str, Any]]) -> str:
     out = []
-    lines = [p.get("line") for p in places]
     for p in places:
         d = (" " + p["direction"]) if p.get("direction") else ""
         via = ""
-        if lines.count(p.get("line")) > 1:
+        if any(q.get("line") == p.get("line") and q.get("run") != p.get("run") for q in places):
             # one call site reached through two callers (a helper run under two scopes): name each caller
             chain = [ln for ln in view.run_lines(view.runs[p["run"]]) if ln != p.get("line")] \
                 if p.get("run") is not None and 0 <= p["run"] < len(view.runs) else []
