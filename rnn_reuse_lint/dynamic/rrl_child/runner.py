@@ -10,7 +10,7 @@ import time
 import types
 from typing import Dict, Set
 
-from . import choices, force, hooks, shim, stubs, tolerate
+from . import choices, force, hooks, late_defs, shim, stand_ins, stubs, tolerate
 from .stubs import StubImporter
 from .py2_relative import ImplicitRelative, package_name
 from .required_args import fill_required
@@ -105,6 +105,7 @@ class Factory(object):
         self.tf1 = tf1
         self.user_import = user_import
         self.globals = {}   # the traced file's module globals (its own classes), set once they exist
+        self.stand_ins = stand_ins.StandIns()
 
     def module(self, name):
         """The module `import <name>` gives user code (`tensorflow`: compat.v1 on TF 2, see shim.user_import)."""
@@ -140,10 +141,12 @@ class Factory(object):
             return self.module(spec.get("module"))
         safe = "".join(c if c.isalnum() or c in "_." else "_" for c in name) or "synth"
         if kind == "placeholder":
-            return tf1.placeholder(getattr(tf1, spec.get("dtype", "float32")), spec.get("shape"), name=safe)
+            return self.stand_ins.record(
+                tf1.placeholder(getattr(tf1, spec.get("dtype", "float32")), spec.get("shape"), name=safe))
         if kind == "placeholders":
-            return [tf1.placeholder(getattr(tf1, spec.get("dtype", "float32")), spec.get("shape"),
-                                    name="%s_%d" % (safe, i)) for i in range(int(spec.get("count", 3)))]
+            return self.stand_ins.record([tf1.placeholder(getattr(tf1, spec.get("dtype", "float32")), spec.get("shape"),
+                                                          name="%s_%d" % (safe, i))
+                                          for i in range(int(spec.get("count", 3)))])
         if kind == "cell":
             return self.cell(spec.get("class") or "")
         if kind == "cell_class":
@@ -362,6 +365,7 @@ class FileRunner(object):
         tb["__build_class__"] = _StackClasses(self.tracer, builtins.__build_class__)
         tb.update(_PY2_BUILTINS)
         tolerance = tolerate.Tolerance(self.tracer)
+        tolerance.stand_ins = factory.stand_ins
         stubs.reset_budget()
         tolerate.install(tb, tolerance)
         forcing = force.Forcing(factory.cell, plan.get("cell_class") or "", lambda what: note(what))
@@ -469,6 +473,10 @@ class FileRunner(object):
             os._exit = _no_exit
             sys.modules["__main__"] = main_module
             unit("<module>", lambda: exec(code, globs))
+            if result["stopped_at"] is not None or result["error"] is not None:
+                late = late_defs.define_missing(tree, globs, path)
+                if late:   # the entries below need them; what they run is synthesized anyway
+                    result["synthesized"]["defined after the module stopped"] = ", ".join(late[:20])
             for entry in plan.get("entries", []):
                 if entry.get("line") in entered or self._converted(path, marker.spans.get(entry.get("line"))):
                     continue

@@ -15,8 +15,8 @@ _WALK_LIMIT = 20000   # ops looked at per argument: a deep unrolled graph is sti
 def reads_variables(value):
     """Whether a graph tensor is computed from a variable (walking its op's inputs back)."""
     op = getattr(value, "op", None)
-    if op is None or not hasattr(op, "inputs"):
-        return False
+    if type(op).__name__ != "Operation":
+        return False   # not a graph tensor (a stub answers every attribute: walking it never ends)
     seen: Set[str] = set()
     todo = [op]
     while todo and len(seen) < _WALK_LIMIT:

@@ -4,6 +4,7 @@ import ast
 import os
 from typing import List
 
+from .stand_ins import SHARING_SYMPTOMS
 from .stubs import Stub, StubExhausted, reset_budget
 
 # Statements never wrapped: they end a block on purpose or must stay where they are.
@@ -159,6 +160,7 @@ class Tolerance(object):
         self.failures = []
         self.stubs = {}
         self.on_failure = None
+        self.stand_ins = None   # the runner's StandIns: what it made up for this file
 
     def begin(self):
         unit = self.tracer.unit
@@ -180,14 +182,21 @@ class Tolerance(object):
             # what may be stubbed already was (stubs.py): TF, Keras and the project's own never are; and the
             # sandbox's memory and recursion limits end the file
             return False
-        if _deepest_in_tf(exc.__traceback__) and not _io_error(exc):
-            return False   # TensorFlow itself refused: shape errors, "already exists", ...
+        if _deepest_in_tf(exc.__traceback__) and not _io_error(exc) and not self._fed_by_stand_ins(exc):
+            return False   # TensorFlow itself refused the program's own values: shape errors, "already exists", ...
         if len(self.failures) < 200:
             self.failures.append({"line": line, "type": type(exc).__name__, "message": str(exc)[:200],
                                   "names": list(names)})
         if self.on_failure is not None:
             self.on_failure("line %d failed (%s)" % (line, type(exc).__name__))
         return True
+
+    def _fed_by_stand_ins(self, exc):
+        """TensorFlow refused a statement that built nothing because made-up values reached it (a stand-in's rank
+        or dtype is a guess): stepped over like a missing data file, never when it is sharing's own symptom."""
+        if self.stand_ins is None or any(text in str(exc) for text in SHARING_SYMPTOMS):
+            return False
+        return self.stand_ins.in_traceback(exc.__traceback__)
 
     def stub(self, name):
         value = self.stubs.get(name)

@@ -1,0 +1,67 @@
+"""Stand-ins TensorFlow refuses are stepped over, and definitions below the module's stopping point still exist."""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict
+
+import pytest
+
+from rnn_reuse_lint.dynamic.api import verify
+from rnn_reuse_lint.engine import analyze_file
+from rnn_reuse_lint.finding import Finding
+from rnn_reuse_lint.settings import Settings
+from tests.conftest import FIXTURES
+from tests.dynamic.conftest import trace_sources
+
+pytestmark = pytest.mark.dynamic
+
+DYN = os.path.join(FIXTURES, "dynamic")
+REFUSED = os.path.join(DYN, "rnn101_obstacle_stand_in_refused.py")
+BELOW = os.path.join(DYN, "rnn101_obstacle_model_below_training.py")
+
+
+def _finding(path: str, trace: Dict[str, Any]) -> Finding:
+    (finding,) = verify(analyze_file(path, Settings(select=("RNN",))).findings, {path: trace})
+    assert finding.dynamic is not None
+    return finding
+
+
+def test_tensorflow_refusing_a_stand_in_is_stepped_over(fixture_traces: Dict[str, Dict[str, Any]]) -> None:
+    trace = fixture_traces[REFUSED]
+    assert trace["error"] is None, trace["error"]
+    failed = {f["line"]: f["type"] for f in trace["tolerated"]}
+    # the positional cross-entropy on a stub (walking a stub's `.op` never ended: a MemoryError), the reshape
+    assert failed == {7: "TypeError", 8: "ValueError"}, trace["tolerated"]
+    finding = _finding(REFUSED, trace)
+    assert (finding.dynamic.verdict, finding.dynamic.reached_via) == ("confirmed", "synthesized"), finding.dynamic
+    assert "line 8 failed (ValueError)" in finding.dynamic.evidence
+
+
+def test_the_programs_own_values_refused_are_still_the_result(tmp_path: Any) -> None:
+    sources = {
+        # no stand-in anywhere: TensorFlow's refusal is the program's own result
+        "own_shapes": "import tensorflow as tf\nprior = tf.reshape(tf.zeros([3]), [4, 4])\n"
+                         "cell = tf.nn.rnn_cell.GRUCell(4)\n",
+        # a stand-in nearby, but TF refused the program's own tensor: still the result
+        "own_beside_stub": "import tensorflow as tf\nimport rrl_fixture_not_installed as h\nscale = h.scale()\n"
+                              "prior = tf.reshape(tf.zeros([3]), [4, 4])\n",
+        # sharing's own symptom is never stepped over, whatever fed it
+        "symptom": "import tensorflow as tf\nimport rrl_fixture_not_installed as h\n"
+                      "a = tf.get_variable('w', [2], initializer=tf.zeros_initializer())\n"
+                      "b = tf.get_variable('w', [int(h.depth())])\n",
+    }
+    traces = trace_sources(str(tmp_path), sources)
+    assert traces["own_shapes"]["error"]["line"] == 2
+    assert traces["own_beside_stub"]["error"]["line"] == 4
+    assert traces["symptom"]["error"]["line"] == 4
+    assert "already exists" in traces["symptom"]["error"]["message"]
+
+
+def test_a_model_class_below_the_training_loop_is_defined_and_run(
+        fixture_traces: Dict[str, Dict[str, Any]]) -> None:
+    trace = fixture_traces[BELOW]
+    assert trace["stopped_at"]["what"] == "Session.run", trace["stopped_at"]
+    assert trace["synthesized"]["defined after the module stopped"] == "LAYERS, Tagger"
+    finding = _finding(BELOW, trace)
+    assert (finding.dynamic.verdict, finding.dynamic.reached_via) == ("confirmed", "synthesized"), finding.dynamic
+    assert "the synthesized entry Tagger" in finding.dynamic.evidence
