@@ -1,6 +1,7 @@
 """Top-level imports, constants, functions and classes a module run never reached (it stopped at a Session.run)."""
 # (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import ast
+from typing import List
 
 
 def _definition(node):
@@ -26,7 +27,7 @@ def _names(node):
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return [a.asname or a.name.split(".")[0] for a in node.names if a.name != "*"]
     if isinstance(node, ast.Assign):
-        return [t.id for t in node.targets]
+        return [t.id for t in node.targets if isinstance(t, ast.Name)]
     return [node.name]
 
 
@@ -34,7 +35,7 @@ def define_missing(tree, globs, path):
     """Run, in source order, each top-level definition whose names the module's globals lack, so the entries the
     plan aims at (a model class written below a notebook's training cell) exist with the settings they read. Each statement runs alone; one
     that fails is left out (its entry then says it is not defined). Returns the names defined."""
-    defined = []
+    defined: List[str] = []
     for node in tree.body:
         stmt = _definition(node)
         if stmt is None:

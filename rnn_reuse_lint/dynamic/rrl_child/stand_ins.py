@@ -1,6 +1,7 @@
 """Which values the child made up (stubs, synthesized placeholders), and whether a failing TF call was fed by them."""
 # (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import os
+from typing import Set
 
 from .stubs import Stub
 
@@ -22,7 +23,7 @@ class StandIns(object):
         """Note a placeholder (or a list of them) the factory made; returns it."""
         for item in value if isinstance(value, list) else [value]:
             op = getattr(item, "op", None)
-            if type(op).__name__ == "Operation":
+            if op is not None and type(op).__name__ == "Operation":
                 self.ops.add((id(op.graph), op.name))
         return value
 
@@ -31,9 +32,9 @@ class StandIns(object):
         if isinstance(value, Stub):
             return True
         op = getattr(value, "op", None)
-        if type(op).__name__ != "Operation" or not self.ops:
+        if op is None or type(op).__name__ != "Operation" or not self.ops:
             return False
-        seen = set()
+        seen: Set[str] = set()
         todo = [op]
         while todo and len(seen) < _OPS_LIMIT:
             op = todo.pop()

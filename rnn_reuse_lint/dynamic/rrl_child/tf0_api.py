@@ -15,7 +15,7 @@ _WALK_LIMIT = 20000   # ops looked at per argument: a deep unrolled graph is sti
 def reads_variables(value):
     """Whether a graph tensor is computed from a variable (walking its op's inputs back)."""
     op = getattr(value, "op", None)
-    if type(op).__name__ != "Operation":
+    if op is None or type(op).__name__ != "Operation":
         return False   # not a graph tensor (a stub answers every attribute: walking it never ends)
     seen: Set[str] = set()
     todo = [op]
