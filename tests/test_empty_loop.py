@@ -44,3 +44,27 @@ def test_the_else_of_an_empty_loop_still_runs(tmp_path: Path) -> None:
     with_else = STACK.replace("DEPTH", "1").replace(
         "        layers.append(unit)\n", "        pass\n    else:\n        layers.append(unit)\n")
     assert _codes(tmp_path, with_else) == [(12, "RNN101")]
+
+
+def test_a_list_another_method_fills_is_not_known_empty(tmp_path: Path) -> None:
+    # `self.cells` starts empty in __init__, but `build` (called by a user before `run`) fills it: `run` must not
+    # take it as empty, or the shared stack it makes would be lost.
+    source = '''import tensorflow as tf
+
+
+class Net(object):
+    def __init__(self):
+        self.cells = []
+        self.cell = tf.nn.rnn_cell.LSTMCell(8)
+
+    def build(self, n):
+        for _ in range(n):
+            self.cells.append(self.cell)
+
+    def run(self, x):
+        layers = []
+        for c in self.cells:
+            layers.append(c)
+        return tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell(layers), x, dtype=tf.float32)
+'''
+    assert _codes(tmp_path, source) == [(17, "RNN101")]
