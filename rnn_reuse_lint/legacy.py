@@ -451,18 +451,20 @@ def _tab_indents(tokens: list[_Tok], lines: list[str],
     """Indentation mixing tabs and spaces -> tabs expanded to Python 2's tab stops of 8.
 
     Python 2 read a tab as "up to the next multiple of 8 columns"; Python 3 (and libcst) refuse
-    such a file (TabError).  Only the whitespace before a row's first token is expanded, never a
-    row inside a multi-line string, and only when the file mixes the two: a file indented with
-    tabs alone is valid Python 3 and keeps its columns.  Later columns of an expanded row move.
+    such a file (TabError).  Only the indentation of a logical line's first row is expanded, never
+    a continuation row or a row inside a multi-line string, and only when the file mixes the two:
+    a file indented with tabs alone is valid Python 3 and keeps its columns.  Later columns of an
+    expanded row move.
     """
     indents: dict[int, str] = {}
-    reached = 0  # the last row a token so far ends on: a row starting inside one is not indentation
+    logical_start = True  # only a logical line's first row is indented; continuation rows' whitespace is free
     for tok in tokens:
         if tok.type in (tokenize.INDENT, tokenize.DEDENT, tokenize.NEWLINE, tokenize.ENDMARKER):
+            logical_start = logical_start or tok.type == tokenize.NEWLINE
             continue  # zero-width or whole-indent tokens: the row's first real token decides
-        if tok.row > reached:
+        if logical_start:
             indents[tok.row] = lines[tok.row - 1][: tok.col]
-        reached = max(reached, tok.end_row)
+        logical_start = False
     used = "".join(indents.values())
     if "\t" not in used or " " not in used:
         return

@@ -56,3 +56,16 @@ def test_a_sharing_bug_in_a_mixed_file_is_found(tmp_path: Path) -> None:
     result = analyze_file(str(path), Settings(select=("RNN",)))
     assert result.error is None, result.error
     assert [(f.span.line, f.code) for f in result.findings] == [(7, "RNN101")]
+
+
+def test_continuation_rows_keep_their_whitespace() -> None:
+    # Inside brackets whitespace means nothing: a tab there neither makes the file "mixed" nor gets expanded.
+    source = (
+        "def f(a,\n"
+        "\tb):\n"
+        "    print a\n"
+    )
+    result = normalize(source)
+    assert result is not None
+    assert "\tb):" in result.source
+    assert all("tab" not in change for change in result.changes)
