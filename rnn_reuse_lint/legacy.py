@@ -49,6 +49,8 @@ def normalize(source: str) -> Normalized | None:
     ``0777`` / ``0777L``       ``511 `` / ``511  ``    nothing (same value, in decimal)
     ``10L`` / ``0xffL``        ``10 `` / ``0xff ``     nothing
     ``def f((a, b), c)``       ``def f( a, b , c)``    the unpacking (also for ``lambda``)
+    tabs mixed with spaces     tab stops of 8 spaces   nothing (Python 2's own reading)
+    in indentation
     =========================  ======================  =====================================
 
     ``repr(x)``, ``print(x, y)`` or ``except E as e`` would need characters the original
@@ -129,7 +131,7 @@ def _normalize(source: str) -> Normalized | None:
     edits: list[_Edit] = []
     notes: list[_Note] = []
     for rule in (_statement_keywords, _except_comma, _raise_comma, _backticks,
-                 _not_equal, _ur_prefix, _tuple_parameters, _int_literals):
+                 _not_equal, _ur_prefix, _tuple_parameters, _int_literals, _tab_indents):
         rule(tokens, lines, edits, notes)
     if not edits and not prefix:
         return None
@@ -442,6 +444,36 @@ def _int_literals(tokens: list[_Tok], lines: list[str],
             notes.append(_Note("long literal", first.row, f"`{text}`"))
         if new != digits or suffix:
             edits.append(_Edit(first.row, first.col, last.end_col, new.ljust(len(text))))
+
+
+def _tab_indents(tokens: list[_Tok], lines: list[str],
+                 edits: list[_Edit], notes: list[_Note]) -> None:
+    """Indentation mixing tabs and spaces -> tabs expanded to Python 2's tab stops of 8.
+
+    Python 2 read a tab as "up to the next multiple of 8 columns"; Python 3 (and libcst) refuse
+    such a file (TabError).  Only the indentation of a logical line's first row is expanded, never
+    a continuation row or a row inside a multi-line string, and only when the file mixes the two:
+    a file indented with tabs alone is valid Python 3 and keeps its columns.  Later columns of an
+    expanded row move.
+    """
+    indents: dict[int, str] = {}
+    logical_start = True  # only a logical line's first row is indented; continuation rows' whitespace is free
+    for tok in tokens:
+        if tok.type in (tokenize.INDENT, tokenize.DEDENT, tokenize.NEWLINE, tokenize.ENDMARKER):
+            logical_start = logical_start or tok.type == tokenize.NEWLINE
+            continue  # zero-width or whole-indent tokens: the row's first real token decides
+        if logical_start:
+            indents[tok.row] = lines[tok.row - 1][: tok.col]
+        logical_start = False
+    used = "".join(indents.values())
+    if "\t" not in used or " " not in used:
+        return
+    rows = [row for row, indent in indents.items() if "\t" in indent and indent.strip(" \t") == ""]
+    for row in rows:
+        edits.append(_Edit(row, 0, len(indents[row]), indents[row].expandtabs(8)))
+    if rows:  # one note: a Python 2 file mixes them on hundreds of lines
+        notes.append(_Note("tab and space indentation", rows[0],
+                           f"tabs on {len(rows)} lines read as Python 2 tab stops of 8; later columns there move"))
 
 
 def _apply(lines: list[str], edits: Iterable[_Edit]) -> str:

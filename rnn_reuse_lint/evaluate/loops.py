@@ -104,6 +104,12 @@ class Loops:
         count: Optional[int] = None
         if isinstance(node, cst.For):
             iterable = self.eval(node.iter, frame, ctx)
+            if length(iterable) == 0:
+                # `for _ in range(1, n - 1)` with `n = 1`: Python never enters the body, so nothing in it
+                # (a second `append(cell)` to a stack's list) happens; only the `else:` runs.
+                if node.orelse is not None:
+                    self.exec_block(node.orelse.body.body, frame, ctx)
+                return
             values = passes(iterable)
             if values is not None and unrollable(node, len(values)) and ctx.passes * len(values) <= MAX_PASSES:
                 self.exec_unrolled(node, values, frame, ctx)
