@@ -84,15 +84,19 @@ def _within(lines: Iterable[Optional[int]], lo: int, hi: int) -> bool:
 
 
 def _describe_places(view: _View, places: Sequence[Mapping[str, Any]]) -> str:
+    def chain(place: Mapping[str, Any]) -> List[int]:
+        i = place.get("run")
+        return view.run_lines(view.runs[i]) if i is not None and 0 <= i < len(view.runs) else []
+
     out = []
     for p in places:
         d = (" " + p["direction"]) if p.get("direction") else ""
         via = ""
-        if any(q.get("line") == p.get("line") and q.get("run") != p.get("run") for q in places):
-            # one call site reached through two callers (a helper run under two scopes): name each caller
-            chain = [ln for ln in view.run_lines(view.runs[p["run"]]) if ln != p.get("line")] \
-                if p.get("run") is not None and 0 <= p["run"] < len(view.runs) else []
-            via = " (called from line %s)" % chain[0] if chain else ""
+        # one call site reached through two callers (a helper run under two scopes): name the caller that differs
+        others = [chain(q) for q in places if q.get("line") == p.get("line") and q.get("run") != p.get("run")]
+        differ = [ln for ln in chain(p) if ln != p.get("line") and any(ln not in other for other in others)]
+        if others and differ:
+            via = " (called from line %s)" % differ[0]
         out.append("line %s layer %s%s%s" % (p.get("line"), p.get("layer"), d, via))
     return ", ".join(out)
 

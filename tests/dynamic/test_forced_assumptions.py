@@ -37,6 +37,22 @@ def test_the_rules_still_state_the_assumptions_the_tracer_forces() -> None:
     assert forced_lines(_findings(os.path.join(FIXTURES, "dynamic", "rnn101_char_rnn_list_multiply.py"))) == []
 
 
+ONE_PASS = os.path.join(FIXTURES, "dynamic", "rnn103_obstacle_one_pass_loop.py")
+
+
+def test_a_loop_finding_forces_a_second_pass(fixture_traces: Dict[str, Dict[str, Any]]) -> None:
+    # RNN103's "on every pass of the loop at line 9" is about a later pass: the loop's line gets two passes
+    assert forced_lines(_findings(ONE_PASS)) == [{"line": 9, "layers": False, "cells": False, "passes": True}]
+    (finding,) = verify(_findings(ONE_PASS), {ONE_PASS: fixture_traces[ONE_PASS]})
+    assert finding.dynamic is not None
+    assert (finding.dynamic.verdict, finding.dynamic.reached_via) == ("confirmed", "synthesized"), finding.dynamic
+    assert "assumed: 2 passes of the loop at line 9" in finding.dynamic.evidence
+    assert "the code had 1" in finding.dynamic.evidence
+    (unforced,) = trace_files([ONE_PASS], timeout=120.0)   # no findings handed over: nothing forced, one pass
+    (plain,) = verify(_findings(ONE_PASS), {ONE_PASS: unforced})
+    assert plain.dynamic is not None and plain.dynamic.verdict != "confirmed", plain.dynamic
+
+
 def test_forced_findings_get_a_verdict_that_names_the_assumption(
         fixture_traces: Dict[str, Dict[str, Any]]) -> None:
     verdicts = {f.span.line: f.dynamic for f in verify(_findings(ASSUMED), {ASSUMED: fixture_traces[ASSUMED]})}

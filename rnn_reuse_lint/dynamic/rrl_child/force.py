@@ -32,7 +32,8 @@ def _line(node):
 
 class Marker(ast.NodeTransformer):
     """Wrap, on the forced lines only, the layer count of `[x] * n` / `[x for _ in range(n)]` in
-    `__rrl_layers__(n, line)` and the cells there (list elements, a driver's cell arguments) in `__rrl_cell__`."""
+    `__rrl_layers__(n, line)`, the cells there (list elements, a driver's cell arguments) in `__rrl_cell__`, and a
+    loop's iterable in `__rrl_passes__`."""
 
     def __init__(self, forced):
         ast.NodeTransformer.__init__(self)
@@ -68,6 +69,12 @@ class Marker(ast.NodeTransformer):
                 it.args = [_call("__rrl_layers__", [it.args[0], _line(node)], it.args[0])]
         return node
 
+    def visit_For(self, node):
+        self.generic_visit(node)
+        if self._wants(node, "passes"):
+            node.iter = _call("__rrl_passes__", [node.iter, _line(node)], node.iter)
+        return node
+
     def visit_Call(self, node):
         self.generic_visit(node)
         count = _CELL_ARGS.get(_callee(node), 0)
@@ -99,6 +106,14 @@ class Forcing(object):
                   % (line, n))
         return 2
 
+    def passes(self, seq, line):
+        """A `range` loop the finding is about a later pass of: at least two passes, from its own start."""
+        if not isinstance(seq, range) or len(seq) >= 2:
+            return seq
+        self.note("assumed: 2 passes of the loop at line %d (the finding is about a pass after the first; the code "
+                  "had %d)" % (line, len(seq)))
+        return range(seq.start, seq.start + 2 * seq.step, seq.step)
+
     def cell(self, obj, line):
         if obj is not None and not isinstance(obj, Stub):
             return obj
@@ -113,3 +128,4 @@ class Forcing(object):
 def install(builtins_dict, forcing):
     builtins_dict["__rrl_layers__"] = forcing.layers
     builtins_dict["__rrl_cell__"] = forcing.cell
+    builtins_dict["__rrl_passes__"] = forcing.passes
