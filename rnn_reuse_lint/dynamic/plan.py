@@ -15,6 +15,7 @@ from rnn_reuse_lint.dynamic.keyed_values import keyed_spec
 from rnn_reuse_lint.dynamic.name_values import looks_like_input as _looks_like_input, \
     looks_like_size as _looks_like_size, size_value
 from rnn_reuse_lint.dynamic.needed_defaults import needed_none_defaults
+from rnn_reuse_lint.dynamic.stub_values import stub_values
 from rnn_reuse_lint.dynamic.time_steps import steps_default, with_steps
 from rnn_reuse_lint.dynamic.unbound_names import read_at_top
 
@@ -150,6 +151,8 @@ class _Uses(ast.NodeVisitor):
                     self._tag(elt, "cell")
             elif callee in _SEQ_DRIVERS and i == _SEQ_DRIVERS[callee]:
                 self._tag(arg, "seq_input")
+            elif callee in _SEQ_DRIVERS and i == _SEQ_DRIVERS[callee] + 1 and _SEQ_DRIVERS[callee] > 0:
+                self._tag(arg, "seq_len")   # `dynamic_rnn(cell, x, lengths)`: sequence_length comes next
             elif callee in _LIST_DRIVERS and i == _LIST_DRIVERS[callee]:
                 self._tag(arg, "list_input")
             elif callee in _SEQ_CALLEES and i == 0:
@@ -563,4 +566,4 @@ def make_plan(source: str, filename: str, defines: Mapping[str, str], targets: S
         free[name] = {"kind": "module", "module": _CHILD_MODULES[name]}
     free.update(parsed)
     return {"free": free, "entries": entries(tree, source, parsed, targets), "force": [dict(f) for f in force],
-            "cell_class": context.cell_class}
+            "cell_class": context.cell_class, "stub_values": stub_values(tree)}

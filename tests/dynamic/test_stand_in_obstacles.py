@@ -65,3 +65,25 @@ def test_a_model_class_below_the_training_loop_is_defined_and_run(
     finding = _finding(BELOW, trace)
     assert (finding.dynamic.verdict, finding.dynamic.reached_via) == ("confirmed", "synthesized"), finding.dynamic
     assert "the synthesized entry Tagger" in finding.dynamic.evidence
+
+
+SIZES = os.path.join(DYN, "rnn101_obstacle_sizes_from_missing_config.py")
+
+
+def test_size_like_names_of_a_failed_statement_get_numbers(fixture_traces: Dict[str, Dict[str, Any]]) -> None:
+    trace = fixture_traces[SIZES]
+    assert trace["error"] is None, trace["error"]
+    assert [(t["line"], t["names"]) for t in trace["tolerated"]] == [(9, ["n_hidden_units=4"]), (10, ["n_layers=2"])]
+    finding = _finding(SIZES, trace)
+    assert (finding.dynamic.verdict, finding.dynamic.reached_via) == ("confirmed", "synthesized"), finding.dynamic
+
+
+def test_the_plan_gives_size_like_targets_numbers_and_positional_lengths_vectors() -> None:
+    from rnn_reuse_lint.dynamic.plan import make_plan
+
+    source = ("import tensorflow as tf\nn_hidden = cfg.getint('a')\nself_name = cfg.get('b')\n"
+              "def encode(cell, x, lengths):\n    return tf.nn.dynamic_rnn(cell, x, lengths, dtype=tf.float32)\n")
+    plan = make_plan(source, "m.py", {})
+    assert plan["stub_values"] == {"n_hidden": 4}     # `self_name` reads as no size: it stays a stub
+    (entry,) = plan["entries"]
+    assert entry["args"]["lengths"] == {"kind": "placeholder", "dtype": "int32", "shape": [2]}

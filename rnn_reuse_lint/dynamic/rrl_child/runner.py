@@ -366,14 +366,19 @@ class FileRunner(object):
         tb.update(_PY2_BUILTINS)
         tolerance = tolerate.Tolerance(self.tracer)
         tolerance.stand_ins = factory.stand_ins
+        tolerance.values = dict(plan.get("stub_values") or {})
         stubs.reset_budget()
         tolerate.install(tb, tolerance)
         forcing = force.Forcing(factory.cell, plan.get("cell_class") or "", lambda what: note(what))
         force.install(tb, forcing)
         folder = os.path.dirname(request.get("abspath") or os.path.abspath(path))
         package = request.get("package")
-        folders = [folder] + ([package["root"]] if package else [])
+        # a package's module runs as `python -m pkg.mod` would: the package root and the project's folders before
+        # its own folder (a sibling `utils.py` must not hide the project's `utils` package); a loose file's own
+        # folder comes first, as `python file.py` puts it
+        folders = [package["root"]] if package else [folder]
         folders += [p for p in (request.get("project") or {}).get("paths") or [] if p not in folders]
+        folders += [folder] if folder not in folders else []
         importer = StubImporter(ImplicitRelative(self.info.get("user_import") or builtins.__import__), folders)
         tb["__import__"] = importer
         user_finder = _UserDirFinder(folders, tb)

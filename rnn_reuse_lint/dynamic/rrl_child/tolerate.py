@@ -161,6 +161,7 @@ class Tolerance(object):
         self.stubs = {}
         self.on_failure = None
         self.stand_ins = None   # the runner's StandIns: what it made up for this file
+        self.values = {}        # name -> the number a size-like name gets instead of a stub (from the plan)
 
     def begin(self):
         unit = self.tracer.unit
@@ -186,7 +187,7 @@ class Tolerance(object):
             return False   # TensorFlow itself refused the program's own values: shape errors, "already exists", ...
         if len(self.failures) < 200:
             self.failures.append({"line": line, "type": type(exc).__name__, "message": str(exc)[:200],
-                                  "names": list(names)})
+                                  "names": ["%s=%r" % (n, self.values[n]) if n in self.values else n for n in names]})
         if self.on_failure is not None:
             self.on_failure("line %d failed (%s)" % (line, type(exc).__name__))
         return True
@@ -199,6 +200,8 @@ class Tolerance(object):
         return self.stand_ins.in_traceback(exc.__traceback__)
 
     def stub(self, name):
+        if name in self.values:
+            return self.values[name]   # a size-like name: the number the plan gives it (plan.stub_values)
         value = self.stubs.get(name)
         if value is None:
             value = self.stubs[name] = Stub(name)
