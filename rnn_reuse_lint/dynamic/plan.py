@@ -11,6 +11,7 @@ from rnn_reuse_lint.dynamic.callers_values import id_tags, initializer_makers
 from rnn_reuse_lint.dynamic.compared import threshold
 from rnn_reuse_lint.dynamic.defines import BATCH, DEPTH, TIME, Spec, parse_define
 from rnn_reuse_lint.dynamic.needed_defaults import needed_none_defaults
+from rnn_reuse_lint.dynamic.rnn_members import holds as _holds, rnn_attributes, uses_attributes
 from rnn_reuse_lint.dynamic.time_steps import steps_default, with_steps
 from rnn_reuse_lint.dynamic.unbound_names import read_at_top
 
@@ -441,13 +442,6 @@ def _has_rnn(source_lines: List[str], node: ast.AST) -> bool:
     return bool(RNN_TOKENS.search("\n".join(source_lines[start:end])))
 
 
-def _holds(node: ast.AST, targets: Sequence[int]) -> bool:
-    """Whether a finding's line lies in the function (a train() that only calls the model and builds the optimizer
-    holds an RNN105 line without any RNN name in it)."""
-    lo, hi = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or 0
-    return any(lo <= t <= hi for t in targets)
-
-
 def _params(fn: ast.FunctionDef, skip_self: bool) -> List[str]:
     args = fn.args
     positional = list(getattr(args, "posonlyargs", [])) + list(args.args)
@@ -561,11 +555,13 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
             methods = {m.name: m for m in node.body if isinstance(m, ast.FunctionDef)}
             init = methods.get("__init__")
             init_args = _entry_args(init, True, defines, node.body, targets, file)
+            held = rnn_attributes(node, lines, RNN_TOKENS)   # a method stepping `self.lstm1` made in __init__
             if init is not None and _has_rnn(lines, init):
                 out.append({"kind": "class", "name": node.name, "class": node.name, "line": init.body[0].lineno,
                             "init_args": init_args})
             for name, m in methods.items():
-                if (name.startswith("__") and name != "__call__") or not _has_rnn(lines, m):   # a layer's forward
+                if (name.startswith("__") and name != "__call__") or not (   # __call__: a layer's forward
+                        _has_rnn(lines, m) or _holds(m, targets) or uses_attributes(m, held)):
                     continue
                 if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod", "property")
                        for d in m.decorator_list):
