@@ -12,6 +12,7 @@ from rnn_reuse_lint.dynamic.compared import threshold
 from rnn_reuse_lint.dynamic.defines import BATCH, DEPTH, TIME, Spec, parse_define
 from rnn_reuse_lint.dynamic.needed_defaults import needed_none_defaults
 from rnn_reuse_lint.dynamic.rnn_members import holds as _holds, rnn_attributes, uses_attributes
+from rnn_reuse_lint.dynamic.stand_in_aims import stand_in_attrs
 from rnn_reuse_lint.dynamic.time_steps import steps_default, with_steps
 from rnn_reuse_lint.dynamic.unbound_names import read_at_top
 
@@ -552,6 +553,7 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
             out.append({"kind": "function", "name": node.name, "line": node.body[0].lineno,
                         "args": _entry_args(node, False, defines, None, targets, file)})
         elif isinstance(node, ast.ClassDef) and _has_rnn(lines, node):
+            first, aims = len(out), stand_in_attrs(node, targets)
             methods = {m.name: m for m in node.body if isinstance(m, ast.FunctionDef)}
             init = methods.get("__init__")
             init_args = _entry_args(init, True, defines, node.body, targets, file)
@@ -569,6 +571,8 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
                 out.append({"kind": "method", "name": "%s.%s" % (node.name, name), "class": node.name,
                             "method": name, "line": m.body[0].lineno, "init_args": init_args,
                             "args": _entry_args(m, True, defines, None, targets, file)})
+            for entry in out[first:] if aims else ():
+                entry["stand_in_attrs"] = aims
     return out
 
 

@@ -308,7 +308,7 @@ class FileRunner(object):
         self.ops = ops
         self.graph_mode = _graph_mode_factory()
         _quiet_absl_process_name()
-
+        self.note = None   # the current file's synthesized-event recorder (trace sets it)
 
     def _fresh_graph(self):
         """Start a unit the way a script starts: in a new *global* default graph with no `as_default()` nesting,
@@ -387,6 +387,7 @@ class FileRunner(object):
         tb.on_use = note
         tolerance.on_failure = note
         importer.on_stub = note
+        self.note = note   # for _call_entry's aimed stand-ins
         tf1_only = []
 
         def missing_piece(name):
@@ -532,7 +533,9 @@ class FileRunner(object):
         if target is None:
             raise NameError("%s is not defined at module level" % (entry.get("class") or entry["name"]))
         def call(fn, prefix, specs):
-            return fn(**fill_required(fn, make_args(prefix, specs), prefix, result["synthesized"]))
+            kwargs = fill_required(fn, make_args(prefix, specs), prefix, result["synthesized"])
+            with stubs.aiming(entry.get("stand_in_attrs") or {}, self.note):
+                return fn(**kwargs)
         kind = entry.get("kind", "function")
         if kind == "function":
             return call(target, entry["name"], entry.get("args", {}))
