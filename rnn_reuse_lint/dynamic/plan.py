@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import ast
-import builtins
 import re
-import symtable
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from rnn_reuse_lint.dynamic.callers_values import id_tags, initializer_makers
 from rnn_reuse_lint.dynamic.compared import threshold
 from rnn_reuse_lint.dynamic.defines import BATCH, DEPTH, TIME, Spec, parse_define
+from rnn_reuse_lint.dynamic.free_names import free_names
 from rnn_reuse_lint.dynamic.needed_defaults import needed_none_defaults
 from rnn_reuse_lint.dynamic.rnn_members import holds as _holds, rnn_attributes, uses_attributes
+from rnn_reuse_lint.dynamic.size_tables import size_tables
 from rnn_reuse_lint.dynamic.stand_in_aims import stand_in_attrs
 from rnn_reuse_lint.dynamic.time_steps import steps_default, with_steps
 from rnn_reuse_lint.dynamic.unbound_names import read_at_top
@@ -401,40 +401,15 @@ def _infer(names: Set[str], nodes: Iterable[ast.AST], targets: Sequence[int] = (
     for attr, key in uses.stored.items():
         uses.literals.setdefault(key, []).extend(uses.literals.get((attr, ""), []))
     out: Dict[str, Spec] = {}
+    tables = size_tables(nodes, names)   # `xrange(buckets[-1][0])`: sizes, whatever `for`/`len` suggest
     for name in sorted(names):
-        spec = _spec_for(name, uses.tags[name], uses.attrs[name], uses.literals, context)
+        spec = tables.get(name) or _spec_for(name, uses.tags[name], uses.attrs[name], uses.literals, context)
         if uses.keys[name] and (spec is None or spec.get("kind") not in ("namespace", "instance", "cell")):
             element = _element_spec(name, spec)
             spec = {"kind": "mapping", "keys": sorted(uses.keys[name]), "value": element} if element else spec
         if spec is not None:
             out[name] = spec
     return out
-
-
-def free_names(source: str, filename: str) -> Set[str]:
-    """Names the file reads as globals but never binds (so running it would raise NameError)."""
-    table = symtable.symtable(source, filename, "exec")
-    bound: Set[str] = set()
-    read: Set[str] = set()
-
-    def walk(t: symtable.SymbolTable, top: bool) -> None:
-        for sym in t.get_symbols():
-            name = sym.get_name()
-            if top:
-                if sym.is_assigned() or sym.is_imported() or sym.is_namespace():
-                    bound.add(name)
-                if sym.is_referenced():
-                    read.add(name)
-            else:
-                if sym.is_global():
-                    if sym.is_referenced():
-                        read.add(name)
-                    if sym.is_declared_global() and sym.is_assigned():
-                        bound.add(name)
-        for child in t.get_children():
-            walk(child, False)
-    walk(table, True)
-    return {n for n in read - bound if not hasattr(builtins, n) and not n.startswith("__")}
 
 
 def _has_rnn(source_lines: List[str], node: ast.AST) -> bool:

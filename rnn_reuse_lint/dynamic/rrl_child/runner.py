@@ -80,7 +80,8 @@ def describe_spec(spec):
     if kind == "namespace":
         return "namespace(%s)" % ", ".join("%s=%s" % (k, describe_spec(v) if isinstance(v, dict) else v)
                                           for k, v in sorted(spec.get("attrs", {}).items()))
-    return spec.get("value")
+    value = spec.get("value")
+    return repr(value) if isinstance(value, (list, tuple, dict)) else value   # a table of sizes: its text
 
 
 def _shape_text(shape):
