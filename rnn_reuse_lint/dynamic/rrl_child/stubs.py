@@ -29,7 +29,8 @@ def reset_budget():
 # branch (`if params.memory_update == 'gru':` on a config only a base class's __init__ takes; the plan's
 # stand_in_attrs). Set by the runner for one entry's call (aiming), empty otherwise.
 AIMED: Dict[str, Any] = {}
-_on_aim: List[Optional[Callable[[str], None]]] = [None]   # told when a stand-in gives an aimed value (the verdict's "reached through" list names it)
+# told when a stand-in gives an aimed value (the verdict's "reached through" list names it)
+_on_aim: List[Optional[Callable[[str], None]]] = [None]
 
 
 class aiming(object):
