@@ -2,19 +2,21 @@
 from __future__ import annotations
 
 import ast
-import builtins
 import functools
 import re
-import symtable
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from rnn_reuse_lint.dynamic.callers_values import id_tags, initializer_makers
 from rnn_reuse_lint.dynamic.compared import threshold
 from rnn_reuse_lint.dynamic.defines import BATCH, DEPTH, TIME, Spec, parse_define
+from rnn_reuse_lint.dynamic.free_names import free_names
 from rnn_reuse_lint.dynamic.keyed_values import keyed_spec
 from rnn_reuse_lint.dynamic.name_values import looks_like_input as _looks_like_input, \
     looks_like_size as _looks_like_size, size_value
 from rnn_reuse_lint.dynamic.needed_defaults import needed_none_defaults
+from rnn_reuse_lint.dynamic.rnn_members import holds as _holds, rnn_attributes, uses_attributes
+from rnn_reuse_lint.dynamic.size_tables import size_tables
+from rnn_reuse_lint.dynamic.stand_in_aims import stand_in_attrs
 from rnn_reuse_lint.dynamic.stub_values import stub_values
 from rnn_reuse_lint.dynamic.time_steps import steps_default, with_steps
 from rnn_reuse_lint.dynamic.unbound_names import read_at_top
@@ -370,51 +372,19 @@ def _infer(names: Set[str], nodes: Iterable[ast.AST], targets: Sequence[int] = (
     for attr, key in uses.stored.items():
         uses.literals.setdefault(key, []).extend(uses.literals.get((attr, ""), []))
     out: Dict[str, Spec] = {}
+    tables = size_tables(nodes, names)   # `xrange(buckets[-1][0])`: sizes, whatever `for`/`len` suggest
     for name in sorted(names):
-        spec = _spec_for(name, uses.tags[name], uses.attrs[name], uses.literals, context)
+        spec = tables.get(name) or _spec_for(name, uses.tags[name], uses.attrs[name], uses.literals, context)
         spec = keyed_spec(name, uses.keys[name], spec, functools.partial(_keyed_value, uses.literals, name))
         if spec is not None:
             out[name] = spec
     return out
 
 
-def free_names(source: str, filename: str) -> Set[str]:
-    """Names the file reads as globals but never binds (so running it would raise NameError)."""
-    table = symtable.symtable(source, filename, "exec")
-    bound: Set[str] = set()
-    read: Set[str] = set()
-
-    def walk(t: symtable.SymbolTable, top: bool) -> None:
-        for sym in t.get_symbols():
-            name = sym.get_name()
-            if top:
-                if sym.is_assigned() or sym.is_imported() or sym.is_namespace():
-                    bound.add(name)
-                if sym.is_referenced():
-                    read.add(name)
-            else:
-                if sym.is_global():
-                    if sym.is_referenced():
-                        read.add(name)
-                    if sym.is_declared_global() and sym.is_assigned():
-                        bound.add(name)
-        for child in t.get_children():
-            walk(child, False)
-    walk(table, True)
-    return {n for n in read - bound if not hasattr(builtins, n) and not n.startswith("__")}
-
-
 def _has_rnn(source_lines: List[str], node: ast.AST) -> bool:
     start = getattr(node, "lineno", 1) - 1
     end = getattr(node, "end_lineno", None) or len(source_lines)
     return bool(RNN_TOKENS.search("\n".join(source_lines[start:end])))
-
-
-def _holds(node: ast.AST, targets: Sequence[int]) -> bool:
-    """Whether a finding's line lies in the function (a train() that only calls the model and builds the optimizer
-    holds an RNN105 line without any RNN name in it)."""
-    lo, hi = getattr(node, "lineno", 0), getattr(node, "end_lineno", None) or 0
-    return any(lo <= t <= hi for t in targets)
 
 
 def _params(fn: ast.FunctionDef, skip_self: bool) -> List[str]:
@@ -527,14 +497,17 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
             out.append({"kind": "function", "name": node.name, "line": node.body[0].lineno,
                         "args": _entry_args(node, False, defines, None, targets, file)})
         elif isinstance(node, ast.ClassDef) and _has_rnn(lines, node):
+            first, aims = len(out), stand_in_attrs(node, targets)
             methods = {m.name: m for m in node.body if isinstance(m, ast.FunctionDef)}
             init = methods.get("__init__")
             init_args = _entry_args(init, True, defines, node.body, targets, file)
+            held = rnn_attributes(node, lines, RNN_TOKENS)   # a method stepping `self.lstm1` made in __init__
             if init is not None and _has_rnn(lines, init):
                 out.append({"kind": "class", "name": node.name, "class": node.name, "line": init.body[0].lineno,
                             "init_args": init_args})
             for name, m in methods.items():
-                if (name.startswith("__") and name != "__call__") or not _has_rnn(lines, m):   # a layer's forward
+                if (name.startswith("__") and name != "__call__") or not (   # __call__: a layer's forward
+                        _has_rnn(lines, m) or _holds(m, targets) or uses_attributes(m, held)):
                     continue
                 if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod", "property")
                        for d in m.decorator_list):
@@ -542,6 +515,8 @@ def entries(tree: ast.Module, source: str, defines: Mapping[str, Spec],
                 out.append({"kind": "method", "name": "%s.%s" % (node.name, name), "class": node.name,
                             "method": name, "line": m.body[0].lineno, "init_args": init_args,
                             "args": _entry_args(m, True, defines, None, targets, file)})
+            for entry in out[first:] if aims else ():
+                entry["stand_in_attrs"] = aims
     return out
 
 

@@ -33,6 +33,10 @@ _CLASS_MODULES = (
     "tensorflow.python.keras.layers.wrappers",
     "tensorflow.python.ops.rnn_cell_impl",
     "tensorflow.python.ops.rnn_cell_wrapper_impl",
+    # TF 2.x: what TF 0.x's `from tensorflow.python.ops import rnn_cell` still gives there (TF's own copy of the
+    # legacy cells, not tf_keras's): unhooked, a cell called by hand ran without a trace ("line never ran")
+    "tensorflow.python.keras.layers.legacy_rnn.rnn_cell_impl",
+    "tensorflow.python.keras.layers.legacy_rnn.rnn_cell_wrapper_impl",
 )
 _CONTRIB_CLASS_MODULES = (
     "tensorflow.contrib.rnn.python.ops.core_rnn_cell_impl",

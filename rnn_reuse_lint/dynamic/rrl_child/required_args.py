@@ -20,6 +20,6 @@ def fill_required(target, kwargs, prefix, synthesized):
             continue
         if param.kind not in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY):
             continue
-        out[param.name] = Stub("%s.%s" % (prefix, param.name))
+        out[param.name] = Stub("%s.%s" % (prefix, param.name), aimed=True)
         synthesized["%s(%s)" % (prefix, param.name)] = "stand-in (a parameter only the run-time signature shows)"
     return out

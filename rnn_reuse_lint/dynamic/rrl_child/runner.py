@@ -83,7 +83,8 @@ def describe_spec(spec):
     if kind == "namespace":
         return "namespace(%s)" % ", ".join("%s=%s" % (k, describe_spec(v) if isinstance(v, dict) else v)
                                           for k, v in sorted(spec.get("attrs", {}).items()))
-    return spec.get("value")
+    value = spec.get("value")
+    return repr(value) if isinstance(value, (list, tuple, dict)) else value   # a table of sizes: its text
 
 
 def _shape_text(shape):
@@ -317,7 +318,7 @@ class FileRunner(object):
         self.ops = ops
         self.graph_mode = _graph_mode_factory()
         _quiet_absl_process_name()
-
+        self.note = None   # the current file's synthesized-event recorder (trace sets it)
 
     def _fresh_graph(self):
         """Start a unit the way a script starts: in a new *global* default graph with no `as_default()` nesting,
@@ -402,6 +403,7 @@ class FileRunner(object):
         tb.on_use = note
         tolerance.on_failure = note
         importer.on_stub = note
+        self.note = note   # for _call_entry's aimed stand-ins
         tf1_only = []
 
         def missing_piece(name):
@@ -551,7 +553,9 @@ class FileRunner(object):
         if target is None:
             raise NameError("%s is not defined at module level" % (entry.get("class") or entry["name"]))
         def call(fn, prefix, specs):
-            return fn(**fill_required(fn, make_args(prefix, specs), prefix, result["synthesized"]))
+            kwargs = fill_required(fn, make_args(prefix, specs), prefix, result["synthesized"])
+            with stubs.aiming(entry.get("stand_in_attrs") or {}, self.note):
+                return fn(**kwargs)
         kind = entry.get("kind", "function")
         if kind == "function":
             return call(target, entry["name"], entry.get("args", {}))

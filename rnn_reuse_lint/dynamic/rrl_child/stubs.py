@@ -4,6 +4,7 @@ import numbers
 import operator
 import os
 import sys
+from typing import Any, Callable, Dict, List, Optional
 
 # Never stubbed: a missing TensorFlow or Keras is a broken setup to report, not an obstacle to wave through.
 NEVER_STUB = ("tensorflow", "tf_keras", "keras", "absl", "numpy", "rnn_reuse_lint", "rrl_child")
@@ -22,6 +23,32 @@ class StubExhausted(Exception):
 
 def reset_budget():
     _spent[0] = 0
+
+
+# attribute name -> the value a parameter's stand-in gives for an attribute of that name: what takes a finding's
+# branch (`if params.memory_update == 'gru':` on a config only a base class's __init__ takes; the plan's
+# stand_in_attrs). Set by the runner for one entry's call (aiming), empty otherwise.
+AIMED: Dict[str, Any] = {}
+# told when a stand-in gives an aimed value (the verdict's "reached through" list names it)
+_on_aim: List[Optional[Callable[[str], None]]] = [None]
+
+
+class aiming(object):
+    """`with aiming(values, on_use):` the stand-ins made for parameters give these attribute values."""
+
+    def __init__(self, values, on_use=None):
+        self.values = values
+        self.on_use = on_use
+
+    def __enter__(self):
+        AIMED.clear()
+        AIMED.update(self.values)
+        _on_aim[0] = self.on_use
+
+    def __exit__(self, *exc):
+        AIMED.clear()
+        _on_aim[0] = None
+        return False
 
 
 def _number(stub):
@@ -50,9 +77,10 @@ class Stub(object):
     Called with one callable and nothing else, a stub gives that callable back: `@missing.decorator` keeps the
     decorated function (a stub there would hide the RNN code it defines)."""
 
-    def __init__(self, name):
+    def __init__(self, name, aimed=False):
         object.__setattr__(self, "_rrl_name", name)
         object.__setattr__(self, "_rrl_children", {})
+        object.__setattr__(self, "_rrl_aimed", aimed)   # a parameter's stand-in (and its parts): AIMED applies
 
     def __repr__(self):
         return "<stub %s>" % object.__getattribute__(self, "_rrl_name")
@@ -72,7 +100,14 @@ class Stub(object):
         # one object per path: iterating twice gives the same items (`{c: i for c in text}` then `d[c]` works)
         children = object.__getattribute__(self, "_rrl_children")
         if what not in children:
-            children[what] = Stub("%s%s" % (object.__getattribute__(self, "_rrl_name"), what))
+            aimed = object.__getattribute__(self, "_rrl_aimed")
+            if aimed and what[:1] == "." and what[1:] in AIMED:
+                children[what] = AIMED[what[1:]]
+                if _on_aim[0] is not None:
+                    _on_aim[0]("%s%s = %r (aimed at a finding's branch)" % (
+                        object.__getattribute__(self, "_rrl_name"), what, AIMED[what[1:]]))
+            else:
+                children[what] = Stub("%s%s" % (object.__getattribute__(self, "_rrl_name"), what), aimed)
         return children[what]
 
     def __getattr__(self, name):
