@@ -253,6 +253,16 @@ def _assumptions_met(finding: Finding, trace: Trace, runs: Optional[Sequence[int
                for i in runs if 0 <= i < len(all_runs))
 
 
+def _own_assumption(item: str, finding: Finding, trace: Trace) -> bool:
+    """False for what another finding's line assumed (a verdict resting on no particular run lists the whole
+    file's synthesized things, and another line's `assumed: ...` would read as this finding's); else True."""
+    line = _ASSUMED_LINE.match(item)
+    if line is None:
+        return True
+    lo, hi = widened(trace, finding.span.line, max(finding.span.end_line, finding.span.line))
+    return lo <= int(line.group(1)) <= hi
+
+
 def _lookup(traces: Mapping[str, Trace], path: str) -> Optional[Trace]:
     if path in traces:
         return traces[path]
@@ -278,6 +288,7 @@ def verify(findings: Sequence[Finding], traces: Mapping[str, Trace]) -> List[Fin
         via: Optional[ReachedVia] = None
         if verdict in ("confirmed", "refuted"):
             via, what = reached_via(trace, runs)
+            what = [item for item in what if _own_assumption(item, f, trace)]
             what.sort(key=lambda item: not item.startswith(ASSUMED))   # the finding's own assumptions first
             if what:
                 evidence += "; reached only through synthesized values: %s%s" % (

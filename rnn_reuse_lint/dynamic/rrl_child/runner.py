@@ -10,7 +10,7 @@ import time
 import types
 from typing import Dict, Set
 
-from . import choices, force, hooks, shim, stubs, tolerate
+from . import choices, fallback, force, hooks, shim, stubs, tolerate
 from .stubs import StubImporter
 from .py2_relative import ImplicitRelative, package_name
 from .required_args import fill_required
@@ -333,6 +333,7 @@ class FileRunner(object):
         try:
             tree = ast.parse(source, path)
             tree = force.Marker(plan.get("force")).visit(tree)
+            tree = fallback.Marker(plan.get("fallbacks")).visit(tree)
             tree = tolerate.Wrapper().visit(tree)
             marker = _EnterMarker()
             tree = marker.visit(tree)
@@ -360,6 +361,7 @@ class FileRunner(object):
         tolerate.install(tb, tolerance)
         forcing = force.Forcing(factory.cell, plan.get("cell_class") or "", lambda what: note(what))
         force.install(tb, forcing)
+        tb["__rrl_fallback__"] = falling = fallback.Fallback(plan.get("fallbacks"), lambda what: note(what))
         folder = os.path.dirname(request.get("abspath") or os.path.abspath(path))
         package = request.get("package")
         folders = [folder] + ([package["root"]] if package else [])
@@ -477,6 +479,13 @@ class FileRunner(object):
                                    tentative=k < count - 1)
                     if outcome != "retry" and not choices.reruns(entry):
                         break
+            # a finding in the except: fallback of a try whose body ran: its entry once more, those tries failing
+            for entry, tries in fallback.reruns(plan):
+                if time.time() < deadline:
+                    falling.active = tries
+                    unit("%s, its except: fallbacks" % entry["name"],
+                         lambda e=entry: self._call_entry(globs, e, factory, result, entered))
+                    falling.active = set()
         finally:
             if old_main is not None:
                 sys.modules["__main__"] = old_main
