@@ -19,8 +19,10 @@ class Marker(ast.NodeTransformer):
             return node
         handler = next((h for h in node.handlers if h.lineno == handler_line), None)
         call = ast.parse("__rrl_fallback__(%d, lambda: None)" % node.lineno).body[0]
-        if handler is not None and handler.type is not None:
-            call.value.args[1].body = copy.deepcopy(handler.type)
+        assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call)
+        kind = call.value.args[1]
+        if handler is not None and handler.type is not None and isinstance(kind, ast.Lambda):
+            kind.body = copy.deepcopy(handler.type)
         first = node.body[0]
         for sub in ast.walk(call):
             if isinstance(sub, (ast.expr, ast.stmt)):
@@ -63,7 +65,7 @@ class Fallback(object):
 def reruns(plan):
     """[(entry, {try lines})]: each entry to run once more, with the tries it holds failing."""
     entries = plan.get("entries") or []
-    grouped = {}
+    grouped = {}  # type: dict
     for f in plan.get("fallbacks") or []:
         if 0 <= f["entry"] < len(entries):
             grouped.setdefault(f["entry"], set()).add(f["try"])
