@@ -182,6 +182,10 @@ def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdi
     if reached is not None:
         return "refuted", "TF %s ran it without that sharing: %s" % (view.tf, reached), \
             None if run_index is None else [run_index]
+    failed = _stepped_over(trace, lo, hi)
+    if failed is not None:
+        return "error", "TF %s: line %s raised %s (%s) and was stepped over, so nothing at line %d was built" % (
+            view.tf, failed.get("line"), failed.get("type"), str(failed.get("message"))[:200], finding.span.line), None
     if err:
         return "error", "tracing stopped at line %s before reaching line %d: %s" % (
             err.get("line"), finding.span.line, err_text[:300]), None
@@ -199,6 +203,16 @@ def _error_lines(err: Mapping[str, Any]) -> List[Optional[int]]:
     for first, last in err.get("statements") or []:
         lines.extend(range(first, last + 1))
     return lines
+
+
+def _stepped_over(trace: Trace, lo: int, hi: int) -> Optional[Mapping[str, Any]]:
+    """A failure at the finding's own statement that the tracer stepped over (rrl_child/tolerate.py): the reason its
+    line built nothing, rather than another entry's error elsewhere in the file."""
+    for failure in trace.get("tolerated") or []:
+        if _within([failure.get("line")], lo, hi):
+            found: Mapping[str, Any] = failure
+            return found
+    return None
 
 
 def _error_at(trace: Trace, lo: int, hi: int) -> Optional[Mapping[str, Any]]:
