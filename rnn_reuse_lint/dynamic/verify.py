@@ -158,9 +158,10 @@ def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdi
         places = list(rel.get("between") or [])
         borrowers = places[1:] if evidence.where == "second_run" else places
         if any(_within(view.place_lines(p, stack_rule), lo, hi) for p in borrowers):
-            return "confirmed", "TF %s: %s share %s (%s)" % (
+            runs = [p["run"] for p in places if p.get("run") is not None]
+            return "confirmed", "TF %s: %s share %s (%s)%s" % (
                 view.tf, _describe_places(view, places), compress(rel.get("variables") or []),
-                rel.get("evidence", "")), [p["run"] for p in places if p.get("run") is not None]
+                rel.get("evidence", ""), _then_raised(view, evidence, runs)), runs
 
     if stack_rule:
         for st in trace.get("stacks") or []:
@@ -203,6 +204,23 @@ def _error_lines(err: Mapping[str, Any]) -> List[Optional[int]]:
     for first, last in err.get("statements") or []:
         lines.extend(range(first, last + 1))
     return lines
+
+
+def _then_raised(view: _View, evidence: Evidence, runs: Sequence[int]) -> str:
+    """"; TF then raised ..." when the entry that made these runs failed at one of their lines with an error the
+    rule knows as the sharing's own symptom (layer 1 calling layer 0's kernel, built for another input depth): the
+    traced objects already prove the sharing, the error shows what it does."""
+    for i in runs:
+        run = view.runs[i] if 0 <= i < len(view.runs) else {}
+        for entry in view.trace.get("entries") or []:
+            err = entry.get("error")
+            if not err or entry.get("name") != run.get("entry"):
+                continue
+            message = str(err.get("message") or "")
+            if _within(_error_lines(err), min(view.run_lines(run) or [0]), max(view.run_lines(run) or [0])) and any(
+                    text in message for known in evidence.errors for text in known.contains):
+                return "; TF then raised at line %s: %s" % (err.get("line"), message[:160])
+    return ""
 
 
 def _stepped_over(trace: Trace, lo: int, hi: int) -> Optional[Mapping[str, Any]]:
