@@ -36,10 +36,12 @@ def fallback_tries(source: str, filename: str, targets: Sequence[int],
 
 
 def _entry_of(line: int, spans: Sequence[Tuple[int, int]], entries: Sequence[Mapping[str, Any]]) -> Optional[int]:
-    """The index of the entry whose module-level def/class statement holds the line."""
+    """The index of the entry whose module-level def/class statement holds the line; in a class with several
+    entries (its methods), the one whose body starts last before the line (the method holding it)."""
     for lo, hi in spans:
         if lo <= line <= hi:
-            for i, entry in enumerate(entries):
-                if lo <= int(entry.get("line") or 0) <= hi:
-                    return i
+            inside = [(int(e.get("line") or 0), i) for i, e in enumerate(entries)
+                      if lo <= int(e.get("line") or 0) <= hi]
+            before = [pair for pair in inside if pair[0] <= line]
+            return max(before)[1] if before else min(inside)[1] if inside else None
     return None

@@ -69,3 +69,17 @@ def test_the_rerun_works_under_tf115_and_python36() -> None:
     assert [(e["name"], e["error"]) for e in trace["entries"]][-1] == ("StackedEncoder, its except: fallbacks", None)
     assert sorted((s["line"], tuple(c["same_as"] for c in s["cells"])) for s in trace["stacks"]) == [
         (10, (None, 0)), (12, (None, 0))]
+
+
+def test_the_method_holding_the_try_is_the_entry_run_again() -> None:
+    source = ("import tensorflow as tf\n"
+              "class Model(object):\n"
+              "    def __init__(self):\n"
+              "        self.n = 2\n"
+              "    def build(self, cell):\n"
+              "        try:\n"
+              "            return tf.nn.rnn_cell.MultiRNNCell([cell] * self.n, state_is_tuple=True)\n"
+              "        except TypeError:\n"
+              "            return tf.nn.rnn_cell.MultiRNNCell([cell] * self.n)\n")
+    entries = [{"name": "Model", "kind": "class", "line": 4}, {"name": "Model.build", "kind": "method", "line": 6}]
+    assert fallback_tries(source, "m.py", [9], entries) == [{"try": 6, "handler": 8, "targets": [9], "entry": 1}]
