@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from rnn_reuse_lint.dynamic.cells import notebook_program
 from rnn_reuse_lint.dynamic.defines import DefineError
+from rnn_reuse_lint.dynamic.fallbacks import fallback_tries
 from rnn_reuse_lint.dynamic.plan import make_plan
 from rnn_reuse_lint.dynamic.pool import MEMORY_MB, Child, ChildFailed, ChildUnavailable, child_env
 from rnn_reuse_lint.dynamic.prepare import package_of, project_paths, runnable_source
@@ -96,7 +97,7 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
                 continue
             source, normalized = runnable_source(source, path)
             request = {"path": path, "abspath": os.path.abspath(path), "source": source,
-                       "plan": make_plan(source, path, defines, targets.get(path, ()), force.get(path, ())),
+                       "plan": _planned(source, path, defines, targets.get(path, ()), force.get(path, ())),
                        "normalized": list(normalized), "package": package_of(source, path),
                        "project": project_paths(path)}
             trace = main.trace(request, timeout, first=not results)
@@ -116,6 +117,14 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
         if legacy is not None:
             legacy.close()
     return results
+
+
+def _planned(source: str, path: str, defines: Mapping[str, str], targets: Sequence[int],
+             force: Sequence[Mapping[str, Any]]) -> Dict[str, Any]:
+    """The file's plan, with the tries whose except: fallback holds a finding (run again with the try failing)."""
+    plan = make_plan(source, path, defines, targets, force)
+    plan["fallbacks"] = fallback_tries(source, path, targets, plan.get("entries") or [])
+    return plan
 
 
 def _label_facts(trace: Dict[str, Any]) -> None:

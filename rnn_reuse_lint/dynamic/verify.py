@@ -171,9 +171,10 @@ def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdi
         places = list(rel.get("between") or [])
         borrowers = places[1:] if evidence.where == "second_run" else places
         if any(_within(view.place_lines(p, stack_rule), lo, hi) for p in borrowers):
-            return "confirmed", "TF %s: %s share %s (%s)" % (
+            runs = [p["run"] for p in places if p.get("run") is not None]
+            return "confirmed", "TF %s: %s share %s (%s)%s" % (
                 view.tf, _describe_places(view, places), compress(rel.get("variables") or []),
-                rel.get("evidence", "")), [p["run"] for p in places if p.get("run") is not None]
+                rel.get("evidence", ""), _then_raised(view, evidence, runs)), runs
 
     if stack_rule:
         for st in trace.get("stacks") or []:
@@ -195,6 +196,10 @@ def _judge_runs(finding: Finding, rule: Type[Rule], trace: Trace) -> Tuple[Verdi
     if reached is not None:
         return "refuted", "TF %s ran it without that sharing: %s" % (view.tf, reached), \
             None if run_index is None else [run_index]
+    failed = _stepped_over(trace, lo, hi)
+    if failed is not None:
+        return "error", "TF %s: line %s raised %s (%s) and was stepped over, so nothing at line %d was built" % (
+            view.tf, failed.get("line"), failed.get("type"), str(failed.get("message"))[:200], finding.span.line), None
     if err:
         return "error", "tracing stopped at line %s before reaching line %d: %s" % (
             err.get("line"), finding.span.line, err_text[:300]), None
@@ -212,6 +217,33 @@ def _error_lines(err: Mapping[str, Any]) -> List[Optional[int]]:
     for first, last in err.get("statements") or []:
         lines.extend(range(first, last + 1))
     return lines
+
+
+def _then_raised(view: _View, evidence: Evidence, runs: Sequence[int]) -> str:
+    """"; TF then raised ..." when the entry that made these runs failed at one of their lines with an error the
+    rule knows as the sharing's own symptom (layer 1 calling layer 0's kernel, built for another input depth): the
+    traced objects already prove the sharing, the error shows what it does."""
+    for i in runs:
+        run = view.runs[i] if 0 <= i < len(view.runs) else {}
+        for entry in view.trace.get("entries") or []:
+            err = entry.get("error")
+            if not err or entry.get("name") != run.get("entry"):
+                continue
+            message = str(err.get("message") or "")
+            if _within(_error_lines(err), min(view.run_lines(run) or [0]), max(view.run_lines(run) or [0])) and any(
+                    text in message for known in evidence.errors for text in known.contains):
+                return "; TF then raised at line %s: %s" % (err.get("line"), message[:160])
+    return ""
+
+
+def _stepped_over(trace: Trace, lo: int, hi: int) -> Optional[Mapping[str, Any]]:
+    """A failure at the finding's own statement that the tracer stepped over (rrl_child/tolerate.py): the reason its
+    line built nothing, rather than another entry's error elsewhere in the file."""
+    for failure in trace.get("tolerated") or []:
+        if _within([failure.get("line")], lo, hi):
+            found: Mapping[str, Any] = failure
+            return found
+    return None
 
 
 def _error_at(trace: Trace, lo: int, hi: int) -> Optional[Mapping[str, Any]]:
@@ -266,6 +298,16 @@ def _assumptions_met(finding: Finding, trace: Trace, runs: Optional[Sequence[int
                for i in runs if 0 <= i < len(all_runs))
 
 
+def _own_assumption(item: str, finding: Finding, trace: Trace) -> bool:
+    """False for what another finding's line assumed (a verdict resting on no particular run lists the whole
+    file's synthesized things, and another line's `assumed: ...` would read as this finding's); else True."""
+    line = _ASSUMED_LINE.match(item)
+    if line is None:
+        return True
+    lo, hi = widened(trace, finding.span.line, max(finding.span.end_line, finding.span.line))
+    return lo <= int(line.group(1)) <= hi
+
+
 def _lookup(traces: Mapping[str, Trace], path: str) -> Optional[Trace]:
     if path in traces:
         return traces[path]
@@ -291,6 +333,7 @@ def verify(findings: Sequence[Finding], traces: Mapping[str, Trace]) -> List[Fin
         via: Optional[ReachedVia] = None
         if verdict in ("confirmed", "refuted"):
             via, what = reached_via(trace, runs)
+            what = [item for item in what if _own_assumption(item, f, trace)]
             what.sort(key=lambda item: not item.startswith(ASSUMED))   # the finding's own assumptions first
             if what:
                 evidence += "; reached only through synthesized values: %s%s" % (
