@@ -84,6 +84,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from rnn_reuse_lint.dynamic.plan import make_plan
     from rnn_reuse_lint.dynamic.progress import Progress
     from rnn_reuse_lint.dynamic.render import render
+    from rnn_reuse_lint.dynamic.switch import ALTERNATIVE
 
     timeout = args.timeout if getattr(args, "timeout", None) is not None else settings.timeout
     python = getattr(args, "python", None) or settings.python
@@ -117,6 +118,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except DynamicUnavailable as e:
         print("rnn-reuse-lint trace: %s" % e, file=sys.stderr)
         return 2
+    for one in traces:   # the trace not kept serves verdicts only (verify); the output shows the kept one
+        (one.get("switch") or {}).pop(ALTERNATIVE, None)
     if getattr(args, "format", "text") == "json":
         payload: Any = traces[0] if len(traces) == 1 else traces
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")

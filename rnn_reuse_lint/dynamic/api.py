@@ -15,7 +15,7 @@ from rnn_reuse_lint.dynamic.plan import make_plan
 from rnn_reuse_lint.dynamic.pool import MEMORY_MB, Child, ChildFailed, ChildUnavailable, child_env
 from rnn_reuse_lint.dynamic.prepare import package_of, project_paths, runnable_source
 from rnn_reuse_lint.dynamic.statements import multiline_statements, place_errors
-from rnn_reuse_lint.dynamic.switch import needs_tf1, switched
+from rnn_reuse_lint.dynamic.switch import ALTERNATIVE, needs_tf1, switched
 from rnn_reuse_lint.dynamic.verify import verify as _verify
 from rnn_reuse_lint.finding import FileError, Finding
 
@@ -105,10 +105,11 @@ def trace_files(paths: Sequence[str], *, timeout: float = 60.0, python: Optional
             if legacy is not None and why is not None:
                 other = legacy.trace(request, timeout, first=False)
                 trace = switched(trace, other, why)
-            trace["path"] = path
-            trace["statements"] = multiline_statements(source)
-            place_errors(trace, source)
-            _label_facts(trace)
+            for one in [trace] + [t for t in [(trace.get("switch") or {}).get(ALTERNATIVE)] if t]:
+                one["path"] = path
+                one["statements"] = multiline_statements(source)
+                place_errors(one, source)
+                _label_facts(one)
             if cell_lines is not None:
                 trace["cell_lines"] = cell_lines
             results.append(trace)

@@ -8,6 +8,7 @@ from typing import Any, Dict, Optional
 # errors of TF 1 spellings that are gone from TF 2 (`from tensorflow.python import shape`, `tf.contrib.x.y`).
 _TF1_ONLY = {"NotSupportedOnTF2"}
 _GONE = {"ImportError", "ModuleNotFoundError", "AttributeError"}
+ALTERNATIVE = "alternative"
 _NAMES_TF = re.compile(r"'tensorflow(?:\.[\w.]+)?'|tensorflow\.(?:contrib|models|python)\b")
 
 
@@ -37,4 +38,8 @@ def switched(tf2: Dict[str, Any], tf1: Dict[str, Any], why: str) -> Dict[str, An
     out = dict(keep)
     out["switch"] = {"why": why, "tf1_version": tf1.get("tf_version"), "kept": keep.get("tf_version"),
                      "tf1_error": tf1.get("error")}
+    if started:
+        # per finding, the trace not kept may still be the one that reaches it (verify falls back to it); the
+        # trace command's output leaves it out (ALTERNATIVE)
+        out["switch"][ALTERNATIVE] = tf2 if keep is tf1 else tf1
     return out

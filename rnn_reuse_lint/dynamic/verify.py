@@ -330,6 +330,14 @@ def verify(findings: Sequence[Finding], traces: Mapping[str, Trace]) -> List[Fin
             out.append(dataclasses.replace(f, dynamic=Dynamic("not-reached", "the file was not traced")))
             continue
         verdict, evidence, runs = _judge(f, rule, trace)
+        alternative = (trace.get("switch") or {}).get("alternative")
+        if verdict not in ("confirmed", "refuted") and alternative:
+            # the file was traced under both interpreters and the trace kept (the one that got further overall)
+            # does not reach this finding: the other one may (its evidence names its TensorFlow version)
+            other = _judge(f, rule, alternative)
+            if other[0] in ("confirmed", "refuted"):
+                trace = alternative
+                verdict, evidence, runs = other
         via: Optional[ReachedVia] = None
         if verdict in ("confirmed", "refuted"):
             via, what = reached_via(trace, runs)

@@ -107,3 +107,24 @@ def test_a_traced_fact_confirms_only_the_rules_whose_evidence_names_it() -> None
     layers, directions = verify([_finding("RNN101", 4), _finding("RNN102", 6)], {"m.py": trace})
     assert layers.dynamic is not None and layers.dynamic.verdict == "confirmed"
     assert directions.dynamic is not None and directions.dynamic.verdict == "refuted"
+
+
+def test_a_finding_the_kept_trace_misses_is_judged_by_the_other_interpreters_trace() -> None:
+    from rnn_reuse_lint.dynamic.switch import ALTERNATIVE, switched
+
+    shared = [{"kind": "suspicious", "code": "RNN101", "variables": ["rnn/lstm_cell/kernel"],
+               "between": [{"run": 0, "line": 6, "layer": 0}, {"run": 0, "line": 6, "layer": 1}]}]
+    # TF 2 got further overall (two runs elsewhere) but stopped before line 4's stack; TF 1.15 ran it and shared
+    tf2 = _trace(runs=[], stacks=[{"line": 20, "class": "MultiRNNCell", "cells": [{}]}, {"line": 30, "cells": [{}]}],
+                 error={"type": "NotSupportedOnTF2", "message": "not supported on TF 2: tf.contrib.x", "line": 3,
+                        "stack": [3]}, tf1_only=["tf.contrib.x"])
+    tf1 = _trace(tf_version="1.15.0", sharing=shared,
+                 error={"type": "ValueError", "message": "shapes", "line": 40, "stack": [40]})
+    kept = switched(tf2, tf1, "NotSupportedOnTF2 at line 3")
+    assert kept["tf_version"] == "2.21.0" and kept["switch"][ALTERNATIVE]["tf_version"] == "1.15.0"
+    (f,) = verify([_finding("RNN101", 4)], {"m.py": kept})
+    assert f.dynamic is not None and f.dynamic.verdict == "confirmed", f.dynamic
+    assert f.dynamic.evidence.startswith("TF 1.15.0:"), f.dynamic.evidence
+    # a finding neither trace reaches keeps the kept trace's answer
+    (g,) = verify([_finding("RNN101", 50)], {"m.py": kept})
+    assert g.dynamic is not None and g.dynamic.verdict != "confirmed"
