@@ -288,7 +288,7 @@ def _assumptions_met(finding: Finding, trace: Trace, runs: Optional[Sequence[int
     lo, hi = widened(trace, finding.span.line, max(finding.span.end_line, finding.span.line))
     for event in trace.get("synth_events") or []:
         line = _ASSUMED_LINE.match(str(event.get("what")))
-        if line is not None and lo <= int(line.group(1)) <= hi:
+        if line is not None and _finding_line(finding, trace, int(line.group(1))):
             return True
     rule = rule_for(finding.code)
     if rule is None or rule.evidence.where != "stack" or not runs:
@@ -304,8 +304,14 @@ def _own_assumption(item: str, finding: Finding, trace: Trace) -> bool:
     line = _ASSUMED_LINE.match(item)
     if line is None:
         return True
+    return _finding_line(finding, trace, int(line.group(1)))
+
+
+def _finding_line(finding: Finding, trace: Trace, line: int) -> bool:
+    """Whether a line is the finding's own: its statement, or a place it names in the same file (the loop of
+    RNN103's "on every pass of the loop at line 9", where the finding's assumption of a second pass is given)."""
     lo, hi = widened(trace, finding.span.line, max(finding.span.end_line, finding.span.line))
-    return lo <= int(line.group(1)) <= hi
+    return lo <= line <= hi or any(r.span.line == line for r in finding.related if r.path == finding.path)
 
 
 def _lookup(traces: Mapping[str, Trace], path: str) -> Optional[Trace]:
