@@ -7,7 +7,7 @@ import types
 import warnings
 from typing import Callable, Dict, Optional
 
-from . import core_cell_shim, moved_modules, seq2seq_shim, tf0_api
+from . import cell_args, core_cell_shim, moved_modules, seq2seq_shim, tf0_api
 from .stubs import StubModule, stub_shapes_are_one_dimension
 
 # tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
@@ -253,6 +253,7 @@ def install():
     if not info["tf2"]:
         _renamed(real)
         moved_modules.install()
+        cell_args.install(real)
         return info
     v1 = real.compat.v1
     _renamed(v1)
@@ -295,6 +296,7 @@ def install():
     sys.modules["tensorflow.contrib.framework"] = cframework
     sys.modules["tensorflow.contrib.legacy_seq2seq"] = cseq2seq
     sys.modules["tensorflow.contrib.rnn.core_rnn_cell"] = crnn.core_rnn_cell
+    cell_args.install(v1)
     _install_models_rnn(v1, rnn_attrs, legacy)
     sys.meta_path.insert(0, _ContribFinder())
     info["v1"] = v1
