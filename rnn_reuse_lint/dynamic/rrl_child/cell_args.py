@@ -8,6 +8,7 @@
 # activation. Their TF 1.1 positional orders:
 import numbers
 import sys
+from typing import Callable, Dict, Optional
 
 from .stubs import Stub
 
@@ -21,7 +22,7 @@ OLD_ORDERS = {
 }
 
 # The runner's per-file callback, told (what was adjusted, why) for each call read the old way; None outside a file.
-ON_ADJUST = {"on": None}
+ON_ADJUST: Dict[str, Optional[Callable[[str, str], None]]] = {"on": None}
 
 
 def _a_size(value):
