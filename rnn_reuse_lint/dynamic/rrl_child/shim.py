@@ -7,7 +7,7 @@ import types
 import warnings
 from typing import Callable, Dict, Optional
 
-from . import cell_args, core_cell_shim, moved_modules, seq2seq_shim, tf0_api
+from . import cell_args, contrib_layers, core_cell_shim, moved_modules, seq2seq_shim, tf0_api
 from .stubs import StubModule, stub_shapes_are_one_dimension
 
 # tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
@@ -179,15 +179,6 @@ def _stack_bidirectional_functions(v1):
             "stack_bidirectional_rnn": stack_bidirectional_rnn}
 
 
-def _contrib_layers(v1):
-    def xavier_initializer(uniform=True, seed=None, dtype=None):
-        if uniform:
-            return v1.glorot_uniform_initializer(seed=seed)
-        return v1.glorot_normal_initializer(seed=seed)
-
-    return {"xavier_initializer": xavier_initializer, "xavier_initializer_conv2d": xavier_initializer}
-
-
 # TF 0.x/1.0 spellings renamed by TF 1.0 with the same arguments (the TF 1.0 release notes): code of that era
 # runs on either child. Only pure renames: functions whose argument order changed (concat, split) are left alone.
 _RENAMED = {"pack": "stack", "unpack": "unstack", "select": "where", "concat_v2": "concat", "mul": "multiply",
@@ -268,7 +259,7 @@ def install():
         if not hasattr(rnn_cell, name):
             setattr(rnn_cell, name, core_cells[name])  # TF 0.12 had them in tf.nn.rnn_cell
     crnn = _module("tensorflow.contrib.rnn", rnn_attrs)
-    clayers = _module("tensorflow.contrib.layers", _contrib_layers(v1))
+    clayers = _module("tensorflow.contrib.layers", contrib_layers.functions(v1))
     cframework = _module("tensorflow.contrib.framework", {"nest": real.nest})
     legacy = seq2seq_shim.functions(v1, core_cells)
     cseq2seq = _module("tensorflow.contrib.legacy_seq2seq", legacy)
