@@ -49,7 +49,7 @@ def functions(v1):
                         variables_collections=None, outputs_collections=None, trainable=True, scope=None):
         if not isinstance(num_outputs, numbers.Integral):
             raise ValueError("num_outputs type should be one of (int, long), got %s." % type(num_outputs))
-        with v1.variable_scope(scope, "fully_connected", [inputs], reuse=reuse) as sc:
+        with v1.variable_scope(scope, "fully_connected", [inputs], reuse=reuse):
             inputs = v1.convert_to_tensor(inputs)
             dtype = inputs.dtype.base_dtype
             depth = v1.dimension_value(inputs.get_shape()[-1])
