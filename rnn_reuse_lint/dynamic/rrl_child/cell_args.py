@@ -37,7 +37,7 @@ def old_call(name, params, args, kwargs):
     at = order.index("input_size")
     kwargs = dict(kwargs)
     how = []
-    if len(args) > at and _a_size(args[at]) and list(params[:len(order)]) != list(order):
+    if at < len(args) <= len(order) and _a_size(args[at]) and list(params[:len(order)]) != list(order):
         # the old positional order: name every argument by it
         for param, value in zip(order, args):
             kwargs[param] = value
