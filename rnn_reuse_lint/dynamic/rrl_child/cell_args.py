@@ -6,6 +6,7 @@
 # became Keras layers whose **kwargs refuse it ("Keyword argument not understood: input_size"), and every argument
 # after it moved one place up, so `LSTMCell(128, 64)` reads 64 as `use_peepholes` and `GRUCell(128, 64)` as the
 # activation. Their TF 1.1 positional orders:
+import inspect
 import numbers
 import sys
 from typing import Callable, Dict, Optional
@@ -50,10 +51,9 @@ def old_call(name, params, args, kwargs):
 
 
 def _accepting(cls, name):
+    if cls.__dict__.get("_rrl_old_args"):
+        return   # already (the tracer may have wrapped our __init__ since, so the class keeps the mark)
     init = cls.__dict__.get("__init__") or cls.__init__
-    if getattr(init, "_rrl_old_args", False):
-        return
-    import inspect
     try:
         params = [p for p in inspect.signature(init).parameters][1:]
     except (TypeError, ValueError):
@@ -68,8 +68,8 @@ def _accepting(cls, name):
             on(*changed)
         init(self, *args, **kwargs)
     __init__.__doc__ = init.__doc__
-    setattr(__init__, "_rrl_old_args", True)
     cls.__init__ = __init__
+    setattr(cls, "_rrl_old_args", True)
 
 
 def install(api):
