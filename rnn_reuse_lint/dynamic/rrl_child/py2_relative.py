@@ -28,6 +28,7 @@ class ImplicitRelative(object):
     def __init__(self, real_import):
         self.real_import = real_import
         self.decided = {}     # (folder, top name) -> the package to import it from, or None
+        self.only_here = {}   # (folder, top name) -> whether only that folder offers the module
 
     def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):
         package = self._package(name, globals) if level == 0 and name else None
@@ -59,10 +60,10 @@ class ImplicitRelative(object):
 
     def _module_in(self, folder, top):
         """Whether the folder holds a module `top` that no other folder of sys.path offers (cached)."""
-        key = ("module", folder, top)
-        if key not in self.decided:
-            self.decided[key] = _only_here(folder, top)
-        return self.decided[key]
+        key = (folder, top)
+        if key not in self.only_here:
+            self.only_here[key] = _only_here(folder, top)
+        return self.only_here[key]
 
     def _decide(self, folder, top):
         package = package_name(folder)
