@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 # Python reports a frame inside a multi-line statement at different lines of it (3.11: where the call starts;
@@ -20,19 +21,7 @@ def multiline_statements(source: str) -> List[List[int]]:
     Python reports a frame inside such a statement at different lines of it (3.11: where the call starts; 3.6:
     often where its last argument is), while a static finding sits on the argument it is about (`sentence_cell=
     cell` inside a constructor call): within one statement they are the same place."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return []
-    out: List[List[int]] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.stmt) and not isinstance(node, _COMPOUND) and type(node).__name__ != "TryStar" \
-                and type(node).__name__ != "Match":
-            end = getattr(node, "end_lineno", None) or node.lineno
-            if end > node.lineno:
-                out.append([node.lineno, end])
-    out.sort()
-    return out
+    return [list(span) for span in _walk(source)[0]]
 
 
 def widened(trace: Mapping[str, object], lo: int, hi: int) -> Tuple[int, int]:
@@ -55,21 +44,32 @@ Span = Tuple[int, int]
 
 def statement_spans(source: str) -> List[Span]:
     """(first, last) line of every simple statement and of every compound statement's header."""
+    return list(_walk(source)[1])
+
+
+@functools.lru_cache(maxsize=2)
+def _walk(source: str) -> Tuple[Tuple[Span, ...], Tuple[Span, ...]]:
+    """One parse and one walk of the traced source for both views: (the multi-line simple statements, sorted; the
+    spans of every statement, a compound one's header only). Cached: the trace's runs and its errors ask in turn."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
-        return []
+        return (), ()
+    multiline: List[Span] = []
     spans: List[Span] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.stmt):
             continue
         end = getattr(node, "end_lineno", None) or node.lineno
+        simple = not isinstance(node, _COMPOUND) and type(node).__name__ not in ("TryStar", "Match")
+        if simple and end > node.lineno:
+            multiline.append((node.lineno, end))
         body = getattr(node, "body", None)
         if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
             # a compound statement answers for its header only (`with f(\n x):`), never for its body
             end = max(node.lineno, body[0].lineno - 1)
         spans.append((node.lineno, end))
-    return spans
+    return tuple(sorted(multiline)), tuple(spans)
 
 
 def _innermost(spans: List[Span], line: int) -> Optional[Span]:

@@ -2,13 +2,14 @@
 line, 3.8+ at the first, and a finding may name any of them (the argument passing the shared cell)."""
 from __future__ import annotations
 
+import ast
 import os
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 
 from rnn_reuse_lint.dynamic.api import trace_files
-from rnn_reuse_lint.dynamic.statements import place_errors, statement_spans
+from rnn_reuse_lint.dynamic.statements import multiline_statements, place_errors, statement_spans
 from rnn_reuse_lint.dynamic.verify import judge
 from rnn_reuse_lint.finding import Finding, Span
 from tests.conftest import FIXTURES
@@ -32,6 +33,23 @@ def test_spans_are_statements_and_compound_headers() -> None:
     place_errors(trace, source)
     assert trace["error"]["statements"] == [[3, 5]]
     assert "statements" not in trace["entries"][0]["error"]          # one-line statements need nothing
+
+
+def test_one_parse_serves_the_runs_and_the_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = "# one_parse\nx = f(\n    a)\nwith g(\n        b):\n    y = 2\n"
+    parsed: List[str] = []
+    real_parse = ast.parse
+
+    def counting_parse(text: str, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(text)
+        return real_parse(text, *args, **kwargs)
+    monkeypatch.setattr(ast, "parse", counting_parse)
+    trace: Dict[str, Any] = {"error": {"line": 3, "stack": [3]}, "entries": [{"error": {"line": 5, "stack": [5]}}]}
+    trace["statements"] = multiline_statements(source)      # as api.trace_files asks: the runs' view first
+    place_errors(trace, source)                               # then the errors' view, from the same walk
+    assert parsed == [source]
+    assert trace["statements"] == [[2, 3]]                    # the `with` header is no simple statement
+    assert trace["error"]["statements"] == [[2, 3]] and trace["entries"][0]["error"]["statements"] == [[4, 5]]
 
 
 def test_tf2_error_at_the_call_counts_at_its_last_line() -> None:

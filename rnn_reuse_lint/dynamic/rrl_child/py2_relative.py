@@ -28,6 +28,7 @@ class ImplicitRelative(object):
     def __init__(self, real_import):
         self.real_import = real_import
         self.decided = {}     # (folder, top name) -> the package to import it from, or None
+        self.only_here = {}   # (folder, top name) -> whether only that folder offers the module
 
     def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):
         package = self._package(name, globals) if level == 0 and name else None
@@ -43,6 +44,12 @@ class ImplicitRelative(object):
             return None
         folder = os.path.dirname(os.path.abspath(path))
         top = name.split(".")[0]
+        # Python 2 read the name relative to the package the importer was imported as: a `classifiers/` that a
+        # project imports top-level (its parent folder is on the path) is `classifiers`, even when that parent
+        # holds an __init__.py too (the folder chain's `src.classifiers` was never imported)
+        own = _own_package(globals, folder)
+        if own is not None and self._module_in(folder, top):
+            return own
         key = (folder, top)
         if key not in self.decided:
             self.decided[key] = self._decide(folder, top)
@@ -51,15 +58,40 @@ class ImplicitRelative(object):
         # neighbours top-level, in Python 2 and 3 alike)
         return package if package is not None and package in sys.modules else None
 
+    def _module_in(self, folder, top):
+        """Whether the folder holds a module `top` that no other folder of sys.path offers (cached)."""
+        key = (folder, top)
+        if key not in self.only_here:
+            self.only_here[key] = _only_here(folder, top)
+        return self.only_here[key]
+
     def _decide(self, folder, top):
         package = package_name(folder)
-        if package is None or top in sys.builtin_module_names:
-            return None
-        if not (os.path.isfile(os.path.join(folder, top + ".py")) or
-                os.path.isfile(os.path.join(folder, top, "__init__.py"))):
-            return None
-        # a name importable from elsewhere is read the Python 3 way (an installed package of the same name)
-        elsewhere = [p for p in sys.path if os.path.realpath(p or ".") != os.path.realpath(folder)]
-        if importlib.machinery.PathFinder.find_spec(top, elsewhere) is not None:
+        if package is None or not _only_here(folder, top):
             return None
         return package
+
+
+def _only_here(folder, top):
+    """Whether `top` is a module of this folder that nothing else offers: a name importable from elsewhere is read
+    the Python 3 way (an installed package of the same name)."""
+    if top in sys.builtin_module_names:
+        return False
+    if not (os.path.isfile(os.path.join(folder, top + ".py")) or
+            os.path.isfile(os.path.join(folder, top, "__init__.py"))):
+        return False
+    elsewhere = [p for p in sys.path if os.path.realpath(p or ".") != os.path.realpath(folder)]
+    return importlib.machinery.PathFinder.find_spec(top, elsewhere) is None
+
+
+def _own_package(globals, folder):
+    """The package the importing module was imported as (its __name__, as Python 2 read it), when that package is
+    imported and is this folder; None for a top-level module or the script itself."""
+    name = globals.get("__name__")
+    if not isinstance(name, str) or name == "__main__":
+        return None
+    package = name if "__path__" in globals else name.rpartition(".")[0]
+    module = sys.modules.get(package) if package else None
+    paths = getattr(module, "__path__", None) or []
+    real = os.path.realpath(folder)
+    return package if any(os.path.realpath(p) == real for p in paths) else None

@@ -10,7 +10,7 @@ import time
 import types
 from typing import Dict, Set
 
-from . import choices, fallback, force, hooks, late_defs, shim, stubs, tolerate
+from . import cell_args, choices, fallback, force, hooks, late_defs, shim, stubs, tolerate
 from .factory import Factory, describe_spec
 from .stubs import StubImporter
 from .py2_relative import ImplicitRelative, package_name
@@ -251,6 +251,7 @@ class FileRunner(object):
             return result
         if not self.contrib_hooked and "contrib" in source:
             hooks.install_contrib(self.tracer)
+            cell_args.install(self.tf1)   # TF 1.x's contrib.rnn is loaded only now
             self.contrib_hooked = True
         entered: Set[int] = set()
         factory = Factory(self.tf1, self.info.get("user_import"))
@@ -306,6 +307,13 @@ class FileRunner(object):
                 tf1_only.append(name)
                 note("%s (stub: not in TF 2)" % name)
         shim.MISSING["on"] = missing_piece
+        adjusted = {}   # TF 0.x-1.1 arguments read the old way: the program's own call was changed, so it is said
+
+        def adjust(what, why):
+            if what not in adjusted:
+                adjusted[what] = why
+                note(what)
+        cell_args.ON_ADJUST["on"] = adjust
         result_events = []
 
         def unit(name, fn, tentative=False):
@@ -406,6 +414,7 @@ class FileRunner(object):
             os._exit = old_exit
             sys.argv = old_argv
             shim.MISSING["on"] = None
+            cell_args.ON_ADJUST["on"] = None
             try:
                 sys.meta_path.remove(user_finder)
             except ValueError:
@@ -421,6 +430,7 @@ class FileRunner(object):
             result["synthesized"]["import %s" % name] = text
         for name in tf1_only:
             result["synthesized"][name] = "stub (TF 2 has no equivalent)"
+        result["synthesized"].update(adjusted)
         result["tf1_only"] = tf1_only
         result["tolerated"] = tolerance.failures
         result["synth_events"] = result_events[:500]

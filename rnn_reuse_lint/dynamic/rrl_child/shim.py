@@ -7,7 +7,7 @@ import types
 import warnings
 from typing import Callable, Dict, Optional
 
-from . import contrib_layers, core_cell_shim, keras_import, moved_modules, seq2seq_shim, tf0_api
+from . import cell_args, contrib_layers, core_cell_shim, keras_import, moved_modules, moved_names, seq2seq_shim, tf0_api
 from .stubs import StubModule, stub_shapes_are_one_dimension
 
 # tf.contrib.rnn names that are the very same objects as tf.nn.rnn_cell.* / tf.nn.* in TF 1.15
@@ -244,9 +244,11 @@ def install():
     if not info["tf2"]:
         _renamed(real)
         moved_modules.install()
+        cell_args.install(real)
         return info
     v1 = real.compat.v1
     _renamed(v1)
+    moved_names.install()
     v1.disable_v2_behavior()
     rnn_cell = v1.nn.rnn_cell
     rnn_attrs = dict((n, getattr(rnn_cell, n)) for n in _CONTRIB_RNN_CELLS)
@@ -258,12 +260,13 @@ def install():
         if not hasattr(rnn_cell, name):
             setattr(rnn_cell, name, core_cells[name])  # TF 0.12 had them in tf.nn.rnn_cell
     crnn = _module("tensorflow.contrib.rnn", rnn_attrs)
-    clayers = _module("tensorflow.contrib.layers", contrib_layers.layers(v1))
+    clayers = _module("tensorflow.contrib.layers", contrib_layers.functions(v1))
     cframework = _module("tensorflow.contrib.framework", {"nest": real.nest})
     legacy = seq2seq_shim.functions(v1, core_cells)
     cseq2seq = _module("tensorflow.contrib.legacy_seq2seq", legacy)
     # TF 1.0-1.1 spelled the core cells tf.contrib.rnn.core_rnn_cell.*: the same classes as tf.nn.rnn_cell
     crnn.core_rnn_cell = _module("tensorflow.contrib.rnn.core_rnn_cell", dict(rnn_attrs))
+    _contrib_rnn_paths(crnn, rnn_attrs, core_cells["Linear"])
     contrib = _module("tensorflow.contrib", {"rnn": crnn, "layers": clayers, "framework": cframework,
                                              "legacy_seq2seq": cseq2seq})
     v1.contrib = contrib
@@ -286,11 +289,29 @@ def install():
     sys.modules["tensorflow.contrib.framework"] = cframework
     sys.modules["tensorflow.contrib.legacy_seq2seq"] = cseq2seq
     sys.modules["tensorflow.contrib.rnn.core_rnn_cell"] = crnn.core_rnn_cell
+    cell_args.install(v1)
     _install_models_rnn(v1, rnn_attrs, legacy)
     sys.meta_path.insert(0, _ContribFinder())
     info["v1"] = v1
     info["user_import"] = _user_import(v1)
     return info
+
+
+def _contrib_rnn_paths(crnn, pieces, linear_class):
+    """tf.contrib.rnn's module files, which code imported directly: TF 1.0-1.1's core_rnn_cell_impl (the cells and
+    `_linear`) and core_rnn (the static drivers), TF 1.2-1.15's core_rnn_cell (wrappers and `_linear`), all made of
+    the pieces served as tf.contrib.rnn, as moved_modules serves the old paths on TF 1.x."""
+    def _linear(args, output_size, bias, bias_initializer=None, kernel_initializer=None):
+        return linear_class(args, output_size, bias, bias_initializer, kernel_initializer)(args)
+    cells = dict(pieces, _linear=_linear)
+    impl = _module("tensorflow.contrib.rnn.python.ops.core_rnn_cell_impl", cells)
+    cell = _module("tensorflow.contrib.rnn.python.ops.core_rnn_cell", cells)
+    core = _module("tensorflow.contrib.rnn.python.ops.core_rnn", dict((n, pieces[n]) for n in _CONTRIB_RNN_FUNCS))
+    ops = _module("tensorflow.contrib.rnn.python.ops", {"core_rnn_cell_impl": impl, "core_rnn_cell": cell,
+                                                        "core_rnn": core})
+    crnn.python = _module("tensorflow.contrib.rnn.python", {"ops": ops})
+    for mod in (crnn.python, ops, impl, cell, core):
+        sys.modules[mod.__name__] = mod
 
 
 def _install_models_rnn(v1, cells, legacy):
