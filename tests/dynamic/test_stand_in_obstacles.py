@@ -87,3 +87,15 @@ def test_the_plan_gives_size_like_targets_numbers_and_positional_lengths_vectors
     assert plan["stub_values"] == {"n_hidden": 4}     # `self_name` reads as no size: it stays a stub
     (entry,) = plan["entries"]
     assert entry["args"]["lengths"] == {"kind": "placeholder", "dtype": "int32", "shape": [2]}
+
+
+SHADOW = os.path.join(DYN, "sibling_shadow_pkg", "models", "tagger.py")
+
+
+def test_a_package_modules_sibling_does_not_hide_the_projects_package(tmp_path: Any) -> None:
+    from rnn_reuse_lint.dynamic.api import trace_files
+
+    (trace,) = trace_files([SHADOW], timeout=120.0)
+    assert trace["error"] is None, trace["error"]   # was: 'models.utils' is not a package (its sibling utils.py)
+    finding = _finding(SHADOW, trace)
+    assert (finding.dynamic.verdict, finding.dynamic.reached_via) == ("confirmed", "plain"), finding.dynamic

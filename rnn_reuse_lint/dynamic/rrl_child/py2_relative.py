@@ -25,8 +25,9 @@ class ImplicitRelative(object):
     """Wrap an __import__: an absolute import made by a module of an imported package, of a name that only that
     package's folder holds, imports the package's module instead (what Python 2 did first)."""
 
-    def __init__(self, real_import):
+    def __init__(self, real_import, folders=()):
         self.real_import = real_import
+        self.folders = list(folders)   # the project's own folders, served before sys.path (runner._UserDirFinder)
         self.decided = {}     # (folder, top name) -> the package to import it from, or None
         self.only_here = {}   # (folder, top name) -> whether only that folder offers the module
 
@@ -62,25 +63,26 @@ class ImplicitRelative(object):
         """Whether the folder holds a module `top` that no other folder of sys.path offers (cached)."""
         key = (folder, top)
         if key not in self.only_here:
-            self.only_here[key] = _only_here(folder, top)
+            self.only_here[key] = _only_here(folder, top, self.folders)
         return self.only_here[key]
 
     def _decide(self, folder, top):
         package = package_name(folder)
-        if package is None or not _only_here(folder, top):
+        if package is None or not _only_here(folder, top, self.folders):
             return None
         return package
 
 
-def _only_here(folder, top):
-    """Whether `top` is a module of this folder that nothing else offers: a name importable from elsewhere is read
-    the Python 3 way (an installed package of the same name)."""
+def _only_here(folder, top, folders=()):
+    """Whether `top` is a module of this folder that nothing else offers: a name importable from elsewhere (an
+    installed package of the same name, or the project's own top-level `utils` beside a package's `utils.py`) is
+    read the Python 3 way."""
     if top in sys.builtin_module_names:
         return False
     if not (os.path.isfile(os.path.join(folder, top + ".py")) or
             os.path.isfile(os.path.join(folder, top, "__init__.py"))):
         return False
-    elsewhere = [p for p in sys.path if os.path.realpath(p or ".") != os.path.realpath(folder)]
+    elsewhere = [p for p in list(folders) + sys.path if os.path.realpath(p or ".") != os.path.realpath(folder)]
     return importlib.machinery.PathFinder.find_spec(top, elsewhere) is None
 
 

@@ -276,7 +276,8 @@ class FileRunner(object):
         folders = [package["root"]] if package else [folder]
         folders += [p for p in (request.get("project") or {}).get("paths") or [] if p not in folders]
         folders += [folder] if folder not in folders else []
-        importer = StubImporter(ImplicitRelative(self.info.get("user_import") or builtins.__import__), folders)
+        importer = StubImporter(ImplicitRelative(self.info.get("user_import") or builtins.__import__, folders),
+                                folders)
         tb["__import__"] = importer
         user_finder = _UserDirFinder(folders, tb)
         sys.meta_path.insert(0, user_finder)
