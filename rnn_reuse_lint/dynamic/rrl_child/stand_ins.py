@@ -1,8 +1,7 @@
 """Which values the child made up (stubs, synthesized placeholders), and whether a failing TF call was fed by them."""
 # (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import os
-from typing import Set
-
+from .graph_walk import any_op, graph_op
 from .stubs import Stub
 
 _TF_DIRS = (os.sep + "tensorflow" + os.sep, os.sep + "tf_keras" + os.sep, os.sep + "keras" + os.sep,
@@ -22,8 +21,8 @@ class StandIns(object):
     def record(self, value):
         """Note a placeholder (or a list of them) the factory made; returns it."""
         for item in value if isinstance(value, list) else [value]:
-            op = getattr(item, "op", None)
-            if op is not None and type(op).__name__ == "Operation":
+            op = graph_op(item)
+            if op is not None:
                 self.ops.add((id(op.graph), op.name))
         return value
 
@@ -31,20 +30,8 @@ class StandIns(object):
         """Whether a value is a stand-in or a graph tensor computed from one."""
         if isinstance(value, Stub):
             return True
-        op = getattr(value, "op", None)
-        if op is None or type(op).__name__ != "Operation" or not self.ops:
-            return False
-        seen: Set[str] = set()
-        todo = [op]
-        while todo and len(seen) < _OPS_LIMIT:
-            op = todo.pop()
-            if op.name in seen:
-                continue
-            seen.add(op.name)
-            if op.type == "Placeholder" and (id(op.graph), op.name) in self.ops:
-                return True
-            todo.extend(t.op for t in op.inputs)
-        return False
+        return bool(self.ops) and any_op(
+            value, lambda op: op.type == "Placeholder" and (id(op.graph), op.name) in self.ops, _OPS_LIMIT)
 
     def in_traceback(self, tb):
         """Whether a TensorFlow frame of this traceback held a stand-in (or a tensor computed from one) among its

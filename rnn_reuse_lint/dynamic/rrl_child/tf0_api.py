@@ -1,6 +1,6 @@
 """TF 0.x calling conventions TF 1.0 changed without renaming: the cross-entropy argument order and LSTM state."""
 # (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
-from typing import Set
+from .graph_walk import any_op
 
 # TF 0.x's `softmax_cross_entropy_with_logits(logits, labels)` (and its sparse and sigmoid siblings) became
 # `(labels, logits)` in TF 1.0, which refused positional calls from then on (`_sentinel`); TF 2 allows them again,
@@ -14,20 +14,7 @@ _WALK_LIMIT = 20000   # ops looked at per argument: a deep unrolled graph is sti
 
 def reads_variables(value):
     """Whether a graph tensor is computed from a variable (walking its op's inputs back)."""
-    op = getattr(value, "op", None)
-    if op is None or type(op).__name__ != "Operation":
-        return False   # not a graph tensor (a stub answers every attribute: walking it never ends)
-    seen: Set[str] = set()
-    todo = [op]
-    while todo and len(seen) < _WALK_LIMIT:
-        op = todo.pop()
-        if op.name in seen:
-            continue
-        seen.add(op.name)
-        if op.type in _VARIABLE_OPS:
-            return True
-        todo.extend(t.op for t in op.inputs)
-    return False
+    return any_op(value, lambda op: op.type in _VARIABLE_OPS, _WALK_LIMIT)
 
 
 def _either_order(fn):

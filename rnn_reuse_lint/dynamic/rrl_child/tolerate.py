@@ -161,7 +161,7 @@ class Tolerance(object):
         self.stubs = {}
         self.on_failure = None
         self.stand_ins = None   # the runner's StandIns: what it made up for this file
-        self.values = {}        # name -> the number a size-like name gets instead of a stub (from the plan)
+        self.values = {}        # last name part -> the number a size-like name gets instead of a stub (plan)
 
     def begin(self):
         unit = self.tracer.unit
@@ -187,7 +187,7 @@ class Tolerance(object):
             return False   # TensorFlow itself refused the program's own values: shape errors, "already exists", ...
         if len(self.failures) < 200:
             self.failures.append({"line": line, "type": type(exc).__name__, "message": str(exc)[:200],
-                                  "names": ["%s=%r" % (n, self.values[n]) if n in self.values else n for n in names]})
+                                  "names": [self._said(n) for n in names]})
         if self.on_failure is not None:
             self.on_failure("line %d failed (%s)" % (line, type(exc).__name__))
         return True
@@ -199,9 +199,14 @@ class Tolerance(object):
             return False
         return self.stand_ins.in_traceback(exc.__traceback__)
 
+    def _said(self, name):
+        last = name.rsplit(".", 1)[-1]
+        return "%s=%r" % (name, self.values[last]) if last in self.values else name
+
     def stub(self, name):
-        if name in self.values:
-            return self.values[name]   # a size-like name: the number the plan gives it (plan.stub_values)
+        last = name.rsplit(".", 1)[-1]
+        if last in self.values:
+            return self.values[last]   # a size-like name: the number the plan gives it (plan.stub_values)
         value = self.stubs.get(name)
         if value is None:
             value = self.stubs[name] = Stub(name)
