@@ -27,7 +27,13 @@ def owners(value: Value) -> Optional[FrozenSet[Obj]]:
         if value.kind == "join":
             # `cell = None; if kind == "lstm": cell = LSTMCell(h)`: a path that leaves a constant (None) cannot
             # reach a stack or a driver without failing there, so only the object paths count.
-            alts = [owners(a) for a in value.alternatives if not isinstance(a, Const)]
+            # `cell = LSTMCell(h) if kind == "lstm" else ProjectCell(h)`: when a branch holds a TensorFlow cell, the
+            # paths through it share whatever the other branches are (a class that makes variables per call, a
+            # value the pass cannot see), as a stack of unknown depth shares once it has two layers.
+            cells: List[Value] = [a for a in value.alternatives
+                                  if isinstance(a, Obj) and a.kind in ("cell", "wrapper", "join")]
+            kept = cells or [a for a in value.alternatives if not isinstance(a, Const)]
+            alts = [owners(a) for a in kept]
             if not alts or any(a is None for a in alts):
                 return None
             first = alts[0]

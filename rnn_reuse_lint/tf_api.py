@@ -87,6 +87,17 @@ TF1_CELLS: Dict[str, CellInfo] = {
     ),
 }
 
+# contrib.grid_rnn (TF 1.x): a GridRNNCell makes its inner recurrent cells (LSTMCell...) in __init__ and calls them
+# in `variable_scope(scope or type(self).__name__)`. Those inner cells are Layers, so one grid cell object run
+# twice reuses its first run's recurrent weights; only the input projections (`project_m_0`...) are made per
+# call. TF 1.15: `MultiRNNCell([Grid2LSTMCell(20)] * 3)` has `recurrent/cell_*/lstm_cell` under cell_0 only.
+_GRID_INNER = {"Grid1BasicRNNCell": ("basic_rnn_cell", _KB), "Grid2BasicRNNCell": ("basic_rnn_cell", _KB),
+               "Grid1BasicLSTMCell": ("basic_lstm_cell", _KB), "Grid2BasicLSTMCell": ("basic_lstm_cell", _KB),
+               "Grid1LSTMCell": ("lstm_cell", _KB), "Grid2LSTMCell": ("lstm_cell", _KB),
+               "Grid3LSTMCell": ("lstm_cell", _KB), "Grid2GRUCell": ("gru_cell", _GRU)}
+TF1_CELLS.update({name: CellInfo(name, tuple(f"recurrent/cell_0/{inner}/{leaf}" for leaf in leaves))
+                  for name, (inner, leaves) in _GRID_INNER.items()})
+
 KERAS_CELLS = frozenset({"LSTMCell", "GRUCell", "SimpleRNNCell", "PeepholeLSTMCell", "ConvLSTM2DCell",
                          "ConvLSTM1DCell", "ConvLSTM3DCell"})
 

@@ -11,7 +11,7 @@ from rnn_reuse_lint.evaluate.calls import bound, decorated, find_method
 from rnn_reuse_lint.evaluate.context import MAX_PARTS, Ctx, State
 from rnn_reuse_lint.evaluate.facts import arith, compare, dotted, is_opaque, known_items, opaque, reference_kind, truth
 from rnn_reuse_lint.evaluate.imports import Imports
-from rnn_reuse_lint.evaluate.joins import join
+from rnn_reuse_lint.evaluate.joins import join, join_all
 from rnn_reuse_lint.evaluate.lists import multiply, spell_out
 from rnn_reuse_lint.values import (
     UNKNOWN,
@@ -226,6 +226,11 @@ class Expressions:
         attr = node.attr.value
         if isinstance(base, QName):
             return base.attr(attr)
+        if isinstance(base, Obj) and base.kind == "join" and base.alternatives \
+                and all(isinstance(a, QName) for a in base.alternatives):
+            # `try: from tensorflow.models.rnn import rnn_cell` / `except ImportError: from tensorflow.python.ops
+            # import rnn_cell`: one module under two import paths, so its attribute is that name on either path.
+            return join_all([a.attr(attr) for a in base.alternatives if isinstance(a, QName)], node) or UNKNOWN
         if isinstance(base, ModuleVal):
             return self.imports.resolve(Lazy(base.loaded.path, base.loaded.is_package, attr))
         if isinstance(base, Const) and isinstance(base.value, str) and attr == "format":

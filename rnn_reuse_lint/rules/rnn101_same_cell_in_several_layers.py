@@ -71,7 +71,9 @@ class SameCellInSeveralLayers(Rule):
     visible the message says what the finding assumes: that `x` is a standard TensorFlow cell, which keeps
     the variables of its first call (a class that creates new variables on every call would not share).
     A visible class that overrides `__call__` and creates its variables in the scope it is called in, and a
-    project-local look-alike that is not a TensorFlow cell, are not reported. Lists the analysis cannot
+    project-local look-alike that is not a TensorFlow cell, are not reported; when a flag picks between such a
+    class and a TensorFlow cell (`LSTMCell(h) if kind == "lstm" else ProjectCell(h)`), the stack is reported
+    for the TensorFlow branch, whose layers share whenever it runs. Lists the analysis cannot
     follow (`cells[i] = ...`, cells hidden in `**kwargs` it cannot read) are not reported. A layer count that
     is a parameter's default (`depth=1`) is not taken as a fact: such stacks are reported "once there is
     more than one layer". A Keras stack wrapped in `Bidirectional` is rebuilt from its config (separate
