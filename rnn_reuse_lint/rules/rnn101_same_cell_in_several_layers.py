@@ -1,10 +1,10 @@
 """RNN101: one cell object serves several layers of a stack."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, List, Sequence
 
 from rnn_reuse_lint.finding import Finding, Related
-from rnn_reuse_lint.model import ModuleModel, Sharing, StackModel
+from rnn_reuse_lint.model import CellRef, ModuleModel, Sharing, StackModel
 from rnn_reuse_lint.rules.base import (
     REFUSED,
     Evidence,
@@ -172,10 +172,16 @@ class SameCellInSeveralLayers(Rule):
 
     def check(self, model: ModuleModel, context: RuleContext) -> Iterator[Finding]:
         for stack in model.stacks:
+            kept: List[Sharing] = []
             for sharing in stack.shared:
-                yield self._finding(stack, sharing, context)
+                if not any(_alternatives(sharing, other) for other in kept):
+                    kept.append(sharing)
+            for sharing in kept:
+                others = [s.cell for s in stack.shared if s is not sharing and _alternatives(s, sharing)]
+                yield self._finding(stack, sharing, context, others)
 
-    def _finding(self, stack: StackModel, sharing: Sharing, context: RuleContext) -> Finding:
+    def _finding(self, stack: StackModel, sharing: Sharing, context: RuleContext,
+                 others: Sequence[CellRef] = ()) -> Finding:
         cell = sharing.cell
         container = f"`{stack.role}` of this `{stack.kind}`" if stack.role else f"this `{stack.kind}`"
         if sharing.layers is not None and len(sharing.layers) > 1:
@@ -190,7 +196,21 @@ class SameCellInSeveralLayers(Rule):
                    f"{unless(cell)}; "
                    f"{_WHAT_VERSION_DOES.get(context.settings.tf_version, _WHAT_VERSION_DOES['2'])}")
         related = [created_here(context, cell)]
+        for other in others:   # the same name holding another object on another path: one finding names both
+            related.append(created_here(context, other, f"or `{other.label}` is the object made here (another path "
+                                                        f"picks it), shared by those layers the same way"))
         for span, text in zip(sharing.via, sharing.via_text):
             if span.line != stack.span.line:
                 related.append(Related(context.path, span, f"`{text}` puts `{cell.label}` into the layer list here"))
         return self.finding(context, stack.span, message, tuple(related), sharing.fix, sharing.no_fix)
+
+
+def _alternatives(one: Sharing, other: Sharing) -> bool:
+    """Two sharings of one stack that cannot both hold: the same name's object on two paths (a cell chosen by a flag),
+    seen as layers that overlap or as every layer. Disjoint layers of one name (`[c] * 2 + [c2] * 2` after a
+    reassignment) are two real sharings, each its own finding."""
+    if one.cell.label != other.cell.label:
+        return False
+    if one.layers is None or other.layers is None:
+        return True
+    return bool(set(one.layers) & set(other.layers))
