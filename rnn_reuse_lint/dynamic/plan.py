@@ -143,6 +143,8 @@ class _Uses(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         callee = _callee(node)
+        if callee == "rnn" and len(node.args) >= 2:
+            callee = "static_rnn"   # TF 0.x's `rnn.rnn(cell, inputs)` / `tf.nn.rnn`: a list of time steps
         if isinstance(node.func, ast.Name) and node.func.id in self.names and (
                 any(kw.arg in ("num_units", "units") for kw in node.keywords) or _CELL_MAKER.search(node.func.id)):
             self.tags[node.func.id].append("cell_maker")   # `cell_fn(num_units=n_hidden)`: a cell class

@@ -99,3 +99,16 @@ def test_a_package_modules_sibling_does_not_hide_the_projects_package(tmp_path: 
     assert trace["error"] is None, trace["error"]   # was: 'models.utils' is not a package (its sibling utils.py)
     finding = _finding(SHADOW, trace)
     assert (finding.dynamic.verdict, finding.dynamic.reached_via) == ("confirmed", "plain"), finding.dynamic
+
+
+def test_tf0_rnn_rnn_takes_a_list_of_time_steps() -> None:
+    from rnn_reuse_lint.dynamic.plan import make_plan
+
+    source = ("from tensorflow.models.rnn import rnn, rnn_cell\n"
+              "def encode(cell, encoder_inputs):\n    wrapped = rnn_cell.DropoutWrapper(cell)\n"
+              "    return rnn.rnn(wrapped, encoder_inputs, dtype=None)\n"
+              "def apply(layer, x):\n    return layer.rnn(x)\n")
+    plan = make_plan(source, "m.py", {})
+    args = {e["name"]: e.get("args", {}) for e in plan["entries"]}
+    assert args["encode"]["encoder_inputs"]["kind"] == "placeholders"   # TF 0.x's static_rnn: one tensor per step
+    assert args.get("apply", {}).get("x", {}).get("kind") != "cell"      # a one-argument `.rnn(x)` is no driver
