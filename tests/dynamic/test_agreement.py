@@ -30,7 +30,11 @@ _LEGACY_MODELS = ("the static pass does not predict the paths legacy_seq2seq's e
 _JOINED_STEP = ("the static pass predicts no variables for a direct call of a name bound to a stack on one branch "
                 "and to a plain cell on the other (`net = MultiRNNCell(...)` / `net = cell`, then `net(x, state)`); "
                 "the trace runs the branch the settings table was aimed at")
+_WRAPPED_STACK = ("the static pass predicts an OutputProjectionWrapper around a stack as a cell of its own "
+                  "(`rnn/output_projection_wrapper/kernel`), not the stack's layers under it plus the projection")
 KNOWN_STATIC_GAPS: Dict[Tuple[str, str], str] = {
+    ("variable_paths", "rnn101_obstacle_tf0_ops_rnn_cell_wrappers"): _WRAPPED_STACK,
+    ("sharing", "rnn101_obstacle_tf0_ops_rnn_cell_wrappers"): _WRAPPED_STACK,
     ("variable_paths", "rnn101_obstacle_settings_table"): _JOINED_STEP,
     ("sharing", "rnn101_obstacle_settings_table"): _JOINED_STEP,
     ("same_runs", "rnn103_obstacle_finding_inside_a_call"): _CALL_LINES,

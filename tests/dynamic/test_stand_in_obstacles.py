@@ -112,3 +112,15 @@ def test_tf0_rnn_rnn_takes_a_list_of_time_steps() -> None:
     args = {e["name"]: e.get("args", {}) for e in plan["entries"]}
     assert args["encode"]["encoder_inputs"]["kind"] == "placeholders"   # TF 0.x's static_rnn: one tensor per step
     assert args.get("apply", {}).get("x", {}).get("kind") != "cell"      # a one-argument `.rnn(x)` is no driver
+
+
+TF0_WRAPPERS = os.path.join(DYN, "rnn101_obstacle_tf0_ops_rnn_cell_wrappers.py")
+
+
+def test_tf0_ops_rnn_cell_serves_its_wrappers(fixture_traces: Dict[str, Dict[str, Any]]) -> None:
+    trace = fixture_traces[TF0_WRAPPERS]
+    assert trace["error"] is None and not trace["tolerated"], (trace["error"], trace["tolerated"])
+    (run,) = trace["runs"]
+    assert run["line"] == 9 and len(run["layers"]) == 2, run   # the projection's stack ran, both layers
+    finding = _finding(TF0_WRAPPERS, trace)
+    assert (finding.dynamic.verdict, finding.dynamic.reached_via) == ("confirmed", "plain"), finding.dynamic

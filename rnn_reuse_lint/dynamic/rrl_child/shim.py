@@ -312,6 +312,15 @@ def _contrib_rnn_paths(crnn, pieces, linear_class):
     crnn.python = _module("tensorflow.contrib.rnn.python", {"ops": ops})
     for mod in (crnn.python, ops, impl, cell, core):
         sys.modules[mod.__name__] = mod
+    # TF 0.x's `from tensorflow.python.ops import rnn_cell` held the wrappers and `_linear` too; TF 2 still has the
+    # module (its legacy cells) without them
+    try:
+        from tensorflow.python.ops import rnn_cell as ops_rnn_cell
+    except ImportError:
+        return
+    for name in core_cell_shim.WRAPPERS + ("_linear",):
+        if not hasattr(ops_rnn_cell, name) and name in cells:
+            setattr(ops_rnn_cell, name, cells[name])
 
 
 def _install_models_rnn(v1, cells, legacy):
