@@ -62,8 +62,9 @@ def test_internal_ops_of_tf1_run_on_tf2() -> None:
     # before: array_ops.stack raised AttributeError, line 13 was stepped over with a stand-in, and the decoder's
     # concat failed on it ("Can't concatenate scalars") at the finding's own line
     assert trace["synthesized"] == {}, trace["synthesized"]
-    # what stops it now is the sharing's own symptom: the decoder's wider input meets the encoder's kernel
-    assert (trace["error"]["line"], trace["error"]["message"][:24]) == (17, "Dimensions must be equal"), trace["error"]
+    # the decoder steps the encoder's cell under its own scope and runs to the end (every fixtures/dynamic file
+    # errs only where it marks a collision)
+    assert trace["error"] is None, trace["error"]
     assert _verdict(INTERNAL_OPS, trace) == ("confirmed", "plain")
 
 
