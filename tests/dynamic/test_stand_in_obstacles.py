@@ -122,5 +122,7 @@ def test_tf0_ops_rnn_cell_serves_its_wrappers(fixture_traces: Dict[str, Dict[str
     assert trace["error"] is None and not trace["tolerated"], (trace["error"], trace["tolerated"])
     (run,) = trace["runs"]
     assert run["line"] == 9 and len(run["layers"]) == 2, run   # the projection's stack ran, both layers
+    # TF 0.x's _linear(args, output_size, bias, bias_start): its own names, the 4th argument a bias start
+    assert [c["name"] for c in trace["created"]][-2:] == ["Linear/Matrix", "Linear/Bias"], trace["created"]
     finding = _finding(TF0_WRAPPERS, trace)
     assert (finding.dynamic.verdict, finding.dynamic.reached_via) == ("confirmed", "plain"), finding.dynamic

@@ -266,7 +266,7 @@ def install():
     cseq2seq = _module("tensorflow.contrib.legacy_seq2seq", legacy)
     # TF 1.0-1.1 spelled the core cells tf.contrib.rnn.core_rnn_cell.*: the same classes as tf.nn.rnn_cell
     crnn.core_rnn_cell = _module("tensorflow.contrib.rnn.core_rnn_cell", dict(rnn_attrs))
-    _contrib_rnn_paths(crnn, rnn_attrs, core_cells["Linear"])
+    _contrib_rnn_paths(crnn, rnn_attrs, core_cells["Linear"], v1)
     contrib = _module("tensorflow.contrib", {"rnn": crnn, "layers": clayers, "framework": cframework,
                                              "legacy_seq2seq": cseq2seq})
     v1.contrib = contrib
@@ -297,7 +297,7 @@ def install():
     return info
 
 
-def _contrib_rnn_paths(crnn, pieces, linear_class):
+def _contrib_rnn_paths(crnn, pieces, linear_class, v1):
     """tf.contrib.rnn's module files, which code imported directly: TF 1.0-1.1's core_rnn_cell_impl (the cells and
     `_linear`) and core_rnn (the static drivers), TF 1.2-1.15's core_rnn_cell (wrappers and `_linear`), all made of
     the pieces served as tf.contrib.rnn, as moved_modules serves the old paths on TF 1.x."""
@@ -318,9 +318,11 @@ def _contrib_rnn_paths(crnn, pieces, linear_class):
         from tensorflow.python.ops import rnn_cell as ops_rnn_cell
     except ImportError:
         return
-    for name in core_cell_shim.WRAPPERS + ("_linear",):
+    for name in core_cell_shim.WRAPPERS:
         if not hasattr(ops_rnn_cell, name) and name in cells:
             setattr(ops_rnn_cell, name, cells[name])
+    if not hasattr(ops_rnn_cell, "_linear"):
+        ops_rnn_cell._linear = tf0_api.tf0_linear(v1)   # TF 0.x's own signature and names there
 
 
 def _install_models_rnn(v1, cells, legacy):

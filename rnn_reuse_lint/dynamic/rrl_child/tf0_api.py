@@ -89,3 +89,22 @@ def tf0_cells(cells):
         out[name] = type(name, (base,), {"__init__": __init__, "__module__": base.__module__,
                                          "__doc__": base.__doc__})
     return out
+
+
+def tf0_linear(v1):
+    """TF 0.x's `rnn_cell._linear(args, output_size, bias, bias_start=0.0, scope=None)`: a `Matrix` and a `Bias`
+    under `Linear`, the bias starting at `bias_start` (TF 1.2 moved it to contrib with other names and parameters)."""
+    def _linear(args, output_size, bias, bias_start=0.0, scope=None):
+        if not isinstance(args, (list, tuple)):
+            args = [args]
+        total = sum(int(a.get_shape()[1]) for a in args)
+        dtype = args[0].dtype
+        with v1.variable_scope(scope or "Linear"):
+            matrix = v1.get_variable("Matrix", [total, output_size], dtype=dtype)
+            res = v1.matmul(args[0] if len(args) == 1 else v1.concat(list(args), 1), matrix)
+            if not bias:
+                return res
+            bias_term = v1.get_variable("Bias", [output_size], dtype=dtype,
+                                        initializer=v1.constant_initializer(bias_start, dtype=dtype))
+        return res + bias_term
+    return _linear
