@@ -33,8 +33,8 @@ def _names(node):
 
 def define_missing(tree, globs, path):
     """Run, in source order, each top-level definition whose names the module's globals lack, so the entries the
-    plan aims at (a model class written below a notebook's training cell) exist with the settings they read. Each statement runs alone; one
-    that fails is left out (its entry then says it is not defined). Returns the names defined."""
+    plan aims at (a model class written below a notebook's training cell) exist with the settings they read. Each
+    statement runs alone; one that fails is left out (its entry then says it is not defined). Returns the names."""
     defined: List[str] = []
     for node in tree.body:
         stmt = _definition(node)

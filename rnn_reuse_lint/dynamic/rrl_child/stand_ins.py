@@ -1,11 +1,13 @@
 """Which values the child made up (stubs, synthesized placeholders), and whether a failing TF call was fed by them."""
 # (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import os
+
 from .graph_walk import any_op, graph_op
 from .stubs import Stub
 
-_TF_DIRS = (os.sep + "tensorflow" + os.sep, os.sep + "tf_keras" + os.sep, os.sep + "keras" + os.sep,
-            os.sep + "tensorflow_core" + os.sep)
+# where TensorFlow's and Keras's own code lives: a frame there is TensorFlow's, not the program's
+TF_DIRS = (os.sep + "tensorflow" + os.sep, os.sep + "tf_keras" + os.sep, os.sep + "keras" + os.sep,
+           os.sep + "tensorflow_core" + os.sep)
 _OPS_LIMIT = 2000     # graph ops walked back per value: what one statement's inputs are computed from
 _LOCALS_LIMIT = 50    # values looked at per frame
 # What TensorFlow says when variables are shared or missing: the finding's own symptom, never a stand-in's fault
@@ -38,7 +40,7 @@ class StandIns(object):
         locals: the failing call was given made-up values, so its error says nothing about the program."""
         while tb is not None:
             frame = tb.tb_frame
-            if any(d in frame.f_code.co_filename for d in _TF_DIRS):
+            if any(d in frame.f_code.co_filename for d in TF_DIRS):
                 for value in list(frame.f_locals.values())[:_LOCALS_LIMIT]:
                     items = value[:20] if isinstance(value, (list, tuple)) else [value]
                     try:

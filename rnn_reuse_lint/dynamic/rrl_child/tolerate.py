@@ -1,18 +1,15 @@
 """Let a file run past statements that fail outside graph construction (data files, argument parsing, plots)."""
 # (child code: Python 3.6 syntax, functions unannotated, checked by mypy check_untyped_defs; never runs in the parent)
 import ast
-import os
 from typing import List
 
-from .stand_ins import SHARING_SYMPTOMS
+from .stand_ins import SHARING_SYMPTOMS, TF_DIRS
 from .stubs import Stub, StubExhausted, reset_budget
 
 # Statements never wrapped: they end a block on purpose or must stay where they are.
 _SKIP = (ast.Return, ast.Raise, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
          ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _COMPOUND = (ast.If, ast.For, ast.While, ast.With)
-_TF_DIRS = (os.sep + "tensorflow" + os.sep, os.sep + "tf_keras" + os.sep, os.sep + "keras" + os.sep,
-            os.sep + "tensorflow_core" + os.sep)
 
 
 def _target_texts(node, out):
@@ -149,7 +146,7 @@ def _deepest_in_tf(tb):
     while tb is not None:
         last = tb.tb_frame.f_code.co_filename
         tb = tb.tb_next
-    return last is not None and any(d in last for d in _TF_DIRS)
+    return last is not None and any(d in last for d in TF_DIRS)
 
 
 class Tolerance(object):
